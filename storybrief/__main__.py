@@ -1,0 +1,3 @@
+from storybrief.cli import run
+
+run()

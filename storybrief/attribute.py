@@ -1,0 +1,75 @@
+"""Cite every source that reports each chosen sentence, and note where sources differ.
+
+A source supports a sentence when it carries it (the article it came from, and every wire copy
+merged into that article) or carries a near-paraphrase of it (TF-IDF cosine ≥ PARAPHRASE with
+one of its sentences). Two sources disagree when they report the same fact (similar sentences)
+with different figures.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storybrief.represent import Representation
+from storybrief.score import PARAPHRASE
+from storybrief.types import Article, BriefSentence, Sentence, Source
+
+DISAGREEMENT_SIMILARITY = 0.4
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def figures(text: str) -> set[str]:
+    """Numbers stated in a sentence, years left out (a date differs more often than a fact does)."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text) if not _YEAR.match(n.replace(",", ""))}
+
+
+def sources_of(originals: list[Article]) -> tuple[list[Source], dict[str, int]]:
+    """One numbered source per original input article; ids start at 1 in input order."""
+    sources, number = [], {}
+    for n, article in enumerate(originals, 1):
+        sources.append(Source(id=n, title=article.title, path=article.path, words=article.words, name=article.source))
+        number[article.id] = n
+    return sources, number
+
+
+def attribute(
+    order: list[int],
+    sentences: list[Sentence],
+    articles: list[Article],
+    originals: list[Article],
+    representation: Representation,
+) -> tuple[list[BriefSentence], list[Source], list[dict]]:
+    sources, number = sources_of(originals)
+    outlets = [[number[a.id], *(number[c] for c in a.copies if c in number)] for a in articles]
+    neighbours = representation.neighbours
+    cited: list[BriefSentence] = []
+    disagreements: list[dict] = []
+    for k, i in enumerate(order):
+        sentence = sentences[i]
+        row = slice(neighbours.indptr[i], neighbours.indptr[i + 1])
+        columns, similarities = neighbours.indices[row], neighbours.data[row]
+        supporting = [sentence.article]
+        for j, similarity in sorted(zip(columns, similarities), key=lambda p: -p[1]):
+            other = sentences[j]
+            if similarity >= PARAPHRASE and other.article not in supporting:
+                supporting.append(other.article)
+            elif similarity >= DISAGREEMENT_SIMILARITY and other.article not in supporting:
+                mine, theirs = figures(sentence.text), figures(other.text)
+                if mine and theirs and not mine & theirs:
+                    disagreements.append({
+                        "sentence": k,
+                        "source": outlets[other.article][0],
+                        "text": other.text,
+                        "figures": [sorted(mine), sorted(theirs)],
+                    })
+        ids: list[int] = []
+        for a in supporting:
+            ids.extend(n for n in outlets[a] if n not in ids)
+        cited.append(BriefSentence(
+            text=sentence.text,
+            sources=sorted(ids),
+            support=len(ids),
+            origin={"article": outlets[sentence.article][0], "index": sentence.index},
+        ))
+    return cited, sources, disagreements

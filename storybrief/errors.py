@@ -1,0 +1,18 @@
+"""Errors a user can act on.
+
+Every failure that comes from the input (a missing file, a binary blob, a budget too small)
+is a `StoryBriefError`; front ends print its message on one line and exit non-zero.
+Anything else is a bug and is allowed to surface as one.
+"""
+
+
+class StoryBriefError(Exception):
+    """An input problem, explained in one line a user can act on."""
+
+
+class InputError(StoryBriefError):
+    """The input could not be read as articles."""
+
+
+class BudgetError(StoryBriefError):
+    """The word budget is too small for any sentence."""

@@ -1,0 +1,57 @@
+"""The one library function every front end calls: articles in, cited brief out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from storybrief import attribute as attribute_stage
+from storybrief import order as order_stage
+from storybrief import select as select_stage
+from storybrief.clean import clean
+from storybrief.dedupe import merge_copies
+from storybrief.errors import InputError, StoryBriefError
+from storybrief.load import load
+from storybrief.represent import represent
+from storybrief.score import Scorer, get_scorer
+from storybrief.segment import segment
+from storybrief.types import Article, Brief
+
+DEFAULT_WORDS = 150
+
+
+def summarize(
+    articles: Iterable[str | Path | Article] | str | Path | Article,
+    words: int = DEFAULT_WORDS,
+    method: str = "default",
+    scorer: Scorer | None = None,
+) -> Brief:
+    """Brief one story.
+
+    `articles` are article texts, paths (files or folders) or `Article` objects; a text may hold
+    several articles separated by `|||||`. `scorer` overrides `method` with any object that has
+    a `score(sentences, representation)` method.
+    """
+    if not isinstance(words, int) or isinstance(words, bool) or words < 1:
+        raise StoryBriefError(f"words must be a positive whole number, not {words!r}")
+    scorer = scorer or get_scorer(method)
+    originals = clean(load(articles))
+    if not originals:
+        raise InputError("nothing left to brief once boilerplate was removed")
+    merged = merge_copies(originals)
+    sentences = segment(merged)
+    if not sentences:
+        raise InputError("no complete sentences in the input (is it prose?)")
+    representation = represent(sentences)
+    scores = scorer.score(sentences, representation)
+    chosen = select_stage.select(sentences, scores, representation, words)
+    reading_order = order_stage.order(chosen, sentences, merged, representation)
+    cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
+    return Brief(
+        sentences=cited,
+        sources=sources,
+        words=sum(len(s.text.split()) for s in cited),
+        method=getattr(scorer, "name", type(scorer).__name__),
+        budget=words,
+        disagreements=disagreements,
+    )

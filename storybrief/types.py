@@ -1,0 +1,108 @@
+"""The plain records that flow through the pipeline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Article:
+    """One article as read: its text plus whatever metadata the input carried."""
+
+    text: str
+    id: str = ""
+    title: str = ""
+    source: str = ""
+    path: str = ""
+    url: str = ""
+    published: str = ""
+    # Ids of other articles found to be copies of this one (wire stories re-published).
+    copies: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class Sentence:
+    """A sentence of one article, with where it stands in it."""
+
+    text: str
+    article: int  # position of its article in the cluster
+    index: int  # position of the sentence in its article
+    position: float = 0.0  # index / sentences in the article, 0 = lead
+    words: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.words:
+            self.words = len(self.text.split())
+
+
+@dataclass
+class BriefSentence:
+    text: str
+    sources: list[int]  # ids of every source that reports it, origin first
+    support: int
+    origin: dict  # {"article": source id, "index": sentence index}
+
+    @property
+    def single_source(self) -> bool:
+        return self.support == 1
+
+
+@dataclass
+class Source:
+    id: int
+    title: str
+    path: str
+    words: int
+    name: str = ""  # outlet or file name, for display
+
+
+@dataclass
+class Brief:
+    sentences: list[BriefSentence]
+    sources: list[Source]
+    words: int  # words in the brief (never above the budget)
+    method: str
+    budget: int = 0
+    # Pairs of cited statements that agree in topic but differ in a number or a negation.
+    disagreements: list[dict] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    def to_dict(self) -> dict:
+        return {
+            "sentences": [
+                {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin}
+                for s in self.sentences
+            ],
+            "sources": [
+                {"id": s.id, "title": s.title, "path": s.path, "words": s.words} for s in self.sources
+            ],
+            "words": self.words,
+            "method": self.method,
+            "budget": self.budget,
+            "single_source": [i for i, s in enumerate(self.sentences) if s.single_source],
+            "disagreements": self.disagreements,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_text(self) -> str:
+        from storybrief.render import render_text
+
+        return render_text(self)
+
+    def to_markdown(self) -> str:
+        from storybrief.render import render_markdown
+
+        return render_markdown(self)
+
+
+__all__ = ["Article", "Sentence", "BriefSentence", "Source", "Brief", "asdict"]
