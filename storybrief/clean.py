@@ -35,10 +35,10 @@ BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
 # Photo captions and credits: a credit in brackets, a position marker, or an agency slash-credit.
 CAPTION = re.compile(
     r"\((photo|photos|image|picture|video|file photo)s?( by| credit)?\b[^)]*\)"
-    r"|\b(photo|image|picture) (by|credit|courtesy)\b|^\s*(photo|image|caption|credit)\s*:"
+    r"|\b(photo|image|picture) (by|credit|courtesy)\b|\b(photo|photograph|image|caption|credit)s?\s*:\s*[A-Z]"
     r"|\((l|r|c|left|right|center|centre|top|bottom|front|back)\)"
     r"|\b(getty images|ap photo|afp photo|reuters/|epa/|shutterstock)\b"
-    r"|\blooks on (during|as|after|at)\b",
+    r"|\blooks? on (during|as|after|at)\b",
     re.I,
 )
 BYLINE = re.compile(r"^\s*(by|written by|reporting by|editing by|posted by)\s+[A-Z][\w.'-]+(\s+[\w.'-]+){0,6}\s*[,|]?", re.I)
@@ -74,11 +74,11 @@ def _looks_tokenised(text: str) -> bool:
 
 def detokenise(text: str) -> str:
     """Undo space-separated punctuation as in Multi-News: `" the lost symbol, "` → `"the lost symbol,"`."""
+    text = re.sub(r"(\w) ' (s|t|re|ve|ll|d|m)\b", r"\1'\2", text)
     text = re.sub(r'"\s+([^"\n]*?)\s+"', r'"\1"', text)
     text = re.sub(r"(?<![\w])'\s+([^'\n]{1,80}?)\s+'(?![\w])", r"'\1'", text)
     text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
     text = re.sub(r"([(\[$])\s+", r"\1", text)
-    text = re.sub(r"(\w) ' (s|t|re|ve|ll|d|m)\b", r"\1'\2", text)
     return text
 
 
@@ -116,6 +116,15 @@ def is_junk(line: str) -> bool:
 def is_junk_sentence(sentence: str) -> bool:
     """The sentence-level rule, for junk run into the body text (Multi-News has no line breaks)."""
     return is_boilerplate(sentence) or bool(TIMESTAMP.search(sentence))
+
+
+_ENGLISH_MARKERS = frozenset("the of and to in is was that for on with as said by at from it he his has have are be".split())
+
+
+def looks_english(text: str) -> bool:
+    """English prose has a fifth or more of its words among a few dozen function words."""
+    words = _WORD.findall(text.lower()[:20000])
+    return len(words) < 20 or sum(w in _ENGLISH_MARKERS for w in words) / len(words) >= 0.12
 
 
 def _title_of(lines: list[str]) -> tuple[str, int]:

@@ -23,7 +23,7 @@ MULTINEWS_SEPARATOR = "|||||"
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # A story is a few hundred KB of text at most; a bigger file is a dump, not an article.
-MAX_BYTES = int(os.environ.get("STORYBRIEF_MAX_BYTES", 20 * 1024 * 1024))
+MAX_BYTES = int(os.environ.get("STORYBRIEF_MAX_BYTES", 20_000_000))
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.I)
 
 
@@ -53,13 +53,21 @@ def decode(data: bytes, name: str = "input") -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        return str(best)
+    guess = best.encoding if best is not None else None
+    if guess and guess not in _LATIN_LOOKALIKES:
+        return str(best)  # a script of its own: Cyrillic, Greek, CJK...
+    # Between the Latin single-byte code pages a detector is guessing on short text; cp1252 is
+    # what legacy Western news text almost always is, so it wins whenever it decodes cleanly.
     try:
-        # cp1252 decodes almost any byte string; it is the usual culprit for Western news text.
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return str(best) if best is not None else data.decode("latin-1")
+
+
+_LATIN_LOOKALIKES = frozenset(
+    "cp1250 cp1252 cp1254 cp1257 cp1258 cp850 cp858 latin_1 mac_roman mac_latin2 iso8859_2 iso8859_3 "
+    "iso8859_4 iso8859_9 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 ascii".split()
+)
 
 
 def _looks_binary(data: bytes) -> bool:

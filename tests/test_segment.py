@@ -1,0 +1,43 @@
+import pytest
+
+from storybrief.segment import segment, split_sentences
+from storybrief.types import Article
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sen. Maria Lopez (D., Ore.) spoke on Friday. She left at noon.", 2),
+        ("Dr. Adams arrived at 5 p.m. on Jan. 5. The U.S. team left later.", 2),
+        ('He said: "This is it. We are done." Then he left the room.', 2),
+        ("the u.s. army said on monday it would act. officials declined to comment on the plan.", 2),
+        ("Mr. Jones paid $3.5 million for the house. Shares fell 2.5% on Tuesday.", 2),
+        ("Was it late? Yes, it was very late! Nobody came to the door.", 3),
+        ('"We will win," the coach said. "It is certain."', 2),
+    ],
+)
+def test_sentence_boundaries(text, expected):
+    assert len(split_sentences(text)) == expected
+
+
+def test_paragraphs_never_run_together():
+    assert split_sentences("First paragraph has no full stop\nSecond paragraph is here.") == [
+        "First paragraph has no full stop",
+        "Second paragraph is here.",
+    ]
+
+
+def test_segment_records_positions_and_drops_fragments_and_junk():
+    article = Article(
+        text="The bridge closed on Tuesday after a crack was found. Too short. "
+        "Breaking news emails get breaking news alerts and special reports. Engineers will inspect it on Wednesday morning."
+    )
+    other = Article(text="Traffic was diverted onto the ring road for the whole day.")
+    sentences = segment([article, other])
+    assert [s.text for s in sentences] == [
+        "The bridge closed on Tuesday after a crack was found.",
+        "Engineers will inspect it on Wednesday morning.",
+        "Traffic was diverted onto the ring road for the whole day.",
+    ]
+    assert [(s.article, s.index) for s in sentences] == [(0, 0), (0, 1), (1, 0)]
+    assert sentences[1].position == 0.5 and sentences[0].words == 10
