@@ -41,3 +41,14 @@ def test_segment_records_positions_and_drops_fragments_and_junk():
     ]
     assert [(s.article, s.index) for s in sentences] == [(0, 0), (0, 1), (1, 0)]
     assert sentences[1].position == 0.5 and sentences[0].words == 10
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [('"Let us be patient."', False), ('"Let us be patient".', False), ('"We will rebuild every house in this town, whatever it costs."', True),
+     ('"Let us wait," she said.', True), ("Too short.", False)],
+)
+def test_bare_short_quotes_and_fragments_are_not_self_contained(text, kept):
+    from storybrief.segment import is_self_contained
+
+    assert is_self_contained(text) is kept
