@@ -105,6 +105,30 @@ def parse_html(html: str, name: str = "input") -> Article:
     return Article(text=text, title=title, published=date, source=site, url=url)
 
 
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_MARKERS = re.compile(r"^\s{0,3}(>\s?|[-*+]\s+|\d+\.\s+)", re.M)
+_MD_RULE = re.compile(r"^\s{0,3}([-*_]\s*){3,}$", re.M)
+
+
+def parse_markdown(text: str) -> Article:
+    """Markdown to plain prose: the first heading is the title; links keep their words, images go."""
+    heading = _MD_HEADING.search(text)
+    title = heading.group(1).strip() if heading and heading.start() < 500 else ""
+    if title:
+        text = text[: heading.start()] + text[heading.end():]
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_RULE.sub("", text)
+    text = _MD_MARKERS.sub("", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return Article(text=text, title=title)
+
+
 def split_multinews(text: str) -> list[str]:
     return [part.strip() for part in text.split(MULTINEWS_SEPARATOR) if part.strip()]
 
@@ -142,7 +166,11 @@ def read_file(path: Path) -> list[Article]:
     text = decode(data, name)
     if not text.strip():
         raise InputError(f"{name}: empty file")
-    articles = articles_from_text(text, name, html=True if _stem_suffix(path) in HTML_SUFFIXES else None)
+    suffix = _stem_suffix(path)
+    if suffix in MARKDOWN_SUFFIXES:
+        articles = [parse_markdown(part) for part in split_multinews(text)]
+    else:
+        articles = articles_from_text(text, name, html=True if suffix in HTML_SUFFIXES else None)
     for n, article in enumerate(articles):
         article.path = name
         article.source = article.source or path.stem

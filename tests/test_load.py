@@ -102,3 +102,17 @@ def test_ids_are_unique_and_articles_pass_through():
 def test_nothing_to_load():
     with pytest.raises(InputError):
         load(["   ", "|||||"])
+
+
+def test_markdown_is_read_as_prose(tmp_path: Path):
+    (tmp_path / "story.md").write_text(
+        "# Council backs budget\n\n![chart](img.png)\n\n"
+        "The council **approved** the budget on [Monday](http://example.org/monday).\n\n"
+        "- Schools get more money this year than last year.\n\n---\n\n> The mayor called it _a fair deal_ for the town.\n"
+    )
+    [article] = read_path(tmp_path / "story.md")
+    assert article.title == "Council backs budget"
+    assert "The council approved the budget on Monday." in article.text
+    assert "Schools get more money" in article.text and "The mayor called it a fair deal for the town." in article.text
+    for syntax in ("**", "](", "![", "# ", "---", "> "):
+        assert syntax not in article.text
