@@ -17,7 +17,7 @@ from storybrief.types import Article
 # Phrases that mark a whole line or sentence as page furniture rather than reporting.
 _BOILERPLATE = [
     r"\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\b",
-    r"\bshare (this|on|via|the)\b", r"^\s*share\s*$", r"\b(tweet|pin) (this|it)\b",
+    r"\bshare (this|on|via)\b", r"^\s*share\s*$", r"\b(tweet|pin) (this|it)\b",
     r"\bsubscribe (to|now|today|for)\b", r"\bsign up (for|to)\b", r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b",
     r"^\s*advertisement\s*$", r"^\s*(sponsored|promoted)( content| stories| links)?\s*$", r"\bstory continues below\b",
     r"\bcookies?\b.*\b(use|accept|policy|consent)\b", r"\bprivacy policy\b", r"\bterms of (use|service)\b",
