@@ -285,7 +285,8 @@ def read_stdin() -> list[Article]:
 def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[Article]:
     """Articles from any mix of paths, raw texts and `Article` objects, with unique ids.
 
-    A string is a path when such a file exists, else article text.
+    A string is a path when it looks like one (a separator or a suffix) and exists, else
+    article text; pass `pathlib.Path` objects to be explicit.
     """
     if isinstance(items, (str, Path, Article)):
         items = [items]
@@ -307,10 +308,18 @@ def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[A
 
 
 def _is_existing_path(item: object) -> bool:
+    """A string names a file only when it looks like one: a separator or a suffix, and it exists.
+
+    Article text such as "." or "Watch" must never be taken for the current folder or a file
+    that happens to share its name.
+    """
     if not isinstance(item, str) or "\n" in item or len(item) > 4096:
         return False
+    path = Path(item)
+    if os.sep not in item and "/" not in item and not path.suffix:
+        return False
     try:
-        return Path(item).exists()
+        return path.exists()
     except (OSError, ValueError):
         return False
 

@@ -116,3 +116,13 @@ def test_markdown_is_read_as_prose(tmp_path: Path):
     assert "Schools get more money" in article.text and "The mayor called it a fair deal for the town." in article.text
     for syntax in ("**", "](", "![", "# ", "---", "> "):
         assert syntax not in article.text
+
+
+def test_short_texts_are_not_mistaken_for_paths(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Watch").write_text("a file that shares its name with a one-word article")
+    (tmp_path / "story.txt").write_text(PROSE)
+    articles = load([".", "Watch", "story.txt", str(tmp_path)])
+    assert [a.text for a in articles[:2]] == [".", "Watch"]
+    assert articles[2].path == "story.txt"
+    assert sorted(Path(a.path).name for a in articles[3:]) == ["Watch", "story.txt"]
