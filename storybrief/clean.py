@@ -49,6 +49,7 @@ TIMESTAMP = re.compile(
 )
 # "WASHINGTON (Reuters) - " or "LONDON, Jan 5 (AP) —" opening the body.
 DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(,\s*\w{3,9}\.? \d{1,2})?\s*(\([A-Za-z .]{2,20}\))?\s*[-—–]{1,2}\s+")
+PARAGRAPH_WORDS = 60
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[A-Za-z]+")
 # Lines joined by menu separators: "News / Russia", "Asia & AmericasEurope & Russia".
@@ -161,7 +162,11 @@ def clean_article(article: Article, repeated: frozenset[str] = frozenset()) -> A
             continue
         if counts[line] > 1 and len(line.split()) <= 12:  # "Advertisement", "Show Comments" twice
             continue
-        if line in repeated or is_junk(line) or _is_standfirst_echo(line, lines[n + 1:n + 2]):
+        if line in repeated or _is_standfirst_echo(line, lines[n + 1:n + 2]):
+            continue
+        # A long line is a paragraph (a whole Multi-News article is one line): its junk is
+        # removed sentence by sentence later, never by throwing the paragraph away.
+        if len(line.split()) <= PARAGRAPH_WORDS and is_junk(line):
             continue
         kept.append(DATELINE.sub("", line, count=1) if not kept else line)
     # A trailing line without closing punctuation is usually a cut-off caption or teaser.

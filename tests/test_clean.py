@@ -107,3 +107,8 @@ def test_normalise_quotes_and_multinews_tokenisation():
 def test_english_detection():
     assert looks_english(" ".join(BODY))
     assert not looks_english("Der Stadtrat hat am Dienstag beschlossen, die alte Bibliothek zu schließen. Die Bewohner sind enttäuscht und wollen protestieren, sagen sie.")
+
+
+def test_a_long_paragraph_with_a_credit_inside_is_kept():
+    paragraph = " ".join(BODY * 3) + " ( credit: getty images ) " + " ".join(BODY * 2)
+    assert clean_article(Article(text=paragraph)).text.startswith(BODY[0])

@@ -39,3 +39,17 @@ def test_different_stories_on_one_topic_stay_apart():
 def test_short_texts_still_get_a_signature():
     assert shingles("two words") == {b"two words"}
     assert shingles("") == set()
+
+
+def test_many_articles_go_through_lsh_and_find_the_same_copies():
+    import random
+
+    rng = random.Random(3)
+    words = "rain river town mayor council bridge school road police court game team vote price bank fire".split()
+    texts = [" ".join(rng.choice(words) + str(rng.randrange(1000)) for _ in range(60)) for _ in range(100)]
+    texts.append(texts[10] + " Shared by a second outlet.")
+    texts.append(texts[50].replace(texts[50].split()[3], "changed"))
+    groups = copy_groups(texts)
+    assert len(texts) >= 64  # the LSH path
+    grouped = {tuple(sorted(g)) for g in groups if len(g) > 1}
+    assert grouped == {(10, 100), (50, 101)}
