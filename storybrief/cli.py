@@ -106,6 +106,52 @@ def batch(
         raise typer.Exit(1)
 
 
+@app.command()
+def stories(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, brief})."),
+    words: int = typer.Option(150, "--words", "-w", min=1, help="Word budget of each brief."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format on stdout (json: one line per story)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, help="Similarity needed to put articles in one story (default: the tuned value)."),
+    window: Optional[float] = typer.Option(None, "--window-days", min=0.0, help="Dated articles further apart than this are not linked directly (0: no window)."),
+    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay."),
+    brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
+) -> None:
+    """Group articles from many feeds into stories and brief each one."""
+    from storybrief.feeds import read_pile
+    from storybrief.group import StoryIndex
+    from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
+    from storybrief.state import load_index
+
+    try:
+        pile = read_pile(inputs)
+        index = load_index(state, threshold=threshold, window_days=window) if state else StoryIndex()
+        if not state:
+            index.threshold = index.threshold if threshold is None else threshold
+            index.window_days = index.window_days if window is None else window
+        known = set(index.stories)
+        assigned = index.add(pile.articles)
+        found = index.all_stories(brief=brief, words=words)
+        if state:
+            index.save(state)
+    except StoryBriefError as exc:
+        fail(str(exc))
+    for note in pile.notes + index.notes:
+        stderr.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    placed = sum(1 for s in assigned if s is not None)
+    opened = len(set(index.stories) - known)
+    stderr.print(f"{placed} articles in {len(found)} stories ({opened} new)", highlight=False)
+    if out is not None:
+        try:
+            out.write_text(render_stories_json(found), encoding="utf-8")
+        except OSError as exc:
+            fail(f"{out}: cannot write ({exc.strerror or exc})")
+        stderr.print(f"stories written to {out}", highlight=False)
+        return
+    render = {Format.text: render_stories_text, Format.markdown: render_stories_markdown, Format.json: render_stories_json}[format]
+    sys.stdout.write(render(found))
+
+
 def run() -> None:
     try:
         app()

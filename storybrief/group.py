@@ -39,7 +39,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 from storybrief.clean import is_junk, normalise
-from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, minhash
+from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, minhash, shingles
 from storybrief.errors import StoryBriefError
 from storybrief.feeds import normalise_date, parse_date
 from storybrief.types import Article, Brief
@@ -60,6 +60,11 @@ LONG_LINE = 40  # words; longer lines are body text and skip the (slow) junk-lin
 _STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {"said", "says", "mr", "mrs", "ms", "told", "like", "just"})
 _ANALYZER = CountVectorizer(
     stop_words=_STOP_WORDS, ngram_range=(1, 1), token_pattern=r"(?u)\b[^\W\d_]{2,}\b", lowercase=True
+).build_analyzer()
+_PROBE = minhash("signature scheme probe")
+SIGNATURE_SCHEME, _SIGNATURE_DTYPE = _PROBE.scheme, _PROBE.hashvalues.dtype
+_PHRASES = CountVectorizer(
+    stop_words=_STOP_WORDS, ngram_range=(2, 2), token_pattern=r"(?u)\b[^\W\d_]{2,}\b", lowercase=True
 ).build_analyzer()
 
 
@@ -98,6 +103,20 @@ class _StoryRecord:
     internal: float = 0.0  # sum of the similarities of linked pairs inside it: its centroid's norm
     brief: dict | None = None
     brief_key: str = ""  # what the brief was made from; a change means it is stale
+
+
+def signature(text: str) -> MinHash:
+    """Exactly `storybrief.dedupe.minhash(text)`, without recomputing the permutations each time."""
+    found = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PROBE.permutations, scheme=SIGNATURE_SCHEME)
+    found.update_batch(list(shingles(text)))
+    return found
+
+
+def restore_signature(values: np.ndarray) -> MinHash:
+    """A MinHash from saved hash values, in the scheme `storybrief.dedupe.minhash` uses."""
+    return MinHash(
+        num_perm=NUM_PERM, seed=1, hashvalues=values.astype(_SIGNATURE_DTYPE), permutations=_PROBE.permutations, scheme=SIGNATURE_SCHEME
+    )
 
 
 def text_for_vectors(article: Article) -> str:
@@ -267,13 +286,13 @@ class StoryIndex:
             article.published = normalise_date(article.published)
             article.source = article.source or article.id
             self.articles[article.id] = article
-            signature = minhash(text)
-            original = self._find_copy(signature, lsh, fresh_lsh, fresh_signatures)
+            found = signature(text)
+            original = self._find_copy(found, lsh, fresh_lsh, fresh_signatures)
             if original is not None:
                 pending_copies.append((position, article.id, original))
                 continue
-            fresh_lsh.insert(len(fresh), signature)
-            fresh_signatures.append(signature)
+            fresh_lsh.insert(len(fresh), found)
+            fresh_signatures.append(found)
             fresh.append((position, article, text, counts))
         first_new_row = len(self.row_ids)
         if fresh:
@@ -306,14 +325,14 @@ class StoryIndex:
         if self._lsh is None:
             self._lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
             for row, values in enumerate(self.signatures):
-                self._lsh.insert(row, MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values))
+                self._lsh.insert(row, restore_signature(values))
         return self._lsh
 
     def _find_copy(self, signature: MinHash, lsh: MinHashLSH, fresh_lsh: MinHashLSH, fresh_signatures: list[MinHash]) -> int | None:
         """The vector this text is a copy of: a row (≥ 0) or -1 - index among this batch's new ones."""
         best, best_similarity = None, COPY_THRESHOLD
         for row in lsh.query(signature):
-            similarity = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=self.signatures[row]).jaccard(signature)
+            similarity = restore_signature(self.signatures[row]).jaccard(signature)
             if similarity >= best_similarity:
                 best, best_similarity = row, similarity
         for k in fresh_lsh.query(signature):
@@ -478,15 +497,22 @@ class StoryIndex:
         if titled:
             closeness = vectors[titled] @ centroid
             return self.articles[self.row_ids[rows[titled[int(np.argmax(closeness))]]]].title.strip()
-        top = np.argsort(-centroid)[:8]
-        named = [(self.terms[c], centroid[c]) for c in top if centroid[c] > 0 and c in self.terms]
-        if not named:
-            return self.articles[self.row_ids[rows[0]]].id
-        best_term, best_weight = named[0]
-        for term, weight in named[:4]:
-            if " " in term and weight >= 0.5 * best_weight:
-                return term  # a two-word phrase says more than a single word of similar weight
-        return best_term
+        return self.key_phrase(rows, centroid)
+
+    def key_phrase(self, rows: list[int], centroid: np.ndarray) -> str:
+        """The story's most telling two-word phrase (repeated, rare words), else its top word."""
+        idf = self._idf if self._idf is not None else idf_of(self.df, max(1, self.tf.shape[0]))
+        phrases: Counter = Counter()
+        for row in rows:
+            phrases.update(set(_PHRASES(text_for_vectors(self.articles[self.row_ids[row]]))))
+        scored = [
+            (count * sum(idf[column(word)] for word in phrase.split()), phrase)
+            for phrase, count in phrases.items() if count >= 2 or len(rows) == 1
+        ]
+        if scored:
+            return max(scored)[1]
+        top = [c for c in np.argsort(-centroid)[:5] if centroid[c] > 0 and c in self.terms]
+        return self.terms[top[0]] if top else self.row_ids[rows[0]]
 
     def story(self, story_id: str, brief: bool = False, words: int = 150) -> Story:
         articles = self.story_articles(story_id)
@@ -559,6 +585,7 @@ def brief_from_dict(data: dict) -> Brief:
 def as_articles(items: Iterable[Article | dict | str | Path]) -> tuple[list[Article], list[str]]:
     """Articles from Article objects, article dicts, paths (files, folders, feeds, JSONL) or texts."""
     from storybrief.feeds import read_jsonl, read_pile, unique_ids
+    from storybrief.load import _is_existing_path
 
     articles: list[Article] = []
     notes: list[str] = []
@@ -570,7 +597,7 @@ def as_articles(items: Iterable[Article | dict | str | Path]) -> tuple[list[Arti
             import json
 
             articles.extend(read_jsonl([json.dumps(item)], "article", notes))
-        elif isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and len(item) < 4096 and Path(item).exists()):
+        elif isinstance(item, Path) or _is_existing_path(item):
             paths.append(item)
         elif isinstance(item, str):
             articles.append(Article(text=item))
