@@ -260,6 +260,7 @@ class StoryIndex:
     def add(self, articles: Iterable[Article]) -> list[str | None]:
         """Story id for each article (None for one skipped: see `notes`), in input order."""
         self.notes = []
+        self._seen_again: list[str] = []
         assigned: list[str | None] = []
         fresh: list[tuple[int, Article, str, Counter]] = []  # (position, article, text, counts)
         pending_copies: list[tuple[int, str, int]] = []  # (position, article id, row or -1-fresh index)
@@ -294,6 +295,9 @@ class StoryIndex:
             fresh_lsh.insert(len(fresh), found)
             fresh_signatures.append(found)
             fresh.append((position, article, text, counts))
+        if self._seen_again:
+            shown = ", ".join(self._seen_again[:3]) + (", ..." if len(self._seen_again) > 3 else "")
+            self.notes.append(f"{len(self._seen_again)} article(s) seen before ({shown}) kept in their stories")
         first_new_row = len(self.row_ids)
         if fresh:
             self._append_rows(fresh, fresh_signatures)
@@ -312,7 +316,7 @@ class StoryIndex:
         if article.id not in self.articles:
             return None
         if self.articles[article.id].text == article.text:
-            self.notes.append(f"article {article.id} was seen before, kept in its story")
+            self._seen_again.append(article.id)
             return self.row_story[self.row_of[article.id]] if article.id in self.row_of else None
         base, n = article.id, 2
         while f"{base}~{n}" in self.articles:
