@@ -28,7 +28,7 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -271,6 +271,7 @@ class StoryIndex:
             assigned.append(None)
             if not isinstance(article, Article):
                 raise StoryBriefError(f"expected an Article, not {type(article).__name__}")
+            article = replace(article, copies=list(article.copies))  # the caller's object stays as it was
             if not article.text or not article.text.strip():
                 self.notes.append(f"article {article.id or '(no id)'} has no text, skipped")
                 continue

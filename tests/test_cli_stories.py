@@ -74,3 +74,12 @@ def test_state_keeps_story_ids_across_runs(tmp_path):
     (new_id,) = set(after) - set(before)
     assert after[new_id] == {UNRELATED[0]}
     assert "(1 new)" in result.output
+
+
+def test_single_article_gets_a_story_and_a_brief(tmp_path):
+    source = tmp_path / "one.txt"
+    source.write_text(UNRELATED[3], encoding="utf-8")
+    result = runner.invoke(app, ["stories", str(source), "--format", "json", "--words", "30"])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in result.output.splitlines() if x.startswith("{")]
+    assert line["articles"] == ["one"] and line["brief"]["sentences"]

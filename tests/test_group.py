@@ -82,7 +82,8 @@ def test_articles_without_text_and_repeated_ids_are_noted():
     result = index.add([first, Article(text="", id="empty"), clash, article(FERRY[0])])
     assert result[1] is None
     assert result[3] == result[0]  # the same article again stays in its story
-    assert clash.id == "ferry-1~2" and result[2] is not None
+    assert clash.id == "ferry-1"  # the caller's article is not changed
+    assert "ferry-1~2" in index.articles and index.articles["ferry-1~2"].text == CHESS[0][3] and result[2] is not None
     assert any("empty" in n and "no text" in n for n in index.notes)
     assert any("renamed ferry-1~2" in n for n in index.notes)
 
