@@ -226,7 +226,7 @@ def agglomerate(
     return [root(i) for i in range(n)]
 
 
-@dataclass
+@dataclass(repr=False)
 class StoryIndex:
     """Stories seen so far; `add` assigns new articles to them or opens new ones.
 
@@ -255,6 +255,9 @@ class StoryIndex:
     idf_docs: int = 0
     _lsh: MinHashLSH | None = None
 
+    def __repr__(self) -> str:
+        return f"StoryIndex({len(self.articles)} articles, {len(self.stories)} stories, threshold={self.threshold})"
+
     # ----- adding -------------------------------------------------------------------------
 
     def add(self, articles: Iterable[Article]) -> list[str | None]:
@@ -267,6 +270,8 @@ class StoryIndex:
         fresh_lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
         fresh_signatures: list[MinHash] = []
         lsh = self._copy_index()
+        in_batch: dict[str, int] = {}  # id -> position, for articles of this batch
+        repeats: list[tuple[int, int]] = []  # (position, position of the same article earlier in the batch)
         for position, article in enumerate(articles):
             assigned.append(None)
             if not isinstance(article, Article):
@@ -276,6 +281,10 @@ class StoryIndex:
                 self.notes.append(f"article {article.id or '(no id)'} has no text, skipped")
                 continue
             article.id = article.id or "a" + hashlib.sha1(article.text.encode()).hexdigest()[:12]
+            if article.id in in_batch and self.articles[article.id].text == article.text:
+                repeats.append((position, in_batch[article.id]))  # placed below, with its first occurrence
+                self._seen_again.append(article.id)
+                continue
             known = self._known(article)
             if known is not None:
                 assigned[position] = known
@@ -288,6 +297,7 @@ class StoryIndex:
             article.published = normalise_date(article.published)
             article.source = article.source or article.id
             self.articles[article.id] = article
+            in_batch[article.id] = position
             found = signature(text)
             original = self._find_copy(found, lsh, fresh_lsh, fresh_signatures)
             if original is not None:
@@ -310,6 +320,8 @@ class StoryIndex:
             self.copies.setdefault(row, []).append(article_id)
             self.row_of[article_id] = row
             assigned[position] = self.row_story[row]
+        for position, first in repeats:
+            assigned[position] = assigned[first]
         return assigned
 
     def _known(self, article: Article) -> str | None:

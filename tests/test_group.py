@@ -106,3 +106,12 @@ def test_agglomerate_never_merges_two_known_stories():
     roots = group_module.agglomerate([1, 1, 1], [0, 0, 0], [True, True, False], {(0, 1): 0.9, (1, 2): 0.8}, 0.1)
     assert roots[0] != roots[1]
     assert roots[2] == roots[1]
+
+
+def test_the_same_article_twice_in_one_batch_is_kept_once():
+    index = StoryIndex()
+    result = index.add([article(FERRY[0]), article(FERRY[1]), article(FERRY[0])])
+    assert result[2] == result[0] is not None
+    (story,) = index.all_stories()
+    assert sorted(story.articles) == ["ferry-1", "ferry-2"]
+    assert any("seen before" in n for n in index.notes)
