@@ -517,16 +517,16 @@ class StoryIndex:
         return self.key_phrase(rows, centroid)
 
     def key_phrase(self, rows: list[int], centroid: np.ndarray) -> str:
-        """The story's most telling two-word phrase (repeated, rare words), else its top word."""
-        idf = self._idf if self._idf is not None else idf_of(self.df, max(1, self.tf.shape[0]))
+        """The story's most telling two-word phrase (repeated, made of its heaviest words), else its top word."""
         phrases: Counter = Counter()
         for row in rows:
             phrases.update(set(_PHRASES(text_for_vectors(self.articles[self.row_ids[row]]))))
+        # A phrase scores by how often the story uses it and how heavy its words are in the story.
         scored = [
-            (count * sum(idf[column(word)] for word in phrase.split()), phrase)
+            (count * sum(centroid[column(word)] for word in phrase.split()), phrase)
             for phrase, count in phrases.items() if count >= 2 or len(rows) == 1
         ]
-        if scored:
+        if scored and max(scored)[0] > 0:
             return max(scored)[1]
         top = [c for c in np.argsort(-centroid)[:5] if centroid[c] > 0 and c in self.terms]
         return self.terms[top[0]] if top else self.row_ids[rows[0]]
