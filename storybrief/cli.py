@@ -109,7 +109,7 @@ def batch(
 @app.command()
 def stories(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, brief})."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief})."),
     words: int = typer.Option(150, "--words", "-w", min=1, help="Word budget of each brief."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Output format on stdout (json: one line per story)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, help="Similarity needed to put articles in one story (default: the tuned value)."),

@@ -79,6 +79,8 @@ class Story:
     start: str = ""  # ISO 8601 UTC of the first dated article, '' when none is dated
     end: str = ""
     brief: Brief | None = None
+    # Re-published copies (wire stories): original article id -> ids of its copies.
+    copies: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -92,6 +94,7 @@ class Story:
             "sources": self.sources,
             "start": self.start,
             "end": self.end,
+            "copies": self.copies,
             "brief": self.brief.to_dict() if self.brief else None,
         }
 
@@ -545,6 +548,7 @@ class StoryIndex:
             sources=sources,
             start=min(dates) if dates else "",
             end=max(dates) if dates else "",
+            copies={self.row_ids[row]: list(self.copies[row]) for row in sorted(self.stories[story_id].rows) if self.copies.get(row)},
         )
         if brief:
             story.brief = self.brief(story_id, words)

@@ -29,6 +29,7 @@ def test_wire_copy_joins_its_original_and_keeps_its_outlet():
     volcano = next(s for s in stories if WIRE_COPY[0] in s.articles)
     assert "volcano-1" in volcano.articles
     assert WIRE_COPY[1] in volcano.sources
+    assert volcano.copies == {"volcano-1": [WIRE_COPY[0]]}
     assert len(volcano.sources) == len(set(volcano.sources))
 
 
@@ -56,7 +57,7 @@ def test_briefs_cite_the_story_articles():
         assert story.brief is not None and story.brief.sentences
         assert story.brief.words <= 60
         data = story.to_dict()
-        assert set(data) == {"id", "label", "articles", "sources", "start", "end", "brief"}
+        assert set(data) == {"id", "label", "articles", "sources", "start", "end", "copies", "brief"}
 
 
 def test_single_article_is_one_story():
