@@ -131,7 +131,12 @@ def stories(
             index.window_days = index.window_days if window is None else window
         known = set(index.stories)
         assigned = index.add(pile.articles)
-        found = index.all_stories(brief=brief, words=words)
+        found = index.all_stories(brief=False)
+        if brief:
+            columns = [TextColumn("briefing stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+            with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal or len(found) < 20) as progress:
+                for story in progress.track(found):
+                    story.brief = index.brief(story.id, words)
         if state:
             index.save(state)
     except StoryBriefError as exc:

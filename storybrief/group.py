@@ -294,9 +294,11 @@ class StoryIndex:
                 continue
             text = text_for_vectors(article)
             counts = term_counts(text)
+            if not counts:  # all of it looked like page furniture: use it as it is
+                text = normalise(f"{article.title}\n{article.text}").strip()
+                counts = term_counts(text)
             if not counts:
-                self.notes.append(f"article {article.id}: no words to group it by, skipped")
-                continue
+                self.notes.append(f"article {article.id}: no words to group it by, kept as a story of its own")
             article.published = normalise_date(article.published)
             article.source = article.source or article.id
             self.articles[article.id] = article

@@ -116,3 +116,10 @@ def test_the_same_article_twice_in_one_batch_is_kept_once():
     (story,) = index.all_stories()
     assert sorted(story.articles) == ["ferry-1", "ferry-2"]
     assert any("seen before" in n for n in index.notes)
+
+
+def test_articles_without_groupable_words_are_kept_alone():
+    index = StoryIndex()
+    result = index.add([article(FERRY[0]), Article(text="12 34 56 !!", id="numbers"), Article(text="See more of us on Facebook", id="furniture")])
+    assert None not in result and len(set(result)) == 3
+    assert any("numbers" in n and "own" in n for n in index.notes)
