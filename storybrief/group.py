@@ -5,15 +5,15 @@ The pipeline, for a batch or for each increment of a running index:
 1. Copies: MinHash over word 5-shingles (`storybrief.dedupe`) with an LSH index finds articles
    that are the same text re-published (wire copies); a copy joins its original's story and only
    the original is vectorised, so one wire story cannot pose as a cluster of its own.
-2. Vectors: words and two-word phrases, hashed into a fixed space (no vocabulary to keep in
-   step between runs), log term frequency times an IDF from document frequencies counted over
+2. Vectors: words, hashed into a fixed space (no vocabulary to keep in step between runs), log term frequency times an IDF from document frequencies counted over
    every article seen so far. Each article keeps only its TOP_TERMS heaviest terms: the terms
    that say what the story is. That also keeps the neighbour search near-linear, since common
    words, which would link everything to everything, are never among them.
 3. Neighbours: sparse products of the new articles' vectors with all vectors, in row blocks,
    keeping pairs above FLOOR (and within WINDOW_DAYS when both articles are dated).
-4. Merging: agglomerative, centroid linkage computed from the neighbour graph, greedily
-   merging the closest pair of groups while their similarity is at least the threshold.
+4. Merging: agglomerative, average linkage over the neighbour graph (each side's size capped
+   at MAX_NEIGHBOURS), greedily merging the closest pair of groups while their linkage is at
+   least the threshold.
    Stories already known are fixed groups: new articles may join them, they never merge
    with each other, so their ids stay stable across runs.
 
@@ -44,8 +44,8 @@ from storybrief.errors import StoryBriefError
 from storybrief.feeds import normalise_date, parse_date
 from storybrief.types import Article, Brief
 
-# Centroid-linkage similarity needed to merge two groups; chosen on Multi-News train clusters
-# (docs/design-stories.md has the sweep).
+# Linkage (capped average similarity) needed to merge two groups; chosen on Multi-News train
+# clusters (docs/design-stories.md has the sweep).
 THRESHOLD = 0.12
 FLOOR = 0.1  # neighbour pairs below this similarity are not kept: unrelated articles
 TOP_TERMS = 40  # terms kept per article vector
@@ -162,11 +162,13 @@ def idf_of(df: np.ndarray, n_docs: int) -> np.ndarray:
 def agglomerate(
     size: list[float], internal: list[float], fixed: list[bool], edges: dict[tuple[int, int], float], threshold: float
 ) -> list[int]:
-    """Centroid-linkage merging over a sparse similarity graph; returns each group's final root.
+    """Agglomerative merging over a sparse similarity graph; returns each group's final root.
 
-    The cosine of two group centroids is S(A,B) / sqrt((|A| + 2 S(A,A)) (|B| + 2 S(B,B))) where
-    S sums the pair similarities in the graph (pairs below the floor count as 0), so it is
-    computed from edge sums alone. Two fixed groups (known stories) never merge.
+    S(A,B) sums the pair similarities between two groups in the graph (pairs below the floor
+    count as 0). Average linkage (LINKAGE = "average", the default) is S(A,B) / (|A| |B|), each
+    size capped at MAX_NEIGHBOURS; centroid linkage is the cosine of the group centroids,
+    S(A,B) / sqrt((|A| + 2 S(A,A)) (|B| + 2 S(B,B))). Both come from edge sums alone.
+    Two fixed groups (known stories) never merge.
     """
     n = len(size)
     size, internal = list(size), list(internal)
