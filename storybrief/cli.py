@@ -145,7 +145,7 @@ def stories(
         stderr.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     placed = sum(1 for s in assigned if s is not None)
     opened = len(set(index.stories) - known)
-    stderr.print(f"{placed} articles in {len(found)} stories ({opened} new)", highlight=False)
+    stderr.print(f"{placed} article{'s' * (placed != 1)} in {len(found)} stor{'ies' if len(found) != 1 else 'y'} ({opened} new)", highlight=False)
     if out is not None:
         try:
             out.write_text(render_stories_json(found), encoding="utf-8")

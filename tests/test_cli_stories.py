@@ -46,7 +46,7 @@ def test_bad_lines_are_notes_and_the_rest_is_grouped(tmp_path):
     result = runner.invoke(app, ["stories", str(source), "--format", "json", "--no-brief"])
     assert result.exit_code == 0, result.output
     assert "malformed JSON" in result.output and "blank" in result.output
-    assert "2 articles in 1 stories" in result.output
+    assert "2 articles in 1 story" in result.output
 
 
 def test_missing_input_and_empty_feed_fail_cleanly(tmp_path):
