@@ -32,6 +32,11 @@ def check_words(words: int) -> None:
         fail(f"--words must be at least 1, not {words}")
 
 
+def check_format(format: str) -> None:
+    if format not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+
+
 def example_path() -> Path:
     return Path(str(resources.files("storybrief") / "examples" / "harbour-bridge"))
 
@@ -61,8 +66,7 @@ def summarize(
     from storybrief.pipeline import summarize as summarize_story
 
     check_words(words)
-    if format not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    check_format(format)
     try:
         # Arguments are always paths here; only the library reads a bare string as article text.
         brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method)
@@ -112,6 +116,63 @@ def batch(
     stderr.print(f"{written} briefs written to {target}" + (f", {len(failures)} lines failed" if failures else ""), highlight=False, soft_wrap=True)
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def stories(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief})."),
+    words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
+    format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
+    window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
+    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay."),
+    brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
+) -> None:
+    """Group articles from many feeds into stories and brief each one."""
+    from storybrief.feeds import read_pile
+    from storybrief.grouping import StoryIndex
+    from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
+    from storybrief.state import load_index
+
+    check_words(words)
+    check_format(format)
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        fail(f"--threshold must be between 0 and 1, not {threshold}")
+    if window is not None and window < 0:
+        fail(f"--window-days must be 0 or more, not {window}")
+    try:
+        pile = read_pile(inputs)
+        index = load_index(state, threshold=threshold, window_days=window) if state else StoryIndex()
+        if not state:
+            index.threshold = index.threshold if threshold is None else threshold
+            index.window_days = index.window_days if window is None else window
+        known = set(index.stories)
+        assigned = index.add(pile.articles)
+        found = index.all_stories(brief=False)
+        if brief:
+            columns = [TextColumn("briefing stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+            with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal or len(found) < 20) as progress:
+                for story in progress.track(found):
+                    story.brief = index.brief(story.id, words)
+        if state:
+            index.save(state)
+    except StoryBriefError as exc:
+        fail(str(exc))
+    for note in pile.notes + index.notes:
+        stderr.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    placed = sum(1 for s in assigned if s is not None)
+    opened = len(set(index.stories) - known)
+    stderr.print(f"{placed} article{'s' * (placed != 1)} in {len(found)} stor{'ies' if len(found) != 1 else 'y'} ({opened} new)", highlight=False)
+    if out is not None:
+        try:
+            out.write_text(render_stories_json(found), encoding="utf-8")
+        except OSError as exc:
+            fail(f"{out}: cannot write ({exc.strerror or exc})")
+        stderr.print(f"stories written to {out}", highlight=False)
+        return
+    render = {"text": render_stories_text, "markdown": render_stories_markdown, "json": render_stories_json}[format]
+    sys.stdout.write(render(found))
 
 
 def run() -> None:
