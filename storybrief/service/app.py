@@ -245,7 +245,10 @@ def create_app_from_env() -> FastAPI:
 
 def _clean_error(error: dict) -> dict:
     """A validation error without the echoed input (which may be megabytes of article)."""
-    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("article", "articles"))
+    loc = list(error.get("loc", ()))
+    if len(loc) > 1 and loc[0] == "body" and loc[1] in ("single", "list"):
+        del loc[1]  # the tag of the one-or-many union says nothing the client needs
+    where = ".".join(str(part) for part in loc)
     message = str(error.get("msg", "invalid"))
     message = message.removeprefix("Value error, ")
     if error.get("type") == "json_invalid":

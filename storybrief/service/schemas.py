@@ -45,14 +45,14 @@ class ArticleIn(BaseModel):
 
 
 def _one_or_many(value: Any) -> str:
-    return "articles" if isinstance(value, list) else "article"
+    return "list" if isinstance(value, list) else "single"
 
 
 # A single article object or a list of them; the discriminator keeps errors to the shape sent.
 ArticlesIn = Annotated[
     Union[
-        Annotated[ArticleIn, Tag("article")],
-        Annotated[list[ArticleIn], Tag("articles"), Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)],
+        Annotated[ArticleIn, Tag("single")],
+        Annotated[list[ArticleIn], Tag("list"), Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)],
     ],
     Discriminator(_one_or_many),
 ]
