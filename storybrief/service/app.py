@@ -107,7 +107,9 @@ def create_app(
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
+        # which the form's same-origin check must refuse.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.headers.get("content-type", "").startswith("text/html") and not request.url.path.startswith(("/docs", "/redoc")):
             response.headers["Content-Security-Policy"] = PAGE_CSP
             response.headers["X-Frame-Options"] = "DENY"
@@ -213,17 +215,19 @@ def create_app(
             return page("error.html", status=403, error="The form was posted from another site; refused.")
         try:
             form = await request.form(max_files=20, max_fields=20, max_part_size=MAX_ARTICLE_CHARS * 4)
-        except Exception as exc:  # malformed multipart: the parser's own message says what
-            return page("error.html", status=400, error=f"Unreadable form: {exc}")
-        async with form:
+        except HTTPException as exc:  # malformed multipart: the parser's own message says what
+            return page("error.html", status=400, error=f"Unreadable form: {exc.detail}")
+        try:
             given = str(form.get("token") or "")
             if token is not None and not hmac.compare_digest(given.encode(), token.encode()):
                 return page("error.html", status=401, error="Wrong or missing token: this server needs its STORYBRIEF_TOKEN to add articles.")
             try:
                 items = await _form_articles(form)
-                results = await run_in_threadpool(store.ingest, items)
+                results = await run_in_threadpool(store.ingest, items) if items else []
             except (StoryBriefError, ValueError) as exc:
                 return page("error.html", status=422, error=_one_line(exc))
+        finally:
+            await form.close()
         if not results:
             return page("error.html", status=422, error="Nothing to add: paste an article's text or choose a file.")
         return RedirectResponse(f"/web/stories/{results[0].story_id}", status_code=303)
@@ -319,6 +323,7 @@ async def _form_articles(form) -> list[ArticleIn]:
     meta = {key: str(form.get(key) or "").strip() for key in ("title", "source", "url")}
     if text:
         items.append(ArticleIn(text=text, title=meta["title"], source=meta["source"], url=meta["url"] or None))
+        meta = {"title": "", "source": ""}  # the fields describe the pasted text, not the files
     for upload in form.getlist("files"):
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
@@ -327,8 +332,8 @@ async def _form_articles(form) -> list[ArticleIn]:
             raise StoryBriefError(f"{upload.filename}: larger than {MAX_ARTICLE_CHARS // 1_000_000} MB")
         name = upload.filename[:200]
         is_html = name.lower().endswith((".html", ".htm")) or None
-        for n, article in enumerate(articles_from_text(decode(data, name), name, html=is_html)):
-            items.append(ArticleIn(text=article.text, title=article.title[:500] or meta["title"],
-                                   source=(article.source or meta["source"] or name.rsplit(".", 1)[0])[:200],
+        for article in articles_from_text(decode(data, name), name, html=is_html):
+            items.append(ArticleIn(text=article.text, title=(article.title or meta["title"])[:500],
+                                   source=(meta["source"] or article.source or name.rsplit(".", 1)[0])[:200],
                                    published=article.published[:100]))
     return items
