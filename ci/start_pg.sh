@@ -4,12 +4,13 @@
 # (initdb refuses root). Exit 3 when no PostgreSQL server binaries are installed.
 #
 #   export STORYBRIEF_TEST_PG=$(ci/start_pg.sh)      # then run the tests
-#   ci/start_pg.sh --stop                             # stops every cluster this script started
+#   ci/start_pg.sh --stop "$STORYBRIEF_TEST_PG"       # stops that cluster and deletes it
 set -euo pipefail
 
 if [ "${1:-}" = "--stop" ]; then
+    port=$(echo "${2:?usage: start_pg.sh --stop URL}" | sed -n 's/.*:\([0-9][0-9]*\)\/.*/\1/p')
     for data in /tmp/storybrief-pg.*/data; do
-        [ -d "$data" ] || continue
+        [ -d "$data" ] && [ "$(cat "$data/../port" 2>/dev/null)" = "$port" ] || continue
         owner=$(stat -c %U "$data")
         bin=$(cat "$data/../bin")
         if [ "$(id -u)" = 0 ]; then runuser -u "$owner" -- "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null || true
@@ -32,6 +33,7 @@ if [ "$(id -u)" = 0 ]; then
     as=(runuser -u postgres --)
 fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+echo "$port" > "$dir/port"
 "${as[@]}" "$bin/initdb" -D "$dir/data" -U storybrief --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { echo "start_pg: initdb failed, see $dir/initdb.log" >&2; exit 1; }
 # fsync off: a test cluster thrown away after the run needs no crash safety.
