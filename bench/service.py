@@ -124,7 +124,7 @@ class Load:
         self.lock = threading.Lock()
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)  # kind -> count
-        self.acked: dict[str, int] = {}  # client id -> article id
+        self.acked: dict[str, tuple[int, bool]] = {}  # client id -> (article id, newly created)
         self.stories: list[int] = []
         self.outage = threading.Event()  # set while the server is down on purpose
         self.stop = threading.Event()
@@ -162,7 +162,7 @@ def client_loop(load: Load, base: str, seed: int, deadline: float) -> None:
                     load.latencies[op].append(elapsed)
                     if article is not None:
                         [result] = response.json()["articles"]
-                        load.acked[article["id"]] = result["id"]
+                        load.acked[article["id"]] = (result["id"], result["created"])
                         if result["story_id"] not in load.stories:
                             load.stories.append(result["story_id"])
                     continue
@@ -175,7 +175,7 @@ def client_loop(load: Load, base: str, seed: int, deadline: float) -> None:
                 time.sleep(0.2)  # the server is down: do not spin
 
 
-def stored_client_ids(db: str) -> dict[str, int]:
+def stored_articles(db: str) -> dict[int, str | None]:
     from sqlalchemy import create_engine, text
 
     from storybrief.service.db import normalise_url
@@ -183,7 +183,7 @@ def stored_client_ids(db: str) -> dict[str, int]:
     engine = create_engine(normalise_url(db))
     try:
         with engine.connect() as connection:
-            return dict(connection.execute(text("SELECT client_id, id FROM articles WHERE client_id IS NOT NULL")).all())
+            return dict(connection.execute(text("SELECT id, client_id FROM articles")).all())
     finally:
         engine.dispose()
 
@@ -250,9 +250,12 @@ def main() -> None:
         load.stop.set()
         server.stop()
 
-    stored = stored_client_ids(db)
-    missing = [cid for cid in load.acked if cid not in stored]
-    wrong = [cid for cid, article_id in load.acked.items() if cid in stored and stored[cid] != article_id]
+    # An acknowledged article is present when its id is in the database, holding this client id
+    # (when this post created it) or another one (when the text was already stored: deduplicated).
+    stored = stored_articles(db)
+    missing = [cid for cid, (article_id, _) in load.acked.items() if article_id not in stored]
+    wrong = [cid for cid, (article_id, created) in load.acked.items() if created and article_id in stored and stored[article_id] != cid]
+    deduplicated = sum(1 for _, created in load.acked.values() if not created)
     total = sum(len(v) for v in load.latencies.values())
     lines = [
         f"`bench/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s against `storybrief serve` "
@@ -274,8 +277,9 @@ def main() -> None:
     if restart_s is not None:
         lines.append(f"- Killed with SIGKILL after {args.seconds / 2:.0f} s ({acked_before_kill} articles acknowledged by then); "
                      f"restarted and healthy again in {restart_s:.1f} s. Posts that failed were retried with the same client id.")
-    lines.append(f"- Acknowledged articles: {len(load.acked)}; in the database afterwards: {len(load.acked) - len(missing)}; "
-                 f"missing: {len(missing)}; stored under another id: {len(wrong)}; stories: {len(load.stories)}.")
+    lines.append(f"- Acknowledged articles: {len(load.acked)} ({deduplicated} of them answered with an already stored article of "
+                 f"the same outlet and text); in the database afterwards: {len(load.acked) - len(missing)}; missing: {len(missing)}; "
+                 f"under another client id: {len(wrong)}. Stories: {len(load.stories)}.")
     print("\n".join(lines))
     if not args.no_write:
         name = "service-postgresql" if db.startswith("postgresql") else "service"

@@ -29,7 +29,7 @@ from storybrief.service.schemas import (
     MAX_ARTICLE_CHARS, ArticleDetail, ArticleIn, ArticleOut, ArticlesIn, BriefOut, ErrorOut, Health, IngestResult,
     StoryDetail, StoryPage, StorySummary, SummarizeRequest, utc,
 )
-from storybrief.service.store import Store, brief_data
+from storybrief.service.store import Store, article_from, brief_data
 from storybrief.pipeline import summarize
 
 PACKAGE = "storybrief.service"
@@ -159,8 +159,6 @@ def create_app(
     @app.post("/summarize", response_model=BriefOut, responses=ERRORS, dependencies=[Depends(check_token)], tags=["api"])
     def post_summarize(request: SummarizeRequest) -> BriefOut:
         """Brief the given articles (nothing is stored)."""
-        from storybrief.service.store import article_from
-
         articles = []
         for n, item in enumerate(request.articles, 1):
             article = article_from(item, f"article {n}", store.fetcher)
