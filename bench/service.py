@@ -200,6 +200,21 @@ def reset_postgres(db: str) -> None:
     engine.dispose()
 
 
+def postgres_settings(db: str) -> str:
+    """The server settings that decide what a commit means (the kill here is of StoryBrief, not of PostgreSQL)."""
+    from sqlalchemy import create_engine
+
+    from storybrief.service.db import normalise_url
+
+    engine = create_engine(normalise_url(db))
+    with engine.connect() as connection:
+        version = connection.exec_driver_sql("SHOW server_version").scalar()
+        fsync = connection.exec_driver_sql("SHOW fsync").scalar()
+        commit = connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+    engine.dispose()
+    return f"PostgreSQL {version} (fsync={fsync}, synchronous_commit={commit})"
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q) * 1000) if values else float("nan")
 
@@ -220,7 +235,7 @@ def main() -> None:
     db = args.db or f"sqlite:///{workdir / 'bench.db'}"
     if db.startswith("postgresql"):
         reset_postgres(db)
-    backend = "PostgreSQL" if db.startswith("postgresql") else "SQLite (WAL, synchronous=FULL)"
+    backend = postgres_settings(db) if db.startswith("postgresql") else "SQLite (WAL, synchronous=FULL)"
     articles = load_articles(args.data, args.articles, run=f"r{int(time.time())}")
     server = Server(db, free_port(), workdir / "server.log")
     print(f"server log: {server.log}", file=sys.stderr)

@@ -13,7 +13,7 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -22,7 +22,7 @@ from storybrief.errors import StoryBriefError
 from storybrief.load import articles_from_text, decode
 from storybrief.service import migrate
 from storybrief.service.assign import StoryAssigner
-from storybrief.service.db import DEFAULT_DB, Database, Story
+from storybrief.service.db import DEFAULT_DB, Database, DatabaseError, Story
 from storybrief.service.fetch import fetch
 from storybrief.service.limits import DEFAULT_MAX_BODY, BodyLimit
 from storybrief.service.schemas import (
@@ -31,6 +31,7 @@ from storybrief.service.schemas import (
 )
 from storybrief.service.store import Store, article_from, brief_data
 from storybrief.pipeline import summarize
+from storybrief.score import get_scorer
 
 PACKAGE = "storybrief.service"
 # The page needs no script at all; forbidding it makes any markup that slipped through inert.
@@ -53,9 +54,14 @@ def create_app(
     `token`: when set, every POST needs `Authorization: Bearer <token>` (the form: a token field).
     `allow_fetch`: POST /articles may give only a `url`, fetched from public addresses only.
     """
+    token = token or None
+    get_scorer(method)  # an unknown method fails now, not at the first brief
     database = Database(db_url)
     database.check()
-    migrate.upgrade(database)
+    try:
+        migrate.upgrade(database)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot bring the database schema up to date: {str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}") from exc
     store = Store(database, assigner=assigner, words=words, method=method, fetcher=fetch if allow_fetch else None)
 
     @asynccontextmanager
