@@ -76,8 +76,12 @@ class SimilarityAssigner:
         self.signatures: dict[int, object] = {}
         self.df = np.zeros(FEATURES, dtype=np.int32)
         self.lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
-        self._matrix: sp.csr_matrix | None = None
-        self._matrix_ids: list[int] = []
+        # TF-IDF rows of the window, L2-normalised under `_idf`; rebuilt when the window has changed
+        # by 5% (idf drifts slowly), articles added since are weighted on the fly.
+        self._idf: np.ndarray | None = None
+        self._weighted: sp.csr_matrix | None = None
+        self._weighted_ids: list[int] = []
+        self._added_since: list[int] = []
 
     # -- the interface -------------------------------------------------------------------
 
@@ -134,20 +138,32 @@ class SimilarityAssigner:
             self.df[self.rows.pop(old).indices] -= 1
             self.lsh.remove(old)
             del self.signatures[old], self.stories[old]
-        self._matrix = None
+        self._added_since.append(article_id)
+
+    def _weigh(self, ids: list[int]) -> sp.csr_matrix:
+        """Rows of `ids` weighted by the current idf, L2-normalised."""
+        matrix = sp.vstack([self.rows[i] for i in ids]).tocsr().multiply(self._idf).tocsr()
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        return sp.diags(1 / np.maximum(norms, 1e-12)) @ matrix
 
     def _nearest(self, row: sp.csr_matrix) -> tuple[int | None, float]:
-        if self._matrix is None:
-            self._matrix_ids = list(self.ids)
-            self._matrix = sp.vstack([self.rows[i] for i in self._matrix_ids]).tocsr()
-        n = len(self._matrix_ids)
-        idf = (np.log((1 + n) / (1 + self.df)) + 1).astype(np.float32)
-        weighted = self._matrix.multiply(idf).tocsr()
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        query = row.multiply(idf).tocsr()
+        n = len(self.ids)
+        if self._weighted is None or len(self._added_since) >= max(50, n // 20):
+            self._idf = (np.log((1 + n) / (1 + self.df)) + 1).astype(np.float32)
+            self._weighted_ids = list(self.ids)
+            self._weighted = self._weigh(self._weighted_ids)
+            self._added_since = []
+        query = row.multiply(self._idf).tocsr()
         query_norm = math.sqrt(float(query.multiply(query).sum()))
         if not query_norm:
             return None, 0.0
-        scores = np.asarray((weighted @ query.T).todense()).ravel() / np.maximum(norms * query_norm, 1e-12)
+        ids = self._weighted_ids
+        scores = np.asarray((self._weighted @ query.T).todense()).ravel() / query_norm
+        recent = [i for i in self._added_since if i in self.stories]
+        if recent:
+            ids = ids + recent
+            scores = np.concatenate([scores, np.asarray((self._weigh(recent) @ query.T).todense()).ravel() / query_norm])
+        alive = np.fromiter((i in self.stories for i in ids), dtype=bool, count=len(ids))
+        scores = np.where(alive, scores, -1.0)  # evicted from the window since the last rebuild
         best = int(np.argmax(scores))
-        return self._matrix_ids[best], float(scores[best])
+        return (ids[best], float(scores[best])) if scores[best] >= 0 else (None, 0.0)

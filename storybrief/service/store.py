@@ -46,12 +46,15 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
         raise InputError(f"{where}: no \"text\" or \"html\", and fetching URLs is disabled on this server")
     else:  # the schema already refuses this
         raise InputError(f"{where}: no article text")
-    if not article.text.strip():
-        raise InputError(f"{where}: no article text")
     article.title = item.title or article.title
     article.source = item.source or article.source
     article.published = item.published or article.published
     article.url = item.url or ""
+    for field in ("text", "title", "source", "published", "url"):
+        # NUL is valid JSON but PostgreSQL cannot store it in text, and it is never content.
+        setattr(article, field, getattr(article, field).replace("\x00", ""))
+    if not article.text.strip():
+        raise InputError(f"{where}: no article text")
     return article
 
 

@@ -210,6 +210,20 @@ def test_malformed_articles_get_422_with_a_readable_message(client, body, expect
     assert "\n" not in error and len(error) < 600
 
 
+def test_nul_characters_are_dropped_not_fatal(client):
+    body = b'{"text": "The bridge closes on Monday.\\u0000 Engineers found cracks.", "source": "Herald\\u0000"}'
+    response = client.post("/articles", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    article = client.get(f"/articles/{response.json()['articles'][0]['id']}").json()
+    assert "\x00" not in article["text"] and article["source"] == "Herald"
+
+
+def test_lone_surrogates_get_422(client):
+    body = b'{"text": "The bridge \\ud800 closes on Monday."}'
+    response = client.post("/articles", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and "text" in response.json()["error"]
+
+
 @pytest.mark.parametrize("path", ["/stories?page=0", "/stories?per_page=1000", "/stories/abc", "/articles/abc"])
 def test_malformed_queries_get_422(client, path):
     response = client.get(path)

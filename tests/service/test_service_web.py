@@ -101,3 +101,9 @@ def test_openapi_docs_are_served(client):
     schema = client.get("/openapi.json").json()
     assert {"/articles", "/stories", "/stories/{story_id}", "/summarize", "/health"} <= set(schema["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_the_form_has_the_same_size_limit(make_client):
+    client = make_client(max_body=4096)
+    response = client.post("/web/articles", files=[("files", ("big.txt", b"word " * 2000, "text/plain"))])
+    assert response.status_code == 413 and "larger than the limit" in response.json()["error"]
