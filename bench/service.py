@@ -290,7 +290,7 @@ def main() -> None:
     errors = ", ".join(f"{kind}: {n}" for kind, n in sorted(load.errors.items())) or "none"
     lines.append(f"- Failed requests: {errors}.")
     if restart_s is not None:
-        lines.append(f"- Killed with SIGKILL after {args.seconds / 2:.0f} s ({acked_before_kill} articles acknowledged by then); "
+        lines.append(f"- Killed the StoryBrief server (not the database) with SIGKILL after {args.seconds / 2:.0f} s ({acked_before_kill} articles acknowledged by then); "
                      f"restarted and healthy again in {restart_s:.1f} s. Posts that failed were retried with the same client id.")
     lines.append(f"- Acknowledged articles: {len(load.acked)} ({deduplicated} of them answered with an already stored article of "
                  f"the same outlet and text); in the database afterwards: {len(load.acked) - len(missing)}; missing: {len(missing)}; "
