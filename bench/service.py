@@ -276,7 +276,8 @@ def main() -> None:
         f"`bench/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s against `storybrief serve` "
         f"(one uvicorn process, 127.0.0.1), {backend}; {args.writes:.0%} of requests post one Multi-News validation article, "
         f"the rest read `GET /stories?per_page=10` (briefs included) or one story. "
-        f"{platform.node()}, {os.cpu_count()} CPUs (shared with other work), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        f"{platform.node()}, {os.cpu_count()} CPUs (shared with other work; load average {os.getloadavg()[0]:.1f} at the end), "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
         "| request | ok | requests/s | p50 ms | p99 ms |",
         "|---|---|---|---|---|",
