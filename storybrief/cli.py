@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from storybrief import __version__
@@ -23,7 +24,8 @@ FORMATS = ("text", "markdown", "json")
 
 
 def fail(message: str, code: int = 1) -> None:
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    # The message is plain text (file names, URLs): escape it so "[service]" is not read as markup.
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -173,6 +175,31 @@ def stories(
         return
     render = {"text": render_stories_text, "markdown": render_stories_markdown, "json": render_stories_json}[format]
     sys.stdout.write(render(found))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface; set STORYBRIEF_TOKEN then)."),
+    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...). Default: $STORYBRIEF_DB or ./storybrief.db."),
+    words: int = typer.Option(150, "--words", "-w", min=1, max=2000, help="Word budget of each story's brief."),
+    max_body: int = typer.Option(10 * 1024 * 1024, "--max-body", min=1024, help="Largest request body in bytes (413 above it)."),
+    allow_fetch: bool = typer.Option(False, "--allow-fetch", help="Let POST /articles give only a URL, fetched from public addresses."),
+) -> None:
+    """Run the HTTP service: JSON API, web page at /, API docs at /docs."""
+    from storybrief.service import missing_modules
+
+    missing = missing_modules()
+    if missing:
+        fail(f"the service needs the 'service' extra (missing {', '.join(missing)}): pip install 'storybrief[service]'")
+    from storybrief.service.server import serve as run_server
+
+    try:
+        run_server(host=host, port=port, db_url=db, words=words, max_body=max_body, allow_fetch=allow_fetch,
+                   warn=lambda message: stderr.print(message, style="bold red" if message.startswith("WARNING") else None,
+                                                     highlight=False, markup=False, soft_wrap=True))
+    except StoryBriefError as exc:
+        fail(str(exc))
 
 
 def run() -> None:
