@@ -36,10 +36,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _sections import write_section  # noqa: E402
+from bench.report import write_section  # noqa: E402
 
-DATA = Path("/work/shared/data/multinews-val.jsonl.gz")
+DATA = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
 
 
 def load_articles(path: Path, count: int, run: str) -> list[dict]:

@@ -21,15 +21,15 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from storybrief.service.assign import SimilarityAssigner  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _sections import write_section  # noqa: E402
+from bench.report import write_section  # noqa: E402
 
-DATA = Path("/work/shared/data/multinews-val.jsonl.gz")
+DATA = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
 
 
 def load_clusters(path: Path, count: int) -> list[list[str]]:

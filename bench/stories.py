@@ -41,13 +41,12 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-import importlib  # noqa: E402
-
-group_module = importlib.import_module("storybrief.grouping")
+import storybrief.grouping as group_module  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from storybrief.grouping import StoryIndex  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
-DATA = Path(os.environ.get("STORYBRIEF_DATA", "/work/shared/data"))
+DATA = Path(os.environ.get("STORYBRIEF_DATA", ROOT.parent / "shared" / "data"))
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 FULL_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2}), ((?:19|20)\d\d)\b", re.I)
 
@@ -169,18 +168,6 @@ def row(name: str, r: dict) -> str:
             f"**{r['f1']:.3f}** | {r['ari']:.3f} | {r['seconds']:.1f} | {r['per_second']:.0f} |")
 
 
-def write_section(text: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    begin, end = "<!-- BEGIN stories -->", "<!-- END stories -->"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{begin}\n{text.rstrip()}\n{end}"
-    if begin in old and end in old:
-        new = old[:old.index(begin)] + block + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="val", choices=["train", "val"])
@@ -260,7 +247,7 @@ def main() -> None:
         "Rerun: `OMP_NUM_THREADS=1 python bench/stories.py` (about two minutes on a quiet machine).",
     ])
     if not args.no_write:
-        write_section(text)
+        write_section("stories", text)
         print("wrote docs/benchmarks.md")
 
 
