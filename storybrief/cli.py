@@ -141,7 +141,7 @@ def evaluate(
         except StoryBriefError as exc:
             fail(str(exc))
     for skip in report["skipped"]:
-        stderr.print(f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}", highlight=False, markup=False)
+        stderr.print(f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}", highlight=False, markup=False, soft_wrap=True)
     console = RichConsole()
     if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
         console = RichConsole(width=200)

@@ -260,12 +260,13 @@ def evaluate(
     seed: int = 0,
     memory_clusters: int = MEMORY_CLUSTERS,
     progress: Callable[[int], None] | None = None,
+    per_cluster: bool = False,
 ) -> dict:
     """Evaluate StoryBrief `methods` (and peers) on a JSONL(.gz) file; returns the report dict.
 
     `baselines` is True for every peer, or a list of peer names (see `storybrief.peers.PEERS`).
     A cluster that any system cannot brief is skipped for all of them, so every system is scored
-    on the same clusters.
+    on the same clusters. `per_cluster` adds each system's scores cluster by cluster.
     """
     if not isinstance(words, int) or words < 1:
         raise StoryBriefError(f"words must be a positive whole number, not {words!r}")
@@ -275,6 +276,9 @@ def evaluate(
     methods = list(dict.fromkeys(methods or ["default"]))
     peers = BASELINES if baselines is True else list(dict.fromkeys(baselines or []))
     systems = build_systems(methods, peers, words)
+    oracle = next((s.name for s in systems if s.kind == "oracle"), None)
+    fallbacks = 0
+    ids: list[str] = []
 
     skipped: list[Skipped] = []
     scores = {s.name: {m: [] for m in METRICS} for s in systems}
@@ -296,15 +300,21 @@ def evaluate(
         except StoryBriefError as exc:
             skipped.append(Skipped(cluster.line, cluster.id, str(exc)))
             continue
+        results = {}
         for system, output in zip(systems, outputs):
             if output.words > words:  # a bug, not an input problem: every system must obey the budget
                 raise AssertionError(f"{system.name} wrote {output.words} words on cluster {cluster.id}, over the budget of {words}")
             result = rouge.score(cluster.reference, "\n".join(output.sentences))
-            for metric in METRICS:
-                scores[system.name][metric].append(result[metric].fmeasure)
-            lengths[system.name].append(output.words)
+            results[system.name] = ({m: result[m].fmeasure for m in METRICS}, output.words)
             seconds[system.name] += output.seconds
             ranking_seconds[system.name] += output.ranking_seconds
+        if oracle is not None:
+            fallbacks += ceiling(results, oracle)
+        for name, (result, length) in results.items():
+            for metric in METRICS:
+                scores[name][metric].append(result[metric])
+            lengths[name].append(length)
+        ids.append(cluster.id)
         prepare_seconds += prepared
         input_words.append(cluster.words)
         sentence_counts.append(len(sentences))
@@ -319,7 +329,6 @@ def evaluate(
 
     peaks = peak_memory(systems, [c for _, _, c in largest])
     indices = bootstrap_indices(evaluated, resamples, seed)
-    oracle = next((s.name for s in systems if s.kind == "oracle"), None)
     report_systems = []
     for system in systems:
         entry = {"name": system.name, "kind": system.kind}
@@ -334,8 +343,10 @@ def evaluate(
         entry["ranking_seconds"] = ranking_seconds[system.name]
         entry["ranking_clusters_per_second"] = _rate(evaluated, ranking_seconds[system.name])
         entry["peak_memory_mib"] = peaks[system.name]
-        if oracle is not None and system.name != oracle:
-            entry["oracle_below"] = _fraction_below(scores[oracle], scores[system.name])
+        if system.name == oracle:
+            entry["search_beaten"] = fallbacks / evaluated
+        if per_cluster:
+            entry["per_cluster"] = {**scores[system.name], "words": lengths[system.name]}
         report_systems.append(entry)
     return {
         "data": str(path),
@@ -344,6 +355,7 @@ def evaluate(
         "limit": limit,
         "words": words,
         "skipped": [vars(s) for s in skipped],
+        **({"ids": ids} if per_cluster else {}),
         "systems": report_systems,
         "prepare_seconds": prepare_seconds,
         "input": {"words_mean": float(np.mean(input_words)), "sentences_mean": float(np.mean(sentence_counts)),
@@ -396,11 +408,23 @@ def _rate(clusters: int, seconds: float) -> float:
     return clusters / seconds if seconds > 0 else float("inf")
 
 
-def _fraction_below(oracle: dict[str, list[float]], system: dict[str, list[float]]) -> float:
-    """Share of clusters where the oracle's mean of ROUGE-1 and ROUGE-2 F1 is below the system's."""
-    mine = (np.array(oracle["rouge1"]) + np.array(oracle["rouge2"])) / 2
-    theirs = (np.array(system["rouge1"]) + np.array(system["rouge2"])) / 2
-    return float(np.mean(mine < theirs - 1e-12))
+def objective(result: dict[str, float]) -> float:
+    """What the oracle maximises: the mean of ROUGE-1 and ROUGE-2 F1."""
+    return (result["rouge1"] + result["rouge2"]) / 2
+
+
+def ceiling(results: dict[str, tuple[dict[str, float], int]], oracle: str) -> bool:
+    """Make the oracle's scores on a cluster at least every system's; True when its search was beaten.
+
+    The oracle's greedy search is a heuristic: on a rare cluster another system's summary scores
+    higher on the oracle's own objective. That summary is then the best extractive summary known
+    for the cluster, so it stands as the oracle's, and the report counts how often this happened.
+    """
+    best = max((name for name in results if name != oracle), key=lambda n: objective(results[n][0]), default=None)
+    if best is None or objective(results[best][0]) <= objective(results[oracle][0]):
+        return False
+    results[oracle] = results[best]
+    return True
 
 
 def _split_of(path: str | Path) -> str:
@@ -463,9 +487,13 @@ def report_markdown(report: dict) -> str:
         " `clusters/s` charges it to every system (documents in, summary out), `after prep/s` leaves it out"
         " (for StoryBrief: its total less the measured preparation).",
     ]
-    oracle_notes = [f"{s['name']} {s['oracle_below'] * 100:.1f}%" for s in report["systems"] if "oracle_below" in s]
-    if oracle_notes:
-        notes.append("Clusters where the greedy oracle scores below the system (mean of ROUGE-1/2 F1): " + ", ".join(oracle_notes) + ".")
+    oracle = next((s for s in report["systems"] if s["kind"] == "oracle"), None)
+    if oracle is not None:
+        notes.append(
+            "The oracle is a greedy search for the summary with the best mean of ROUGE-1/2 F1 (restarted from the 20 best"
+            f" single sentences); on {oracle['search_beaten'] * 100:.1f}% of clusters a system's summary scored higher and"
+            " stands as the oracle's there, so the oracle is never below any system on a cluster."
+        )
     return "\n".join(lines + notes) + "\n"
 
 
