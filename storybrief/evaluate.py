@@ -26,7 +26,8 @@ import resource
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from storybrief.dedupe import merge_copies
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.load import documents_of
 from storybrief.peers import BASELINES, Peer, fit_budget, get_peer, require
+from storybrief import pipeline
 from storybrief.pipeline import summarize
 from storybrief.score import Scorer, get_scorer
 from storybrief.segment import segment, split_sentences
@@ -164,12 +166,51 @@ class StoryBriefSystem:
         self.name = f"storybrief {method}" + (f" ({resolved})" if resolved != method else "")
 
     def run(self, cluster: Cluster, sentences: list[Sentence], prepare_seconds: float) -> Output:
-        start = time.perf_counter()
-        brief = summarize(cluster.articles, words=self.words, scorer=self.scorer)
-        seconds = time.perf_counter() - start
-        # summarize runs the same clean/dedupe/segment code on the same input as `prepare`, so
-        # its work after preparation is estimated as its total less the measured preparation.
-        return Output([s.text for s in brief.sentences], seconds, max(seconds - prepare_seconds, 0.0))
+        clock = StageClock()
+        with clock.watching():
+            start = time.perf_counter()
+            brief = summarize(cluster.articles, words=self.words, scorer=self.scorer)
+            seconds = time.perf_counter() - start
+        return Output([s.text for s in brief.sentences], seconds, max(seconds - clock.seconds, 0.0))
+
+
+# The stages of `pipeline.summarize` that `prepare` shares with the peers, by the names it calls them.
+PREPARATION_STAGES = ("load", "clean", "merge_copies", "segment")
+
+
+class StageClock:
+    """Time spent in StoryBrief's preparation stages during one `summarize` call.
+
+    While `watching`, the preparation functions in pipeline.py's namespace are wrapped with a
+    timer, so StoryBrief's time after preparation is measured inside the same call rather than
+    estimated from a second run of the stages (which would find warm caches).
+    """
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def _timed(self, function):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return timed
+
+    @contextmanager
+    def watching(self):
+        missing = [name for name in PREPARATION_STAGES if not callable(getattr(pipeline, name, None))]
+        if missing:  # pipeline.py was refactored: update PREPARATION_STAGES and `prepare` with it
+            raise AssertionError(f"storybrief.pipeline no longer calls {', '.join(missing)}; update evaluate.PREPARATION_STAGES")
+        originals = {name: getattr(pipeline, name) for name in PREPARATION_STAGES}
+        for name, function in originals.items():
+            setattr(pipeline, name, self._timed(function))
+        try:
+            yield self
+        finally:
+            for name, function in originals.items():
+                setattr(pipeline, name, function)
 
 
 class PeerSystem:
@@ -366,7 +407,7 @@ def evaluate(
                       "method": "percentile, clusters resampled with replacement, same resamples for every system"},
         "timing": ("clusters_per_second: documents in, summary out, per system, summed over clusters; a peer is charged "
                    "the shared clean/dedupe/segment step that gives it StoryBrief's sentences. ranking_clusters_per_second: "
-                   "the work after that step (StoryBrief: its total less the measured step)"),
+                   "the work after that step (StoryBrief: its total less the time inside its own load/clean/dedupe/segment calls)"),
         "memory": {"method": "tracemalloc peak per cluster (Python and NumPy allocations), max over the largest clusters",
                    "clusters": len(largest),
                    "process_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
@@ -485,7 +526,9 @@ def report_markdown(report: dict) -> str:
         f" {size['sentences_mean']:.1f} sentences (after cleaning) per cluster on average.",
         f"Shared preparation (clean, dedupe, segment): {report['prepare_seconds'] / report['clusters'] * 1000:.1f} ms a cluster;"
         " `clusters/s` charges it to every system (documents in, summary out), `after prep/s` leaves it out"
-        " (for StoryBrief: its total less the measured preparation).",
+        " (for StoryBrief: its total less the time inside its own preparation stages).",
+        f"Peak memory: {report['memory']['method']} ({report['memory']['clusters']} clusters);"
+        f" peak resident memory of the whole evaluation process: {report['memory']['process_peak_rss_mib']:.0f} MiB.",
     ]
     oracle = next((s for s in report["systems"] if s["kind"] == "oracle"), None)
     if oracle is not None:

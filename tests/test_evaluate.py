@@ -195,3 +195,18 @@ def test_cli_evaluate_without_rouge_score_says_which_extra_to_install(data, monk
     assert result.exit_code == 1
     assert "needs the 'rouge_score' package; install the bench extra" in result.output
     assert "Traceback" not in result.output
+
+
+def test_storybrief_time_after_preparation_is_measured_inside_its_own_call(data):
+    from storybrief import pipeline
+    from storybrief.evaluate import PREPARATION_STAGES, StageClock, StoryBriefSystem, parse_cluster, prepare
+
+    before = {name: getattr(pipeline, name) for name in PREPARATION_STAGES}
+    cluster = parse_cluster(json.dumps(CLUSTERS[0]), 1, "test")
+    output = StoryBriefSystem("default", 60).run(cluster, prepare(cluster.articles), prepare_seconds=10.0)
+    assert 0 < output.ranking_seconds < output.seconds < 10.0  # not derived from the prepare time passed in
+    assert {name: getattr(pipeline, name) for name in PREPARATION_STAGES} == before
+    clock = StageClock()
+    with clock.watching():
+        pipeline.summarize(cluster.articles, words=60)
+    assert clock.seconds > 0
