@@ -12,7 +12,12 @@ budget, and returns a report dict. How each figure is measured:
 - Speed: wall-clock time of each system's own work on each cluster, summed. StoryBrief runs its
   whole pipeline from the raw documents; a peer is charged the shared preparation (clean, dedupe,
   segment: what gives it the same sentences StoryBrief sees) plus its ranking and the budget.
-  Reading the file and scoring ROUGE are not timed.
+  A second figure leaves the preparation out: a peer's ranking alone, and StoryBrief's total
+  less the time spent inside its own preparation stages (`StageClock`). Reading the file and
+  scoring ROUGE are not timed.
+- The oracle (`peers.OraclePeer`) is a heuristic search; on a cluster where a system's summary
+  beats it on its own objective, that summary stands as the oracle's (`ceiling`), so the oracle
+  row is a true per-cluster ceiling, and the report says how often that happened.
 - Peak memory: in a second pass over the largest clusters, the tracemalloc peak of each system's
   work on one cluster (Python and NumPy allocations), the maximum over those clusters.
 """
