@@ -73,8 +73,9 @@ def section(reports: list[dict], command: str) -> str:
         "",
         f"Measured {first['date']} on {machine['cpu']} ({machine['cores']} cores visible, {threads}),"
         f" Python {machine['python']}, {machine['system']}. Reproduce with `{command}`.",
-        f"Data: the {first['split']} split of Multi-News (`{Path(first['data']).name}`), the first {first['clusters']} clusters"
-        " of the file; no test split is used.",
+        f"Data: the {first['split']} split of Multi-News (`{Path(first['data']).name}`), the first"
+        f" {first['clusters'] + len(first['skipped'])} lines of the file ({first['clusters']} clusters evaluated);"
+        " no test split is used.",
         "Every system picks from the same sentences (StoryBrief's clean → dedupe → segment) and obeys the same rule:"
         " sentences in rank order while they fit the budget. ROUGE F1 × 100 from `rouge-score`"
         f" {first['versions']['rouge-score']} with Porter stemming; [low, high] is a 95% percentile bootstrap interval"
@@ -96,7 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--json", type=Path, default=None, help="also write each report as JSON into this folder")
+    parser.add_argument("--from-json", type=Path, default=None,
+                        help="do not evaluate: rewrite the section from the reports an earlier --json run saved here")
     args = parser.parse_args(argv)
+
+    if args.from_json is not None:
+        reports = [json.loads((args.from_json / f"quality-{w}.json").read_text(encoding="utf-8")) for w in args.words]
+        limit = reports[0]["limit"]
+        command = f"OMP_NUM_THREADS=1 python bench/quality.py --limit {limit} --words {' '.join(map(str, args.words))}"
+        write_section(args.output, SECTION, section(reports, command))
+        print(f"wrote the '{SECTION}' section of {args.output} from {args.from_json}")
+        return 0
 
     reports = []
     for words in args.words:

@@ -30,6 +30,7 @@ import platform
 import resource
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -524,9 +525,9 @@ def report_markdown(report: dict) -> str:
     size = report["input"]
     notes = [
         "",
-        f"{report['clusters']} clusters of the {report['split']} split (`{Path(report['data']).name}`, first lines of the file),"
-        f" {report['words']}-word budget"
-        + (f", {len(report['skipped'])} lines skipped" if report["skipped"] else "")
+        f"{report['clusters']} clusters evaluated of the {report['split']} split (`{Path(report['data']).name}`,"
+        f" first {report['clusters'] + len(report['skipped'])} lines of the file), {report['words']}-word budget"
+        + (f"; skipped for every system: {_skip_summary(report['skipped'])}" if report["skipped"] else "")
         + f". Input: {size['articles_mean']:.1f} articles, {size['words_mean']:.0f} words and"
         f" {size['sentences_mean']:.1f} sentences (after cleaning) per cluster on average.",
         f"Shared preparation (clean, dedupe, segment): {report['prepare_seconds'] / report['clusters'] * 1000:.1f} ms a cluster;"
@@ -543,6 +544,11 @@ def report_markdown(report: dict) -> str:
             " oracle's there, so the oracle is never below any system on a cluster."
         )
     return "\n".join(lines + notes) + "\n"
+
+
+def _skip_summary(skipped: list[dict]) -> str:
+    reasons = Counter(s["reason"] for s in skipped)
+    return ", ".join(f"{n} × {reason}" for reason, n in reasons.most_common())
 
 
 def throughput_ratios(report: dict, method: str = "default") -> dict[str, float]:
