@@ -113,7 +113,7 @@ def evaluate(
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Evaluate the first N clusters only."),
     method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="StoryBrief method; repeat or comma-separate for several. Default: default."),
     baselines: bool = typer.Option(False, "--baselines", help="Add every peer: lead, sumy LexRank/TextRank/LSA/SumBasic, summa TextRank, the oracle."),
-    baseline: Optional[list[str]] = typer.Option(None, "--baseline", "-b", help="Add one peer by name (repeatable)."),
+    baseline: Optional[list[str]] = typer.Option(None, "--baseline", "-b", help="Add one peer by name, repeatable: lead, lexrank, textrank, lsa, sumbasic, summa, oracle."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report as JSON here."),
     resamples: int = typer.Option(1000, "--resamples", min=10, help="Bootstrap resamples for the 95% intervals."),
     memory_clusters: int = typer.Option(10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."),
