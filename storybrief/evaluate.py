@@ -392,6 +392,12 @@ def evaluate(
         entry["peak_memory_mib"] = peaks[system.name]
         if system.name == oracle:
             entry["search_beaten"] = fallbacks / evaluated
+        if system is not systems[0]:
+            # Paired: the first system's score minus this one's on each cluster, resampled alike.
+            entry["difference"] = {"from": systems[0].name, **{
+                metric: dict(zip(("mean", "low", "high"), bootstrap_interval(
+                    np.array(scores[systems[0].name][metric]) - np.array(scores[system.name][metric]), indices)))
+                for metric in METRICS}}
         if per_cluster:
             entry["per_cluster"] = {**scores[system.name], "words": lengths[system.name]}
         report_systems.append(entry)
@@ -423,14 +429,14 @@ def evaluate(
     }
 
 
-def peak_memory(systems: list, clusters: list[Cluster]) -> dict[str, float]:
+def peak_memory(systems: list, clusters: list[Cluster]) -> dict[str, float | None]:
     """Peak traced memory (MiB) of each system's work on one cluster, the max over `clusters`.
 
     Run apart from the timed pass because tracing slows Python code several times over.
     """
-    peaks = dict.fromkeys((s.name for s in systems), 0.0)
     if not clusters:
-        return peaks
+        return dict.fromkeys((s.name for s in systems), None)
+    peaks = dict.fromkeys((s.name for s in systems), 0.0)
     already = tracemalloc.is_tracing()
     if not already:
         tracemalloc.start()
@@ -494,7 +500,8 @@ def table_rows(report: dict) -> list[list[str]]:
     for s in report["systems"]:
         rows.append([
             s["name"], *(_cell(s[m]) for m in METRICS), f"{s['words']:.0f}",
-            f"{s['clusters_per_second']:.1f}", f"{s['ranking_clusters_per_second']:.1f}", f"{s['peak_memory_mib']:.2f}",
+            f"{s['clusters_per_second']:.1f}", f"{s['ranking_clusters_per_second']:.1f}",
+            "n/a" if s["peak_memory_mib"] is None else f"{s['peak_memory_mib']:.2f}",
         ])
     return rows
 
@@ -533,9 +540,16 @@ def report_markdown(report: dict) -> str:
         f"Shared preparation (clean, dedupe, segment): {report['prepare_seconds'] / report['clusters'] * 1000:.1f} ms a cluster;"
         " `clusters/s` charges it to every system (documents in, summary out), `after prep/s` leaves it out"
         " (for StoryBrief: its total less the time inside its own preparation stages).",
-        f"Peak memory: {report['memory']['method']} ({report['memory']['clusters']} clusters);"
+        f"Peak memory: {report['memory']['method']} ({report['memory']['clusters'] or 'not measured: no'} clusters);"
         f" peak resident memory of the whole evaluation process: {report['memory']['process_peak_rss_mib']:.0f} MiB.",
     ]
+    differences = [s for s in report["systems"] if "difference" in s]
+    if differences:
+        notes += ["", f"Paired differences, {differences[0]['difference']['from']} minus each system (F1 × 100, 95% bootstrap"
+                  " interval of the per-cluster difference; an interval that excludes 0 is a difference the sample supports):", "",
+                  "| system | " + " | ".join(f"Δ {LABELS[m]}" for m in METRICS) + " |", "|---|" + "---:|" * len(METRICS)]
+        notes += ["| " + s["name"] + " | " + " | ".join(_signed(s["difference"][m]) for m in METRICS) + " |" for s in differences]
+        notes.append("")
     oracle = next((s for s in report["systems"] if s["kind"] == "oracle"), None)
     if oracle is not None:
         notes.append(
@@ -544,6 +558,10 @@ def report_markdown(report: dict) -> str:
             " oracle's there, so the oracle is never below any system on a cluster."
         )
     return "\n".join(lines + notes) + "\n"
+
+
+def _signed(value: dict) -> str:
+    return f"{value['mean'] * 100:+.2f} [{value['low'] * 100:+.2f}, {value['high'] * 100:+.2f}]"
 
 
 def _skip_summary(skipped: list[dict]) -> str:

@@ -210,3 +210,18 @@ def test_storybrief_time_after_preparation_is_measured_inside_its_own_call(data)
     with clock.watching():
         pipeline.summarize(cluster.articles, words=60)
     assert clock.seconds > 0
+
+
+def test_paired_differences_are_against_the_first_system_and_contain_their_mean(data):
+    report = evaluate(data, words=40, methods=["default"], baselines=["lead", "oracle"], resamples=200, memory_clusters=0,
+                      per_cluster=True)
+    first, *others = report["systems"]
+    assert "difference" not in first
+    for system in others:
+        difference = system["difference"]
+        assert difference["from"] == first["name"]
+        for metric in METRICS:
+            expected = np.mean(first["per_cluster"][metric]) - np.mean(system["per_cluster"][metric])
+            assert difference[metric]["mean"] == pytest.approx(expected)
+            assert difference[metric]["low"] <= difference[metric]["mean"] <= difference[metric]["high"]
+    assert "minus each system" in report_markdown(report)
