@@ -446,7 +446,8 @@ def peak_memory(systems: list, clusters: list[Cluster]) -> dict[str, float | Non
                 tracemalloc.reset_peak()
                 base = tracemalloc.get_traced_memory()[0]
                 try:
-                    system.run(cluster, prepare(cluster.articles), 0.0)
+                    # A peer's work includes the shared preparation; StoryBrief prepares for itself.
+                    system.run(cluster, [] if isinstance(system, StoryBriefSystem) else prepare(cluster.articles), 0.0)
                 except StoryBriefError:
                     continue
                 peak = (tracemalloc.get_traced_memory()[1] - base) / 2**20
