@@ -202,6 +202,53 @@ def serve(
         fail(str(exc))
 
 
+@app.command()
+def evaluate(
+    data: str = typer.Argument(..., metavar="DATA.jsonl", help="One cluster a line: {id, documents, summary}; .gz allowed."),
+    words: int = typer.Option(250, "--words", "-w", min=1, help="Word budget, the same for every system."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Evaluate the first N clusters only."),
+    method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="StoryBrief method; repeat or comma-separate for several. Default: default."),
+    baselines: bool = typer.Option(False, "--baselines", help="Add every peer: lead, sumy LexRank/TextRank/LSA/SumBasic, summa TextRank, the oracle."),
+    baseline: Optional[list[str]] = typer.Option(None, "--baseline", "-b", help="Add one peer by name, repeatable: lead, lexrank, textrank, lsa, sumbasic, summa, oracle."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report as JSON here."),
+    resamples: int = typer.Option(1000, "--resamples", min=10, help="Bootstrap resamples for the 95% intervals."),
+    memory_clusters: int = typer.Option(10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."),
+) -> None:
+    """Score briefs against reference summaries: ROUGE with 95% intervals, speed and memory."""
+    import json
+
+    from rich.console import Console as RichConsole
+
+    from storybrief.evaluate import evaluate as run_evaluation
+    from storybrief.evaluate import report_table
+    from storybrief.peers import BASELINES
+
+    methods = [m.strip() for item in method or ["default"] for m in item.split(",") if m.strip()]
+    peers = [b.strip() for item in baseline or [] for b in item.split(",") if b.strip()]
+    columns = [TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+        task = progress.add_task("evaluate", total=limit)
+        try:
+            report = run_evaluation(
+                data, words=words, limit=limit, methods=methods,
+                baselines=BASELINES if baselines else peers, resamples=resamples,
+                memory_clusters=memory_clusters, progress=lambda n: progress.update(task, completed=n),
+            )
+        except StoryBriefError as exc:
+            fail(str(exc))
+    for skip in report["skipped"]:
+        stderr.print(f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}", highlight=False, markup=False, soft_wrap=True)
+    console = RichConsole()
+    if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
+        console = RichConsole(width=200)
+    console.print(report_table(report))
+    if output is not None:
+        try:
+            output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+
+
 def run() -> None:
     try:
         app()
