@@ -31,6 +31,40 @@ _BOILERPLATE = [
     r"\bplease (enable|disable|turn off) (your )?ad ?block", r"\bwe (may )?earn (a )?commission\b",
 ]
 BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
+# Speed, not behaviour: Python's regex engine tries every alternative at every position of a
+# line (a 1,000-article story spent most of its time here). A phrase rule can only match where
+# its literal words occur, so it runs only on lines holding one of them (a plain substring test
+# of the lower-cased line); rules anchored at the start of the line are cheap and always run.
+_GATES = {
+    r"\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\b": ("comment",),
+    r"\bshare (this|on|via|the)\b": ("share this", "share on", "share via", "share the"),
+    r"\b(tweet|pin) (this|it)\b": ("tweet this", "tweet it", "pin this", "pin it"),
+    r"\bsubscribe (to|now|today|for)\b": ("subscribe to", "subscribe now", "subscribe today", "subscribe for"),
+    r"\bsign up (for|to)\b": ("sign up for", "sign up to"),
+    r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b": ("newsletter",),
+    r"\bstory continues below\b": ("story continues below",),
+    r"\bcookies?\b.*\b(use|accept|policy|consent)\b": ("cookie",),
+    r"\bprivacy policy\b": ("privacy policy",),
+    r"\bterms of (use|service)\b": ("terms of use", "terms of service"),
+    r"\ball rights reserved\b": ("all rights reserved",),
+    r"\bfollow (us|me) on\b": ("follow us on", "follow me on"),
+    r"\b(click|tap) here\b": ("click here", "tap here"),
+    r"\bcan also be accessed at\b": ("can also be accessed at",),
+    r"\bbreaking news (emails|alerts)\b": ("breaking news",),
+    r"\bthe news and stories that matter\b": ("the news and stories that matter",),
+    r"\bdelivered (weekday|every) mornings?\b": ("delivered weekday", "delivered every"),
+    r"\b(download|get) (our|the) app\b": ("our app", "the app"),
+    r"\bwatch (live|now)\b": ("watch live", "watch now"),
+    r"\bthis (article|story) (was|has been) (updated|corrected)\b": ("this article", "this story"),
+    r"\bemail (this|to a friend)\b": ("email this", "email to a friend"),
+    r"\bprint this (article|page)\b": ("print this",),
+    r"\bjavascript\b.*\b(enable|disabled|required)\b": ("javascript",),
+    r"\byour browser\b.*\b(support|update)\b": ("your browser",),
+    r"\bplease (enable|disable|turn off) (your )?ad ?block": ("please enable", "please disable", "please turn off"),
+    r"\bwe (may )?earn (a )?commission\b": ("earn a commission", "earn commission"),
+}
+_ALWAYS = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE if p not in _GATES), re.I)
+_GATED = [(_GATES[p], re.compile(p, re.I)) for p in _BOILERPLATE if p in _GATES]
 
 # Photo captions and credits: a credit in brackets, a position marker, or an agency slash-credit.
 CAPTION = re.compile(
@@ -83,7 +117,11 @@ def detokenise(text: str) -> str:
 
 
 def is_boilerplate(line: str) -> bool:
-    return bool(BOILERPLATE.search(line))
+    """Same answer as `BOILERPLATE.search(line)`, found faster (see _GATES)."""
+    if _ALWAYS.search(line):
+        return True
+    lower = line.lower()
+    return any(any(g in lower for g in gates) and rule.search(line) for gates, rule in _GATED)
 
 
 def is_caption(line: str) -> bool:

@@ -26,8 +26,14 @@ def shingles(text: str, size: int = 5) -> set[bytes]:
     return {" ".join(tokens[i:i + size]).encode() for i in range(len(tokens) - size + 1)}
 
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
+
+
 def minhash(text: str) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
+    # The seed's permutations drawn once, not per article (a fifth of dedupe time on big stories);
+    # the signature is the same as MinHash(num_perm=NUM_PERM, seed=1) would give.
+    signature = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme=_SCHEME)
     signature.update_batch(list(shingles(text)))
     return signature
 
