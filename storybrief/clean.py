@@ -64,7 +64,7 @@ _GATES = {
     r"\bwe (may )?earn (a )?commission\b": ("earn a commission", "earn commission"),
 }
 _ALWAYS = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE if p not in _GATES), re.I)
-_GATED = [(_GATES[p], re.compile(p, re.I)) for p in _BOILERPLATE if p in _GATES]
+_GATED = [(gate, re.compile(p, re.I)) for p in _BOILERPLATE if p in _GATES for gate in _GATES[p]]
 
 # Photo captions and credits: a credit in brackets, a position marker, or an agency slash-credit.
 CAPTION = re.compile(
@@ -121,7 +121,10 @@ def is_boilerplate(line: str) -> bool:
     if _ALWAYS.search(line):
         return True
     lower = line.lower()
-    return any(any(g in lower for g in gates) and rule.search(line) for gates, rule in _GATED)
+    for gate, rule in _GATED:
+        if gate in lower and rule.search(line):
+            return True
+    return False
 
 
 def is_caption(line: str) -> bool:

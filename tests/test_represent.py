@@ -92,3 +92,34 @@ def test_a_sparse_large_story_still_gets_the_exact_graph(monkeypatch):
     monkeypatch.setattr(represent_module, "LARGE_STORY", 10)
     monkeypatch.setattr(represent_module, "MAX_NEIGHBOURS", 10_000)
     assert (represent(sentences).neighbours != exact).nnz == 0
+
+
+def test_a_story_with_many_articles_is_compared_with_a_sample_of_them(monkeypatch):
+    sentences = story(80, seed=9)
+    exact = represent(sentences)
+    monkeypatch.setattr(represent_module, "LARGE_STORY", 100)
+    monkeypatch.setattr(represent_module, "SAMPLE_ARTICLES", 20)
+    sampled = represent(sentences)
+    assert not sampled.complete and len(sampled.sampled_articles) == 20
+    columns = sampled.neighbours.tocoo().col
+    assert np.isin(sampled.articles[columns], sampled.sampled_articles).all()
+    assert np.diff(sampled.neighbours.indptr).max() <= represent_module.MAX_NEIGHBOURS
+    # A partial graph never shortens a citation: the row asked for is computed in full.
+    for i in range(0, len(sentences), 41):
+        full = exact.neighbours[i].tocoo()
+        columns, values = sampled.neighbours_of(i)
+        assert columns.tolist() == sorted(full.col.tolist())
+        assert np.allclose(values, full.toarray().ravel()[columns], atol=1e-6)
+
+
+def test_sampled_support_estimates_the_full_support(monkeypatch):
+    from storybrief.score import soft_support
+
+    sentences = story(80, seed=4)
+    full = soft_support(represent(sentences))
+    monkeypatch.setattr(represent_module, "LARGE_STORY", 100)
+    monkeypatch.setattr(represent_module, "SAMPLE_ARTICLES", 30)
+    estimate = soft_support(represent(sentences))
+    # 30 of 80 articles: an unbiased but noisy estimate (a real sample is 300 articles).
+    assert np.corrcoef(full, estimate)[0, 1] > 0.75
+    assert 0.85 < estimate.sum() / full.sum() < 1.15
