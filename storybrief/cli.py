@@ -128,7 +128,7 @@ def batch(
         except StoryBriefError as exc:
             fail(str(exc))
     for failure in failures:
-        stderr.print(f"{source}:{failure.line}: id {failure.id}: {failure.message}", highlight=False, markup=False)
+        stderr.print(f"{source}:{failure.line}: id {failure.id}: {failure.message}", highlight=False, markup=False, soft_wrap=True)
     stderr.print(f"{written} briefs written to {target}" + (f", {len(failures)} lines failed" if failures else ""), highlight=False)
     if failures:
         raise typer.Exit(1)
