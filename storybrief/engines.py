@@ -235,7 +235,9 @@ class DaskEngine(Engine):
             else:
                 self._cluster = LocalCluster(
                     n_workers=workers or default_workers(), threads_per_worker=1, processes=processes,
-                    dashboard_address=None, silence_logs=50, host="127.0.0.1",
+                    dashboard_address=None, silence_logs=50,
+                    # Listen on this machine only (in-process workers use their own transport).
+                    **({"host": "127.0.0.1"} if processes else {}),
                 )
                 self._client = Client(self._cluster, set_as_default=False)
         except (OSError, TimeoutError) as exc:
