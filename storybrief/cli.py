@@ -108,7 +108,7 @@ def batch(
         TextColumn("briefing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
     ]
-    with runner, Progress(*columns, console=stderr, transient=False, disable=not stderr.is_terminal) as progress:
+    with runner, Progress(*columns, console=stderr, transient=False, disable=not stderr.is_terminal and total is None) as progress:
         task = progress.add_task("batch", total=total, rate="")
 
         def advance(number: int) -> None:

@@ -172,3 +172,23 @@ def test_cli_exit_code_says_some_lines_failed(tmp_path, small_input):
     assert done.returncode == 1
     assert f"{source}:5: id 5: malformed JSON" in done.stderr
     assert ids_of(target) == ids
+
+
+def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path, small_input, serial_output):
+    import signal
+    import time
+
+    source, ids = small_input
+    target = tmp_path / "out.jsonl"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "storybrief", "batch", str(source), str(target), "--workers", "1", "--chunk-lines", "1"]
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not target.exists() or target.read_bytes().count(b"\n") < 3):
+        time.sleep(0.05)
+    running.send_signal(signal.SIGKILL)
+    running.wait()
+    assert target.read_bytes().count(b"\n") < len(ids), "the run finished before it could be killed"
+    done = subprocess.run(command + ["--resume"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 1  # the two bad input lines still fail, and say so
+    assert target.read_bytes() == serial_output.read_bytes()
