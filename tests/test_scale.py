@@ -93,3 +93,17 @@ def test_a_small_story_briefs_as_with_the_plain_computations(monkeypatch):
     monkeypatch.setattr(pipeline, "represent", plain_represent)
     monkeypatch.setattr(score_module, "soft_support", lambda r: dense_soft_support(r).astype(np.float32))
     assert summarize([example_path()]).to_dict() == fast
+
+
+def test_gated_caption_rule_says_what_the_plain_regex_says():
+    from storybrief.clean import CAPTION, is_caption
+
+    lines = [
+        "The minister (left) greets the visitors.", "Crowds gather (Photo by Jane Doe/Getty Images)", "PHOTO: the bridge",
+        "A worker looks on as the crane lifts the span.", "Image courtesy of the council", "(AP Photo/John Smith)",
+        "Reuters/Staff", "The plan (announced on Monday) costs $2 million.", "Credit: city archive",
+        "She (R) and her deputy (C) at the event", "(VIDEO) Watch the opening", "EPA/Stringer", "Shutterstock photo",
+        "The council met on Tuesday to discuss the budget.", "Prices rose (by 3 per cent) over the year.",
+    ]
+    assert [is_caption(line) for line in lines] == [bool(CAPTION.search(line)) for line in lines]
+    assert sum(is_caption(line) for line in lines) >= 10
