@@ -7,15 +7,17 @@ whatever the input size, and chunks are pulled from the (lazy) input only as res
 `fn` must not raise for a bad line: it turns every per-line error into an outcome. What it
 cannot catch is its worker dying (a segfault, the OOM killer, `os._exit`). When that happens
 the chunk is run again one line at a time on fresh workers, so the one line that kills its
-worker is reported alone (`WorkerLost`) and its neighbours are still briefed.
+worker is reported alone (through the caller's `lost`) and its neighbours are still briefed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError as FuturesCancelled
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -27,10 +29,6 @@ CONNECT_TIMEOUT = "5s"
 
 class EngineError(StoryBriefError):
     """The engine could not start: no Dask installed, scheduler unreachable, bad worker count."""
-
-
-class WorkerLost(Exception):
-    """The worker running one line died; `fn` never returned for it."""
 
 
 def default_workers() -> int:
@@ -106,8 +104,8 @@ class Engine:
                 return
             chunk, handle, generation = pending.popleft()
             try:
-                yield self.result(handle)
-            except BaseException as exc:
+                outcome = self.result(handle)
+            except Exception as exc:
                 if not self.lost_worker(exc) or split is None or lost is None:
                     raise
                 if generation == self.generation:
@@ -117,14 +115,15 @@ class Engine:
                     pending = deque(
                         (c, h, g) if self.healthy(h) else (c, self.submit(fn, c), self.generation) for c, h, g in pending
                     )
-                yield self._one_by_one(fn, chunk, split, lost)
+                outcome = self._one_by_one(fn, chunk, split, lost)
+            yield outcome
 
     def _one_by_one(self, fn: Callable, chunk: list, split: Callable, lost: Callable) -> list:
         outcomes: list = []
         for piece in split(chunk):
             try:
                 outcomes.extend(self.isolated(fn, piece))
-            except BaseException as exc:
+            except Exception as exc:
                 if not self.lost_worker(exc):
                     raise
                 outcomes.extend(lost(piece, exc))
@@ -251,7 +250,15 @@ class DaskEngine(Engine):
         return self._client.submit(fn, chunk, pure=False)
 
     def result(self, handle: Any) -> Any:
-        return handle.result()
+        from distributed import KilledWorker
+
+        try:
+            return handle.result()
+        except KilledWorker:
+            raise
+        except (OSError, TimeoutError, asyncio.CancelledError, FuturesCancelled) as exc:
+            # The scheduler went away mid-run: what is written so far is whole lines; --resume finishes it.
+            raise EngineError(f"lost the Dask cluster during the run ({_first_line(exc)}); rerun with --resume") from exc
 
     def lost_worker(self, exc: BaseException) -> bool:
         from distributed import KilledWorker

@@ -192,3 +192,21 @@ def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path, small_
     done = subprocess.run(command + ["--resume"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 1  # the two bad input lines still fail, and say so
     assert target.read_bytes() == serial_output.read_bytes()
+
+
+def test_a_dask_worker_that_dies_costs_only_its_own_line(tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    import cloudpickle
+    import dask
+
+    import batch_helpers
+
+    cloudpickle.register_pickle_by_value(batch_helpers)  # the workers cannot import tests/
+    source = tmp_path / "in.jsonl"
+    ids = write_input(source, 5, extra={2: json.dumps(cluster(98) | {"id": "CRASH-1"})})
+    target = tmp_path / "out.jsonl"
+    # No retries on other workers before KilledWorker: the same path, fewer worker restarts to wait for.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), DaskEngine(workers=2) as engine:
+        _, failures = run_batch(source, target, engine=engine, job=CrashingJob(str(source)), chunk_lines=2)
+    assert ids_of(target) == ids
+    assert [(f.line, f.id, f.message) for f in failures] == [(3, "CRASH-1", WORKER_DIED)]
