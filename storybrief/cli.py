@@ -98,6 +98,8 @@ def batch(
         fail(f"{source}: no such file")
     if resume and target == "-":
         fail("--resume needs an output file, not stdout")
+    if source != "-" and target != "-" and Path(target).exists() and Path(target).resolve() == Path(source).resolve():
+        fail(f"{target}: OUT is the input file; writing it would destroy the input")
     total = count_lines(source)
     try:
         # Start (connect to) the engine before OUT is touched: an unreachable scheduler writes nothing.

@@ -210,3 +210,14 @@ def test_a_dask_worker_that_dies_costs_only_its_own_line(tmp_path):
         _, failures = run_batch(source, target, engine=engine, job=CrashingJob(str(source)), chunk_lines=2)
     assert ids_of(target) == ids
     assert [(f.line, f.id, f.message) for f in failures] == [(3, "CRASH-1", WORKER_DIED)]
+
+
+def test_cli_refuses_to_write_over_its_input(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_input(source, 2)
+    before = source.read_bytes()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "storybrief", "batch", str(source), str(source)],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert done.returncode != 0 and "error:" in done.stderr
+    assert source.read_bytes() == before
