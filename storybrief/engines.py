@@ -166,8 +166,11 @@ class LocalEngine(Engine):
             self._context = multiprocessing.get_context("spawn")
         self._pool = self._start()
 
-    def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
+    def _start(self, workers: int | None = None) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers or self.workers, mp_context=self._context,
+            initializer=_exit_with_parent, initargs=(os.getpid(),),
+        )
 
     def submit(self, fn: Callable, chunk: list) -> Future:
         try:
@@ -196,7 +199,7 @@ class LocalEngine(Engine):
         # A one-worker pool of its own that runs one chunk at a time, so a death there can only
         # be this chunk's doing; kept for the next suspect line until something kills it.
         if self._quarantine is None:
-            self._quarantine = ProcessPoolExecutor(max_workers=1, mp_context=self._context)
+            self._quarantine = self._start(workers=1)
         try:
             return self._quarantine.submit(fn, chunk).result()
         except BrokenProcessPool:
@@ -208,6 +211,27 @@ class LocalEngine(Engine):
         self._pool.shutdown(wait=True, cancel_futures=True)
         if self._quarantine is not None:
             self._quarantine.shutdown(wait=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool worker start-up: leave when the process that owns the pool is gone. Killed outright
+    (SIGKILL, the OOM killer) that process cannot shut its pool down, and a worker waiting on its
+    task queue would wait forever (it holds both ends of the queue's pipe), keeping the fork
+    server alive with it."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # alive, owned by someone else: not ours to judge
+                pass
+
+    threading.Thread(target=watch, name="storybrief-parent-watch", daemon=True).start()
 
 
 class DaskEngine(Engine):

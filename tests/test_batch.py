@@ -121,6 +121,20 @@ def test_resume_after_a_kill_mid_line_ends_with_one_line_per_id(tmp_path, small_
         assert target.read_bytes() == full  # resumed in order, so the same bytes as one clean run
 
 
+def processes_tagged(tag: str) -> list[int]:
+    """Live processes whose environment holds `tag` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if tag.encode() in (entry / "environ").read_bytes() and b"State:\tZ" not in (entry / "status").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_resume_of_a_finished_run_does_nothing(tmp_path, small_input, serial_output):
     source, ids = small_input
     target = tmp_path / "out.jsonl"
@@ -178,9 +192,12 @@ def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path, small_
     import signal
     import time
 
+    import uuid
+
     source, ids = small_input
     target = tmp_path / "out.jsonl"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    tag = f"storybrief-test-{uuid.uuid4()}"  # marks every process this run starts
+    env = dict(os.environ, PYTHONPATH=str(ROOT), STORYBRIEF_TEST_TAG=tag)
     command = [sys.executable, "-m", "storybrief", "batch", str(source), str(target), "--workers", "1", "--chunk-lines", "1"]
     running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
@@ -189,6 +206,11 @@ def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path, small_
     running.send_signal(signal.SIGKILL)
     running.wait()
     assert target.read_bytes().count(b"\n") < len(ids), "the run finished before it could be killed"
+    # Its pool workers and fork server notice and leave instead of waiting forever.
+    deadline = time.monotonic() + 15
+    while processes_tagged(tag) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_tagged(tag) == []
     done = subprocess.run(command + ["--resume"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 1  # the two bad input lines still fail, and say so
     assert target.read_bytes() == serial_output.read_bytes()
