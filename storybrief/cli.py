@@ -4,6 +4,7 @@ one-line errors and non-zero exits."""
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -86,31 +87,61 @@ def summarize(
         fail(f"{output}: cannot write ({exc.strerror or exc})")
 
 
+class EngineName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def batch(
     source: str = typer.Argument(..., metavar="IN.jsonl", help="One cluster a line: {id, documents} or {id, document}; .gz allowed."),
-    target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line; .gz allowed."),
+    target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line, in input order; .gz allowed."),
     words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
     method: str = typer.Option("default", "--method", "-m"),
+    engine: EngineName = typer.Option(EngineName.local, "--engine", "-e", help="local: a process pool on this machine; dask: a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); none: a local Dask cluster."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: the cores available)."),
+    resume: bool = typer.Option(False, "--resume", help="Keep OUT, skip the ids it already holds, append the rest."),
+    chunk_lines: int = typer.Option(8, "--chunk-lines", min=1, help="Clusters sent to a worker at a time."),
 ) -> None:
     """Brief every story cluster of a JSONL file."""
     from storybrief.batch import count_lines, run_batch
+    from storybrief.engines import make_engine
 
     check_words(words)
     if source != "-" and not Path(source).is_file():
         fail(f"{source}: no such file")
+    if resume and target == "-":
+        fail("--resume needs an output file, not stdout")
+    if source != "-" and target != "-" and Path(target).exists() and Path(target).resolve() == Path(source).resolve():
+        fail(f"{target}: OUT is the input file; writing it would destroy the input")
     total = count_lines(source)
-    columns = [TextColumn("briefing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=stderr, transient=False, disable=not stderr.is_terminal and total is None) as progress:
+    try:
+        # Start (connect to) the engine before OUT is touched: an unreachable scheduler writes nothing.
+        runner = make_engine(engine.value, workers=workers, scheduler=scheduler)
+    except StoryBriefError as exc:
+        fail(str(exc))
+    columns = [
+        TextColumn("briefing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+    ]
+    with runner, Progress(*columns, console=stderr, transient=False, disable=not stderr.is_terminal and total is None) as progress:
         task = progress.add_task("batch", total=total, rate="")
 
         def advance(number: int) -> None:
             elapsed = progress.tasks[0].elapsed or 0
             done = progress.tasks[0].completed + 1
-            progress.update(task, advance=1, rate=f"{done / elapsed:.1f}/s" if elapsed else "")
+            progress.update(task, advance=1, rate=f"{done / elapsed:.1f} clusters/s" if elapsed else "")
+
+        def skip(number: int) -> None:
+            if progress.tasks[0].total:
+                progress.update(task, total=progress.tasks[0].total - 1)
 
         try:
-            written, failures = run_batch(source, target, words=words, method=method, progress=advance)
+            written, failures = run_batch(
+                source, target, words=words, method=method, progress=advance, engine=runner,
+                resume=resume, chunk_lines=chunk_lines, skipped=skip,
+            )
         except StoryBriefError as exc:
             fail(str(exc))
     for failure in failures:
