@@ -80,16 +80,26 @@ def open_text(path: str | Path, mode: str = "r") -> IO[str]:
         raise InputError(f"{path}: cannot open ({exc.strerror or exc})") from exc
 
 
-def parse_record(line: str, number: int, name: str) -> tuple[str, list[Article]]:
+def parse_object(line: str) -> dict:
+    """One JSONL line as a JSON object, or an `InputError` saying why not."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(record, dict):
         raise InputError("expected a JSON object")
+    return record
+
+
+def cluster_of(record: dict, number: int, name: str) -> tuple[str, list[Article]]:
+    """A record's id (its line number when it has none) and its documents as articles."""
     record_id = str(record.get("id", number))
     documents = documents_of(record, f"{name}:{number}")
     return record_id, [Article(text=t, id=f"{record_id}#{k + 1}", source=f"{record_id}#{k + 1}") for k, t in enumerate(documents)]
+
+
+def parse_record(line: str, number: int, name: str) -> tuple[str, list[Article]]:
+    return cluster_of(parse_object(line), number, name)
 
 
 def brief_line(line: str, number: int, name: str, words: int, method: str) -> dict:

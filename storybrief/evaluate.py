@@ -39,10 +39,9 @@ from pathlib import Path
 import numpy as np
 
 from storybrief import __version__
-from storybrief.batch import read_lines
+from storybrief.batch import cluster_of, parse_object, read_lines
 from storybrief.clean import normalise
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import documents_of
 from storybrief.peers import BASELINES, Peer, fit_budget, get_peer, require
 from storybrief import pipeline
 from storybrief.score import Scorer, get_scorer
@@ -83,18 +82,11 @@ def reference_lines(summary: str) -> str:
 
 def parse_cluster(line: str, number: int, name: str) -> Cluster:
     """One data line as a cluster; an `InputError` saying what is wrong with it otherwise."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON ({exc.msg} at column {exc.colno})") from exc
-    if not isinstance(record, dict):
-        raise InputError("expected a JSON object with \"documents\" and \"summary\"")
-    cluster_id = str(record.get("id", number))
+    record = parse_object(line)
     summary = record.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise InputError("no reference: \"summary\" must be a non-empty string")
-    documents = documents_of(record, f"{name}:{number}")
-    articles = [Article(text=t, id=f"{cluster_id}#{k + 1}", source=f"{cluster_id}#{k + 1}") for k, t in enumerate(documents)]
+    cluster_id, articles = cluster_of(record, number, name)
     reference = reference_lines(summary)
     if not reference:
         raise InputError("no reference: \"summary\" has no sentence")
