@@ -1,16 +1,20 @@
 """How well the service's built-in story assignment regroups real story clusters.
 
-Articles of N Multi-News validation clusters are streamed in random order through
-`SimilarityAssigner` (no database: each decision is remembered at once, as the service does);
-the resulting stories are scored against the true clusters with B-cubed precision/recall/F1,
-for several similarity thresholds.
+Articles of N Multi-News validation clusters are streamed in random order, one at a time,
+through a service assigner (no database: each decision is remembered at once, as the service
+does); the resulting stories are scored against the true clusters with B-cubed
+precision/recall/F1, for several thresholds of each assigner ("index": `StoryIndexAssigner`,
+the default, whose threshold is StoryIndex's linkage; "similarity": `SimilarityAssigner`,
+whose threshold is the nearest article's cosine).
 
-    python bench/service_assign.py --clusters 200 --thresholds 0.1,0.15,0.2,0.25,0.3
+    OMP_NUM_THREADS=1 python bench/service_assign.py --clusters 1000 \
+        --runs index:0.1,index:0.12,index:0.15,similarity:0.15,similarity:0.2,similarity:0.25
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import gzip
 import json
 import platform
@@ -24,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storybrief.service.assign import SimilarityAssigner  # noqa: E402
+from storybrief.service.assign import ASSIGNERS  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
 from bench.report import write_section  # noqa: E402
@@ -58,10 +62,10 @@ def b_cubed(truth: list[int], predicted: list[int]) -> tuple[float, float, float
     return precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def run(clusters: list[list[str]], threshold: float, seed: int) -> dict:
+def run(clusters: list[list[str]], name: str, threshold: float, seed: int) -> dict:
     stream = [(c, text) for c, documents in enumerate(clusters) for text in documents]
     random.Random(seed).shuffle(stream)
-    assigner = SimilarityAssigner(threshold=threshold)
+    assigner = ASSIGNERS[name](threshold=threshold)
     assigner._catch_up = lambda session: None  # no database here: remember() keeps the state
     predicted, next_story = [], 1
     started = time.perf_counter()
@@ -74,31 +78,37 @@ def run(clusters: list[list[str]], threshold: float, seed: int) -> dict:
         predicted.append(story)
     elapsed = time.perf_counter() - started
     precision, recall, f1 = b_cubed([c for c, _ in stream], predicted)
-    return {"threshold": threshold, "precision": precision, "recall": recall, "f1": f1,
+    return {"assigner": name, "threshold": threshold, "precision": precision, "recall": recall, "f1": f1,
             "stories": len(set(predicted)), "articles": len(stream), "ms_per_article": 1000 * elapsed / len(stream)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clusters", type=int, default=200)
-    parser.add_argument("--thresholds", default="0.1,0.15,0.2,0.25,0.3")
+    parser.add_argument("--runs", default="index:0.1,index:0.12,index:0.15,similarity:0.15,similarity:0.2,similarity:0.25",
+                        help="assigner:threshold pairs, comma-separated")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     clusters = load_clusters(args.data, args.clusters)
-    rows = [run(clusters, float(t), args.seed) for t in args.thresholds.split(",")]
+    rows = []
+    for item in args.runs.split(","):
+        name, threshold = item.split(":")
+        rows.append(run(clusters, name, float(threshold), args.seed))
+        print(rows[-1], flush=True)
     lines = [
         f"Story assignment of the service (`bench/service_assign.py`): {len(clusters)} Multi-News validation clusters "
         f"({rows[0]['articles']} articles of ≥ 50 words, clusters of ≥ 2), streamed in random order (seed {args.seed}). "
         f"B-cubed scores against the true clusters. {platform.node()}, {platform.processor() or platform.machine()}, "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}). "
+        "ms/article: the assigner's own time (no database), the mean over the whole stream.",
         "",
-        "| threshold | B³ precision | B³ recall | B³ F1 | stories (true: %d) | ms/article |" % len(clusters),
-        "|---|---|---|---|---|---|",
+        "| assigner | threshold | B³ precision | B³ recall | B³ F1 | stories (true: %d) | ms/article |" % len(clusters),
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['threshold']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['stories']} | {r['ms_per_article']:.1f} |")
+        lines.append(f"| {r['assigner']} | {r['threshold']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['stories']} | {r['ms_per_article']:.1f} |")
     print("\n".join(lines))
     if not args.no_write:
         write_section("service-assign", "## Service: story assignment\n\n" + "\n".join(lines))
