@@ -359,6 +359,7 @@ class StoryIndex:
         The stories' `internal` sums stay 0: only centroid linkage (not the default) reads them.
         """
         self.notes = []
+        self._copy_index()  # built from the rows held before this call; new rows are inserted into it below
         articles, story_ids = list(articles), list(story_ids)
         copy_of = list(copy_of) if copy_of is not None else [None] * len(articles)
         if not len(articles) == len(story_ids) == len(copy_of):
