@@ -53,6 +53,7 @@ MAX_NEIGHBOURS = 40  # neighbours kept per new article
 WINDOW_DAYS = 7.0  # dated articles further apart than this are never linked directly
 N_FEATURES = 1 << 20
 BLOCK_ROWS = 1024
+FEW_NEW = 64  # up to this many new rows, neighbours are found without transposing all vectors
 IDF_REFRESH = 1.1  # re-weigh every vector when the corpus has grown by this factor since the last time
 LINKAGE = "average"  # or "centroid"; see agglomerate
 LONG_LINE = 40  # words; longer lines are body text and skip the (slow) junk-line rules
@@ -486,11 +487,14 @@ class StoryIndex:
         """Pairs (new row i, any row j) with similarity ≥ FLOOR: at most MAX_NEIGHBOURS per
         new row, dated pairs only within the time window."""
         vectors = self.vectors()
-        transposed = vectors.T.tocsr()
+        # A few new rows (the service adds one at a time): multiply the matrix by their columns
+        # rather than transpose the whole matrix for each call. Same products.
+        transposed = None if vectors.shape[0] - first_new <= FEW_NEW else vectors.T.tocsr()
         found_i, found_j, found_s = [], [], []
         window = self.window_days * 86400.0
         for start in range(first_new, vectors.shape[0], BLOCK_ROWS):
-            block = (vectors[start:start + BLOCK_ROWS] @ transposed).tocsr()
+            rows = vectors[start:start + BLOCK_ROWS]
+            block = (rows @ transposed).tocsr() if transposed is not None else (vectors @ rows.T).T.tocsr()
             block.data[block.data < FLOOR] = 0
             block.eliminate_zeros()
             block = block.tocoo()
@@ -518,7 +522,11 @@ class StoryIndex:
 
     def _assign(self, first_new: int) -> None:
         """Merge the new rows into known stories or new ones."""
-        known = list(self.stories.values())
+        pairs = self.neighbours(first_new)
+        # Only the known stories linked to a new row take part: known stories never merge with
+        # each other, so the others cannot change (and the merging stays small for a few new rows).
+        touched = {self.row_story[j] for j in pairs[1][pairs[1] < first_new].tolist()}
+        known = [self.stories[key] for key in self.stories if key in touched]  # in the order stories were made
         cluster_of_story = {record.id: k for k, record in enumerate(known)}
         n_rows = len(self.row_ids)
         n_known = len(known)
@@ -528,7 +536,7 @@ class StoryIndex:
         fixed = [True] * n_known + [False] * (n_rows - first_new)
         edges: dict[tuple[int, int], float] = {}
         seen_pairs: set[tuple[int, int]] = set()
-        for i, j, s in zip(*self.neighbours(first_new)):
+        for i, j, s in zip(*pairs):
             i, j = int(i), int(j)
             pair = (min(i, j), max(i, j))
             if pair in seen_pairs:
