@@ -7,8 +7,13 @@ precision/recall/F1, for several thresholds of each assigner ("index": `StoryInd
 the default, whose threshold is StoryIndex's linkage; "similarity": `SimilarityAssigner`,
 whose threshold is the nearest article's cosine).
 
-    OMP_NUM_THREADS=1 python bench/service_assign.py --clusters 1000 \
-        --runs index:0.12,index:0.15,index:0.18,similarity:0.15,similarity:0.2,similarity:0.25
+    OMP_NUM_THREADS=1 python bench/service_assign.py            # ~10 minutes on a quiet machine
+    OMP_NUM_THREADS=1 python bench/service_assign.py --data .../multinews-train.jsonl.gz \
+        --runs index:0.1,index:0.12,index:0.15,index:0.18,index:0.22,similarity:0.15,similarity:0.2 --also '' --no-write
+
+The first table (validation, seed 0) sweeps both thresholds; `--also` adds streams run with the
+service's defaults: another order of the same clusters, and a bigger, harder stream from train
+(4000 clusters: the index passes its rebuild point there).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storybrief.service.assign import ASSIGNERS, StoryIndexAssigner  # noqa: E402
+from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
 from bench.report import write_section  # noqa: E402
@@ -95,35 +100,53 @@ def run(clusters: list[list[str]], name: str, threshold: float, seed: int) -> di
             "ms_tail": 1000 * sum(tail) / len(tail), "ms_max": 1000 * max(times)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clusters", type=int, default=200)
-    parser.add_argument("--runs", default="index:0.12,index:0.15,index:0.18,similarity:0.15,similarity:0.2,similarity:0.25",
-                        help="assigner:threshold pairs, comma-separated")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
-    args = parser.parse_args()
-    clusters = load_clusters(args.data, args.clusters)
-    split = "validation" if "val" in args.data.name else "train" if "train" in args.data.name else args.data.name
+def table(clusters: list[list[str]], split: str, runs: str, seed: int) -> list[str]:
     rows = []
-    for item in args.runs.split(","):
+    for item in runs.split(","):
         name, threshold = item.split(":")
-        rows.append(run(clusters, name, float(threshold), args.seed))
+        rows.append(run(clusters, name, float(threshold), seed))
         print(rows[-1], flush=True)
     lines = [
-        f"Story assignment of the service (`bench/service_assign.py`): {len(clusters)} Multi-News {split} clusters "
-        f"({rows[0]['articles']} articles of ≥ 50 words, clusters of ≥ 2), streamed in random order (seed {args.seed}). "
-        f"B-cubed scores against the true clusters. {platform.node()}, {platform.processor() or platform.machine()}, "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}). "
-        f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
-        "max: the slowest single article (for the index, a rebuild from the newest stored articles once it holds twice its window).",
+        f"{len(clusters)} Multi-News {split} clusters ({rows[0]['articles']} articles of ≥ 50 words, clusters of ≥ 2), "
+        f"streamed in random order (seed {seed}).",
         "",
         "| assigner | threshold | B³ precision | B³ recall | B³ F1 | stories (true: %d) | ms/article | last %d | max ms |" % (len(clusters), TAIL),
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(f"| {r['assigner']} | {r['threshold']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['stories']} | {r['ms_per_article']:.1f} | {r['ms_tail']:.1f} | {r['ms_max']:.0f} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clusters", type=int, default=1000)
+    parser.add_argument("--runs", default="index:0.12,index:0.15,index:0.18,similarity:0.15,similarity:0.2,similarity:0.25",
+                        help="assigner:threshold pairs, comma-separated")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--also", default=f"val:1000:1,train:4000:0",
+                        help="further streams, split:clusters:seed, comma-separated ('' for none), each run with "
+                             "both assigners at their service defaults; files next to --data")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    split = "validation" if "val" in args.data.name else "train" if "train" in args.data.name else args.data.name
+    lines = [
+        "Story assignment of the service (`bench/service_assign.py`): articles of Multi-News clusters streamed one at a "
+        "time through each assigner; B-cubed scores against the true clusters. "
+        f"{platform.node()}, {platform.processor() or platform.machine()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}), a shared machine: times are noisy. "
+        f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
+        "max: the slowest single article (for the index, a rebuild from the newest stored articles once it holds twice its window). "
+        f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}.",
+        "",
+    ]
+    lines += table(load_clusters(args.data, args.clusters), split, args.runs, args.seed)
+    defaults = f"index:{INDEX_THRESHOLD},similarity:{SIMILARITY_THRESHOLD}"
+    for item in filter(None, args.also.split(",")):
+        other, count, seed = item.split(":")
+        path = args.data.parent / f"multinews-{other}.jsonl.gz"
+        lines += ["", *table(load_clusters(path, int(count)), "validation" if other == "val" else other, defaults, int(seed))]
     print("\n".join(lines))
     if not args.no_write:
         write_section("service-assign", "## Service: story assignment\n\n" + "\n".join(lines))
