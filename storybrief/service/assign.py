@@ -1,7 +1,7 @@
 """Which story a newly ingested article belongs to.
 
 The service talks to story assignment through one small interface, `StoryAssigner`, so the
-grouping can be replaced (e.g. by an incremental `StoryIndex`) without touching the API code:
+grouping can be replaced without touching the API code:
 
     assignment = assigner.assign(session, article)   # under the database write lock
     ... the service inserts the article (and a new story when assignment.story_id is None) ...
