@@ -316,3 +316,21 @@ def test_a_failed_batch_leaves_no_phantom_story(client, monkeypatch):
     assert related["story_id"] == copy["story_id"]
     assert client.get("/health").json()["articles"] == 2
     assert client.get("/health").json()["stories"] == 1
+
+
+def test_the_assigner_is_chosen_by_name(make_client, db_url, monkeypatch):
+    from storybrief.errors import StoryBriefError
+    from storybrief.service.app import create_app, create_app_from_env
+    from storybrief.service.assign import SimilarityAssigner, StoryIndexAssigner
+
+    client = make_client(assigner="similarity")
+    assert isinstance(client.app.state.store.assigner, SimilarityAssigner)
+    stories = [r["story_id"] for r in post(client, [BRIDGE[0], CHESS[0], BRIDGE[1]])]
+    assert stories[0] == stories[2] != stories[1]
+    monkeypatch.setenv("STORYBRIEF_DB", db_url)
+    monkeypatch.setenv("STORYBRIEF_ASSIGNER", "index")
+    app = create_app_from_env()
+    assert isinstance(app.state.store.assigner, StoryIndexAssigner)
+    app.state.database.dispose()
+    with pytest.raises(StoryBriefError, match="unknown story assigner 'nearest'"):
+        create_app(db_url, assigner="nearest")
