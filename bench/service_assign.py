@@ -7,7 +7,7 @@ precision/recall/F1, for several thresholds of each assigner ("index": `StoryInd
 the default, whose threshold is StoryIndex's linkage; "similarity": `SimilarityAssigner`,
 whose threshold is the nearest article's cosine).
 
-    OMP_NUM_THREADS=1 python bench/service_assign.py            # ~10 minutes on a quiet machine
+    OMP_NUM_THREADS=1 python bench/service_assign.py            # ~6 minutes
     OMP_NUM_THREADS=1 python bench/service_assign.py --data .../multinews-train.jsonl.gz \
         --runs index:0.1,index:0.12,index:0.15,index:0.18,index:0.22,similarity:0.15,similarity:0.2 --also '' --no-write
 
@@ -138,7 +138,8 @@ def main() -> None:
         f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}), a shared machine: times are noisy. "
         f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
         "max: the slowest single article (for the index, a rebuild from the newest stored articles once it holds twice its window). "
-        f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}.",
+        f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}. "
+        "Rerun: `OMP_NUM_THREADS=1 python bench/service_assign.py` (about 6 minutes).",
         "",
     ]
     lines += table(load_clusters(args.data, args.clusters), split, args.runs, args.seed)
