@@ -196,6 +196,7 @@ class StoryIndexAssigner:
     same stories; at each `assign` it catches up with rows of id > the last one seen. Index
     story keys are "db<id>" for stories that came from the database and "s<n>" for one the
     index has just opened; the latter is tied to its database id in `remember`.
+    `Assignment.similarity` is 1.0 for a copy and 0.0 otherwise: StoryIndex reports no score.
     """
 
     def __init__(self, threshold: float = INDEX_THRESHOLD, window: int = INDEX_WINDOW) -> None:
