@@ -53,6 +53,7 @@ MAX_NEIGHBOURS = 40  # neighbours kept per new article
 WINDOW_DAYS = 7.0  # dated articles further apart than this are never linked directly
 N_FEATURES = 1 << 20
 BLOCK_ROWS = 1024
+FEW_NEW = 64  # up to this many new rows, neighbours are found without transposing all vectors
 IDF_REFRESH = 1.1  # re-weigh every vector when the corpus has grown by this factor since the last time
 LINKAGE = "average"  # or "centroid"; see agglomerate
 LONG_LINE = 40  # words; longer lines are body text and skip the (slow) junk-line rules
@@ -63,6 +64,19 @@ _ANALYZER = CountVectorizer(
 ).build_analyzer()
 _PROBE = minhash(shingles("signature scheme probe"))
 SIGNATURE_SCHEME, _SIGNATURE_DTYPE = _PROBE.scheme, _PROBE.hashvalues.dtype
+_COPY_LSH_BANDS: tuple[int, int] | None = None
+
+
+def copy_lsh() -> MinHashLSH:
+    """An empty LSH index for copies (Jaccard ≥ COPY_THRESHOLD). datasketch derives its bands by
+    numerical integration, ~30 ms each time: done once, the same bands reused for every index."""
+    global _COPY_LSH_BANDS
+    if _COPY_LSH_BANDS is None:
+        probe = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
+        _COPY_LSH_BANDS = (probe.b, probe.r)
+    return MinHashLSH(num_perm=NUM_PERM, params=_COPY_LSH_BANDS)
+
+
 _PHRASES = CountVectorizer(
     stop_words=_STOP_WORDS, ngram_range=(2, 2), token_pattern=r"(?u)\b[^\W\d_]{2,}\b", lowercase=True
 ).build_analyzer()
@@ -272,7 +286,7 @@ class StoryIndex:
         assigned: list[str | None] = []
         fresh: list[tuple[int, Article, str, Counter]] = []  # (position, article, text, counts)
         pending_copies: list[tuple[int, str, int]] = []  # (position, article id, row or -1-fresh index)
-        fresh_lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
+        fresh_lsh = copy_lsh()
         fresh_signatures: list[MinHash] = []
         lsh = self._copy_index()
         in_batch: dict[str, int] = {}  # id -> position, for articles of this batch
@@ -294,13 +308,7 @@ class StoryIndex:
             if known is not None:
                 assigned[position] = known
                 continue
-            text = text_for_vectors(article)
-            counts = term_counts(text)
-            if not counts:  # all of it looked like page furniture: use it as it is
-                text = normalise(f"{article.title}\n{article.text}").strip()
-                counts = term_counts(text)
-            if not counts:
-                self.notes.append(f"article {article.id}: no words to group it by, kept as a story of its own")
+            text, counts = self._words(article)
             article.published = normalise_date(article.published)
             article.source = article.source or article.id
             self.articles[article.id] = article
@@ -331,6 +339,68 @@ class StoryIndex:
             assigned[position] = assigned[first]
         return assigned
 
+    def _words(self, article: Article) -> tuple[str, Counter]:
+        """The text an article is grouped by, and its term counts."""
+        text = text_for_vectors(article)
+        counts = term_counts(text)
+        if not counts:  # all of it looked like page furniture: use it as it is
+            text = normalise(f"{article.title}\n{article.text}").strip()
+            counts = term_counts(text)
+        if not counts:
+            self.notes.append(f"article {article.id}: no words to group it by, kept as a story of its own")
+        return text, counts
+
+    def place(self, articles: Iterable[Article], story_ids: Iterable[str], copy_of: Iterable[str | None] | None = None) -> None:
+        """Put articles whose stories were decided before into the index, without regrouping them.
+
+        For replaying a log of past decisions (the service rebuilds its index from its database):
+        article k joins story `story_ids[k]` (created when unknown; pick ids that `add` never
+        makes, i.e. not "s" + digits), as a copy of article `copy_of[k]` when that one is already
+        placed in the same story, else as a vector of its own. Ids must be new to the index.
+        The stories' `internal` sums stay 0: only centroid linkage (not the default) reads them.
+        """
+        self.notes = []
+        self._copy_index()  # built from the rows held before this call; new rows are inserted into it below
+        articles, story_ids = list(articles), list(story_ids)
+        copy_of = list(copy_of) if copy_of is not None else [None] * len(articles)
+        if not len(articles) == len(story_ids) == len(copy_of):
+            raise StoryBriefError("place: one story id (and one copy_of) per article")
+        fresh: list[tuple[int, Article, str, Counter]] = []
+        fresh_signatures: list[MinHash] = []
+        fresh_story: list[str] = []
+        row_in_batch: dict[str, int] = {}  # article id -> index in fresh
+        pending_copies: list[tuple[str, str]] = []  # (article id, original id)
+        for position, (article, story_id, original) in enumerate(zip(articles, story_ids, copy_of)):
+            if not article.id or article.id in self.articles:
+                raise StoryBriefError(f"place: article id {article.id!r} is missing or already in the index")
+            article = replace(article, copies=list(article.copies))
+            article.published = normalise_date(article.published)
+            article.source = article.source or article.id
+            self.articles[article.id] = article
+            if story_id not in self.stories:
+                self.stories[story_id] = _StoryRecord(id=story_id, rows=[])
+            if original is not None:
+                original_story = (self.row_story[self.row_of[original]] if original in self.row_of
+                                  else fresh_story[row_in_batch[original]] if original in row_in_batch else None)
+                if original_story == story_id:
+                    pending_copies.append((article.id, original))
+                    continue
+            text, counts = self._words(article)
+            row_in_batch[article.id] = len(fresh)
+            fresh.append((position, article, text, counts))
+            fresh_signatures.append(signature(text))
+            fresh_story.append(story_id)
+        first = len(self.row_ids)
+        if fresh:
+            self._append_rows(fresh, fresh_signatures)
+            for k, story_id in enumerate(fresh_story):
+                self.row_story[first + k] = story_id
+                self.stories[story_id].rows.append(first + k)
+        for article_id, original in pending_copies:
+            row = self.row_of[original]
+            self.copies.setdefault(row, []).append(article_id)
+            self.row_of[article_id] = row
+
     def _known(self, article: Article) -> str | None:
         """The story of an article seen before (same id, same text); renames a reused id."""
         if article.id not in self.articles:
@@ -347,7 +417,7 @@ class StoryIndex:
 
     def _copy_index(self) -> MinHashLSH:
         if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
+            self._lsh = copy_lsh()
             for row, values in enumerate(self.signatures):
                 self._lsh.insert(row, restore_signature(values))
         return self._lsh
@@ -417,11 +487,14 @@ class StoryIndex:
         """Pairs (new row i, any row j) with similarity ≥ FLOOR: at most MAX_NEIGHBOURS per
         new row, dated pairs only within the time window."""
         vectors = self.vectors()
-        transposed = vectors.T.tocsr()
+        # A few new rows (the service adds one at a time): multiply the matrix by their columns
+        # rather than transpose the whole matrix for each call. Same products.
+        transposed = None if vectors.shape[0] - first_new <= FEW_NEW else vectors.T.tocsr()
         found_i, found_j, found_s = [], [], []
         window = self.window_days * 86400.0
         for start in range(first_new, vectors.shape[0], BLOCK_ROWS):
-            block = (vectors[start:start + BLOCK_ROWS] @ transposed).tocsr()
+            rows = vectors[start:start + BLOCK_ROWS]
+            block = (rows @ transposed).tocsr() if transposed is not None else (vectors @ rows.T).T.tocsr()
             block.data[block.data < FLOOR] = 0
             block.eliminate_zeros()
             block = block.tocoo()
@@ -449,7 +522,11 @@ class StoryIndex:
 
     def _assign(self, first_new: int) -> None:
         """Merge the new rows into known stories or new ones."""
-        known = list(self.stories.values())
+        pairs = self.neighbours(first_new)
+        # Only the known stories linked to a new row take part: known stories never merge with
+        # each other, so the others cannot change (and the merging stays small for a few new rows).
+        touched = {self.row_story[j] for j in pairs[1][pairs[1] < first_new].tolist()}
+        known = [self.stories[key] for key in self.stories if key in touched]  # in the order stories were made
         cluster_of_story = {record.id: k for k, record in enumerate(known)}
         n_rows = len(self.row_ids)
         n_known = len(known)
@@ -459,7 +536,7 @@ class StoryIndex:
         fixed = [True] * n_known + [False] * (n_rows - first_new)
         edges: dict[tuple[int, int], float] = {}
         seen_pairs: set[tuple[int, int]] = set()
-        for i, j, s in zip(*self.neighbours(first_new)):
+        for i, j, s in zip(*pairs):
             i, j = int(i), int(j)
             pair = (min(i, j), max(i, j))
             if pair in seen_pairs:

@@ -123,3 +123,28 @@ def test_articles_without_groupable_words_are_kept_alone():
     result = index.add([article(FERRY[0]), Article(text="12 34 56 !!", id="numbers"), Article(text="See more of us on Facebook", id="furniture")])
     assert None not in result and len(set(result)) == 3
     assert any("numbers" in n and "own" in n for n in index.notes)
+
+
+def test_adding_one_at_a_time_finds_the_same_neighbours_without_the_transpose(monkeypatch):
+    """The few-new-rows path (matrix times the new columns) and the transpose path agree."""
+    def one_at_a_time() -> list[str | None]:
+        index = StoryIndex()
+        return [index.add([a])[0] for a in all_articles()]
+
+    direct = one_at_a_time()
+    monkeypatch.setattr(group_module, "FEW_NEW", -1)  # always transpose
+    assert one_at_a_time() == direct
+    assert len(set(direct)) == len(set(truth().values()))
+
+
+def test_place_replays_decided_stories_without_regrouping():
+    articles = all_articles(with_copy=False)
+    index = StoryIndex()
+    # Every article placed in one story, though they report three: place() does not regroup.
+    index.place(articles, ["d1"] * len(articles))
+    assert set(index.row_story) == {"d1"} and len(index.stories) == 1
+    copy = article(WIRE_COPY)
+    [story] = index.add([copy])
+    assert story == "d1" and index.row_ids[index.row_of[copy.id]] != copy.id  # found as a copy
+    with pytest.raises(StoryBriefError):
+        index.place([articles[0]], ["d2"])  # an id already in the index

@@ -21,7 +21,7 @@ from storybrief import __version__
 from storybrief.errors import StoryBriefError
 from storybrief.load import articles_from_text, decode
 from storybrief.service import migrate
-from storybrief.service.assign import StoryAssigner
+from storybrief.service.assign import StoryAssigner, make_assigner
 from storybrief.service.db import DEFAULT_DB, Database, DatabaseError, Story
 from storybrief.service.fetch import fetch
 from storybrief.service.limits import DEFAULT_MAX_BODY, BodyLimit
@@ -47,14 +47,17 @@ def create_app(
     method: str = "default",
     max_body: int = DEFAULT_MAX_BODY,
     allow_fetch: bool = False,
-    assigner: StoryAssigner | None = None,
+    assigner: StoryAssigner | str | None = None,
 ) -> FastAPI:
     """The service over the database at `db_url` (migrated to the current schema first).
 
     `token`: when set, every POST needs `Authorization: Bearer <token>` (the form: a token field).
     `allow_fetch`: POST /articles may give only a `url`, fetched from public addresses only.
+    `assigner`: a `StoryAssigner`, or a name: "index" (default, `StoryIndex`) or "similarity".
     """
     token = token or None
+    if isinstance(assigner, str):
+        assigner = make_assigner(assigner)
     get_scorer(method)  # an unknown method fails now, not at the first brief
     database = Database(db_url)
     database.check()
@@ -250,6 +253,7 @@ def create_app_from_env() -> FastAPI:
         os.environ.get("STORYBRIEF_DB", DEFAULT_DB),
         token=os.environ.get("STORYBRIEF_TOKEN") or None,
         allow_fetch=os.environ.get("STORYBRIEF_ALLOW_FETCH", "") in ("1", "true", "yes"),
+        assigner=os.environ.get("STORYBRIEF_ASSIGNER") or None,
     )
 
 

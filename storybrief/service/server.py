@@ -40,7 +40,8 @@ def serve(
              "WARNING: ANYONE who can reach this port can add articles. Set STORYBRIEF_TOKEN to require a token for writes.")
     if allow_fetch:
         warn("note: fetching article URLs is enabled (public addresses only)")
-    app = create_app(db_url, token=token, words=words, max_body=max_body or DEFAULT_MAX_BODY, allow_fetch=allow_fetch)
+    app = create_app(db_url, token=token, words=words, max_body=max_body or DEFAULT_MAX_BODY, allow_fetch=allow_fetch,
+                     assigner=os.environ.get("STORYBRIEF_ASSIGNER") or None)
     warn(f"storybrief: database {app.state.database.backend} ({_display(app.state.database.url)}), "
          f"writes {'need the token' if token else 'are open'}; http://{host}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)

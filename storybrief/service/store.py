@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.load import parse_html
 from storybrief.pipeline import summarize
-from storybrief.service.assign import SimilarityAssigner, StoryAssigner
+from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, Story, utcnow
 from storybrief.service.schemas import ArticleIn, IngestedArticle
 from storybrief.types import Article, Brief
@@ -89,7 +89,7 @@ class Store:
     def __init__(self, database: Database, assigner: StoryAssigner | None = None, words: int = 150,
                  method: str = "default", fetcher=None) -> None:
         self.db = database
-        self.assigner = assigner or SimilarityAssigner()
+        self.assigner = assigner or StoryIndexAssigner()
         self.words = words
         self.method = method
         self.fetcher = fetcher

@@ -276,3 +276,61 @@ def test_migrations_go_down_and_up_again(client, db_url):
             assert session.execute(text("SELECT count(*) FROM articles")).scalar() == 0
     finally:
         database.dispose()
+
+
+def test_a_restarted_server_keeps_its_stories_and_extends_them(make_client):
+    """A new app on the same database rebuilds its story index from the stored articles."""
+    first = make_client()
+    bridge, chess = post(first, [BRIDGE[0], CHESS[0]])
+    restarted = make_client()
+    results = post(restarted, [BRIDGE[1], DROUGHT[0], CHESS[1],
+                               {**BRIDGE[0], "source": "Evening Post", "url": "https://post.example/bridge"}])
+    assert results[0]["story_id"] == bridge["story_id"]
+    assert results[2]["story_id"] == chess["story_id"]
+    assert results[1]["story_id"] not in (bridge["story_id"], chess["story_id"])
+    assert results[3]["duplicate_of"] == bridge["id"] and results[3]["story_id"] == bridge["story_id"]
+    # The first server, still running (another process on the same database), catches up too.
+    [late] = post(first, BRIDGE[2])
+    assert late["story_id"] == bridge["story_id"]
+    assert restarted.get(f"/stories/{bridge['story_id']}").json()["article_count"] == 4
+
+
+def test_a_failed_batch_leaves_no_phantom_story(client, monkeypatch):
+    """All or none: after a batch fails mid-way, its first article is neither stored nor remembered."""
+    store = client.app.state.store
+    real, calls = store._ingest_one, []
+
+    def fail_second(session, item):
+        calls.append(item)
+        if len(calls) == 2:
+            raise RuntimeError("the database failed mid-batch")
+        return real(session, item)
+
+    monkeypatch.setattr(store, "_ingest_one", fail_second)
+    with pytest.raises(RuntimeError):
+        client.post("/articles", json=[BRIDGE[0], CHESS[0]])
+    monkeypatch.setattr(store, "_ingest_one", real)
+    [copy] = post(client, {**BRIDGE[0], "source": "Evening Post", "url": "https://post.example/bridge"})
+    assert copy["duplicate_of"] is None
+    [related] = post(client, BRIDGE[1])
+    assert related["story_id"] == copy["story_id"]
+    assert client.get("/health").json()["articles"] == 2
+    assert client.get("/health").json()["stories"] == 1
+
+
+def test_the_assigner_is_chosen_by_name(make_client, db_url, monkeypatch):
+    from storybrief.errors import StoryBriefError
+    from storybrief.service.app import create_app, create_app_from_env
+    from storybrief.service.assign import SimilarityAssigner, StoryIndexAssigner
+
+    client = make_client(assigner="similarity")
+    assert isinstance(client.app.state.store.assigner, SimilarityAssigner)
+    stories = [r["story_id"] for r in post(client, [BRIDGE[0], CHESS[0], BRIDGE[1]])]
+    assert stories[0] == stories[2] != stories[1]
+    monkeypatch.setenv("STORYBRIEF_DB", db_url)
+    monkeypatch.setenv("STORYBRIEF_ASSIGNER", "index")
+    app = create_app_from_env()
+    assert isinstance(app.state.store.assigner, StoryIndexAssigner)
+    app.state.database.dispose()
+    with pytest.raises(StoryBriefError, match="unknown story assigner 'nearest'"):
+        create_app(db_url, assigner="nearest")

@@ -1,12 +1,17 @@
-"""Story assignment: near-copies and similar reports join a story, unrelated ones start their own."""
+"""Story assignment: near-copies and similar reports join a story, unrelated ones start their own.
+
+Shared behaviour runs for both assigners (`ASSIGNERS`); the default is StoryIndexAssigner.
+"""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from service_corpus import BRIDGE, CHESS, DROUGHT
 
 from storybrief.service import migrate
-from storybrief.service.assign import SimilarityAssigner
+from storybrief.service.assign import ASSIGNERS, SimilarityAssigner, StoryIndexAssigner
+from storybrief.service.store import Store
 from storybrief.service.db import ArticleRow, Database, Story, utcnow
 from storybrief.types import Article
 
@@ -17,6 +22,15 @@ def database(db_url):
     migrate.upgrade(database)
     yield database
     database.dispose()
+
+
+@pytest.fixture(params=sorted(ASSIGNERS))
+def make_assigner(request):
+    return ASSIGNERS[request.param]
+
+
+def test_the_service_uses_the_story_index_by_default(database):
+    assert isinstance(Store(database).assigner, StoryIndexAssigner)
 
 
 def add(database, assigner, record, n):
@@ -38,15 +52,15 @@ def add(database, assigner, record, n):
         return row.id, story_id, decision
 
 
-def test_similar_reports_share_a_story_and_unrelated_ones_do_not(database):
-    assigner = SimilarityAssigner()
+def test_similar_reports_share_a_story_and_unrelated_ones_do_not(database, make_assigner):
+    assigner = make_assigner()
     stories = [add(database, assigner, record, n)[1] for n, record in enumerate([BRIDGE[0], CHESS[0], BRIDGE[1], DROUGHT[0], CHESS[1]])]
     assert stories[0] == stories[2] and stories[1] == stories[4]
     assert len({stories[0], stories[1], stories[3]}) == 3
 
 
-def test_a_near_copy_is_marked_as_a_duplicate(database):
-    assigner = SimilarityAssigner()
+def test_a_near_copy_is_marked_as_a_duplicate(database, make_assigner):
+    assigner = make_assigner()
     first, story, _ = add(database, assigner, BRIDGE[0], 0)
     _, copy_story, decision = add(database, assigner, {**BRIDGE[0], "text": BRIDGE[0]["text"] + " More soon.", "source": "Wire"}, 1)
     assert decision.duplicate_of == first and copy_story == story
@@ -58,16 +72,16 @@ def test_a_raised_threshold_splits_stories(database):
     assert len(stories) == 3
 
 
-def test_another_process_sees_the_same_stories(database):
+def test_another_process_sees_the_same_stories(database, make_assigner):
     """A second assigner (another server process) catches up from the database."""
-    add(database, SimilarityAssigner(), BRIDGE[0], 0)
-    other = SimilarityAssigner()
+    add(database, make_assigner(), BRIDGE[0], 0)
+    other = make_assigner()
     _, story, decision = add(database, other, BRIDGE[1], 1)
     assert decision.story_id == story == 1
 
 
-def test_forgetting_rebuilds_from_the_database(database):
-    assigner = SimilarityAssigner()
+def test_forgetting_rebuilds_from_the_database(database, make_assigner):
+    assigner = make_assigner()
     _, story, _ = add(database, assigner, CHESS[0], 0)
     assigner.forget()
     assert add(database, assigner, CHESS[1], 1)[1] == story
@@ -78,3 +92,68 @@ def test_the_window_forgets_old_articles(database):
     _, bridge_story, _ = add(database, assigner, BRIDGE[0], 0)
     add(database, assigner, DROUGHT[0], 1)
     assert add(database, assigner, BRIDGE[1], 2)[1] != bridge_story
+
+
+def test_two_processes_take_turns_and_agree(database, make_assigner):
+    """Each assigner catches up with what the other stored since its last call."""
+    first, second = make_assigner(), make_assigner()
+    _, bridge, _ = add(database, first, BRIDGE[0], 0)
+    _, chess, _ = add(database, second, CHESS[0], 1)
+    assert add(database, first, CHESS[1], 2)[1] == chess
+    assert add(database, second, BRIDGE[1], 3)[1] == bridge
+    copy_id, copy_story, decision = add(database, first, {**CHESS[0], "source": "Wire"}, 4)
+    assert copy_story == chess and decision.duplicate_of == 2  # CHESS[0] was article 2
+
+
+def test_a_rolled_back_article_leaves_no_trace(database, make_assigner):
+    """After a rollback (and forget(), as the service does) nothing of the article remains: no
+    story to join, nothing to be a copy of."""
+    assigner = make_assigner()
+    add(database, assigner, DROUGHT[0], 0)
+    with pytest.raises(RuntimeError):
+        with database.write() as session:
+            assigner.assign(session, Article(text=BRIDGE[0]["text"], title=BRIDGE[0]["title"]))
+            story = Story(title="bridge", version=1, article_count=1, created_at=utcnow(), updated_at=utcnow())
+            session.add(story)
+            session.flush()
+            row = ArticleRow(story_id=story.id, content_hash="rolled back", text=BRIDGE[0]["text"], created_at=utcnow())
+            session.add(row)
+            session.flush()
+            assigner.remember(row.id, story.id, Article(text=BRIDGE[0]["text"]))
+            raise RuntimeError("the transaction fails after the assignment")
+    assigner.forget()
+    _, story, decision = add(database, assigner, {**BRIDGE[0], "source": "Wire"}, 1)
+    assert decision.story_id is None and decision.duplicate_of is None
+    with database.read() as session:
+        assert session.get(Story, story).article_count == 1
+
+
+def test_the_index_is_rebuilt_from_the_newest_articles_with_story_ids_kept(database):
+    assigner = StoryIndexAssigner(window=1)
+    _, bridge, _ = add(database, assigner, BRIDGE[0], 0)
+    add(database, assigner, CHESS[0], 1)
+    add(database, assigner, BRIDGE[1], 2)
+    # Over 2 x window articles held: the next call rebuilds from the newest one (BRIDGE[1]).
+    _, story, _ = add(database, assigner, BRIDGE[2], 3)
+    assert story == bridge
+    assert len(assigner.index.articles) == 2
+
+
+def test_index_replay_is_deterministic_and_places_stored_stories(database):
+    """Two fresh assigners over the same database build the same index: same stories, same rows."""
+    writer = StoryIndexAssigner()
+    for n, record in enumerate([BRIDGE[0], CHESS[0], BRIDGE[1], DROUGHT[0], {**CHESS[0], "source": "Wire"}]):
+        add(database, writer, record, n)
+    built = []
+    for _ in range(2):
+        reader = StoryIndexAssigner()
+        with database.read() as session:
+            reader._catch_up(session)
+        index = reader.index
+        built.append(({k: sorted(r.rows) for k, r in index.stories.items()}, list(index.row_ids), dict(index.copies),
+                      (index.vectors() != writer.index.vectors()).nnz if index.vectors().shape == writer.index.vectors().shape else -1))
+        with database.read() as session:
+            stored = {row.id: row.story_id for row in session.scalars(select(ArticleRow))}
+        assert {reader.article_of[a]: reader.story_of[index.row_story[index.row_of[a]]] for a in index.articles} == stored
+    assert built[0] == built[1]
+    assert built[0][2] == {1: ["a5"]}  # the wire copy of CHESS[0] is kept as a copy, not a vector
