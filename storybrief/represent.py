@@ -81,6 +81,19 @@ def vectorise(texts: list[str]) -> sp.csr_matrix:
         return sp.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
+def _row_blocks(n: int, product):
+    """(first row, rows, product block) over all n rows, each block sized from the previous one's
+    density so that no block's product outgrows BLOCK_ENTRIES."""
+    start, size = 0, min(PROBE_ROWS, BLOCK_ROWS)
+    while start < n:
+        stop = min(start + size, n)
+        block = product(start, stop).tocsr()
+        yield start, np.repeat(np.arange(start, stop), np.diff(block.indptr)), block
+        per_row = block.nnz / max(stop - start, 1)
+        size = int(min(BLOCK_ROWS, max(16, BLOCK_ENTRIES / max(per_row, 1.0))))
+        start = stop
+
+
 def cross_article_neighbours(
     vectors: sp.csr_matrix, articles: np.ndarray, floor: float = NEIGHBOUR_FLOOR, max_neighbours: int | None = None
 ) -> sp.csr_matrix:
@@ -97,11 +110,7 @@ def cross_article_neighbours(
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
-    start, size = 0, min(PROBE_ROWS, BLOCK_ROWS)
-    while start < n:
-        stop = min(start + size, n)
-        block = (vectors[start:stop] @ vectors[start:].T).tocsr()
-        row = np.repeat(np.arange(start, stop), np.diff(block.indptr))
+    for start, row, block in _row_blocks(n, lambda start, stop: vectors[start:stop] @ vectors[start:].T):
         col = block.indices.astype(np.int64) + start
         keep = (block.data >= floor) & (articles[row] != articles[col]) & (col > row)
         row, col, value = row[keep], col[keep], block.data[keep]
@@ -110,10 +119,6 @@ def cross_article_neighbours(
         rows.append(row)
         cols.append(col)
         values.append(value)
-        # Size the next block from this one's density, so no block's product outgrows BLOCK_ENTRIES.
-        per_row = block.nnz / max(stop - start, 1)
-        size = int(min(BLOCK_ROWS, max(16, BLOCK_ENTRIES / max(per_row, 1.0))))
-        start = stop
     row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
     value = np.concatenate(values) if values else np.zeros(0, dtype=vectors.dtype)
@@ -148,20 +153,13 @@ def sampled_neighbours(
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
-    start, size = 0, min(PROBE_ROWS, BLOCK_ROWS)
-    while start < n:
-        stop = min(start + size, n)
-        block = (vectors[start:stop] @ targets).tocsr()
-        row = np.repeat(np.arange(start, stop), np.diff(block.indptr))
+    for _, row, block in _row_blocks(n, lambda start, stop: vectors[start:stop] @ targets):
         col = columns[block.indices]
         keep = (block.data >= floor) & (articles[row] != articles[col])
         row, col, value = _best_per_row(row[keep], col[keep], block.data[keep], max_neighbours)
         rows.append(row)
         cols.append(col)
         values.append(value)
-        per_row = block.nnz / max(stop - start, 1)
-        size = int(min(BLOCK_ROWS, max(16, BLOCK_ENTRIES / max(per_row, 1.0))))
-        start = stop
     return sp.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
 
 
