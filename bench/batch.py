@@ -22,11 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from scale import machine, write_section  # noqa: E402
+from bench.report import write_section  # noqa: E402
+from bench.scale import machine  # noqa: E402
 
-VAL = Path("/work/shared/data/multinews-val.jsonl.gz")
+VAL = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
 RUNS = [("local", 1), ("local", 2), ("dask", 2)]
 
 

@@ -35,7 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-VAL = Path("/work/shared/data/multinews-val.jsonl.gz")
+from bench.report import write_section  # noqa: E402
+
+VAL = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
 SIZES = [10, 100, 1000, 5000]
 SEED_CLUSTER = 0
 REPEATS = 1
@@ -202,20 +204,6 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
-
-
-def write_section(name: str, body: str, path: Path = ROOT / "docs" / "benchmarks.md") -> None:
-    """Replace (or append) the text between <!-- BEGIN name --> and <!-- END name -->."""
-    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{begin}\n{body.rstrip()}\n{end}"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def machine() -> str:
