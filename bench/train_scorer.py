@@ -1,0 +1,147 @@
+"""Train the learned sentence scorer shipped as storybrief/models/scorer.txt.
+
+    python bench/train_scorer.py                 # reproduce the shipped model, print val figures
+    python bench/train_scorer.py --no-save ...   # experiment without touching the model
+
+Training data: the first `--train` clusters of the shared Multi-News train split, run through
+the pipeline's own stages. Label: each sentence's ROUGE gain per word against the reference
+summary (clipped unigram and bigram overlap, each divided by the reference's size, over the
+sentence's length), so the ranker prefers dense sentences rather than merely long ones.
+Model: LightGBM regression, single-threaded, fixed seed. Figures are printed for a val sample
+that is not the one the final report uses (tune on val[500:1000], report on val[:500]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import lightgbm as lgb  # noqa: E402
+import numpy as np  # noqa: E402
+
+import scorer_data as data  # noqa: E402
+from dev_eval import evaluate  # noqa: E402
+from storybrief.features import FEATURE_NAMES, sentence_features  # noqa: E402
+from storybrief.score import LearnedScorer, MODEL_PATH  # noqa: E402
+
+SEED = 13
+PARAMS = {
+    "objective": "regression",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "num_threads": 1,
+    "seed": SEED,
+    "deterministic": True,
+    "verbose": -1,
+}
+ROUNDS = 300
+
+
+def label(cluster, kind: str) -> np.ndarray:
+    counts = data.overlap_labels(cluster)
+    ref1, ref2 = data.reference_size(cluster)
+    words = np.maximum(counts[:, 2], 1)
+    if kind == "gain_per_word":
+        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+    if kind == "r2_per_word":
+        return 100 * (counts[:, 0] / ref1 + 2 * counts[:, 1] / ref2) / words
+    if kind == "relative":  # per word, over the story's mean: only the ranking within a story matters
+        per_word = (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+        return per_word / max(per_word.mean(), 1e-9)
+    if kind == "centred":
+        per_word = 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+        return per_word - per_word.mean()
+    if kind == "smoothed":  # per word, shrunk towards zero for very short sentences
+        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / (words + 5)
+    if kind == "gain":
+        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2)
+    raise ValueError(kind)
+
+
+def dataset(clusters, kind: str):
+    """Features, labels and group sizes; features cached in CACHE keyed by the feature code and sample."""
+    import hashlib
+    import inspect
+
+    import storybrief.embed
+    import storybrief.features
+
+    source = inspect.getsource(storybrief.features) + inspect.getsource(storybrief.embed)
+    key = hashlib.md5((source + str(len(clusters)) + clusters[0].id + clusters[-1].id).encode()).hexdigest()[:12]
+    path = data.CACHE / f"features_{key}.npy"
+    if path.exists():
+        x = np.load(path)
+    else:
+        x = np.vstack([sentence_features(c.sentences, c.representation) for c in clusters])
+        np.save(path, x)
+    y = np.concatenate([label(c, kind) for c in clusters])
+    groups = np.array([len(c.sentences) for c in clusters])
+    return x, y, groups
+
+
+def to_relevance(y: np.ndarray, groups: np.ndarray, levels: int = 8) -> np.ndarray:
+    """Within-cluster quantile grades for lambdarank."""
+    out, start = np.zeros(len(y), dtype=int), 0
+    for g in groups:
+        part = y[start:start + g]
+        ranks = np.argsort(np.argsort(part)) / max(g - 1, 1)
+        out[start:start + g] = np.floor(ranks * (levels - 1) + 0.5).astype(int)
+        start += g
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=int, default=2000, help="train records from the start of the split (a multiple of 2000)")
+    parser.add_argument("--val-start", type=int, default=500)
+    parser.add_argument("--val-stop", type=int, default=1000)
+    parser.add_argument("--label", default="gain_per_word")
+    parser.add_argument("--objective", default="regression", choices=["regression", "lambdarank"])
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--leaves", type=int, default=PARAMS["num_leaves"])
+    parser.add_argument("--words", type=int, nargs="+", default=[250, 100])
+    parser.add_argument("--weight", default="none", choices=["none", "words", "sqrt_words"])
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--out", default=str(MODEL_PATH))
+    args = parser.parse_args()
+
+    start = time.time()
+    train = data.train_clusters(args.train)
+    x, y, groups = dataset(train, args.label)
+    print(f"train: {len(train)} clusters, {len(y)} sentences, {x.shape[1]} features ({time.time() - start:.0f} s)", flush=True)
+    params = dict(PARAMS, num_leaves=args.leaves, objective=args.objective)
+    if args.objective == "lambdarank":
+        train_set = lgb.Dataset(x, to_relevance(y, groups), group=groups, feature_name=FEATURE_NAMES)
+        params["lambdarank_truncation_level"] = 20
+    else:
+        weight = {"none": None, "words": x[:, FEATURE_NAMES.index("words")], "sqrt_words": np.sqrt(x[:, FEATURE_NAMES.index("words")])}[args.weight]
+        train_set = lgb.Dataset(x, y, weight=weight, feature_name=FEATURE_NAMES)
+    booster = lgb.train(params, train_set, num_boost_round=args.rounds)
+    importance = sorted(zip(booster.feature_importance("gain"), FEATURE_NAMES), reverse=True)
+    print("top features:", ", ".join(f"{n} {g:.0f}" for g, n in importance[:12]))
+    out = os.path.join("/tmp", "scorer-experiment.txt") if args.no_save else args.out
+    booster.save_model(out)
+    print(f"model: {out} ({os.path.getsize(out) / 1e3:.0f} kB)")
+
+    val = data.clusters("val", args.val_start, args.val_stop)
+    scorer = LearnedScorer(out)
+    for words in args.words:
+        r = evaluate(val, scorer, words)
+        print(f"val[{args.val_start}:{args.val_stop}] ({len(val)} clusters) words={words}: R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  "
+              f"RLsum {r['rougeLsum']:.2f}  score {r['ms_per_cluster']:.2f} ms/cluster", flush=True)
+
+
+if __name__ == "__main__":
+    main()
