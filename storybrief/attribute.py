@@ -50,19 +50,22 @@ def attribute(
         row = slice(neighbours.indptr[i], neighbours.indptr[i + 1])
         columns, similarities = neighbours.indices[row], neighbours.data[row]
         supporting = [sentence.article]
+        mine = figures(sentence.text)
         for j, similarity in sorted(zip(columns, similarities), key=lambda p: -p[1]):
             other = sentences[j]
-            if similarity >= PARAPHRASE and other.article not in supporting:
+            if similarity < DISAGREEMENT_SIMILARITY or other.article in supporting:
+                continue
+            theirs = figures(other.text) if mine else set()
+            if mine and theirs and not mine & theirs:
+                # Same fact, other figures: the other source does not support this version of it.
+                disagreements.append({
+                    "sentence": k,
+                    "source": outlets[other.article][0],
+                    "text": other.text,
+                    "figures": [sorted(mine), sorted(theirs)],
+                })
+            elif similarity >= PARAPHRASE:
                 supporting.append(other.article)
-            elif similarity >= DISAGREEMENT_SIMILARITY and other.article not in supporting:
-                mine, theirs = figures(sentence.text), figures(other.text)
-                if mine and theirs and not mine & theirs:
-                    disagreements.append({
-                        "sentence": k,
-                        "source": outlets[other.article][0],
-                        "text": other.text,
-                        "figures": [sorted(mine), sorted(theirs)],
-                    })
         ids: list[int] = []
         for a in supporting:
             ids.extend(n for n in outlets[a] if n not in ids)

@@ -17,7 +17,7 @@ from storybrief.types import Article
 # Phrases that mark a whole line or sentence as page furniture rather than reporting.
 _BOILERPLATE = [
     r"\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\b",
-    r"\bshare (this|on|via|the)\b", r"^\s*share\s*$", r"\b(tweet|pin) (this|it)\b",
+    r"\bshare (this|on|via)\b", r"^\s*share\s*$", r"\b(tweet|pin) (this|it)\b",
     r"\bsubscribe (to|now|today|for)\b", r"\bsign up (for|to)\b", r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b",
     r"^\s*advertisement\s*$", r"^\s*(sponsored|promoted)( content| stories| links)?\s*$", r"\bstory continues below\b",
     r"\bcookies?\b.*\b(use|accept|policy|consent)\b", r"\bprivacy policy\b", r"\bterms of (use|service)\b",
@@ -35,10 +35,10 @@ BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
 # Photo captions and credits: a credit in brackets, a position marker, or an agency slash-credit.
 CAPTION = re.compile(
     r"\((photo|photos|image|picture|video|file photo)s?( by| credit)?\b[^)]*\)"
-    r"|\b(photo|image|picture) (by|credit|courtesy)\b|^\s*(photo|image|caption|credit)\s*:"
+    r"|\b(photo|image|picture) (by|credit|courtesy)\b|\b(photo|photograph|image|caption|credit)s?\s*:\s*[A-Z]"
     r"|\((l|r|c|left|right|center|centre|top|bottom|front|back)\)"
     r"|\b(getty images|ap photo|afp photo|reuters/|epa/|shutterstock)\b"
-    r"|\blooks on (during|as|after|at)\b",
+    r"|\blooks? on (during|as|after|at)\b",
     re.I,
 )
 BYLINE = re.compile(r"^\s*(by|written by|reporting by|editing by|posted by)\s+[A-Z][\w.'-]+(\s+[\w.'-]+){0,6}\s*[,|]?", re.I)
@@ -49,6 +49,7 @@ TIMESTAMP = re.compile(
 )
 # "WASHINGTON (Reuters) - " or "LONDON, Jan 5 (AP) —" opening the body.
 DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(,\s*\w{3,9}\.? \d{1,2})?\s*(\([A-Za-z .]{2,20}\))?\s*[-—–]{1,2}\s+")
+PARAGRAPH_WORDS = 60
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[A-Za-z]+")
 # Lines joined by menu separators: "News / Russia", "Asia & AmericasEurope & Russia".
@@ -69,16 +70,17 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": 
 
 
 def _looks_tokenised(text: str) -> bool:
-    return text.count(" ' ") + text.count(' " ') + text.count(" , ") >= 2
+    # Real prose almost never puts a space before a comma; Multi-News always does.
+    return " , " in text or " ; " in text or text.count(" ' ") + text.count(' " ') >= 2
 
 
 def detokenise(text: str) -> str:
     """Undo space-separated punctuation as in Multi-News: `" the lost symbol, "` → `"the lost symbol,"`."""
+    text = re.sub(r"(\w) ' (s|t|re|ve|ll|d|m)\b", r"\1'\2", text)
     text = re.sub(r'"\s+([^"\n]*?)\s+"', r'"\1"', text)
     text = re.sub(r"(?<![\w])'\s+([^'\n]{1,80}?)\s+'(?![\w])", r"'\1'", text)
     text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
     text = re.sub(r"([(\[$])\s+", r"\1", text)
-    text = re.sub(r"(\w) ' (s|t|re|ve|ll|d|m)\b", r"\1'\2", text)
     return text
 
 
@@ -118,6 +120,15 @@ def is_junk_sentence(sentence: str) -> bool:
     return is_boilerplate(sentence) or bool(TIMESTAMP.search(sentence))
 
 
+_ENGLISH_MARKERS = frozenset("the of and to in is was that for on with as said by at from it he his has have are be".split())
+
+
+def looks_english(text: str) -> bool:
+    """English prose has a fifth or more of its words among a few dozen function words."""
+    words = _WORD.findall(text.lower()[:20000])
+    return len(words) < 20 or sum(w in _ENGLISH_MARKERS for w in words) / len(words) >= 0.12
+
+
 def _title_of(lines: list[str]) -> tuple[str, int]:
     """The headline: the first substantive line when it reads like one (short, no full stop)."""
     for n, line in enumerate(lines[:4]):
@@ -151,7 +162,11 @@ def clean_article(article: Article, repeated: frozenset[str] = frozenset()) -> A
             continue
         if counts[line] > 1 and len(line.split()) <= 12:  # "Advertisement", "Show Comments" twice
             continue
-        if line in repeated or is_junk(line) or _is_standfirst_echo(line, lines[n + 1:n + 2]):
+        if line in repeated or _is_standfirst_echo(line, lines[n + 1:n + 2]):
+            continue
+        # A long line is a paragraph (a whole Multi-News article is one line): its junk is
+        # removed sentence by sentence later, never by throwing the paragraph away.
+        if len(line.split()) <= PARAGRAPH_WORDS and is_junk(line):
             continue
         kept.append(DATELINE.sub("", line, count=1) if not kept else line)
     # A trailing line without closing punctuation is usually a cut-off caption or teaser.

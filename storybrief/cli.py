@@ -4,7 +4,6 @@ one-line errors and non-zero exits."""
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -20,15 +19,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Brief a news
 stderr = Console(stderr=True)
 
 
-class Format(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
+FORMATS = ("text", "markdown", "json")
 
 
 def fail(message: str, code: int = 1) -> None:
     stderr.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def check_words(words: int) -> None:
+    if words < 1:
+        fail(f"--words must be at least 1, not {words}")
 
 
 def example_path() -> Path:
@@ -51,19 +52,25 @@ def main(
 @app.command()
 def summarize(
     paths: Optional[list[str]] = typer.Argument(None, help="Article files or folders, or '-' for stdin. None: the bundled example story."),
-    words: int = typer.Option(150, "--words", "-w", min=1, help="Word budget of the brief."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    words: int = typer.Option(150, "--words", "-w", help="Word budget of the brief."),
+    format: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
     method: str = typer.Option("default", "--method", "-m", help="Scoring method (default, centroid, lead, ...)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
 ) -> None:
     """Brief one story from its articles."""
     from storybrief.pipeline import summarize as summarize_story
 
+    check_words(words)
+    if format not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
     try:
-        brief = summarize_story(paths or [example_path()], words=words, method=method)
+        # Arguments are always paths here; only the library reads a bare string as article text.
+        brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method)
     except StoryBriefError as exc:
         fail(str(exc))
-    rendered = {Format.text: brief.to_text, Format.markdown: brief.to_markdown, Format.json: lambda: brief.to_json() + "\n"}[format]()
+    for warning in brief.warnings:
+        stderr.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    rendered = {"text": brief.to_text, "markdown": brief.to_markdown, "json": lambda: brief.to_json() + "\n"}[format]()
     if output is None:
         sys.stdout.write(rendered)
         return
@@ -77,12 +84,13 @@ def summarize(
 def batch(
     source: str = typer.Argument(..., metavar="IN.jsonl", help="One cluster a line: {id, documents} or {id, document}; .gz allowed."),
     target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line; .gz allowed."),
-    words: int = typer.Option(150, "--words", "-w", min=1),
+    words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
     method: str = typer.Option("default", "--method", "-m"),
 ) -> None:
     """Brief every story cluster of a JSONL file."""
     from storybrief.batch import count_lines, run_batch
 
+    check_words(words)
     if source != "-" and not Path(source).is_file():
         fail(f"{source}: no such file")
     total = count_lines(source)
@@ -100,8 +108,8 @@ def batch(
         except StoryBriefError as exc:
             fail(str(exc))
     for failure in failures:
-        stderr.print(f"{source}:{failure.line}: id {failure.id}: {failure.message}", highlight=False, markup=False)
-    stderr.print(f"{written} briefs written to {target}" + (f", {len(failures)} lines failed" if failures else ""), highlight=False)
+        stderr.print(f"{source}:{failure.line}: id {failure.id}: {failure.message}", highlight=False, markup=False, soft_wrap=True)
+    stderr.print(f"{written} briefs written to {target}" + (f", {len(failures)} lines failed" if failures else ""), highlight=False, soft_wrap=True)
     if failures:
         raise typer.Exit(1)
 

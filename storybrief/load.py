@@ -23,7 +23,7 @@ MULTINEWS_SEPARATOR = "|||||"
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # A story is a few hundred KB of text at most; a bigger file is a dump, not an article.
-MAX_BYTES = int(os.environ.get("STORYBRIEF_MAX_BYTES", 20 * 1024 * 1024))
+MAX_BYTES = int(os.environ.get("STORYBRIEF_MAX_BYTES", 20_000_000))
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<div|<p[ >])", re.I)
 
 
@@ -53,13 +53,21 @@ def decode(data: bytes, name: str = "input") -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is not None and best.encoding:
-        return str(best)
+    guess = best.encoding if best is not None else None
+    if guess and guess not in _LATIN_LOOKALIKES:
+        return str(best)  # a script of its own: Cyrillic, Greek, CJK...
+    # Between the Latin single-byte code pages a detector is guessing on short text; cp1252 is
+    # what legacy Western news text almost always is, so it wins whenever it decodes cleanly.
     try:
-        # cp1252 decodes almost any byte string; it is the usual culprit for Western news text.
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return str(best) if best is not None else data.decode("latin-1")
+
+
+_LATIN_LOOKALIKES = frozenset(
+    "cp1250 cp1252 cp1254 cp1257 cp1258 cp850 cp858 latin_1 mac_roman mac_latin2 iso8859_2 iso8859_3 "
+    "iso8859_4 iso8859_9 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 ascii".split()
+)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -95,6 +103,30 @@ def parse_html(html: str, name: str = "input") -> Article:
     if not text.strip():
         raise InputError(f"{name}: no article text found in the HTML")
     return Article(text=text, title=title, published=date, source=site, url=url)
+
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_MARKERS = re.compile(r"^\s{0,3}(>\s?|[-*+]\s+|\d+\.\s+)", re.M)
+_MD_RULE = re.compile(r"^\s{0,3}([-*_]\s*){3,}$", re.M)
+
+
+def parse_markdown(text: str) -> Article:
+    """Markdown to plain prose: the first heading is the title; links keep their words, images go."""
+    heading = _MD_HEADING.search(text)
+    title = heading.group(1).strip() if heading and heading.start() < 500 else ""
+    if title:
+        text = text[: heading.start()] + text[heading.end():]
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_RULE.sub("", text)
+    text = _MD_MARKERS.sub("", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return Article(text=text, title=title)
 
 
 def split_multinews(text: str) -> list[str]:
@@ -134,7 +166,11 @@ def read_file(path: Path) -> list[Article]:
     text = decode(data, name)
     if not text.strip():
         raise InputError(f"{name}: empty file")
-    articles = articles_from_text(text, name, html=True if _stem_suffix(path) in HTML_SUFFIXES else None)
+    suffix = _stem_suffix(path)
+    if suffix in MARKDOWN_SUFFIXES:
+        articles = [parse_markdown(part) for part in split_multinews(text)]
+    else:
+        articles = articles_from_text(text, name, html=True if suffix in HTML_SUFFIXES else None)
     for n, article in enumerate(articles):
         article.path = name
         article.source = article.source or path.stem
@@ -249,7 +285,8 @@ def read_stdin() -> list[Article]:
 def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[Article]:
     """Articles from any mix of paths, raw texts and `Article` objects, with unique ids.
 
-    A string is a path when such a file exists, else article text.
+    A string is a path when it looks like one (a separator or a suffix) and exists, else
+    article text; pass `pathlib.Path` objects to be explicit.
     """
     if isinstance(items, (str, Path, Article)):
         items = [items]
@@ -271,10 +308,18 @@ def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[A
 
 
 def _is_existing_path(item: object) -> bool:
+    """A string names a file only when it looks like one: a separator or a suffix, and it exists.
+
+    Article text such as "." or "Watch" must never be taken for the current folder or a file
+    that happens to share its name.
+    """
     if not isinstance(item, str) or "\n" in item or len(item) > 4096:
         return False
+    path = Path(item)
+    if os.sep not in item and "/" not in item and not path.suffix:
+        return False
     try:
-        return Path(item).exists()
+        return path.exists()
     except (OSError, ValueError):
         return False
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from storybrief import attribute as attribute_stage
 from storybrief import order as order_stage
 from storybrief import select as select_stage
-from storybrief.clean import clean
+from storybrief.clean import clean, looks_english
 from storybrief.dedupe import merge_copies
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.load import load
@@ -47,6 +47,13 @@ def summarize(
     chosen = select_stage.select(sentences, scores, representation, words)
     reading_order = order_stage.order(chosen, sentences, merged, representation)
     cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
+    warnings = []
+    if len(originals) == 1:
+        warnings.append("one article only: every sentence has a single source and nothing could be cross-checked")
+    elif len(merged) == 1:
+        warnings.append(f"all {len(originals)} articles are copies of one story: support counts outlets, not independent reports")
+    if not looks_english(" ".join(a.text for a in merged)):
+        warnings.append("the text does not look like English: the brief relies on word statistics only and may be weaker")
     return Brief(
         sentences=cited,
         sources=sources,
@@ -54,4 +61,5 @@ def summarize(
         method=getattr(scorer, "name", type(scorer).__name__),
         budget=words,
         disagreements=disagreements,
+        warnings=warnings,
     )

@@ -25,6 +25,13 @@ ABBREVIATIONS = {
 _LOWER_BOUNDARY = re.compile(r"(?<=[a-z0-9)\"'][.!?])(?:[\"'])?\s+(?=[a-z])")
 MIN_WORDS = 4
 MAX_WORDS = 80
+# A short quotation with no speaker ("Let us be patient.") means nothing out of its article.
+MIN_BARE_QUOTE_WORDS = 8
+_BARE_QUOTE = re.compile(r'^"[^"]+"[.!?]?$|^"[^"]+[.!?]"$')
+
+
+def is_self_contained(text: str) -> bool:
+    return len(text.split()) >= MIN_WORDS and not (_BARE_QUOTE.match(text) and len(text.split()) < MIN_BARE_QUOTE_WORDS)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -69,13 +76,14 @@ def _split_lowercase(sentence: str) -> list[str]:
 def segment(articles: list[Article]) -> list[Sentence]:
     """Every usable sentence of every article, in article order.
 
-    Fragments under MIN_WORDS words and junk run into the body text are left out; very long
+    Fragments under MIN_WORDS words, short bare quotations and junk run into the body text are
+    left out; very long
     "sentences" (lists, run-ons from missing punctuation) are kept but capped at MAX_WORDS words
     by the selector's budget, not cut here.
     """
     sentences: list[Sentence] = []
     for a, article in enumerate(articles):
-        texts = [t for t in split_sentences(article.text) if len(t.split()) >= MIN_WORDS and not is_junk_sentence(t)]
+        texts = [t for t in split_sentences(article.text) if is_self_contained(t) and not is_junk_sentence(t)]
         for i, text in enumerate(texts):
             sentences.append(Sentence(text=text, article=a, index=i, position=i / max(len(texts), 1)))
     return sentences

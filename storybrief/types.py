@@ -70,6 +70,8 @@ class Brief:
     budget: int = 0
     # Pairs of cited statements that agree in topic but differ in a number or a negation.
     disagreements: list[dict] = field(default_factory=list)
+    # Things a reader should know about the input: one source only, text that is not English.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -89,6 +91,7 @@ class Brief:
             "budget": self.budget,
             "single_source": [i for i, s in enumerate(self.sentences) if s.single_source],
             "disagreements": self.disagreements,
+            "warnings": self.warnings,
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -1,0 +1,35 @@
+from storybrief.attribute import attribute, figures
+from storybrief.represent import represent
+from storybrief.types import Article, Sentence
+
+
+def test_every_supporting_source_and_each_wire_copy_is_cited():
+    originals = [Article("x", id="a"), Article("x", id="b"), Article("y", id="c"), Article("z", id="d")]
+    # "b" was merged into "a" as a copy.
+    merged = [Article("x", id="a", copies=["b"]), Article("y", id="c"), Article("z", id="d")]
+    sentences = [
+        Sentence("The bridge was closed on Tuesday after engineers found a crack.", 0, 0),
+        Sentence("Engineers found a crack, and the bridge was closed on Tuesday.", 1, 0),
+        Sentence("The football club postponed its match on Saturday.", 2, 0),
+    ]
+    cited, sources, _ = attribute([0, 2], sentences, merged, originals, represent(sentences))
+    assert [s.id for s in sources] == [1, 2, 3, 4]
+    assert cited[0].sources == [1, 2, 3] and cited[0].support == 3
+    assert cited[0].origin == {"article": 1, "index": 0}
+    assert cited[1].sources == [4] and cited[1].single_source
+
+
+def test_same_fact_with_different_figures_is_a_disagreement():
+    originals = [Article("x", id="a"), Article("y", id="b")]
+    sentences = [
+        Sentence("The bridge carries about 40,000 vehicles a day between the centre and the suburbs.", 0, 0),
+        Sentence("The bridge normally carries around 45,000 vehicles every day to the suburbs.", 1, 0),
+    ]
+    cited, _, disagreements = attribute([0], sentences, originals, originals, represent(sentences))
+    assert disagreements and disagreements[0]["source"] == 2
+    assert disagreements[0]["figures"] == [["40000"], ["45000"]]
+    assert cited[0].sources == [1]
+
+
+def test_figures_ignore_years():
+    assert figures("In 2016, 3,500 people and 12.5% of voters in 1999") == {"3500", "12.5"}

@@ -1,0 +1,114 @@
+import pytest
+
+from storybrief.clean import (
+    clean,
+    clean_article,
+    detokenise,
+    is_boilerplate,
+    is_byline,
+    is_caption,
+    is_fragment,
+    looks_english,
+    normalise,
+    repeated_lines,
+)
+from storybrief.types import Article
+
+BODY = [
+    "The city council approved a new cycle lane along the harbour road on Thursday.",
+    "Work will begin in April and is expected to take six months, officials said.",
+    "Shop owners on the road said they feared losing parking spaces for customers.",
+]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Show Comments", "Load more comments", "SHARE THIS ARTICLE", "Share", "Advertisement",
+        "Subscribe to our newsletter for daily updates", "Sign up for breaking alerts", "Follow us on Twitter",
+        "We use cookies to improve your experience. By continuing you accept our cookie policy.",
+        "Related: Council budget row deepens", "You are here", "Skip to main content", "Click here to read more",
+        "© 2024 Harbour Times. All rights reserved.", "Our site can also be accessed at the following addresses:",
+    ],
+)
+def test_known_boilerplate_is_junk(line):
+    assert is_boilerplate(line) or is_fragment(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The mayor (L) and the harbour master (R) inspect the quay on March 3, 2021. (Photo by Jo Lee)",
+        "Protesters gather outside the court. Photo: Sam Reyes",
+        "Residents look on during the ceremony in the town square",
+        "A ferry leaves the port at dawn. (AP Photo/Kim Baker)",
+    ],
+)
+def test_captions(line):
+    assert is_caption(line)
+
+
+@pytest.mark.parametrize("line", ["By Maren Holt", "By Jo Lee and Sam Reyes, Harbour Times", "Updated 3:42 PM, March 4, 2021", "Published 09:15 GMT"])
+def test_bylines_and_timestamps(line):
+    assert is_byline(line)
+
+
+@pytest.mark.parametrize("line", ["News / World / Europe", "Sport | Business | Culture", "Portuguese / Spanish / English", "Top Stories", "Menu"])
+def test_menus_and_labels_are_fragments(line):
+    assert is_fragment(line)
+
+
+@pytest.mark.parametrize("line", BODY + ['"We are ready," she said.', "By the end of the year, the council said, the lane would be open."])
+def test_reporting_is_kept(line):
+    assert not (is_boilerplate(line) or is_caption(line) or is_byline(line) or is_fragment(line))
+
+
+def test_clean_article_keeps_title_and_body_drops_junk():
+    text = "\n".join(["Home / News / Local", "Council backs harbour cycle lane", "By Maren Holt", "", BODY[0], "Advertisement",
+                      "WASHINGTON (Reuters) - " + BODY[1], BODY[2], "Share this article", "Show Comments", "Show Comments", "Top Stories"])
+    article = clean_article(Article(text=text))
+    assert article.title == "Council backs harbour cycle lane"
+    assert article.text.split("\n") == [BODY[0], BODY[1], BODY[2]] or article.text.split("\n")[0] == BODY[0]
+    for junk in ("Advertisement", "Share", "Comments", "Maren Holt", "Top Stories", "Home"):
+        assert junk not in article.text
+
+
+def test_dateline_is_stripped_from_the_first_body_line():
+    article = clean_article(Article(text="LONDON (Reuters) - " + BODY[0] + "\n" + BODY[1]))
+    assert article.text.startswith("The city council approved")
+
+
+def test_teaser_echoing_the_first_sentence_is_dropped():
+    teaser = "The city council approved a new cycle lane along the harbour road"
+    article = clean_article(Article(text="\n".join(["Cycle lane approved", teaser, *BODY])))
+    assert article.text.count("approved a new cycle lane") == 1
+
+
+def test_lines_shared_by_several_articles_are_site_furniture():
+    furniture = "More from the Harbour Times network"
+    articles = [Article(text=f"{furniture}\n{line}\n{BODY[(i + 1) % 3]}") for i, line in enumerate(BODY)]
+    assert furniture in repeated_lines(articles)
+    assert all(furniture not in a.text for a in clean(articles))
+
+
+def test_articles_with_nothing_left_are_dropped():
+    assert clean([Article(text="Advertisement\nShow Comments"), Article(text="\n".join(BODY))]) == [
+        Article(text="\n".join(BODY))
+    ]
+
+
+def test_normalise_quotes_and_multinews_tokenisation():
+    assert normalise("“Yes,” he said – it’s done") == '"Yes," he said – it\'s done'
+    tokenised = 'the book " the lost symbol, " broke records , its publisher said . it was oxfam \' s \' most donated \' book, it isn \' t new'
+    out = detokenise(tokenised)
+    assert '"the lost symbol,"' in out and "records, its" in out and "said." in out and "oxfam's 'most donated' book" in out and "isn't new" in out
+
+
+def test_english_detection():
+    assert looks_english(" ".join(BODY))
+    assert not looks_english("Der Stadtrat hat am Dienstag beschlossen, die alte Bibliothek zu schließen. Die Bewohner sind enttäuscht und wollen protestieren, sagen sie.")
+
+
+def test_a_long_paragraph_with_a_credit_inside_is_kept():
+    paragraph = " ".join(BODY * 3) + " ( credit: getty images ) " + " ".join(BODY * 2)
+    assert clean_article(Article(text=paragraph)).text.startswith(BODY[0])

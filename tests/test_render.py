@@ -1,0 +1,41 @@
+import json
+
+from storybrief.types import Brief, BriefSentence, Source
+
+
+def _brief():
+    return Brief(
+        sentences=[
+            BriefSentence("The bridge closed on Tuesday.", [1, 2], 2, {"article": 1, "index": 0}),
+            BriefSentence("Shops fear <b>losses</b> [see](http://x).", [2], 1, {"article": 2, "index": 3}),
+        ],
+        sources=[Source(1, "Bridge shut", "a.txt", 300), Source(2, "", "b.txt", 200, name="Radio")],
+        words=10,
+        method="centroid",
+        budget=50,
+        disagreements=[{"sentence": 0, "source": 2, "text": "It closed on Monday.", "figures": [["1"], ["2"]]}],
+    )
+
+
+def test_json_schema_is_stable():
+    data = json.loads(_brief().to_json())
+    assert set(data) >= {"sentences", "sources", "words", "method"}
+    assert data["sentences"][0] == {"text": "The bridge closed on Tuesday.", "sources": [1, 2], "support": 2, "origin": {"article": 1, "index": 0}}
+    assert data["sources"][1] == {"id": 2, "title": "", "path": "b.txt", "words": 200}
+    assert data["single_source"] == [1]
+
+
+def test_text_lists_citations_sources_and_single_source_facts():
+    text = _brief().to_text()
+    assert "The bridge closed on Tuesday. [1, 2]" in text
+    assert "[1] Bridge shut (a.txt)" in text and "[2] Radio" in text
+    assert "one source only: sentence 2" in text
+    assert "Sources differ on sentence 1" in text
+
+
+def test_markdown_footnotes_and_untrusted_text_is_escaped():
+    md = _brief().to_markdown()
+    assert "- The bridge closed on Tuesday. [^1][^2]" in md
+    assert "[^1]: Bridge shut (a.txt)" in md
+    assert "<b>" not in md and "\\<b\\>" in md and "\\[see\\]" in md
+    assert "*(one source)*" in md

@@ -1,0 +1,48 @@
+import numpy as np
+import pytest
+
+from storybrief.errors import BudgetError
+from storybrief.represent import represent
+from storybrief.select import select
+from storybrief.types import Sentence
+
+TEXTS = [
+    "The bridge was closed on Tuesday after engineers found a crack in a girder.",  # 14 words
+    "Engineers found a crack in a girder and the bridge was closed on Tuesday.",  # paraphrase of 0
+    "Commuters were told to use the ferry while the bridge stays shut.",  # 12
+    "The mayor promised a full inspection report within two weeks.",  # 10
+    "Local shops fear a loss of trade.",  # 7
+]
+
+
+@pytest.fixture
+def story():
+    sentences = [Sentence(text=t, article=i % 2, index=i) for i, t in enumerate(TEXTS)]
+    return sentences, represent(sentences)
+
+
+def test_budget_is_never_exceeded_and_filled_with_shorter_sentences(story):
+    sentences, rep = story
+    scores = np.array([5.0, 4.0, 3.0, 2.0, 1.0])
+    chosen = select(sentences, scores, rep, words=22)
+    assert sum(sentences[i].words for i in chosen) <= 22
+    # 14 + 12 would not fit; the walk goes on and fills with the 7-word sentence.
+    assert chosen == [0, 4]
+
+
+def test_redundant_paraphrase_is_skipped(story):
+    sentences, rep = story
+    chosen = select(sentences, np.array([5.0, 4.9, 1, 1, 1]), rep, words=200)
+    assert 0 in chosen and 1 not in chosen
+    assert set(chosen) == {0, 2, 3, 4}
+
+
+def test_budget_below_every_sentence_is_an_error(story):
+    sentences, rep = story
+    with pytest.raises(BudgetError, match="shortest has 7"):
+        select(sentences, np.ones(5), rep, words=6)
+
+
+def test_exact_budget_fits(story):
+    sentences, rep = story
+    assert select(sentences, np.array([1, 1, 1, 1, 5.0]), rep, words=7) == [4]
