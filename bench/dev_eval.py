@@ -31,7 +31,8 @@ def evaluate(clusters, scorer, words: int, **select_options) -> dict:
         start = time.perf_counter()
         scores = scorer.score(cluster.sentences, cluster.representation)
         seconds += time.perf_counter() - start
-        text = data.brief_text(cluster, scores, words, **select_options)
+        options = {"per_word": getattr(scorer, "per_word", False), **select_options}
+        text = data.brief_text(cluster, scores, words, **options)
         results.append(data.rouge(text, cluster.reference))
     r = np.mean(results, axis=0)
     return {"rouge1": r[0], "rouge2": r[1], "rougeLsum": r[2], "ms_per_cluster": 1000 * seconds / max(len(clusters), 1)}

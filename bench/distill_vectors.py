@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="/work/shared/data/multinews-train.jsonl.gz")
     parser.add_argument("--clusters", type=int, default=20000)
-    parser.add_argument("--vocab", type=int, default=30000)
+    parser.add_argument("--vocab", type=int, default=20000)
     parser.add_argument("--dims", type=int, default=64)
     parser.add_argument("--out", default=str(ROOT / "storybrief" / "models" / "words.npz"))
     args = parser.parse_args()

@@ -33,7 +33,18 @@ from storybrief.segment import segment
 from storybrief.types import Article, Sentence
 
 DATA = Path(os.environ.get("STORYBRIEF_DATA", "/work/shared/data"))
-CACHE = Path(os.environ.get("STORYBRIEF_CACHE", "/tmp/scorer_cache"))
+CACHE = Path(os.environ.get("STORYBRIEF_CACHE", "/tmp/storybrief_scorer_cache"))
+
+
+def pipeline_version() -> str:
+    """Hash of the stages before scoring: a cached cluster is stale once any of them changes."""
+    import hashlib
+    import inspect
+
+    from storybrief import clean as clean_module, dedupe, load as load_module, represent as represent_module, segment as segment_module
+
+    source = "".join(inspect.getsource(m) for m in (load_module, clean_module, dedupe, segment_module, represent_module))
+    return hashlib.md5(source.encode()).hexdigest()[:10]
 
 
 @dataclass
@@ -66,7 +77,7 @@ def prepare(record: dict) -> Cluster | None:
 
 
 def clusters(split: str, start: int, stop: int) -> list[Cluster]:
-    path = CACHE / f"{split}_{start}_{stop}.pkl"
+    path = CACHE / f"{split}_{start}_{stop}_{pipeline_version()}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
     out = [c for c in (prepare(r) for r in read_split(split, start, stop)) if c is not None]
@@ -125,9 +136,9 @@ def reference_size(cluster: Cluster) -> tuple[int, int]:
     return len(tokens), max(len(tokens) - 1, 1)
 
 
-def brief_text(cluster: Cluster, scores: np.ndarray, words: int, **select_options) -> str:
+def brief_text(cluster: Cluster, scores: np.ndarray, words: int, per_word: bool = False, **select_options) -> str:
     """Select and order as the pipeline does; one sentence a line (for rougeLsum)."""
-    chosen = select_stage.select(cluster.sentences, scores, cluster.representation, words, **select_options)
+    chosen = select_stage.select(cluster.sentences, scores, cluster.representation, words, per_word=per_word, **select_options)
     ordered = order_stage.order(chosen, cluster.sentences, cluster.merged, cluster.representation)
     return "\n".join(cluster.sentences[i].text for i in ordered)
 

@@ -14,7 +14,9 @@ its vocabulary the other articles share, and surface cues of quotes, numbers, na
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from math import log1p
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,7 +45,10 @@ FEATURE_NAMES = [
     "question", "parentheses", "junk", "unfinished", "is_last", "story_words",
     "words_elsewhere", "words_in_other_articles", "bigrams_elsewhere", "bigrams_in_other_articles", "word_frequency",
     "semantic_centroid", "semantic_centroid_z", "semantic_lead", "semantic_support", "semantic_max_other", "semantic_article",
+    "prior_mean", "prior_content", "prior_max", "prior_by_frequency", "prior_high", "pair_prior_mean", "pair_prior_high",
 ]
+PRIOR_PATH = Path(__file__).parent / "models" / "word_prior.npz"
+PRIOR_TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
 _WORD = re.compile(r"[a-z0-9]+")
 _FINISHED = re.compile(r"[.!?…][\"')\]]*\s*$")
 
@@ -150,9 +155,57 @@ def _semantic(sentences: list[Sentence], articles: np.ndarray, n_articles: int, 
         if len(present) > 1:
             out[rows, 3] = np.nansum(best, axis=1) / others
             out[rows, 4] = np.nanmax(best, axis=1)
-    for a in range(n_articles):
+    for a in present:  # articles left with no sentence are skipped
         members = np.flatnonzero(articles == a)
         out[members, 5] = e[members] @ _normalised(e[members].mean(axis=0))
+    return out
+
+
+@lru_cache(maxsize=2)
+def load_prior(path: str | Path = PRIOR_PATH) -> tuple[dict[str, float], float, dict[str, float], float]:
+    """word -> P(word in the human summary | word in the sources), the mean for unknown words,
+    and the same for common word pairs ("a b")."""
+    from storybrief.errors import StoryBriefError
+
+    path = Path(path)
+    if not path.is_file():
+        raise StoryBriefError(f"word prior not found at {path}; reinstall storybrief or rebuild it with bench/word_prior.py")
+    with np.load(path, allow_pickle=False) as data:
+        prior = data["prior"].astype(float)
+        pairs = data["bigram_prior"].astype(float)
+        return (
+            dict(zip(data["words"].tolist(), prior.tolist())), float(prior.mean()),
+            dict(zip(data["bigrams"].tolist(), pairs.tolist())), float(pairs.mean()),
+        )
+
+
+def _prior_features(sentences: list[Sentence]) -> np.ndarray:
+    """How summary-worthy a sentence's words are, by the prior learned from Multi-News train
+    (Hong & Nenkova 2014): over all words, over content words, the best word, the prior weighted
+    by the word's frequency in this story, and the share of words more likely in than out."""
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    prior, unknown, pair_prior, unknown_pair = load_prior()
+    tokens = [PRIOR_TOKEN.findall(s.text.lower()) for s in sentences]
+    story = Counter(t for ts in tokens for t in ts)
+    out = np.zeros((len(sentences), 7))
+    for row, ts in enumerate(tokens):
+        if not ts:
+            continue
+        values = [prior.get(t, unknown) for t in ts]
+        content = [(v, t) for v, t in zip(values, ts) if t not in ENGLISH_STOP_WORDS]
+        out[row, 0] = sum(values) / len(values)
+        out[row, 4] = sum(1 for v in values if v > 0.5) / len(values)
+        if content:
+            out[row, 1] = sum(v for v, _ in content) / len(content)
+            out[row, 2] = max(v for v, _ in content)
+            out[row, 3] = sum(v * log1p(story[t] - 1) for v, t in content) / len(content)
+        if len(ts) > 1:
+            pair_values = [pair_prior.get(f"{a} {b}", unknown_pair) for a, b in zip(ts, ts[1:])]
+            out[row, 5] = sum(pair_values) / len(pair_values)
+            out[row, 6] = sum(1 for v in pair_values if v > 0.5) / len(pair_values)
     return out
 
 
@@ -215,5 +268,8 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     last = (index == per_article[articles] - 1).astype(float)
     overlap = _overlap_with_story(sentences, n_articles)
     semantic = _semantic(sentences, articles, n_articles, lead)
-    matrix = np.column_stack(columns + [surface, unfinished, last, np.full(n, np.log1p(words.sum())), overlap, semantic]).astype(np.float32)
+    prior = _prior_features(sentences)
+    matrix = np.column_stack(
+        columns + [surface, unfinished, last, np.full(n, np.log1p(words.sum())), overlap, semantic, prior]
+    ).astype(np.float32)
     return np.nan_to_num(matrix, nan=0.0, posinf=0.0, neginf=0.0)

@@ -104,6 +104,7 @@ class LearnedScorer:
     ROUGE gain per word against the human summary (see bench/train_scorer.py)."""
 
     name = "learned"
+    per_word = True  # scores are ROUGE gain per word: the selector may trade long for short sentences
 
     def __init__(self, model_path: str | Path = MODEL_PATH):
         self.model_path = str(model_path)

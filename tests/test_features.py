@@ -79,3 +79,30 @@ def test_empty_input_gives_empty_matrix():
 
     empty = Representation(sp.csr_matrix((0, 1)), np.zeros(1), sp.csr_matrix((0, 0)), np.zeros(0, dtype=np.int64))
     assert sentence_features([], empty).shape == (0, len(FEATURE_NAMES))
+
+
+def test_feature_names_are_unique():
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+
+
+def test_word_prior_ranks_reporting_words_above_page_furniture():
+    from storybrief.features import load_prior
+
+    prior, unknown, pairs, unknown_pair = load_prior()
+    assert 0 < unknown < 1 and 0 < unknown_pair < 1
+    assert prior["police"] > prior["subscribe"]
+    assert len(pairs) > 1000
+
+
+def test_semantic_vectors_put_paraphrases_closer_than_unrelated_sentences():
+    from storybrief.embed import load_vectors
+
+    vectors = load_vectors()
+    a, b, c = vectors.sentences([
+        "The president met the prime minister in the capital.",
+        "The head of state held talks with the premier.",
+        "A recipe for chocolate cake with fresh berries.",
+    ])
+    assert a @ b > a @ c
+    assert np.allclose(np.linalg.norm(vectors.sentences(["storm floods town"]), axis=1), 1, atol=1e-3)
+    assert not vectors.sentences(["zzzqqq"]).any()  # no known word: zero vector, not NaN
