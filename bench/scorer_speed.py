@@ -38,15 +38,28 @@ def main() -> None:
     args = parser.parse_args()
     records = data.read_split("val", 0, args.clusters)
 
+    import re
+
+    import blingfire
     from summa import summarizer as summa_summarizer
-    from sumy.nlp.tokenizers import Tokenizer
     from sumy.parsers.plaintext import PlaintextParser
     from sumy.summarizers.lex_rank import LexRankSummarizer
+
+    class Tokenizer:
+        """sumy's own tokenizer needs NLTK punkt data, which is not installed; blingfire instead."""
+
+        language = "english"
+
+        def to_sentences(self, paragraph):
+            return [s for s in blingfire.text_to_sentences(paragraph).split("\n") if s.strip()]
+
+        def to_words(self, sentence):
+            return re.findall(r"\w+", sentence)
 
     lexrank = LexRankSummarizer()
 
     def sumy_lexrank(record):
-        parser = PlaintextParser.from_string("\n".join(record["documents"]), Tokenizer("english"))
+        parser = PlaintextParser.from_string("\n".join(record["documents"]), Tokenizer())
         return lexrank(parser.document, 12)
 
     systems = {

@@ -75,23 +75,28 @@ def select(
 def _knapsack_select(
     sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float
 ) -> list[int]:
-    candidates: list[int] = []
+    # The best sentences holding a few budgets of words, with their similarities in one product
+    # (one sparse row slice per candidate would cost more than the rest of the selection).
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if sentences[int(i)].words <= words]
+    lengths = np.cumsum([sentences[i].words for i in ranked])
+    ranked = ranked[: int(np.searchsorted(lengths, 2 * CANDIDATE_WORDS * words)) + 1]
+    rows = representation.vectors[ranked]
+    similarity = (rows @ rows.T).toarray()
+    candidates: list[int] = []  # positions in `ranked`
     said: set[tuple[str, str, str]] = set()
     gathered = 0
-    for i in np.argsort(-scores, kind="stable"):
-        i = int(i)
-        if sentences[i].words > words:
-            continue
-        if candidates and float(representation.similarity(i, candidates).max()) > redundancy:
+    for k, i in enumerate(ranked):
+        if candidates and float(similarity[k, candidates].max()) > redundancy:
             continue
         grams = trigrams(sentences[i].text)
         if grams and len(grams & said) / len(grams) > TRIGRAM_OVERLAP:
             continue
-        candidates.append(i)
+        candidates.append(k)
         said |= grams
         gathered += sentences[i].words
         if gathered >= CANDIDATE_WORDS * words:
             break
+    candidates = [ranked[k] for k in candidates]
     # best[c]: highest value within c words; took[k, c]: whether candidate k is in that best set.
     low = float(np.min(scores))
     floor = 1e-6 * max(float(np.max(scores)) - low, 1e-9)  # a worthless sentence still beats an empty slot
