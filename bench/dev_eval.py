@@ -45,14 +45,31 @@ def main() -> None:
     parser.add_argument("--stop", type=int, default=500)
     parser.add_argument("--words", type=int, nargs="+", default=[250, 100])
     parser.add_argument("--methods", nargs="+", default=["lead", "centroid", "learned"])
+    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md (section scorer-rouge)")
     args = parser.parse_args()
     clusters = data.clusters(args.split, args.start, args.stop)
     print(f"{args.split}[{args.start}:{args.stop}]: {len(clusters)} clusters")
+    rows = []
     for words in args.words:
         for method in args.methods:
             r = evaluate(clusters, get_scorer(method), words)
+            rows.append(f"| {words} | {method} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} | {r['ms_per_cluster']:.2f} |")
             print(f"words={words:4d} {method:10s} R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  RLsum {r['rougeLsum']:.2f}  "
                   f"score {r['ms_per_cluster']:.2f} ms/cluster", flush=True)
+    if args.write:
+        import platform
+        from datetime import date
+
+        from report import write_section
+
+        body = (
+            f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(clusters)} clusters), reference = `summary`; rouge-score "
+            f"F1 ×100 with the Porter stemmer; the same word budget for every method; scoring time excludes the stages every "
+            f"method shares. Machine: {platform.machine()}, Python {platform.python_version()}, {date.today()}. "
+            f"Script: `bench/dev_eval.py`.\n\n| words | method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | score ms/cluster |\n|---|---|---|---|---|---|\n"
+            + "\n".join(rows)
+        )
+        write_section("scorer-rouge", "Sentence scorers on Multi-News (dev loop)", body)
 
 
 if __name__ == "__main__":

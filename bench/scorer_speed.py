@@ -35,6 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clusters", type=int, default=100)
     parser.add_argument("--words", type=int, default=250)
+    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md (section scorer-speed)")
     args = parser.parse_args()
     records = data.read_split("val", 0, args.clusters)
 
@@ -72,7 +73,22 @@ def main() -> None:
     for name, ms in times.items():
         print(f"{name:20s} {ms:7.1f} ms/cluster  {1000 / ms:6.1f} clusters/s")
     learned = times["storybrief learned"]
-    print(f"learned vs summa: {times['summa textrank'] / learned:.1f}x faster; vs sumy LexRank: {times['sumy lexrank'] / learned:.1f}x faster")
+    print(f"learned vs summa: {times['summa textrank'] / learned:.2f}x the throughput; vs sumy LexRank: {times['sumy lexrank'] / learned:.2f}x")
+    if args.write:
+        import platform
+        from datetime import date
+
+        from report import write_section
+
+        body = (
+            f"Whole pipeline per cluster (load to render) for each StoryBrief method, against summa TextRank and sumy LexRank "
+            f"(12 sentences, blingfire sentences) on the raw articles; Multi-News val[0:{args.clusters}], {args.words}-word briefs, "
+            f"one process, one thread. Machine: {platform.machine()}, Python {platform.python_version()}, {date.today()} "
+            f"(shared 2-core machine: compare ratios, not absolute times). Script: `bench/scorer_speed.py`.\n\n"
+            "| system | ms/cluster | clusters/s |\n|---|---|---|\n"
+            + "\n".join(f"| {name} | {ms:.1f} | {1000 / ms:.1f} |" for name, ms in times.items())
+        )
+        write_section("scorer-speed", "Throughput of the scoring methods", body)
 
 
 if __name__ == "__main__":
