@@ -32,6 +32,8 @@ def evaluate(clusters, scorer, words: int, **select_options) -> dict:
         scores = scorer.score(cluster.sentences, cluster.representation)
         seconds += time.perf_counter() - start
         options = {"per_word": getattr(scorer, "per_word", False), **select_options}
+        if hasattr(scorer, "redundancy"):
+            options.setdefault("redundancy", scorer.redundancy)
         text = data.brief_text(cluster, scores, words, **options)
         results.append(data.rouge(text, cluster.reference))
     r = np.mean(results, axis=0)

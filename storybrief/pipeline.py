@@ -44,7 +44,11 @@ def summarize(
         raise InputError("no complete sentences in the input (is it prose?)")
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
-    chosen = select_stage.select(sentences, scores, representation, words, per_word=getattr(scorer, "per_word", False))
+    chosen = select_stage.select(
+        sentences, scores, representation, words,
+        redundancy=getattr(scorer, "redundancy", select_stage.REDUNDANCY),
+        per_word=getattr(scorer, "per_word", False),
+    )
     reading_order = order_stage.order(chosen, sentences, merged, representation)
     cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
     warnings = []

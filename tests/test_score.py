@@ -89,3 +89,16 @@ def test_missing_model_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(StoryBriefError, match="scorer model not found"):
         LearnedScorer(tmp_path / "absent.txt")
+
+
+def test_default_brief_states_the_main_fact_once_and_cites_several_outlets():
+    from pathlib import Path
+
+    from storybrief import summarize
+
+    example = Path(__file__).resolve().parents[1] / "storybrief" / "examples" / "harbour-bridge"
+    brief = summarize([example], words=80)
+    assert brief.method == "learned" and brief.words <= 80
+    closure = [s for s in brief.sentences if "crack" in s.text.lower() and "closed" in s.text.lower()]
+    assert len(closure) == 1  # four outlets paraphrase it; the brief says it once
+    assert closure[0].support >= 2
