@@ -1,14 +1,18 @@
 """One row of numbers per sentence, for the learned scorer.
 
-Every feature is computed from the story alone (no outside corpus) and is either a ratio or
-normalised within the story, so the same model serves Multi-News clusters (lower-cased in
-places, tokenised) and scraped articles (cased): where a cue depends on case, such as
-capitalised names, it is divided by the story's own mean so an all-lower-case story reads 0.
+Most features are computed from the story alone and are ratios or normalised within the story,
+so the same model serves Multi-News clusters (lower-cased in places, tokenised) and scraped
+articles (cased): where a cue depends on case, such as capitalised names, it is divided by the
+story's own mean so an all-lower-case story reads 0. Two look-up tables shipped in
+`storybrief/models/` bring outside knowledge: a word and word-pair prior (how often a word of the
+sources reappears in a human summary, from Multi-News train) and static word vectors distilled
+from all-MiniLM-L6-v2 (paraphrases that share few words).
 
 Groups: where the sentence stands (position in its article, article size), how long it is,
-how central it is (TF-IDF cosine to the story centroid and to the centroid of the article
-leads), how many other outlets carry it (cross-source support, hard and soft), how much of
-its vocabulary the other articles share, and surface cues of quotes, numbers, names and junk.
+how central it is (TF-IDF and semantic cosine to the story centroid and to the centroid of the
+article leads), how many other outlets carry it (cross-source support, hard and soft), how much
+of its wording the rest of the story repeats (the story as a stand-in reference), how
+summary-worthy its words are (the prior), and surface cues of quotes, numbers, names and junk.
 """
 
 from __future__ import annotations
