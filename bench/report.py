@@ -1,4 +1,4 @@
-"""Benchmarks share docs/benchmarks.md: each owns a section between BEGIN/END markers."""
+"""Benchmarks share docs/benchmarks.md: each script owns a section between BEGIN/END markers."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 HEADER = "# Benchmarks\n\nEvery figure here is printed by a script in `bench/`; rerun it to refresh its section.\n"
 
 
-def write_section(name: str, title: str, body: str, path: Path = BENCHMARKS) -> None:
-    """Replace (or append) the section `name` of the benchmarks file, leaving the others alone."""
-    text = path.read_text() if path.exists() else HEADER
-    block = f"<!-- BEGIN {name} -->\n## {title}\n\n{body.strip()}\n<!-- END {name} -->"
-    pattern = re.compile(rf"<!-- BEGIN {re.escape(name)} -->.*?<!-- END {re.escape(name)} -->", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+def write_section(name: str, body: str, path: Path = BENCHMARKS) -> None:
+    """Replace (or append) section `name` (its body carries its own heading), leaving the others alone."""
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    block = f"{begin}\n{body.strip()}\n{end}"
+    current = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    updated = pattern.sub(lambda _: block, current) if pattern.search(current) else current.rstrip() + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    path.write_text(updated, encoding="utf-8")

@@ -80,7 +80,7 @@ def main() -> None:
     lines += [f"| {n} | {c}/{len(CASES)} | {k} | {s:.3f} | {s / fastest:.1f}× |" for n, c, k, s in rows]
     table = "\n".join(lines)
     print(table)
-    write_section("segment", "Sentence splitting", table)
+    write_section("segment", "## Sentence splitting (`bench/segment.py`)\n\n" + table)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,18 @@ from storybrief.errors import StoryBriefError
 from storybrief.types import Article, Brief, BriefSentence, Sentence, Source
 
 __version__ = "0.1.0"
-__all__ = ["summarize", "Article", "Brief", "BriefSentence", "Sentence", "Source", "StoryBriefError", "__version__"]
+__all__ = [
+    "summarize", "group", "Story", "StoryIndex",
+    "Article", "Brief", "BriefSentence", "Sentence", "Source", "StoryBriefError", "__version__",
+]
+
+# The pipeline pulls in scikit-learn and friends; `storybrief --version` should not wait for them.
+_LAZY = {"summarize": "storybrief.pipeline", "group": "storybrief.grouping", "Story": "storybrief.grouping", "StoryIndex": "storybrief.grouping"}
 
 
 def __getattr__(name: str):
-    # The pipeline pulls in scikit-learn and friends; `storybrief --version` should not wait for them.
-    if name == "summarize":
-        from storybrief.pipeline import summarize
+    if name in _LAZY:
+        import importlib
 
-        return summarize
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'storybrief' has no attribute {name!r}")

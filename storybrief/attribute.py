@@ -42,13 +42,12 @@ def attribute(
 ) -> tuple[list[BriefSentence], list[Source], list[dict]]:
     sources, number = sources_of(originals)
     outlets = [[number[a.id], *(number[c] for c in a.copies if c in number)] for a in articles]
-    neighbours = representation.neighbours
     cited: list[BriefSentence] = []
     disagreements: list[dict] = []
     for k, i in enumerate(order):
         sentence = sentences[i]
-        row = slice(neighbours.indptr[i], neighbours.indptr[i + 1])
-        columns, similarities = neighbours.indices[row], neighbours.data[row]
+        # Every neighbour, even where the stored graph of a huge story is bounded or sampled.
+        columns, similarities = representation.neighbours_of(i)
         supporting = [sentence.article]
         mine = figures(sentence.text)
         for j, similarity in sorted(zip(columns, similarities), key=lambda p: -p[1]):

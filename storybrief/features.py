@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from storybrief.represent import Representation
+from storybrief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
 from storybrief.types import Sentence
 
 LEAD_SENTENCES = 3  # sentences per article that make up the "lead centroid"
@@ -149,16 +149,25 @@ def _semantic(sentences: list[Sentence], articles: np.ndarray, n_articles: int, 
     out[:, 0], out[:, 1], out[:, 2] = to_centroid, _zscore(to_centroid), e @ lead_centroid
     # Best match in each other article, averaged over the other articles. Sentences come in
     # article order, so each article is a contiguous run of columns (reduceat); blocks bound memory.
-    present, starts = np.unique(articles, return_index=True)
-    others = max(len(present) - 1, 1)
+    present = np.unique(articles)
+    compared = present
+    if len(sentences) > LARGE_STORY and len(present) > SAMPLE_ARTICLES:
+        # As represent does for huge stories: compare with a fixed sample of articles (a mean over
+        # the other articles compared, so no scaling is needed); linear, not quadratic, in the story.
+        compared = np.sort(np.random.default_rng(SAMPLE_SEED).choice(present, SAMPLE_ARTICLES, replace=False))
+    columns = np.flatnonzero(np.isin(articles, compared))
+    _, starts = np.unique(articles[columns], return_index=True)
     for first in range(0, len(sentences), BLOCK_ROWS):
         rows = np.arange(first, min(first + BLOCK_ROWS, len(sentences)))
-        best = np.maximum.reduceat(e[rows] @ e.T, starts, axis=1)
-        own = np.searchsorted(present, articles[rows])
-        best[np.arange(len(rows)), own] = np.nan
+        best = np.maximum.reduceat(e[rows] @ e[columns].T, starts, axis=1)
+        own = np.searchsorted(compared, articles[rows])
+        mine = (own < len(compared)) & (compared[np.minimum(own, len(compared) - 1)] == articles[rows])
+        best[np.flatnonzero(mine), own[mine]] = np.nan
+        other_counts = len(compared) - mine.astype(int)
         if len(present) > 1:
-            out[rows, 3] = np.nansum(best, axis=1) / others
-            out[rows, 4] = np.nanmax(best, axis=1)
+            has_other = other_counts > 0
+            out[rows[has_other], 3] = np.nansum(best[has_other], axis=1) / other_counts[has_other]
+            out[rows[has_other], 4] = np.nanmax(best[has_other], axis=1)
     for a in present:  # articles left with no sentence are skipped
         members = np.flatnonzero(articles == a)
         out[members, 5] = e[members] @ _normalised(e[members].mean(axis=0))
@@ -215,6 +224,8 @@ def _prior_features(sentences: list[Sentence]) -> np.ndarray:
 
 def sentence_features(sentences: list[Sentence], representation: Representation) -> np.ndarray:
     """Feature matrix, shape (len(sentences), len(FEATURE_NAMES)), all finite."""
+    from storybrief.score import soft_support, support_counts
+
     n = len(sentences)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
@@ -234,16 +245,10 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
 
     neighbours = representation.neighbours.tocsr()
     others = max(n_articles - 1, 1)
-    coo = neighbours.tocoo()
-    strong = coo.data >= SUPPORT_THRESHOLD
-    # Distinct (sentence, other article) pairs with a paraphrase: how many outlets carry it.
-    pairs = np.unique(coo.row[strong].astype(np.int64) * n_articles + articles[coo.col[strong]])
-    support = np.bincount(pairs // n_articles, minlength=n).astype(float)
-    best = np.zeros((n, n_articles), dtype=np.float32)
-    if coo.nnz:
-        np.maximum.at(best, (coo.row, articles[coo.col]), coo.data)
-    soft = best.sum(axis=1)
-    max_neighbour = best.max(axis=1)
+    # The scorers' own support measures: sparse, and scaled up when the graph was sampled.
+    support = support_counts(representation, SUPPORT_THRESHOLD).astype(float)
+    soft = soft_support(representation).astype(float)
+    max_neighbour = np.asarray(neighbours.max(axis=1).todense()).ravel() if neighbours.nnz else np.zeros(n)
     neighbour_count = np.diff(neighbours.indptr).astype(float)
 
     # How many articles use each term; a sentence made of words every outlet uses is on topic.

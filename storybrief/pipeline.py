@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from storybrief import attribute as attribute_stage
@@ -15,9 +16,65 @@ from storybrief.load import load
 from storybrief.represent import represent
 from storybrief.score import Scorer, get_scorer
 from storybrief.segment import segment
-from storybrief.types import Article, Brief
+from storybrief.types import Article, Brief, Sentence
 
 DEFAULT_WORDS = 150
+
+
+@dataclass
+class Prepared:
+    """A story read, cleaned, merged and split: what every sentence ranker chooses from."""
+
+    originals: list[Article]  # the input articles, cleaned (one source each)
+    merged: list[Article]  # one per group of copies
+    sentences: list[Sentence]
+
+
+def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> Prepared:
+    """load → clean → dedupe → segment."""
+    originals = clean(load(articles))
+    if not originals:
+        raise InputError("nothing left to brief once boilerplate was removed")
+    merged = merge_copies(originals)
+    sentences = segment(merged)
+    if not sentences:
+        raise InputError("no complete sentences in the input (is it prose?)")
+    return Prepared(originals, merged, sentences)
+
+
+def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
+    """represent → score → select → order → attribute."""
+    originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
+    representation = represent(sentences)
+    scores = scorer.score(sentences, representation)
+    chosen = select_stage.select(
+        sentences, scores, representation, words,
+        # A scorer may ask for its own redundancy threshold and for value-per-word selection.
+        redundancy=getattr(scorer, "redundancy", select_stage.REDUNDANCY),
+        per_word=getattr(scorer, "per_word", False),
+    )
+    reading_order = order_stage.order(chosen, sentences, merged, representation)
+    cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
+    return Brief(
+        sentences=cited,
+        sources=sources,
+        words=sum(len(s.text.split()) for s in cited),
+        method=getattr(scorer, "name", type(scorer).__name__),
+        budget=words,
+        disagreements=disagreements,
+        warnings=input_warnings(prepared),
+    )
+
+
+def input_warnings(prepared: Prepared) -> list[str]:
+    warnings = []
+    if len(prepared.originals) == 1:
+        warnings.append("one article only: every sentence has a single source and nothing could be cross-checked")
+    elif len(prepared.merged) == 1:
+        warnings.append(f"all {len(prepared.originals)} articles are copies of one story: support counts outlets, not independent reports")
+    if not looks_english(" ".join(a.text for a in prepared.merged)):
+        warnings.append("the text does not look like English: the brief relies on word statistics only and may be weaker")
+    return warnings
 
 
 def summarize(
@@ -35,35 +92,4 @@ def summarize(
     if not isinstance(words, int) or isinstance(words, bool) or words < 1:
         raise StoryBriefError(f"words must be a positive whole number, not {words!r}")
     scorer = scorer or get_scorer(method)
-    originals = clean(load(articles))
-    if not originals:
-        raise InputError("nothing left to brief once boilerplate was removed")
-    merged = merge_copies(originals)
-    sentences = segment(merged)
-    if not sentences:
-        raise InputError("no complete sentences in the input (is it prose?)")
-    representation = represent(sentences)
-    scores = scorer.score(sentences, representation)
-    chosen = select_stage.select(
-        sentences, scores, representation, words,
-        redundancy=getattr(scorer, "redundancy", select_stage.REDUNDANCY),
-        per_word=getattr(scorer, "per_word", False),
-    )
-    reading_order = order_stage.order(chosen, sentences, merged, representation)
-    cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
-    warnings = []
-    if len(originals) == 1:
-        warnings.append("one article only: every sentence has a single source and nothing could be cross-checked")
-    elif len(merged) == 1:
-        warnings.append(f"all {len(originals)} articles are copies of one story: support counts outlets, not independent reports")
-    if not looks_english(" ".join(a.text for a in merged)):
-        warnings.append("the text does not look like English: the brief relies on word statistics only and may be weaker")
-    return Brief(
-        sentences=cited,
-        sources=sources,
-        words=sum(len(s.text.split()) for s in cited),
-        method=getattr(scorer, "name", type(scorer).__name__),
-        budget=words,
-        disagreements=disagreements,
-        warnings=warnings,
-    )
+    return brief_prepared(prepare(articles), words, scorer)

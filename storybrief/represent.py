@@ -3,6 +3,18 @@
 TF-IDF fitted on the story itself (the story is its own corpus: what is frequent across its
 articles is what it is about). Similar-sentence pairs are found in row blocks of a sparse
 product, so memory stays bounded for stories of tens of thousands of sentences.
+
+Up to LARGE_STORY sentences the graph is exact: every cross-article pair at or above the floor.
+Above it (thousands of articles on one event, where one fact can have a paraphrase in every
+article and the exact graph grows with the square of the story) each sentence keeps only its
+MAX_NEIGHBOURS most similar *later* sentences (the graph stays symmetric, so it also keeps every
+earlier sentence that kept it): the strongest evidence survives and memory stays linear. A
+sentence with fewer later neighbours than that keeps them all, so a story whose graph is sparse
+anyway gets the exact graph at any size. When such a story also has more than SAMPLE_ARTICLES
+articles, every sentence is compared with the sentences of a fixed random sample of that many
+articles only (linear, not quadratic, in the story), and support is scaled up from the sample
+(score.soft_support). Attribution never relies on a partial graph: `neighbours_of` computes the
+full row of a sentence when the graph is not complete.
 """
 
 from __future__ import annotations
@@ -17,6 +29,12 @@ from storybrief.types import Sentence
 
 NEIGHBOUR_FLOOR = 0.25  # similarities below this are kept as zero: unrelated sentences
 BLOCK_ROWS = 2048
+BLOCK_ENTRIES = 8_000_000  # entries of one block's raw product (~100 MB): rows per block adapt to it
+PROBE_ROWS = 128  # the first block measures how dense the product is before the others are sized
+LARGE_STORY = 10_000  # sentences; Multi-News clusters have a few hundred
+MAX_NEIGHBOURS = 100  # later neighbours kept per sentence, above LARGE_STORY
+SAMPLE_ARTICLES = 300  # articles every sentence is compared with, above LARGE_STORY
+SAMPLE_SEED = 0  # the sample is the same on every run: output is reproducible
 
 
 @dataclass
@@ -28,6 +46,23 @@ class Representation:
     # neighbours[i, j] = cosine(i, j) for sentences of *different* articles, when ≥ NEIGHBOUR_FLOOR.
     neighbours: sp.csr_matrix
     articles: np.ndarray  # article index of each sentence
+    # False when `neighbours` is bounded (top-k) or sampled: a row may then miss pairs above the floor.
+    complete: bool = True
+    # For a sampled graph, the articles whose sentences were compared with every sentence.
+    sampled_articles: np.ndarray | None = None
+
+    def neighbours_of(self, i: int, floor: float = NEIGHBOUR_FLOOR) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence indices, cosines) of every sentence of another article at least `floor`
+        similar to sentence i, by index; exact even when the stored graph is not complete."""
+        if self.complete and floor >= NEIGHBOUR_FLOOR:
+            row = slice(self.neighbours.indptr[i], self.neighbours.indptr[i + 1])
+            columns, values = self.neighbours.indices[row], self.neighbours.data[row]
+            keep = values >= floor
+            return columns[keep], values[keep]
+        similarities = (self.vectors @ self.vectors[i].T).tocoo()
+        keep = (similarities.data >= floor) & (self.articles[similarities.row] != self.articles[i])
+        order = np.argsort(similarities.row[keep], kind="stable")
+        return similarities.row[keep][order].astype(np.int32), similarities.data[keep][order]
 
     def similarity(self, i: int, rows: list[int]) -> np.ndarray:
         """Cosine of sentence i with each of `rows` (same article included)."""
@@ -46,16 +81,88 @@ def vectorise(texts: list[str]) -> sp.csr_matrix:
         return sp.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
-def cross_article_neighbours(vectors: sp.csr_matrix, articles: np.ndarray, floor: float = NEIGHBOUR_FLOOR) -> sp.csr_matrix:
+def cross_article_neighbours(
+    vectors: sp.csr_matrix, articles: np.ndarray, floor: float = NEIGHBOUR_FLOOR, max_neighbours: int | None = None
+) -> sp.csr_matrix:
+    """Cosine of every pair of sentences from different articles, where it is at least `floor`.
+
+    The matrix is symmetric, so only pairs j > i are multiplied out and the rest mirrored: half
+    the work, the same numbers (each dot product sums the same terms in the same order either
+    way). `max_neighbours` (default: MAX_NEIGHBOURS when the story has more than LARGE_STORY
+    sentences, else no limit) keeps only that many best j > i for each i.
+    """
     n = vectors.shape[0]
-    blocks = []
-    transposed = vectors.T.tocsc()
-    for start in range(0, n, BLOCK_ROWS):
-        block = (vectors[start:start + BLOCK_ROWS] @ transposed).tocoo()
-        rows = block.row + start
-        keep = (block.data >= floor) & (articles[rows] != articles[block.col])
-        blocks.append(sp.csr_matrix((block.data[keep], (rows[keep], block.col[keep])), shape=(n, n)))
-    return sum(blocks[1:], blocks[0]).tocsr() if blocks else sp.csr_matrix((n, n))
+    if max_neighbours is None and n > LARGE_STORY:
+        max_neighbours = MAX_NEIGHBOURS
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    start, size = 0, min(PROBE_ROWS, BLOCK_ROWS)
+    while start < n:
+        stop = min(start + size, n)
+        block = (vectors[start:stop] @ vectors[start:].T).tocsr()
+        row = np.repeat(np.arange(start, stop), np.diff(block.indptr))
+        col = block.indices.astype(np.int64) + start
+        keep = (block.data >= floor) & (articles[row] != articles[col]) & (col > row)
+        row, col, value = row[keep], col[keep], block.data[keep]
+        if max_neighbours is not None:
+            row, col, value = _best_per_row(row, col, value, max_neighbours)
+        rows.append(row)
+        cols.append(col)
+        values.append(value)
+        # Size the next block from this one's density, so no block's product outgrows BLOCK_ENTRIES.
+        per_row = block.nnz / max(stop - start, 1)
+        size = int(min(BLOCK_ROWS, max(16, BLOCK_ENTRIES / max(per_row, 1.0))))
+        start = stop
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    value = np.concatenate(values) if values else np.zeros(0, dtype=vectors.dtype)
+    row, col, value = np.concatenate([row, col]), np.concatenate([col, row]), np.concatenate([value, value])
+    return sp.csr_matrix((value, (row, col)), shape=(n, n))
+
+
+def _best_per_row(row: np.ndarray, col: np.ndarray, value: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The k largest values of each row (rows arrive grouped, as a CSR block gives them)."""
+    if row.size == 0:
+        return row, col, value
+    counts = np.bincount(row - row[0])
+    if counts.max() <= k:
+        return row, col, value
+    # One float key sorts by row, then by falling value within the row (values are in [0, 1]).
+    order = np.argsort((row - row[0]) + (1.0 - value.astype(np.float64)) * 0.5)
+    row, col, value = row[order], col[order], value[order]
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    keep = np.arange(row.size) - first < k
+    return row[keep], col[keep], value[keep]
+
+
+def sampled_neighbours(
+    vectors: sp.csr_matrix, articles: np.ndarray, sample: np.ndarray, floor: float = NEIGHBOUR_FLOOR,
+    max_neighbours: int = MAX_NEIGHBOURS,
+) -> sp.csr_matrix:
+    """Like cross_article_neighbours, but each sentence is compared only with the sentences of the
+    `sample` articles, keeping its `max_neighbours` best: cost linear in the story's size."""
+    n = vectors.shape[0]
+    columns = np.flatnonzero(np.isin(articles, sample))
+    targets = vectors[columns].T.tocsr()
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    start, size = 0, min(PROBE_ROWS, BLOCK_ROWS)
+    while start < n:
+        stop = min(start + size, n)
+        block = (vectors[start:stop] @ targets).tocsr()
+        row = np.repeat(np.arange(start, stop), np.diff(block.indptr))
+        col = columns[block.indices]
+        keep = (block.data >= floor) & (articles[row] != articles[col])
+        row, col, value = _best_per_row(row[keep], col[keep], block.data[keep], max_neighbours)
+        rows.append(row)
+        cols.append(col)
+        values.append(value)
+        per_row = block.nnz / max(stop - start, 1)
+        size = int(min(BLOCK_ROWS, max(16, BLOCK_ENTRIES / max(per_row, 1.0))))
+        start = stop
+    return sp.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
 
 
 def represent(sentences: list[Sentence]) -> Representation:
@@ -64,4 +171,10 @@ def represent(sentences: list[Sentence]) -> Representation:
     centroid = np.asarray(vectors.mean(axis=0)).ravel()
     norm = np.linalg.norm(centroid)
     centroid = centroid / norm if norm else centroid
-    return Representation(vectors, centroid, cross_article_neighbours(vectors, articles), articles)
+    n_articles = int(articles.max()) + 1 if len(articles) else 0
+    if len(sentences) > LARGE_STORY and n_articles > SAMPLE_ARTICLES:
+        sample = np.sort(np.random.default_rng(SAMPLE_SEED).choice(n_articles, SAMPLE_ARTICLES, replace=False))
+        neighbours = sampled_neighbours(vectors, articles, sample)
+        return Representation(vectors, centroid, neighbours, articles, complete=False, sampled_articles=sample)
+    neighbours = cross_article_neighbours(vectors, articles)
+    return Representation(vectors, centroid, neighbours, articles, complete=len(sentences) <= LARGE_STORY)

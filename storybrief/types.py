@@ -84,7 +84,7 @@ class Brief:
                 for s in self.sentences
             ],
             "sources": [
-                {"id": s.id, "title": s.title, "path": s.path, "words": s.words} for s in self.sources
+                {"id": s.id, "title": s.title, "path": s.path, "words": s.words, "name": s.name} for s in self.sources
             ],
             "words": self.words,
             "method": self.method,
@@ -93,6 +93,19 @@ class Brief:
             "disagreements": self.disagreements,
             "warnings": self.warnings,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Brief:
+        """The inverse of `to_dict`, for briefs kept in a store."""
+        return cls(
+            sentences=[BriefSentence(s["text"], list(s["sources"]), s["support"], dict(s["origin"])) for s in data["sentences"]],
+            sources=[Source(s["id"], s["title"], s["path"], s["words"], s.get("name", "")) for s in data["sources"]],
+            words=data["words"],
+            method=data["method"],
+            budget=data.get("budget", 0),
+            disagreements=list(data.get("disagreements", [])),
+            warnings=list(data.get("warnings", [])),
+        )
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

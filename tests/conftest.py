@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from storybrief.types import Article
-
-SHARED_EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "putin-trump-meeting"
 
 FLOOD_WIRE = (
     "Heavy rain flooded the lower town of Marrow on Sunday, forcing about 300 residents from their homes, "

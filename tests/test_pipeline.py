@@ -1,9 +1,12 @@
+from pathlib import Path
+
 import pytest
 
-from conftest import SHARED_EXAMPLE
 from storybrief import summarize
 from storybrief.errors import BudgetError, InputError, StoryBriefError
 from storybrief.types import Article
+
+SHARED_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "putin-trump-meeting"
 
 
 def test_brief_of_a_small_story(flood_story):

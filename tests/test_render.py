@@ -21,7 +21,7 @@ def test_json_schema_is_stable():
     data = json.loads(_brief().to_json())
     assert set(data) >= {"sentences", "sources", "words", "method"}
     assert data["sentences"][0] == {"text": "The bridge closed on Tuesday.", "sources": [1, 2], "support": 2, "origin": {"article": 1, "index": 0}}
-    assert data["sources"][1] == {"id": 2, "title": "", "path": "b.txt", "words": 200}
+    assert data["sources"][1] == {"id": 2, "title": "", "path": "b.txt", "words": 200, "name": "Radio"}
     assert data["single_source"] == [1]
 
 
@@ -39,3 +39,9 @@ def test_markdown_footnotes_and_untrusted_text_is_escaped():
     assert "[^1]: Bridge shut (a.txt)" in md
     assert "<b>" not in md and "\\<b\\>" in md and "\\[see\\]" in md
     assert "*(one source)*" in md
+
+
+def test_from_dict_inverts_to_dict():
+    brief = _brief()
+    brief.warnings = ["one article only"]
+    assert Brief.from_dict(json.loads(brief.to_json())) == brief

@@ -1,7 +1,128 @@
+"""The similarity graph: exact for ordinary stories, bounded for huge ones."""
+
+from __future__ import annotations
+
+import random
+
 import numpy as np
 
-from storybrief.represent import represent
+
+import storybrief.represent as represent_module
+from storybrief.represent import cross_article_neighbours, represent, vectorise
 from storybrief.types import Sentence
+
+FACTS = [
+    "The river flooded the lower town after three days of heavy rain",
+    "Rescue boats carried two hundred residents to the school gym",
+    "The mayor declared a state of emergency on Sunday evening",
+    "Power was cut to four thousand homes along the eastern bank",
+    "Forecasters expect the water to fall slowly over the next week",
+    "Farmers lost most of the wheat harvest in the flooded fields",
+    "A bridge on the northern road was closed as a precaution",
+    "Volunteers filled sandbags outside the town hall all night",
+]
+
+
+def story(n_articles: int, seed: int = 0, drop: float = 0.2) -> list[Sentence]:
+    """Every article retells most facts with some words dropped: many cross-article paraphrases."""
+    rng = random.Random(seed)
+    sentences = []
+    for a in range(n_articles):
+        facts = rng.sample(FACTS, k=6)
+        for i, fact in enumerate(facts):
+            words = [w for w in fact.split() if rng.random() > drop] or fact.split()[:4]
+            sentences.append(Sentence(text=" ".join(words) + ".", article=a, index=i, position=i / 6))
+    return sentences
+
+
+def brute_force(sentences: list[Sentence], floor: float = represent_module.NEIGHBOUR_FLOOR) -> np.ndarray:
+    vectors = vectorise([s.text for s in sentences]).toarray()
+    articles = np.array([s.article for s in sentences])
+    similarity = vectors @ vectors.T
+    similarity[(similarity < floor) | (articles[:, None] == articles[None, :])] = 0
+    return similarity
+
+
+def test_neighbours_are_every_cross_article_pair_above_the_floor():
+    sentences = story(12)
+    got = represent(sentences).neighbours.toarray()
+    expected = brute_force(sentences)
+    assert np.array_equal(got > 0, expected > 0)
+    assert np.allclose(got, expected, atol=1e-6)
+    assert np.array_equal(got, got.T)
+
+
+def test_many_small_blocks_give_the_same_graph(monkeypatch):
+    sentences = story(15, seed=3)
+    reference = represent(sentences).neighbours
+    monkeypatch.setattr(represent_module, "PROBE_ROWS", 5)
+    monkeypatch.setattr(represent_module, "BLOCK_ENTRIES", 200)
+    blocked = represent(sentences).neighbours
+    assert (reference != blocked).nnz == 0
+
+
+def test_a_huge_story_keeps_a_bounded_number_of_neighbours(monkeypatch):
+    # 120 articles retelling the same 8 facts: the exact graph has a pair for most sentence pairs.
+    sentences = story(120, seed=5)
+    n = len(sentences)
+    exact = cross_article_neighbours(vectorise([s.text for s in sentences]), np.array([s.article for s in sentences]))
+    assert exact.nnz > 0.05 * n * n  # dense: this is the case the limit is for
+    monkeypatch.setattr(represent_module, "LARGE_STORY", 100)
+    k = 10
+    monkeypatch.setattr(represent_module, "MAX_NEIGHBOURS", k)
+    bounded = represent(sentences).neighbours
+    assert bounded.nnz <= 2 * k * n
+    assert (bounded != bounded.T).nnz == 0
+    # Each sentence keeps its k best later neighbours: none dropped beats one kept.
+    upper_exact = exact.tocsr()
+    for i in range(0, n, 37):
+        row = upper_exact[i].toarray().ravel()
+        later = row[i + 1:]
+        kept = bounded[i].toarray().ravel()[i + 1:]
+        if np.count_nonzero(later) > k:
+            assert np.count_nonzero(kept) == k
+            assert kept[kept > 0].min() >= np.sort(later)[-k] - 1e-7
+        else:
+            assert np.allclose(kept, later)
+
+
+def test_a_sparse_large_story_still_gets_the_exact_graph(monkeypatch):
+    sentences = story(20, seed=7, drop=0.5)
+    exact = represent(sentences).neighbours
+    monkeypatch.setattr(represent_module, "LARGE_STORY", 10)
+    monkeypatch.setattr(represent_module, "MAX_NEIGHBOURS", 10_000)
+    assert (represent(sentences).neighbours != exact).nnz == 0
+
+
+def test_a_story_with_many_articles_is_compared_with_a_sample_of_them(monkeypatch):
+    sentences = story(80, seed=9)
+    exact = represent(sentences)
+    monkeypatch.setattr(represent_module, "LARGE_STORY", 100)
+    monkeypatch.setattr(represent_module, "SAMPLE_ARTICLES", 20)
+    sampled = represent(sentences)
+    assert not sampled.complete and len(sampled.sampled_articles) == 20
+    columns = sampled.neighbours.tocoo().col
+    assert np.isin(sampled.articles[columns], sampled.sampled_articles).all()
+    assert np.diff(sampled.neighbours.indptr).max() <= represent_module.MAX_NEIGHBOURS
+    # A partial graph never shortens a citation: the row asked for is computed in full.
+    for i in range(0, len(sentences), 41):
+        full = exact.neighbours[i].tocoo()
+        columns, values = sampled.neighbours_of(i)
+        assert columns.tolist() == sorted(full.col.tolist())
+        assert np.allclose(values, full.toarray().ravel()[columns], atol=1e-6)
+
+
+def test_sampled_support_estimates_the_full_support(monkeypatch):
+    from storybrief.score import soft_support
+
+    sentences = story(80, seed=4)
+    full = soft_support(represent(sentences))
+    monkeypatch.setattr(represent_module, "LARGE_STORY", 100)
+    monkeypatch.setattr(represent_module, "SAMPLE_ARTICLES", 30)
+    estimate = soft_support(represent(sentences))
+    # 30 of 80 articles: an unbiased but noisy estimate (a real sample is 300 articles).
+    assert np.corrcoef(full, estimate)[0, 1] > 0.75
+    assert 0.85 < estimate.sum() / full.sum() < 1.15
 
 
 def _sentences(texts_by_article):

@@ -1,0 +1,169 @@
+"""Which story a newly ingested article belongs to.
+
+The service talks to story assignment through one small interface, `StoryAssigner`, so the
+grouping can be replaced (e.g. by an incremental `StoryIndex`) without touching the API code:
+
+    assignment = assigner.assign(session, article)   # under the database write lock
+    ... the service inserts the article (and a new story when assignment.story_id is None) ...
+    assigner.remember(article_id, story_id, article)  # same transaction, after the insert
+    assigner.forget()                                 # after a rollback: drop in-memory state
+
+`SimilarityAssigner` is the built-in one, first-story detection in the classic style: an
+article joins the story of its nearest recent article when they are near-copies (MinHash of
+5-shingles, as `storybrief.dedupe`) or similar enough (TF-IDF cosine ≥ threshold), and starts a
+new story otherwise. Its state is a window of recent articles kept in memory and caught up from
+the database at every call, so several server processes on one database agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import scipy.sparse as sp
+from datasketch import MinHashLSH
+from sklearn.feature_extraction.text import HashingVectorizer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, minhash, shingles
+from storybrief.service.db import ArticleRow
+from storybrief.types import Article
+
+# Cosine of TF-IDF vectors above which two articles report the same story. Measured on
+# Multi-News validation clusters streamed in random order (see docs/design-service.md).
+SIMILARITY_THRESHOLD = 0.2
+WINDOW = 5000  # recent articles a new one is compared with: stories are "current", not forever
+FEATURES = 2**18
+
+
+@dataclass
+class Assignment:
+    story_id: int | None  # the story to join; None starts a new story
+    duplicate_of: int | None = None  # the article this one is a near-copy of
+    similarity: float = 0.0  # to the nearest article, for diagnostics
+
+
+class StoryAssigner(Protocol):
+    def assign(self, session: Session, article: Article) -> Assignment: ...
+
+    def remember(self, article_id: int, story_id: int, article: Article) -> None: ...
+
+    def forget(self) -> None: ...
+
+
+class SimilarityAssigner:
+    """Nearest recent article by near-copy test, then by TF-IDF cosine (idf over the window)."""
+
+    def __init__(self, threshold: float = SIMILARITY_THRESHOLD, window: int = WINDOW) -> None:
+        self.threshold = threshold
+        self.window = window
+        # Hashing keeps article vectors stable as the vocabulary grows: no refit, ever.
+        self.vectoriser = HashingVectorizer(
+            n_features=FEATURES, alternate_sign=False, norm=None, stop_words="english",
+            token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b", dtype=np.float32,
+        )
+        self.forget()
+
+    def forget(self) -> None:
+        self.last_id = 0
+        self.ids: deque[int] = deque()
+        self.stories: dict[int, int] = {}
+        self.rows: dict[int, sp.csr_matrix] = {}
+        self.signatures: dict[int, object] = {}
+        self.df = np.zeros(FEATURES, dtype=np.int32)
+        self.lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
+        # TF-IDF rows of the window, L2-normalised under `_idf`; rebuilt when the window has changed
+        # by 5% (idf drifts slowly), articles added since are weighted on the fly.
+        self._idf: np.ndarray | None = None
+        self._weighted: sp.csr_matrix | None = None
+        self._weighted_ids: list[int] = []
+        self._added_since: list[int] = []
+
+    # -- the interface -------------------------------------------------------------------
+
+    def assign(self, session: Session, article: Article) -> Assignment:
+        self._catch_up(session)
+        signature = minhash(shingles(article.text))
+        for candidate in sorted(self.lsh.query(signature)):
+            if self.signatures[candidate].jaccard(signature) >= COPY_THRESHOLD:
+                return Assignment(self.stories[candidate], duplicate_of=candidate, similarity=1.0)
+        if not self.ids:
+            return Assignment(None)
+        row = self._tf(article.text)
+        best, similarity = self._nearest(row)
+        if best is not None and similarity >= self.threshold:
+            return Assignment(self.stories[best], similarity=similarity)
+        return Assignment(None, similarity=similarity)
+
+    def remember(self, article_id: int, story_id: int, article: Article) -> None:
+        self._add(article_id, story_id, article.text)
+        self.last_id = max(self.last_id, article_id)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _catch_up(self, session: Session) -> None:
+        """Add articles committed since the last call (by this or another process)."""
+        if self.last_id == 0:
+            newest = session.scalars(select(ArticleRow.id).order_by(ArticleRow.id.desc()).limit(self.window)).all()
+            start = min(newest) - 1 if newest else 0
+        else:
+            start = self.last_id
+        query = select(ArticleRow.id, ArticleRow.story_id, ArticleRow.text).where(ArticleRow.id > start).order_by(ArticleRow.id)
+        for article_id, story_id, text in session.execute(query):
+            self._add(article_id, story_id, text)
+            self.last_id = article_id
+
+    def _tf(self, text: str) -> sp.csr_matrix:
+        row = self.vectoriser.transform([text]).tocsr()
+        row.data = 1 + np.log(row.data)  # sublinear tf: a word said ten times is not ten times the topic
+        return row
+
+    def _add(self, article_id: int, story_id: int, text: str) -> None:
+        if article_id in self.stories:
+            return
+        row = self._tf(text)
+        signature = minhash(shingles(text))
+        self.ids.append(article_id)
+        self.stories[article_id] = story_id
+        self.rows[article_id] = row
+        self.signatures[article_id] = signature
+        self.df[row.indices] += 1
+        self.lsh.insert(article_id, signature)
+        while len(self.ids) > self.window:
+            old = self.ids.popleft()
+            self.df[self.rows.pop(old).indices] -= 1
+            self.lsh.remove(old)
+            del self.signatures[old], self.stories[old]
+        self._added_since.append(article_id)
+
+    def _weigh(self, ids: list[int]) -> sp.csr_matrix:
+        """Rows of `ids` weighted by the current idf, L2-normalised."""
+        matrix = sp.vstack([self.rows[i] for i in ids]).tocsr().multiply(self._idf).tocsr()
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        return sp.diags(1 / np.maximum(norms, 1e-12)) @ matrix
+
+    def _nearest(self, row: sp.csr_matrix) -> tuple[int | None, float]:
+        n = len(self.ids)
+        if self._weighted is None or len(self._added_since) >= max(50, n // 20):
+            self._idf = (np.log((1 + n) / (1 + self.df)) + 1).astype(np.float32)
+            self._weighted_ids = list(self.ids)
+            self._weighted = self._weigh(self._weighted_ids)
+            self._added_since = []
+        query = row.multiply(self._idf).tocsr()
+        query_norm = math.sqrt(float(query.multiply(query).sum()))
+        if not query_norm:
+            return None, 0.0
+        ids = self._weighted_ids
+        scores = np.asarray((self._weighted @ query.T).todense()).ravel() / query_norm
+        recent = [i for i in self._added_since if i in self.stories]
+        if recent:
+            ids = ids + recent
+            scores = np.concatenate([scores, np.asarray((self._weigh(recent) @ query.T).todense()).ravel() / query_norm])
+        alive = np.fromiter((i in self.stories for i in ids), dtype=bool, count=len(ids))
+        scores = np.where(alive, scores, -1.0)  # evicted from the window since the last rebuild
+        best = int(np.argmax(scores))
+        return (ids[best], float(scores[best])) if scores[best] >= 0 else (None, 0.0)

@@ -1,0 +1,157 @@
+"""Request and response bodies of the HTTP API (they are also its OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any, Union
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+# One article is at most this many characters of text or HTML; a story page, not a data dump.
+MAX_ARTICLE_CHARS = 1_000_000
+MAX_ARTICLES_PER_REQUEST = 500
+MAX_BRIEF_WORDS = 2000
+
+
+class ArticleIn(BaseModel):
+    """An article to ingest or brief: `text` or `html` (main text extracted), plus metadata."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text: str | None = Field(None, max_length=MAX_ARTICLE_CHARS, description="Plain article text.")
+    html: str | None = Field(None, max_length=MAX_ARTICLE_CHARS, description="An article page; its main text is extracted.")
+    title: str = Field("", max_length=500)
+    source: str = Field("", max_length=200, description="Outlet name, shown in citations.")
+    url: str | None = Field(None, max_length=2048, description="http(s) address of the original; an idempotency key.")
+    published: str = Field("", max_length=100, description="Publication date as given (ISO 8601 preferred).")
+    id: str | None = Field(None, max_length=200, min_length=1, description="Client id: an idempotency key.")
+
+    @field_validator("url")
+    @classmethod
+    def http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise ValueError("url must be an http:// or https:// address")
+        return value
+
+    @model_validator(mode="after")
+    def has_content(self) -> "ArticleIn":
+        if not (self.text or self.html or self.url):
+            raise ValueError('an article needs "text" or "html" (or a "url" when fetching is enabled)')
+        return self
+
+
+def _one_or_many(value: Any) -> str:
+    return "list" if isinstance(value, list) else "single"
+
+
+# A single article object or a list of them; the discriminator keeps errors to the shape sent.
+ArticlesIn = Annotated[
+    Union[
+        Annotated[ArticleIn, Tag("single")],
+        Annotated[list[ArticleIn], Tag("list"), Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)],
+    ],
+    Discriminator(_one_or_many),
+]
+
+
+class IngestedArticle(BaseModel):
+    id: int
+    story_id: int
+    created: bool = Field(description="False when the article was already stored (same client id, URL or text).")
+    duplicate_of: int | None = Field(None, description="The stored article this one is a near-copy of.")
+
+
+class IngestResult(BaseModel):
+    articles: list[IngestedArticle]
+
+
+class SummarizeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)
+    words: int = Field(150, ge=1, le=MAX_BRIEF_WORDS)
+    method: str = Field("default", max_length=50)
+
+
+class BriefSentenceOut(BaseModel):
+    text: str
+    sources: list[int] = Field(description="Source numbers (see `sources`) reporting this sentence.")
+    support: int
+    single_source: bool
+
+
+class SourceOut(BaseModel):
+    id: int = Field(description="Source number within this brief.")
+    article_id: int | None = Field(None, description="Stored article, for briefs of stored stories.")
+    title: str
+    name: str
+    url: str | None = None
+    words: int
+
+
+class BriefOut(BaseModel):
+    sentences: list[BriefSentenceOut]
+    sources: list[SourceOut]
+    words: int
+    budget: int
+    method: str
+    disagreements: list[dict] = []
+
+
+def utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+class ArticleOut(BaseModel):
+    id: int
+    story_id: int
+    title: str
+    source: str
+    url: str | None
+    published: str
+    words: int
+    duplicate_of: int | None
+    created_at: datetime
+
+
+class ArticleDetail(ArticleOut):
+    text: str
+
+
+class StorySummary(BaseModel):
+    id: int
+    title: str
+    article_count: int
+    sources: list[str] = Field(description="Outlets that reported the story.")
+    created_at: datetime
+    updated_at: datetime
+    brief: BriefOut | None = None
+    brief_error: str | None = Field(None, description="Why the story has no brief (e.g. no complete sentences).")
+
+
+class StoryDetail(StorySummary):
+    articles: list[ArticleOut]
+
+
+class StoryPage(BaseModel):
+    stories: list[StorySummary]
+    page: int
+    per_page: int
+    total: int
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    articles: int
+    stories: int
+    version: str
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="What was wrong, in one readable line.")
+    detail: list[dict] | None = None

@@ -1,0 +1,63 @@
+"""Fixtures for the service tests: the same API tests run on SQLite and, when available, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the service tests need the 'service' extra (pip install 'storybrief[service]')")
+
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+
+from storybrief.service.app import create_app  # noqa: E402
+from storybrief.service.db import normalise_url  # noqa: E402
+
+warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
+
+PG_ENV = "STORYBRIEF_TEST_PG"
+
+
+def reset_postgres(url: str) -> None:
+    """An empty public schema, so every test starts from nothing and runs the migrations itself."""
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'storybrief.db'}"
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL run of this test needs {PG_ENV}=<SQLAlchemy URL> (ci/start_pg.sh starts a throwaway server)")
+    reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def make_client(db_url):
+    """A TestClient on a fresh app over the test database; settings as keyword arguments."""
+    clients = []
+
+    def make(**settings) -> TestClient:
+        client = TestClient(create_app(db_url, **settings))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:
+    return make_client()

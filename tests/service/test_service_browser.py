@@ -1,0 +1,90 @@
+"""The page in a real browser (system Chromium through Playwright): post hostile text, see it as text, follow a citation."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+import pytest
+from service_corpus import BRIDGE
+
+CHROMIUM = os.environ.get("STORYBRIEF_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the browser test needs playwright (the 'test' extra)")
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The app under uvicorn on a free loopback port, in a thread."""
+    import uvicorn
+
+    from storybrief.service.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = create_app(f"sqlite:///{tmp_path / 'browser.db'}")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(server + "/")
+            assert "No stories yet" in page.inner_text("main")
+
+            # An ordinary report first, then the hostile one through the page's form.
+            page.fill("textarea[name=text]", BRIDGE[1]["text"])
+            page.fill("input[name=source]", "Bay Courier")
+            page.click("form[action='/web/articles'] button[type=submit]")
+            page.wait_for_url("**/web/stories/*")
+            page.goto(server + "/")
+            hostile = BRIDGE[0]["text"] + f" Officials said {SCRIPT} the ferry timetable is final."
+            page.fill("textarea[name=text]", hostile)
+            page.fill("input[name=title]", f"Bridge {SCRIPT} closure")
+            page.fill("input[name=source]", "Coastal Herald")
+            page.click("form[action='/web/articles'] button[type=submit]")
+            page.wait_for_url("**/web/stories/*")
+
+            # The script is on the page as visible text, not as an element, and it never ran.
+            assert f"Bridge {SCRIPT} closure" in page.inner_text("ul.articles")
+            assert page.locator("main script").count() == 0
+            assert dialogs == []
+
+            page.goto(server + "/")
+            citations = page.locator("a.cite")
+            assert citations.count() >= 2
+            label = citations.first.get_attribute("title")
+            citations.first.click()
+            page.wait_for_url("**/web/articles/*")
+            assert page.inner_text("p.meta").startswith(label)
+            text = page.inner_text("div.text")
+            assert "steel girders" in text
+            if "ferry timetable" in text:  # the hostile article: its script shows as text
+                assert SCRIPT in text
+            assert page.locator("div.text script").count() == 0
+            assert dialogs == []
+        finally:
+            browser.close()

@@ -1,0 +1,109 @@
+"""The server-rendered page: untrusted article text stays text, citations link to articles, the form adds articles."""
+
+from __future__ import annotations
+
+import re
+
+from service_corpus import BRIDGE, CHESS
+
+HOSTILE = {
+    "title": "<script>alert(1)</script> Bridge <b>news</b>",
+    "source": "<img src=x onerror=alert(2)>",
+    "url": "https://evil.example/a?x=<script>",
+    "text": BRIDGE[0]["text"] + " Officials said <script>alert(1)</script> the ferry timetable is final.",
+}
+
+
+def test_article_text_is_escaped_everywhere(client):
+    story_id = client.post("/articles", json=[HOSTILE, BRIDGE[1]]).json()["articles"][0]["story_id"]
+    article_id = client.get(f"/stories/{story_id}").json()["articles"][0]["id"]
+    for path in ("/", f"/web/stories/{story_id}", f"/web/articles/{article_id}", "/?q=%3Cscript%3E"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "<script>" not in page.text and "<img src=x" not in page.text and "<b>news" not in page.text
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+    article = client.get(f"/web/articles/{article_id}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
+    assert 'href="https://evil.example/a?x=&lt;script&gt;"' in article
+
+
+def test_citations_link_to_the_articles_of_the_story(client):
+    results = client.post("/articles", json=BRIDGE).json()["articles"]
+    page = client.get("/").text
+    links = {int(n) for n in re.findall(r'class="cite" href="/web/articles/(\d+)"', page)}
+    assert links and links <= {r["id"] for r in results}
+    for article_id in links:
+        assert client.get(f"/web/articles/{article_id}").status_code == 200
+
+
+def test_search_box_filters_the_page(client):
+    client.post("/articles", json=[BRIDGE[0], CHESS[0]])
+    page = client.get("/", params={"q": "chess"}).text
+    assert CHESS[0]["title"] in page and BRIDGE[0]["title"] not in page
+
+
+def test_only_http_urls_become_links(client):
+    from storybrief.service.app import _safe_link
+
+    assert _safe_link("https://a.example/x") == "https://a.example/x"
+    assert _safe_link("javascript:alert(1)") is None and _safe_link("data:text/html,x") is None and _safe_link(None) is None
+
+
+def test_the_form_adds_pasted_text_and_uploaded_files(client):
+    response = client.post(
+        "/web/articles",
+        data={"text": BRIDGE[0]["text"], "title": BRIDGE[0]["title"], "source": "Coastal Herald"},
+        files=[("files", ("courier.txt", BRIDGE[1]["text"].encode(), "text/plain")),
+               ("files", ("radio.html", f"<html><body><article><h1>Radio</h1><p>{BRIDGE[2]['text']}</p></article></body></html>".encode(), "text/html"))],
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    story_id = int(response.headers["location"].rsplit("/", 1)[1])
+    story = client.get(f"/stories/{story_id}").json()
+    assert story["article_count"] == 3
+    assert "courier" in story["sources"]
+    assert client.get(response.headers["location"]).status_code == 200
+
+
+def test_the_form_refuses_empty_and_binary_input(client):
+    empty = client.post("/web/articles", data={"text": "  "})
+    assert empty.status_code == 422 and "Nothing to add" in empty.text
+    binary = client.post("/web/articles", files=[("files", ("x.txt", b"\x00\x01\x02" * 100, "text/plain"))])
+    assert binary.status_code == 422 and "binary" in binary.text
+
+
+def test_the_form_refuses_posts_from_other_sites(client):
+    response = client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Origin": "https://attacker.example"})
+    assert response.status_code == 403
+    sandboxed = client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Origin": "null"})
+    assert sandboxed.status_code == 403
+    assert client.get("/health").json()["articles"] == 0
+    same_site = client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Origin": "http://testserver"},
+                            follow_redirects=False)
+    assert same_site.status_code == 303
+
+
+def test_the_form_needs_the_token_when_one_is_set(make_client):
+    client = make_client(token="s3cret")
+    assert 'name="token"' in client.get("/").text
+    assert client.post("/web/articles", data={"text": BRIDGE[0]["text"]}).status_code == 401
+    assert client.post("/web/articles", data={"text": BRIDGE[0]["text"], "token": "nope"}).status_code == 401
+    ok = client.post("/web/articles", data={"text": BRIDGE[0]["text"], "token": "s3cret"}, follow_redirects=False)
+    assert ok.status_code == 303
+
+
+def test_missing_pages_are_404(client):
+    assert client.get("/web/stories/42").status_code == 404
+    assert client.get("/web/articles/42").status_code == 404
+
+
+def test_openapi_docs_are_served(client):
+    schema = client.get("/openapi.json").json()
+    assert {"/articles", "/stories", "/stories/{story_id}", "/summarize", "/health"} <= set(schema["paths"])
+    assert client.get("/docs").status_code == 200
+
+
+def test_the_form_has_the_same_size_limit(make_client):
+    client = make_client(max_body=4096)
+    response = client.post("/web/articles", files=[("files", ("big.txt", b"word " * 2000, "text/plain"))])
+    assert response.status_code == 413 and "larger than the limit" in response.json()["error"]

@@ -1,0 +1,85 @@
+import json
+
+from typer.testing import CliRunner
+
+from storybrief.cli import app
+
+from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY
+
+runner = CliRunner()
+
+
+def write_jsonl(path, records):
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def record(r):
+    return {"id": r[0], "source": r[1], "published": r[2], "text": r[3]}
+
+
+def test_stories_to_jsonl(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [record(r) for r in FERRY + VOLCANO + CHESS + [WIRE_COPY]])
+    out = tmp_path / "stories.jsonl"
+    result = runner.invoke(app, ["stories", str(source), "--out", str(out), "--words", "50"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 3
+    for line in lines:
+        assert set(line) >= {"id", "label", "articles", "sources", "start", "end", "brief"}
+        assert line["brief"]["words"] <= 50
+    volcano = next(line for line in lines if "volcano-1" in line["articles"])
+    assert WIRE_COPY[0] in volcano["articles"] and WIRE_COPY[1] in volcano["sources"]
+
+
+def test_stories_markdown_and_text_on_stdout(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [record(r) for r in FERRY + CHESS])
+    markdown = runner.invoke(app, ["stories", str(source), "--format", "markdown", "--words", "40"])
+    assert markdown.exit_code == 0, markdown.output
+    assert markdown.output.count("\n## ") + markdown.output.startswith("## ") == 2
+    text = runner.invoke(app, ["stories", str(source), "--words", "40", "--no-brief"])
+    assert text.exit_code == 0 and "(no brief)" in text.output
+
+
+def test_bad_lines_are_notes_and_the_rest_is_grouped(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [record(FERRY[0]), "{oops", {"id": "blank", "text": ""}, record(FERRY[1])])
+    result = runner.invoke(app, ["stories", str(source), "--format", "json", "--no-brief"])
+    assert result.exit_code == 0, result.output
+    assert "malformed JSON" in result.output and "blank" in result.output
+    assert "2 articles in 1 story" in result.output
+
+
+def test_missing_input_and_empty_feed_fail_cleanly(tmp_path):
+    missing = runner.invoke(app, ["stories", str(tmp_path / "nope.rss")])
+    assert missing.exit_code == 1 and "error:" in missing.output and "Traceback" not in missing.output
+    feed = tmp_path / "empty.rss"
+    feed.write_text('<rss version="2.0"><channel><title>Quiet</title></channel></rss>', encoding="utf-8")
+    empty = runner.invoke(app, ["stories", str(feed)])
+    assert empty.exit_code == 1 and "empty feed" in empty.output
+
+
+def test_state_keeps_story_ids_across_runs(tmp_path):
+    state = tmp_path / "state"
+    first_in = write_jsonl(tmp_path / "one.jsonl", [record(r) for r in FERRY[:2] + CHESS[:1]])
+    second_in = write_jsonl(tmp_path / "two.jsonl", [record(r) for r in [FERRY[2], CHESS[1], UNRELATED]])
+    first_out, second_out = tmp_path / "one-out.jsonl", tmp_path / "two-out.jsonl"
+    assert runner.invoke(app, ["stories", str(first_in), "--state", str(state), "--out", str(first_out), "--no-brief"]).exit_code == 0
+    result = runner.invoke(app, ["stories", str(second_in), "--state", str(state), "--out", str(second_out), "--no-brief"])
+    assert result.exit_code == 0, result.output
+    before = {s["id"]: set(s["articles"]) for s in map(json.loads, first_out.read_text().splitlines())}
+    after = {s["id"]: set(s["articles"]) for s in map(json.loads, second_out.read_text().splitlines())}
+    assert len(after) == len(before) + 1
+    for story_id, ids in before.items():
+        assert ids < after[story_id]
+    (new_id,) = set(after) - set(before)
+    assert after[new_id] == {UNRELATED[0]}
+    assert "(1 new)" in result.output
+
+
+def test_single_article_gets_a_story_and_a_brief(tmp_path):
+    source = tmp_path / "one.txt"
+    source.write_text(UNRELATED[3], encoding="utf-8")
+    result = runner.invoke(app, ["stories", str(source), "--format", "json", "--words", "30"])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in result.output.splitlines() if x.startswith("{")]
+    assert line["articles"] == ["one"] and line["brief"]["sentences"]

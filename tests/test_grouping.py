@@ -1,0 +1,125 @@
+import importlib
+
+import pytest
+
+import storybrief
+from storybrief import Story, StoryIndex
+from storybrief.errors import StoryBriefError
+from storybrief.types import Article
+
+from story_articles import CHESS, FERRY, UNRELATED, WIRE_COPY, all_articles, article, truth
+
+group_module = importlib.import_module("storybrief.grouping")
+
+
+def partition(stories: list[Story]) -> set[frozenset[str]]:
+    return {frozenset(s.articles) for s in stories}
+
+
+def test_group_finds_each_story_and_nothing_else():
+    stories = storybrief.group(all_articles(), brief=False)
+    expected: dict[str, set[str]] = {}
+    for article_id, name in truth().items():
+        expected.setdefault(name, set()).add(article_id)
+    assert partition(stories) == {frozenset(ids) for ids in expected.values()}
+
+
+def test_wire_copy_joins_its_original_and_keeps_its_outlet():
+    stories = storybrief.group(all_articles(), brief=False)
+    volcano = next(s for s in stories if WIRE_COPY[0] in s.articles)
+    assert "volcano-1" in volcano.articles
+    assert WIRE_COPY[1] in volcano.sources
+    assert volcano.copies == {"volcano-1": [WIRE_COPY[0]]}
+    assert len(volcano.sources) == len(set(volcano.sources))
+
+
+def test_story_fields_time_span_and_label():
+    stories = storybrief.group(all_articles(), brief=False)
+    ferry = next(s for s in stories if "ferry-1" in s.articles)
+    assert ferry.start == "2025-03-03T08:00:00Z" and ferry.end == "2025-03-04T07:15:00Z"
+    assert ferry.articles == ["ferry-1", "ferry-2", "ferry-3"]  # oldest first
+    words = ferry.label.lower()
+    assert any(w in words for w in ("ferry", "port", "alder", "gullwick", "union", "strike", "island"))
+    assert [s.size for s in stories] == sorted((s.size for s in stories), reverse=True)
+    assert len({s.id for s in stories}) == len(stories)
+
+
+def test_titles_make_the_label_when_present():
+    articles = [article(r) for r in FERRY]
+    articles[1].title = "Ferry strike cuts off Gullwick Island"
+    (story,) = storybrief.group(articles, brief=False)
+    assert story.label == "Ferry strike cuts off Gullwick Island"
+
+
+def test_briefs_cite_the_story_articles():
+    stories = storybrief.group(all_articles(), words=60)
+    for story in stories:
+        assert story.brief is not None and story.brief.sentences
+        assert story.brief.words <= 60
+        data = story.to_dict()
+        assert set(data) == {"id", "label", "articles", "sources", "start", "end", "copies", "brief"}
+
+
+def test_single_article_is_one_story():
+    (story,) = storybrief.group([article(UNRELATED)], words=40)
+    assert story.articles == [UNRELATED[0]] and story.brief is not None
+
+
+def test_group_accepts_dicts_and_texts():
+    stories = storybrief.group([{"id": r[0], "text": r[3]} for r in CHESS] + [FERRY[0][3]], brief=False)
+    assert {frozenset(s.articles) for s in stories if "chess-1" in s.articles} == {frozenset({"chess-1", "chess-2"})}
+    assert len(stories) == 2
+
+
+def test_group_without_text_is_an_error_not_a_traceback():
+    with pytest.raises(StoryBriefError):
+        storybrief.group([Article(text="  "), {"id": "x", "text": ""}])
+
+
+def test_articles_without_text_and_repeated_ids_are_noted():
+    index = StoryIndex()
+    first = article(FERRY[0])
+    clash = Article(text=CHESS[0][3], id="ferry-1", source="Radio Ellison")
+    result = index.add([first, Article(text="", id="empty"), clash, article(FERRY[0])])
+    assert result[1] is None
+    assert result[3] == result[0]  # the same article again stays in its story
+    assert clash.id == "ferry-1"  # the caller's article is not changed
+    assert "ferry-1~2" in index.articles and index.articles["ferry-1~2"].text == CHESS[0][3] and result[2] is not None
+    assert any("empty" in n and "no text" in n for n in index.notes)
+    assert any("renamed ferry-1~2" in n for n in index.notes)
+
+
+def test_time_window_keeps_far_apart_articles_apart():
+    early, late = article(FERRY[0]), article(FERRY[1])
+    late.published = "2025-06-01T00:00:00Z"
+    assert len(storybrief.group([early, late], brief=False, window_days=7)) == 2
+    assert len(storybrief.group([article(FERRY[0]), article(FERRY[1])], brief=False, window_days=7)) == 1
+
+
+def test_threshold_controls_how_much_merges():
+    loose = storybrief.group(all_articles(), brief=False, threshold=0.0001)
+    strict = storybrief.group(all_articles(), brief=False, threshold=0.99)
+    assert len(strict) >= len(storybrief.group(all_articles(), brief=False)) >= len(loose)
+    assert len(strict) == len(all_articles()) - 1  # only the wire copy still joins its original
+
+
+def test_agglomerate_never_merges_two_known_stories():
+    roots = group_module.agglomerate([1, 1, 1], [0, 0, 0], [True, True, False], {(0, 1): 0.9, (1, 2): 0.8}, 0.1)
+    assert roots[0] != roots[1]
+    assert roots[2] == roots[1]
+
+
+def test_the_same_article_twice_in_one_batch_is_kept_once():
+    index = StoryIndex()
+    result = index.add([article(FERRY[0]), article(FERRY[1]), article(FERRY[0])])
+    assert result[2] == result[0] is not None
+    (story,) = index.all_stories()
+    assert sorted(story.articles) == ["ferry-1", "ferry-2"]
+    assert any("seen before" in n for n in index.notes)
+
+
+def test_articles_without_groupable_words_are_kept_alone():
+    index = StoryIndex()
+    result = index.add([article(FERRY[0]), Article(text="12 34 56 !!", id="numbers"), Article(text="See more of us on Facebook", id="furniture")])
+    assert None not in result and len(set(result)) == 3
+    assert any("numbers" in n and "own" in n for n in index.notes)
