@@ -129,7 +129,7 @@ def main() -> None:
             f"Script: `bench/dev_eval.py`.\n\n| words | method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | score ms/cluster |\n|---|---|---|---|---|---|\n"
             + "\n".join(rows)
         )
-        write_section("scorer-rouge", "Sentence scorers on Multi-News (dev loop)", body)
+        write_section("scorer-rouge", "## Sentence scorers on Multi-News (`bench/dev_eval.py`)\n\n" + body)
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def main() -> None:
             "| system | ms/cluster | clusters/s |\n|---|---|---|\n"
             + "\n".join(f"| {name} | {ms:.1f} | {1000 / ms:.1f} |" for name, ms in times.items())
         )
-        write_section("scorer-speed", "Throughput of the scoring methods", body)
+        write_section("scorer-speed", "## Throughput of the scoring methods (`bench/scorer_speed.py`)\n\n" + body)
 
 
 if __name__ == "__main__":
