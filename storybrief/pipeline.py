@@ -47,7 +47,12 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
-    chosen = select_stage.select(sentences, scores, representation, words)
+    chosen = select_stage.select(
+        sentences, scores, representation, words,
+        # A scorer may ask for its own redundancy threshold and for value-per-word selection.
+        redundancy=getattr(scorer, "redundancy", select_stage.REDUNDANCY),
+        per_word=getattr(scorer, "per_word", False),
+    )
     reading_order = order_stage.order(chosen, sentences, merged, representation)
     cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
     return Brief(

@@ -47,3 +47,58 @@ def test_registry_and_unknown_method():
     assert get_scorer("default").name in SCORERS
     with pytest.raises(StoryBriefError, match="unknown method"):
         get_scorer("magic")
+
+
+def test_default_method_is_the_learned_scorer():
+    from storybrief.score import DEFAULT_METHOD, LearnedScorer
+
+    assert DEFAULT_METHOD == "learned"
+    assert isinstance(get_scorer("default"), LearnedScorer)
+    assert isinstance(get_scorer("centroid"), CentroidScorer)  # the untrained baseline stays selectable
+
+
+def test_model_files_ship_in_the_package_and_are_small():
+    from storybrief.embed import VECTORS_PATH
+    from storybrief.features import PRIOR_PATH
+    from storybrief.score import MODEL_PATH
+
+    for path in (MODEL_PATH, VECTORS_PATH, PRIOR_PATH):
+        assert path.is_file(), path
+        assert path.stat().st_size < 5_000_000, f"{path.name} is {path.stat().st_size} bytes"
+
+
+def test_learned_scorer_ranks_the_central_fact_above_an_off_topic_sentence(story):
+    from storybrief.score import LearnedScorer
+
+    sentences, rep = story
+    scores = LearnedScorer().score(sentences, rep)
+    assert scores.shape == (len(sentences),) and np.isfinite(scores).all()
+    # The flood (three outlets) against the football match (one outlet, off topic).
+    assert scores[2] > scores[3]
+    assert np.mean(scores[[0, 2, 4]]) > np.mean(scores[[1, 3, 5]])
+
+
+def test_learned_scorer_loads_once():
+    from storybrief.score import LearnedScorer
+
+    assert LearnedScorer().model is LearnedScorer().model
+
+
+def test_missing_model_file_is_a_clear_error(tmp_path):
+    from storybrief.score import LearnedScorer
+
+    with pytest.raises(StoryBriefError, match="scorer model not found"):
+        LearnedScorer(tmp_path / "absent.txt")
+
+
+def test_default_brief_states_the_main_fact_once_and_cites_several_outlets():
+    from pathlib import Path
+
+    from storybrief import summarize
+
+    example = Path(__file__).resolve().parents[1] / "storybrief" / "examples" / "harbour-bridge"
+    brief = summarize([example], words=80)
+    assert brief.method == "learned" and brief.words <= 80
+    closure = [s for s in brief.sentences if "crack" in s.text.lower() and "closed" in s.text.lower()]
+    assert len(closure) == 1  # four outlets paraphrase it; the brief says it once
+    assert closure[0].support >= 2

@@ -46,3 +46,23 @@ def test_budget_below_every_sentence_is_an_error(story):
 def test_exact_budget_fits(story):
     sentences, rep = story
     assert select(sentences, np.array([1, 1, 1, 1, 5.0]), rep, words=7) == [4]
+
+
+def test_per_word_scores_choose_the_most_valuable_set_that_fits(story):
+    sentences, rep = story
+    # Values per word; 14×5 + 7×1 = 77 (greedy) loses to 12×4 + 10×3 = 78 in 22 words.
+    scores = np.array([5.0, 4.5, 4.0, 3.0, 1.0])
+    assert select(sentences, scores, rep, words=22) == [0, 4]
+    chosen = select(sentences, scores, rep, words=22, per_word=True)
+    assert sorted(chosen) == [2, 3]
+    assert sum(sentences[i].words for i in chosen) <= 22
+
+
+def test_per_word_selection_skips_redundant_sentences_and_keeps_the_budget(story):
+    sentences, rep = story
+    chosen = select(sentences, np.array([5.0, 4.9, 1, 1, 1]), rep, words=200, per_word=True)
+    assert 0 in chosen and 1 not in chosen
+    assert set(chosen) == {0, 2, 3, 4}
+    for budget in range(7, 60, 3):
+        chosen = select(sentences, np.array([0.2, -0.1, 0.5, 0.3, 0.9]), rep, words=budget, per_word=True)
+        assert chosen and sum(sentences[i].words for i in chosen) <= budget

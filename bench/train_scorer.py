@@ -1,0 +1,221 @@
+"""Train the learned sentence scorer shipped as storybrief/models/scorer.txt.
+
+    python bench/train_scorer.py                 # reproduce the shipped model, print val figures
+    python bench/train_scorer.py --no-save ...   # experiment without touching the model
+
+Training data: the first `--train` records of the shared Multi-News train split, run through
+the pipeline's own stages (records 10,000-40,000 are kept for bench/word_prior.py). Label: each
+sentence's ROUGE gain per word against the reference summary: clipped unigram overlap over the
+reference's length plus 4 × clipped bigram overlap over the reference's bigram count, divided by
+the sentence's length (per word, so the ranker prefers dense sentences rather than merely long
+ones; bigrams weighted up because ROUGE-2 is the harder target). Model: LightGBM regression,
+single-threaded, fixed seed. Figures are printed for a val sample that is not the one the final
+report uses (tune on val[500:1000], report on val[:500]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import lightgbm as lgb  # noqa: E402
+import numpy as np  # noqa: E402
+
+import scorer_data as data  # noqa: E402
+from dev_eval import evaluate  # noqa: E402
+from storybrief.features import FEATURE_NAMES, sentence_features  # noqa: E402
+from storybrief.score import LearnedScorer, MODEL_PATH  # noqa: E402
+
+SEED = 13
+PARAMS = {
+    "objective": "regression",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "num_threads": 1,
+    "seed": SEED,
+    "deterministic": True,
+    "verbose": -1,
+}
+ROUNDS = 300
+# Evidence that other outlets carry the same fact may only raise a sentence's score: a brief
+# whose sentences cite several sources is the point of StoryBrief, and the constraint keeps the
+# model sensible on stories far smaller or larger than Multi-News's.
+MONOTONE = [
+    "support", "support_share", "soft_support", "soft_support_share", "max_neighbour",
+    "semantic_support", "semantic_max_other", "words_in_other_articles", "bigrams_in_other_articles",
+]
+LABEL = "r2x4_per_word"
+
+
+def oracle(cluster, words: int = 250) -> np.ndarray:
+    """1 for the sentences a greedy ROUGE-1+2 F1 oracle picks within `words`, else 0."""
+    from collections import Counter
+
+    reference = data.rouge_tokens(cluster.reference)
+    ref1, ref2 = Counter(reference), Counter(zip(reference, reference[1:]))
+    tokens = [data.rouge_tokens(s.text) for s in cluster.sentences]
+    chosen, have1, have2, length, used = [], Counter(), Counter(), 0, 0
+
+    def f1(c1, c2, n):
+        o1 = sum(min(v, ref1[k]) for k, v in c1.items())
+        o2 = sum(min(v, ref2[k]) for k, v in c2.items())
+        return 2 * o1 / (n + len(reference) + 1e-9) + 2 * o2 / (max(n - 1, 0) + len(reference) - 1 + 1e-9)
+
+    current = 0.0
+    while True:
+        best, best_gain = None, 0.0
+        for i, t in enumerate(tokens):
+            if i in chosen or used + cluster.sentences[i].words > words:
+                continue
+            gain = f1(have1 + Counter(t), have2 + Counter(zip(t, t[1:])), length + len(t)) - current
+            if gain > best_gain:
+                best, best_gain = i, gain
+        if best is None:
+            break
+        chosen.append(best)
+        have1 += Counter(tokens[best])
+        have2 += Counter(zip(tokens[best], tokens[best][1:]))
+        length += len(tokens[best])
+        used += cluster.sentences[best].words
+        current += best_gain
+    out = np.zeros(len(tokens))
+    out[chosen] = 1.0
+    return out
+
+
+def label(cluster, kind: str) -> np.ndarray:
+    if kind == "oracle":
+        return oracle(cluster)
+    counts = data.overlap_labels(cluster)
+    ref1, ref2 = data.reference_size(cluster)
+    words = np.maximum(counts[:, 2], 1)
+    if kind == "gain_per_word":
+        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+    if kind == "r2_per_word":
+        return 100 * (counts[:, 0] / ref1 + 2 * counts[:, 1] / ref2) / words
+    if kind == "relative":  # per word, over the story's mean: only the ranking within a story matters
+        per_word = (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+        return per_word / max(per_word.mean(), 1e-9)
+    if kind == "centred":
+        per_word = 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+        return per_word - per_word.mean()
+    if kind == "smoothed":  # per word, shrunk towards zero for very short sentences
+        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / (words + 5)
+    if kind == "r2x4_per_word":
+        return 100 * (counts[:, 0] / ref1 + 4 * counts[:, 1] / ref2) / words
+    if kind == "r2x8_per_word":
+        return 100 * (counts[:, 0] / ref1 + 8 * counts[:, 1] / ref2) / words
+    if kind == "gain":
+        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2)
+    raise ValueError(kind)
+
+
+def dataset(clusters, kind: str):
+    """Features, labels and group sizes; features cached in CACHE keyed by the feature code and sample."""
+    import hashlib
+    import inspect
+
+    import storybrief.embed
+    import storybrief.features
+
+    source = inspect.getsource(storybrief.features) + inspect.getsource(storybrief.embed)
+    tables = b"".join(p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.features.PRIOR_PATH) if p.exists())
+    key = hashlib.md5((source + str(len(clusters)) + clusters[0].id + clusters[-1].id).encode() + tables).hexdigest()[:12]
+    path = data.CACHE / f"features_{key}.npy"
+    if path.exists():
+        x = np.load(path)
+    else:
+        x = np.vstack([sentence_features(c.sentences, c.representation) for c in clusters])
+        np.save(path, x)
+    y = np.concatenate([label(c, kind) for c in clusters])
+    groups = np.array([len(c.sentences) for c in clusters])
+    return x, y, groups
+
+
+def to_relevance(y: np.ndarray, groups: np.ndarray, levels: int = 8) -> np.ndarray:
+    """Within-cluster quantile grades for lambdarank."""
+    out, start = np.zeros(len(y), dtype=int), 0
+    for g in groups:
+        part = y[start:start + g]
+        ranks = np.argsort(np.argsort(part)) / max(g - 1, 1)
+        out[start:start + g] = np.floor(ranks * (levels - 1) + 0.5).astype(int)
+        start += g
+    return out
+
+
+class SubsetScorer(LearnedScorer):
+    """A model trained on some of the features (for --drop experiments)."""
+
+    def __init__(self, path, keep):
+        super().__init__(path)
+        self.keep = keep
+
+    def score(self, sentences, representation):
+        return self.model.predict(sentence_features(sentences, representation)[:, self.keep], num_threads=1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=int, default=2000, help="train records from the start of the split (a multiple of 2000)")
+    parser.add_argument("--val-start", type=int, default=500)
+    parser.add_argument("--val-stop", type=int, default=1000)
+    parser.add_argument("--label", default=LABEL)
+    parser.add_argument("--objective", default="regression", choices=["regression", "lambdarank"])
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--leaves", type=int, default=PARAMS["num_leaves"])
+    parser.add_argument("--words", type=int, nargs="+", default=[250, 100])
+    parser.add_argument("--weight", default="none", choices=["none", "words", "sqrt_words"])
+    parser.add_argument("--drop", nargs="*", default=[], help="experiment: leave out features whose name starts with these")
+    parser.add_argument("--no-monotone", action="store_true", help="experiment: drop the monotone constraints")
+    parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--out", default=str(MODEL_PATH))
+    args = parser.parse_args()
+
+    start = time.time()
+    train = data.train_clusters(args.train)
+    x, y, groups = dataset(train, args.label)
+    print(f"train: {len(train)} clusters, {len(y)} sentences, {x.shape[1]} features ({time.time() - start:.0f} s)", flush=True)
+    keep = [j for j, name in enumerate(FEATURE_NAMES) if not any(name.startswith(p) for p in args.drop)]
+    names = [FEATURE_NAMES[j] for j in keep]
+    x = x[:, keep]
+    params = dict(PARAMS, num_leaves=args.leaves, objective=args.objective)
+    if not args.no_monotone:
+        params["monotone_constraints"] = [1 if name in MONOTONE else 0 for name in names]
+        params["monotone_constraints_method"] = "advanced"
+    if args.objective == "lambdarank":
+        train_set = lgb.Dataset(x, to_relevance(y, groups), group=groups, feature_name=names)
+        params["lambdarank_truncation_level"] = 20
+    else:
+        weight = {"none": None, "words": x[:, FEATURE_NAMES.index("words")], "sqrt_words": np.sqrt(x[:, FEATURE_NAMES.index("words")])}[args.weight]
+        train_set = lgb.Dataset(x, y, weight=weight, feature_name=names)
+    booster = lgb.train(params, train_set, num_boost_round=args.rounds)
+    importance = sorted(zip(booster.feature_importance("gain"), names), reverse=True)
+    print("top features:", ", ".join(f"{n} {g:.0f}" for g, n in importance[:12]))
+    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", "scorer-experiment.txt")
+    booster.save_model(out)
+    print(f"model: {out} ({os.path.getsize(out) / 1e3:.0f} kB)")
+
+    val = data.clusters("val", args.val_start, args.val_stop)
+    scorer = LearnedScorer(out)
+    if args.drop:
+        scorer = SubsetScorer(out, keep)
+    for words in args.words:
+        r = evaluate(val, scorer, words)
+        print(f"val[{args.val_start}:{args.val_stop}] ({len(val)} clusters) words={words}: R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  "
+              f"RLsum {r['rougeLsum']:.2f}  score {r['ms_per_cluster']:.2f} ms/cluster", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Feature matrix of the learned scorer, on small hand-written stories."""
+
+import numpy as np
+import pytest
+
+from storybrief.features import FEATURE_NAMES, sentence_features
+from storybrief.represent import represent
+from storybrief.segment import segment
+from storybrief.types import Article
+
+CASED = [
+    "The city council of Marlow voted on Tuesday to close the old Harbour Road bridge for repairs. "
+    "Engineers found cracks in two of the bridge's steel supports last month. "
+    "The closure will last at least six months, officials said. "
+    "Local shops fear losing customers while the bridge is shut.",
+    "Marlow's Harbour Road bridge will close for six months after engineers found cracked supports, the council decided on Tuesday. "
+    "\"We cannot take any risks with public safety,\" said council leader Anna Berg. "
+    "A ferry service will run during the closure. "
+    "Subscribe to our newsletter for more local news and offers from our partners.",
+    "Repairs to the Harbour Road bridge in Marlow will start next week. "
+    "The council approved 4.2 million pounds for the work. "
+    "Drivers face a detour of about 12 kilometres while the repairs continue.",
+]
+
+
+def lower_tokenised(text: str) -> str:
+    """Multi-News style: lower-cased, quotation marks and brackets set off by spaces."""
+    return text.lower().replace('"', ' " ').replace("(", "( ").replace(")", " )").replace("  ", " ")
+
+
+def features_for(texts):
+    sentences = segment([Article(text=t, id=str(i)) for i, t in enumerate(texts)])
+    return sentences, sentence_features(sentences, represent(sentences))
+
+
+@pytest.mark.parametrize("texts", [CASED, [lower_tokenised(t) for t in CASED]], ids=["cased", "lower-tokenised"])
+def test_one_finite_row_per_sentence(texts):
+    sentences, x = features_for(texts)
+    assert len(sentences) >= 8
+    assert x.shape == (len(sentences), len(FEATURE_NAMES))
+    assert np.isfinite(x).all()
+
+
+def test_support_counts_other_articles_reporting_the_same_fact():
+    sentences, x = features_for(CASED)
+    support = x[:, FEATURE_NAMES.index("support")]
+    bridge_lead = next(i for i, s in enumerate(sentences) if s.text.startswith("The city council of Marlow"))
+    ferry = next(i for i, s in enumerate(sentences) if "ferry" in s.text)  # one outlet only
+    assert support[bridge_lead] >= 1
+    assert support[ferry] == 0
+
+
+def test_capitals_feature_reads_zero_when_the_story_is_lower_cased():
+    _, cased = features_for(CASED)
+    _, lower = features_for([t.lower() for t in CASED])
+    column = FEATURE_NAMES.index("capitals")
+    assert cased[:, column].max() > 0
+    assert np.all(lower[:, column] == 0)
+
+
+def test_position_features_follow_the_article():
+    sentences, x = features_for(CASED)
+    first = x[:, FEATURE_NAMES.index("is_first")]
+    assert [bool(f) for f in first] == [s.index == 0 for s in sentences]
+
+
+def test_unfinished_marks_a_sentence_cut_off_mid_way():
+    texts = [CASED[0] + " The mayor is expected to announce a", CASED[1]]
+    sentences, x = features_for(texts)
+    unfinished = x[:, FEATURE_NAMES.index("unfinished")]
+    cut = next(i for i, s in enumerate(sentences) if s.text.endswith("announce a"))
+    assert unfinished[cut] == 1
+    assert unfinished[0] == 0
+
+
+def test_empty_input_gives_empty_matrix():
+    from storybrief.represent import Representation
+    import scipy.sparse as sp
+
+    empty = Representation(sp.csr_matrix((0, 1)), np.zeros(1), sp.csr_matrix((0, 0)), np.zeros(0, dtype=np.int64))
+    assert sentence_features([], empty).shape == (0, len(FEATURE_NAMES))
+
+
+def test_feature_names_are_unique():
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+
+
+def test_word_prior_ranks_reporting_words_above_page_furniture():
+    from storybrief.features import load_prior
+
+    prior, unknown, pairs, unknown_pair = load_prior()
+    assert 0 < unknown < 1 and 0 < unknown_pair < 1
+    assert prior["police"] > prior["subscribe"]
+    assert len(pairs) > 1000
+
+
+def test_semantic_vectors_put_paraphrases_closer_than_unrelated_sentences():
+    from storybrief.embed import load_vectors
+
+    vectors = load_vectors()
+    a, b, c = vectors.sentences([
+        "The president met the prime minister in the capital.",
+        "The head of state held talks with the premier.",
+        "A recipe for chocolate cake with fresh berries.",
+    ])
+    assert a @ b > a @ c
+    assert np.allclose(np.linalg.norm(vectors.sentences(["storm floods town"]), axis=1), 1, atol=1e-3)
+    assert not vectors.sentences(["zzzqqq"]).any()  # no known word: zero vector, not NaN
