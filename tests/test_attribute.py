@@ -33,3 +33,18 @@ def test_same_fact_with_different_figures_is_a_disagreement():
 
 def test_figures_ignore_years():
     assert figures("In 2016, 3,500 people and 12.5% of voters in 1999") == {"3500", "12.5"}
+
+
+def test_a_longer_sentence_that_contains_the_fact_supports_it():
+    originals = [Article("x", id="a"), Article("y", id="b"), Article("z", id="c")]
+    sentences = [
+        Sentence("The mayor said the harbour bridge will reopen in May after repairs to a cracked girder.", 0, 0),
+        Sentence("While traffic chaos gripped the ring road, ferry queues grew at both terminals all week and "
+                 "shopkeepers counted their losses, the mayor said the harbour bridge will reopen in May after repairs "
+                 "to the cracked girder, according to officials briefed on engineering plans.", 1, 0),
+        Sentence("The mayor of the harbour town opened a new school in May.", 2, 0),
+    ]
+    rep = represent(sentences)
+    assert rep.neighbours[0, 1] < 0.5  # not a paraphrase by cosine alone
+    cited, _, _ = attribute([0], sentences, originals, originals, rep)
+    assert cited[0].sources == [1, 2]
