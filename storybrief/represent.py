@@ -64,6 +64,11 @@ class Representation:
         order = np.argsort(similarities.row[keep], kind="stable")
         return similarities.row[keep][order].astype(np.int32), similarities.data[keep][order]
 
+    def subset(self, rows: np.ndarray) -> Representation:
+        """The representation of some sentences as a story of their own (graph restricted to them)."""
+        rows = np.asarray(rows)
+        return Representation(self.vectors[rows], self.centroid, self.neighbours[rows][:, rows].tocsr(), self.articles[rows])
+
     def similarity(self, i: int, rows: list[int]) -> np.ndarray:
         """Cosine of sentence i with each of `rows` (same article included)."""
         if not rows:

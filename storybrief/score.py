@@ -137,6 +137,9 @@ def load_model(path: str):
     return lightgbm.Booster(model_file=str(path))
 
 
+CANDIDATE_POOL = 4000  # sentences the learned scorer scores in one story; beyond it, a pre-ranked pool
+
+
 class LearnedScorer:
     """LightGBM over `storybrief.features`, trained on Multi-News to predict each sentence's
     ROUGE gain per word against the human summary (see bench/train_scorer.py)."""
@@ -157,8 +160,19 @@ class LearnedScorer:
 
         if not sentences:
             return np.zeros(0)
-        features = sentence_features(sentences, representation)
-        return np.asarray(self.model.predict(features, num_threads=1), dtype=float)
+        if len(sentences) <= CANDIDATE_POOL:
+            features = sentence_features(sentences, representation)
+            return np.asarray(self.model.predict(features, num_threads=1), dtype=float)
+        # A huge story: the features cost ~0.2 ms a sentence, so only the CANDIDATE_POOL sentences
+        # the untrained scorer ranks highest are scored, as a story of their own (their support and
+        # overlap counted among themselves). The rest could only be chosen ahead of far more
+        # central sentences, which a brief of a few hundred words never reaches.
+        pool = np.sort(np.argsort(-CentroidScorer().score(sentences, representation), kind="stable")[:CANDIDATE_POOL])
+        features = sentence_features([sentences[i] for i in pool], representation.subset(pool))
+        pooled = np.asarray(self.model.predict(features, num_threads=1), dtype=float)
+        scores = np.full(len(sentences), min(pooled.min(), 0.0) - 1.0)
+        scores[pool] = pooled
+        return scores
 
 
 SCORERS: dict[str, Callable[[], Scorer]] = {

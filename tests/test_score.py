@@ -102,3 +102,18 @@ def test_default_brief_states_the_main_fact_once_and_cites_several_outlets():
     closure = [s for s in brief.sentences if "crack" in s.text.lower() and "closed" in s.text.lower()]
     assert len(closure) == 1  # four outlets paraphrase it; the brief says it once
     assert closure[0].support >= 2
+
+
+def test_learned_scorer_scores_a_pool_in_huge_stories(monkeypatch):
+    import storybrief.score as score_module
+
+    sentences = [Sentence(text=t, article=a, index=i, position=i / 2) for a, texts in enumerate(ARTICLES) for i, t in enumerate(texts)]
+    rep = represent(sentences)
+    scorer = score_module.LearnedScorer()
+    full = scorer.score(sentences, rep)
+    monkeypatch.setattr(score_module, "CANDIDATE_POOL", 4)
+    pooled = scorer.score(sentences, rep)
+    outside = np.argsort(-CentroidScorer().score(sentences, rep), kind="stable")[4:]
+    assert pooled.shape == full.shape and np.isfinite(pooled).all()
+    # Sentences outside the pool rank below every pooled one.
+    assert pooled[outside].max() < np.delete(pooled, outside).min()
