@@ -30,6 +30,11 @@ _BOILERPLATE = [
     r"\bemail (this|to a friend)\b", r"\bprint this (article|page)\b", r"^\s*(log ?in|sign ?in|register)\s*$",
     r"\bjavascript\b.*\b(enable|disabled|required)\b", r"\byour browser\b.*\b(support|update)\b",
     r"\bplease (enable|disable|turn off) (your )?ad ?block", r"\bwe (may )?earn (a )?commission\b",
+    # Placeholders scrapers store instead of an article: web-archive crawl notices, social prompts.
+    r"\bcrawls? (are|is) part of an effort to archive\b", r"\bdonating their crawl data to the internet archive\b",
+    r"\bcollections of frequently-updated web ?crawl data\b", r"\btweet with a location\b",
+    r"\badd location information to your tweets\b", r"\bthis will appear next to all of your comments\b",
+    r"\bthese files are currently not publicly accessible\b",
 ]
 BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
 # Speed, not behaviour: Python's regex engine tries every alternative at every position of a
@@ -38,7 +43,7 @@ BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
 # of the lower-cased line); rules anchored at the start of the line are cheap and always run.
 _GATES = {
     r"\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\b": ("comment",),
-    r"\bshare (this|on|via|the)\b": ("share this", "share on", "share via", "share the"),
+    r"\bshare (this|on|via)\b": ("share this", "share on", "share via"),
     r"\b(tweet|pin) (this|it)\b": ("tweet this", "tweet it", "pin this", "pin it"),
     r"\bsubscribe (to|now|today|for)\b": ("subscribe to", "subscribe now", "subscribe today", "subscribe for"),
     r"\bsign up (for|to)\b": ("sign up for", "sign up to"),
@@ -63,7 +68,15 @@ _GATES = {
     r"\byour browser\b.*\b(support|update)\b": ("your browser",),
     r"\bplease (enable|disable|turn off) (your )?ad ?block": ("please enable", "please disable", "please turn off"),
     r"\bwe (may )?earn (a )?commission\b": ("earn a commission", "earn commission"),
+    r"\bcrawls? (are|is) part of an effort to archive\b": ("part of an effort to archive",),
+    r"\bdonating their crawl data to the internet archive\b": ("crawl data",),
+    r"\bcollections of frequently-updated web ?crawl data\b": ("crawl data",),
+    r"\btweet with a location\b": ("tweet with a location",),
+    r"\badd location information to your tweets\b": ("location information",),
+    r"\bthis will appear next to all of your comments\b": ("next to all of your comments",),
+    r"\bthese files are currently not publicly accessible\b": ("not publicly accessible",),
 }
+
 _ALWAYS = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE if p not in _GATES), re.I)
 _GATED = [(gate, re.compile(p, re.I)) for p in _BOILERPLATE if p in _GATES for gate in _GATES[p]]
 

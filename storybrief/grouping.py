@@ -38,10 +38,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
-from storybrief.clean import is_junk, normalise
+from storybrief.clean import is_junk, is_junk_sentence, normalise
 from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, minhash, shingles
 from storybrief.errors import StoryBriefError
 from storybrief.feeds import normalise_date, parse_date
+from storybrief.segment import split_sentences
 from storybrief.types import Article, Brief
 
 # Linkage (capped average similarity) needed to merge two groups; chosen on Multi-News train
@@ -56,7 +57,8 @@ BLOCK_ROWS = 1024
 FEW_NEW = 64  # up to this many new rows, neighbours are found without transposing all vectors
 IDF_REFRESH = 1.1  # re-weigh every vector when the corpus has grown by this factor since the last time
 LINKAGE = "average"  # or "centroid"; see agglomerate
-LONG_LINE = 40  # words; longer lines are body text and skip the (slow) junk-line rules
+LONG_LINE = 40  # words; longer lines are body text: junk is removed from them sentence by sentence
+PLACEHOLDER_SHARE = 0.5  # an article whose long lines are this much junk is a placeholder, not news
 
 _STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {"said", "says", "mr", "mrs", "ms", "told", "like", "just"})
 _ANALYZER = CountVectorizer(
@@ -137,12 +139,26 @@ def restore_signature(values: np.ndarray) -> MinHash:
 
 
 def text_for_vectors(article: Article) -> str:
-    """Title and body, normalised, junk lines (menus, share prompts, bylines) left out."""
-    kept = []
+    """Title and body, normalised, junk lines (menus, share prompts, bylines) left out; a long
+    line (a paragraph: a whole Multi-News article is one line) loses its junk sentences instead.
+    A placeholder page (mostly junk: a web-archive notice, a social-media prompt) gives ''."""
+    kept, junk_words, words = [], 0, 0
     for line in article.text.replace("\r", "\n").split("\n"):
         line = normalise(line).strip()
-        if line and (len(line.split()) > LONG_LINE or not is_junk(line)):
+        if not line:
+            continue
+        if len(line.split()) > LONG_LINE:
+            for sentence in split_sentences(line):
+                size = len(sentence.split())
+                words += size
+                if is_junk_sentence(sentence):
+                    junk_words += size
+                else:
+                    kept.append(sentence)
+        elif not is_junk(line):
             kept.append(line)
+    if words and junk_words / words >= PLACEHOLDER_SHARE:
+        return ""
     title = normalise(article.title).strip()
     return "\n".join(([title] if title else []) + kept)
 
@@ -314,11 +330,14 @@ class StoryIndex:
             self.articles[article.id] = article
             in_batch[article.id] = position
             found = signature(text)
-            original = self._find_copy(found, lsh, fresh_lsh, fresh_signatures)
+            # An article with no words to group by (a placeholder) is a story of its own, never a
+            # copy: empty signatures would all look identical.
+            original = self._find_copy(found, lsh, fresh_lsh, fresh_signatures) if counts else None
             if original is not None:
                 pending_copies.append((position, article.id, original))
                 continue
-            fresh_lsh.insert(len(fresh), found)
+            if counts:
+                fresh_lsh.insert(len(fresh), found)
             fresh_signatures.append(found)
             fresh.append((position, article, text, counts))
         if self._seen_again:
@@ -343,7 +362,7 @@ class StoryIndex:
         """The text an article is grouped by, and its term counts."""
         text = text_for_vectors(article)
         counts = term_counts(text)
-        if not counts:  # all of it looked like page furniture: use it as it is
+        if not counts and text:  # all of it looked like page furniture (not a placeholder): use it as it is
             text = normalise(f"{article.title}\n{article.text}").strip()
             counts = term_counts(text)
         if not counts:

@@ -112,3 +112,23 @@ def test_english_detection():
 def test_a_long_paragraph_with_a_credit_inside_is_kept():
     paragraph = " ".join(BODY * 3) + " ( credit: getty images ) " + " ".join(BODY * 2)
     assert clean_article(Article(text=paragraph)).text.startswith(BODY[0])
+
+
+def test_every_speed_gate_belongs_to_a_boilerplate_rule():
+    from storybrief.clean import _BOILERPLATE, _GATES
+
+    assert set(_GATES) <= set(_BOILERPLATE)  # a stray gate would leave its rule ungated (slow, silently)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tweet with a location you can add location information to your tweets, such as your city.",
+        "These crawls are part of an effort to archive pages as they are created.",
+        "This will appear next to all of your comments this will not appear anywhere on the site.",
+    ],
+)
+def test_scraper_placeholders_are_junk(sentence):
+    from storybrief.clean import is_junk_sentence
+
+    assert is_junk_sentence(sentence)

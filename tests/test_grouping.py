@@ -148,3 +148,13 @@ def test_place_replays_decided_stories_without_regrouping():
     assert story == "d1" and index.row_ids[index.row_of[copy.id]] != copy.id  # found as a copy
     with pytest.raises(StoryBriefError):
         index.place([articles[0]], ["d2"])  # an id already in the index
+
+
+def test_placeholder_pages_are_stories_of_their_own_not_copies_of_each_other():
+    placeholder = ("Tweet with a location you can add location information to your tweets, such as your city or precise "
+                   "location, from the web and via third-party applications. These crawls are part of an effort to archive "
+                   "pages as they are created and archive the pages that they refer to, so nothing is lost over time.")
+    pile = [Article(text=placeholder, id=f"p{k}", source=f"outlet{k}") for k in range(3)]
+    stories = storybrief.group(pile, brief=False)
+    assert len(stories) == 3
+    assert all(len(s.articles) == 1 and not s.copies for s in stories)
