@@ -33,6 +33,14 @@ def trigrams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(tokens, tokens[1:], tokens[2:]))
 
 
+def repeats(grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], closest: float, redundancy: float) -> bool:
+    """Whether a sentence says again what is chosen: too similar to one chosen sentence, or more
+    than TRIGRAM_OVERLAP of its word trigrams already said."""
+    if closest > redundancy:
+        return True
+    return bool(grams) and len(grams & said) / len(grams) > TRIGRAM_OVERLAP
+
+
 def select(
     sentences: list[Sentence],
     scores: np.ndarray,
@@ -59,10 +67,9 @@ def select(
         i = int(i)
         if sentences[i].words > left:
             continue
-        if chosen and float(representation.similarity(i, chosen).max()) > redundancy:
-            continue
+        closest = float(representation.similarity(i, chosen).max()) if chosen else 0.0
         grams = trigrams(sentences[i].text)
-        if grams and len(grams & said) / len(grams) > TRIGRAM_OVERLAP:
+        if repeats(grams, said, closest, redundancy):
             continue
         chosen.append(i)
         said |= grams
@@ -86,10 +93,9 @@ def _knapsack_select(
     said: set[tuple[str, str, str]] = set()
     gathered = 0
     for k, i in enumerate(ranked):
-        if candidates and float(similarity[k, candidates].max()) > redundancy:
-            continue
+        closest = float(similarity[k, candidates].max()) if candidates else 0.0
         grams = trigrams(sentences[i].text)
-        if grams and len(grams & said) / len(grams) > TRIGRAM_OVERLAP:
+        if repeats(grams, said, closest, redundancy):
             continue
         candidates.append(k)
         said |= grams
