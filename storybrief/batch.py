@@ -25,7 +25,7 @@ from typing import IO
 
 from storybrief.engines import Engine, SerialEngine
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import documents_of
+from storybrief.load import documents_of, json_object
 from storybrief.pipeline import DEFAULT_WORDS, summarize
 from storybrief.types import Article
 
@@ -80,17 +80,6 @@ def open_text(path: str | Path, mode: str = "r") -> IO[str]:
         raise InputError(f"{path}: cannot open ({exc.strerror or exc})") from exc
 
 
-def parse_object(line: str) -> dict:
-    """One JSONL line as a JSON object, or an `InputError` saying why not."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON ({exc.msg} at column {exc.colno})") from exc
-    if not isinstance(record, dict):
-        raise InputError("expected a JSON object")
-    return record
-
-
 def cluster_of(record: dict, number: int, name: str) -> tuple[str, list[Article]]:
     """A record's id (its line number when it has none) and its documents as articles."""
     record_id = str(record.get("id", number))
@@ -99,7 +88,7 @@ def cluster_of(record: dict, number: int, name: str) -> tuple[str, list[Article]
 
 
 def parse_record(line: str, number: int, name: str) -> tuple[str, list[Article]]:
-    return cluster_of(parse_object(line), number, name)
+    return cluster_of(json_object(line), number, name)
 
 
 def brief_line(line: str, number: int, name: str, words: int, method: str) -> dict:

@@ -39,7 +39,8 @@ from pathlib import Path
 import numpy as np
 
 from storybrief import __version__
-from storybrief.batch import cluster_of, parse_object, read_lines
+from storybrief.batch import cluster_of, read_lines
+from storybrief.load import json_object
 from storybrief.clean import normalise
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.peers import BASELINES, Peer, fit_budget, get_peer, require
@@ -82,7 +83,7 @@ def reference_lines(summary: str) -> str:
 
 def parse_cluster(line: str, number: int, name: str) -> Cluster:
     """One data line as a cluster; an `InputError` saying what is wrong with it otherwise."""
-    record = parse_object(line)
+    record = json_object(line)
     summary = record.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise InputError("no reference: \"summary\" must be a non-empty string")

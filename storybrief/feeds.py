@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import json
 import re
 import sys
 from calendar import timegm
@@ -24,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import MAX_BYTES, TEXT_SUFFIXES, _gunzip, _stem_suffix, articles_from_record, decode, read_file
+from storybrief.load import MAX_BYTES, TEXT_SUFFIXES, _gunzip, _stem_suffix, articles_from_record, decode, json_object, read_file
 from storybrief.types import Article
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".feed"}
@@ -147,12 +146,9 @@ def read_jsonl(stream: Iterable[str], name: str, notes: list[str]) -> Iterator[A
             continue
         where = f"{name}:{number}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            notes.append(f"{where}: malformed JSON ({exc.msg}), line skipped")
-            continue
-        if not isinstance(record, dict):
-            notes.append(f"{where}: expected a JSON object, line skipped")
+            record = json_object(line)
+        except StoryBriefError as exc:
+            notes.append(f"{where}: {exc}, line skipped")
             continue
         try:
             articles = articles_from_record(record, where)

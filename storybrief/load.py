@@ -194,6 +194,17 @@ def _stem_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+def json_object(line: str) -> dict:
+    """One JSONL line as a JSON object, or an `InputError` saying why not."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(record, dict):
+        raise InputError("expected a JSON object")
+    return record
+
+
 def read_jsonl_articles(stream: Iterable[str], name: str) -> Iterator[Article]:
     """Articles JSONL: `{"text"|"html", "id"?, "title"?, "source"?, "url"?, "published"?}` a line.
 
@@ -204,11 +215,9 @@ def read_jsonl_articles(stream: Iterable[str], name: str) -> Iterator[Article]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{number}: malformed JSON ({exc.msg})") from exc
-        if not isinstance(record, dict):
-            raise InputError(f"{name}:{number}: expected a JSON object")
+            record = json_object(line)
+        except InputError as exc:
+            raise InputError(f"{name}:{number}: {exc}") from exc
         for article in articles_from_record(record, f"{name}:{number}"):
             yield article
 
