@@ -82,6 +82,20 @@ def candidate_pairs(sets: list[set[bytes]]):
         lsh.insert(i, signature)
 
 
+_COPY_LSH_BANDS: tuple[int, int] | None = None
+
+
+def copy_lsh() -> MinHashLSH:
+    """An empty LSH index for incremental copy look-ups (estimated Jaccard ≥ COPY_THRESHOLD).
+    datasketch derives its bands by numerical integration, ~30 ms each time: done once, the same
+    bands reused for every index."""
+    global _COPY_LSH_BANDS
+    if _COPY_LSH_BANDS is None:
+        probe = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
+        _COPY_LSH_BANDS = (probe.b, probe.r)
+    return MinHashLSH(num_perm=NUM_PERM, params=_COPY_LSH_BANDS)
+
+
 def copy_groups(texts: list[str], threshold: float = COPY_THRESHOLD) -> list[list[int]]:
     """Groups of indices whose texts are near-copies of each other (singletons included), in input order."""
     sets = [shingles(t) for t in texts]

@@ -39,7 +39,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 from storybrief.clean import is_junk, is_junk_sentence, normalise
-from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, minhash, shingles
+from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, copy_lsh, minhash, shingles
 from storybrief.errors import StoryBriefError
 from storybrief.feeds import normalise_date, parse_date
 from storybrief.segment import split_sentences
@@ -66,19 +66,6 @@ _ANALYZER = CountVectorizer(
 ).build_analyzer()
 _PROBE = minhash(shingles("signature scheme probe"))
 SIGNATURE_SCHEME, _SIGNATURE_DTYPE = _PROBE.scheme, _PROBE.hashvalues.dtype
-_COPY_LSH_BANDS: tuple[int, int] | None = None
-
-
-def copy_lsh() -> MinHashLSH:
-    """An empty LSH index for copies (Jaccard ≥ COPY_THRESHOLD). datasketch derives its bands by
-    numerical integration, ~30 ms each time: done once, the same bands reused for every index."""
-    global _COPY_LSH_BANDS
-    if _COPY_LSH_BANDS is None:
-        probe = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
-        _COPY_LSH_BANDS = (probe.b, probe.r)
-    return MinHashLSH(num_perm=NUM_PERM, params=_COPY_LSH_BANDS)
-
-
 _PHRASES = CountVectorizer(
     stop_words=_STOP_WORDS, ngram_range=(2, 2), token_pattern=r"(?u)\b[^\W\d_]{2,}\b", lowercase=True
 ).build_analyzer()
@@ -125,10 +112,7 @@ class _StoryRecord:
 
 
 def signature(text: str) -> MinHash:
-    """Exactly `storybrief.dedupe.minhash(shingles(text))`, without recomputing the permutations each time."""
-    found = MinHash(num_perm=NUM_PERM, seed=1, permutations=_PROBE.permutations, scheme=SIGNATURE_SCHEME)
-    found.update_batch(list(shingles(text)))
-    return found
+    return minhash(shingles(text))
 
 
 def restore_signature(values: np.ndarray) -> MinHash:

@@ -28,12 +28,11 @@ from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
-from datasketch import MinHashLSH
 from sklearn.feature_extraction.text import HashingVectorizer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, minhash, shingles
+from storybrief.dedupe import COPY_THRESHOLD, copy_lsh, minhash, shingles
 from storybrief.errors import StoryBriefError
 from storybrief.grouping import StoryIndex
 from storybrief.service.db import ArticleRow
@@ -81,7 +80,7 @@ class SimilarityAssigner:
         self.rows: dict[int, sp.csr_matrix] = {}
         self.signatures: dict[int, object] = {}
         self.df = np.zeros(FEATURES, dtype=np.int32)
-        self.lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = copy_lsh()
         # TF-IDF rows of the window, L2-normalised under `_idf`; rebuilt when the window has changed
         # by 5% (idf drifts slowly), articles added since are weighted on the fly.
         self._idf: np.ndarray | None = None
