@@ -30,10 +30,14 @@ class WordVectors:
 
     def sentences(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised row per text."""
-        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        return self.from_tokens([TOKEN.findall(text.lower()) for text in texts])
+
+    def from_tokens(self, tokens: list[list[str]]) -> np.ndarray:
+        """One L2-normalised row per token list (words as TOKEN finds them in lower-cased text)."""
+        out = np.zeros((len(tokens), self.dims), dtype=np.float32)
         index = self.index
-        for row, text in enumerate(texts):
-            ids = [i for i in (index.get(t) for t in TOKEN.findall(text.lower())) if i is not None]
+        for row, words in enumerate(tokens):
+            ids = [i for i in map(index.get, words) if i is not None]
             if ids:
                 out[row] = self.table[ids].sum(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)

@@ -36,8 +36,12 @@ _TOKEN = re.compile(r"[\w'-]+")
 _DIGIT = re.compile(r"\d")
 _PRONOUN_START = re.compile(r"^[\"'(]*\s*(he|she|it|they|this|that|these|those|but|and|also|however|so|then|his|her|its|their)\b", re.I)
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
-_JUNK = re.compile(r"https?:|www\.|@\w|\bclick\b|\bsubscribe\b|\bphoto\b|\bcopyright\b|\bemail\b|[|<>{}\[\]#]", re.I)
-_ATTRIBUTION = re.compile(r"\b(said|says|told|according to|reports?|reported|tweeted|wrote|added)\b", re.I)
+# Each alternation is led by a look-ahead for the characters its branches can start with: the
+# same matches, but most positions fail at once instead of trying every branch (3x faster).
+_JUNK = re.compile(
+    r"(?=[hw@cspe|<>{}\[\]#])(?:https?:|www\.|@\w|\bclick\b|\bsubscribe\b|\bphoto\b|\bcopyright\b|\bemail\b|[|<>{}\[\]#])", re.I
+)
+_ATTRIBUTION = re.compile(r"\b(?=[stawr])(?:said|says|told|according to|reports?|reported|tweeted|wrote|added)\b", re.I)
 
 FEATURE_NAMES = [
     "index", "inv_index", "position", "is_first", "article_number", "n_articles", "article_sentences",
@@ -107,58 +111,74 @@ def _surface(text: str) -> tuple[float, ...]:
     )
 
 
-def _overlap_with_story(sentences: list[Sentence], n_articles: int) -> np.ndarray:
+def _occurrence_counts(keys: np.ndarray) -> np.ndarray:
+    """For each element of `keys`, how many times its value occurs in `keys`."""
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    return counts[inverse.ravel()]
+
+
+def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> np.ndarray:
     """The rest of the story as a stand-in reference: what share of a sentence's words and word
     pairs (stop words included, as ROUGE counts them) the other sentences, and the other articles,
-    also use; and the mean story frequency of its words."""
-    from collections import Counter
+    also use; and the mean story frequency of its words. `tokens` are each sentence's words
+    (`_WORD` over the lower-cased text)."""
+    n = len(tokens)
+    out = np.zeros((n, 5))
+    vocabulary: dict[str, int] = {}
+    ids = np.fromiter(
+        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t), dtype=np.int64, count=sum(map(len, tokens))
+    )
+    if not len(ids):
+        return out
+    lengths = np.array([len(t) for t in tokens])
+    sentence = np.repeat(np.arange(n), lengths)
+    article = articles[sentence]
+    size = len(vocabulary)
+    # Every count is per occurrence: a word said twice in a sentence counts twice, as ROUGE does.
+    story = np.bincount(ids, minlength=size)[ids]
+    own = _occurrence_counts(sentence * size + ids)
+    in_article = _occurrence_counts(article * size + ids)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[:, 0] = np.bincount(sentence, weights=story > own, minlength=n) / lengths
+        out[:, 1] = np.bincount(sentence, weights=story > in_article, minlength=n) / lengths
+        out[:, 4] = np.bincount(sentence, weights=np.log1p(story - own), minlength=n) / lengths
+        # Word pairs: consecutive words of one sentence.
+        follows = sentence[1:] == sentence[:-1]
+        if follows.any():
+            pair_keys = ids[:-1][follows] * size + ids[1:][follows]
+            pair_ids = np.unique(pair_keys, return_inverse=True)[1].ravel()
+            pairs = int(pair_ids.max()) + 1
+            pair_sentence, pair_article = sentence[:-1][follows], article[:-1][follows]
+            pair_lengths = np.maximum(lengths - 1, 0)
+            pair_story = _occurrence_counts(pair_ids)
+            pair_own = _occurrence_counts(pair_sentence * pairs + pair_ids)
+            pair_in_article = _occurrence_counts(pair_article * pairs + pair_ids)
+            out[:, 2] = np.bincount(pair_sentence, weights=pair_story > pair_own, minlength=n) / pair_lengths
+            out[:, 3] = np.bincount(pair_sentence, weights=pair_story > pair_in_article, minlength=n) / pair_lengths
+    return np.nan_to_num(out, nan=0.0)
 
-    tokens = [_WORD.findall(s.text.lower()) for s in sentences]
-    grams = [list(zip(t, t[1:])) for t in tokens]
-    uni_story, bi_story = Counter(), Counter()
-    uni_article = [Counter() for _ in range(n_articles)]
-    bi_article = [Counter() for _ in range(n_articles)]
-    for s, t, g in zip(sentences, tokens, grams):
-        uni_story.update(t)
-        bi_story.update(g)
-        uni_article[s.article].update(t)
-        bi_article[s.article].update(g)
-    out = np.zeros((len(sentences), 5))
-    for row, (s, t, g) in enumerate(zip(sentences, tokens, grams)):
-        own_t, own_g = Counter(t), Counter(g)
-        ua, ba = uni_article[s.article], bi_article[s.article]
-        if t:
-            out[row, 0] = sum(1 for w in t if uni_story[w] > own_t[w]) / len(t)
-            out[row, 1] = sum(1 for w in t if uni_story[w] > ua[w]) / len(t)
-            out[row, 4] = sum(log1p(uni_story[w] - own_t[w]) for w in t) / len(t)
-        if g:
-            out[row, 2] = sum(1 for p in g if bi_story[p] > own_g[p]) / len(g)
-            out[row, 3] = sum(1 for p in g if bi_story[p] > ba[p]) / len(g)
-    return out
 
-
-def _semantic(sentences: list[Sentence], articles: np.ndarray, n_articles: int, lead: np.ndarray) -> np.ndarray:
-    """Centrality and cross-source support again, in distilled MiniLM space (paraphrases count)."""
-    from storybrief.embed import load_vectors
-
-    e = load_vectors().sentences([s.text for s in sentences])
+def _semantic(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """Centrality and cross-source support again, in distilled MiniLM space (paraphrases count);
+    `e` holds the sentences' static vectors."""
+    n = len(e)
     centroid = _normalised(e.mean(axis=0))
     lead_centroid = _normalised(e[lead].mean(axis=0)) if lead.any() else centroid
     to_centroid = e @ centroid
-    out = np.zeros((len(sentences), 6))
+    out = np.zeros((n, 6))
     out[:, 0], out[:, 1], out[:, 2] = to_centroid, _zscore(to_centroid), e @ lead_centroid
     # Best match in each other article, averaged over the other articles. Sentences come in
     # article order, so each article is a contiguous run of columns (reduceat); blocks bound memory.
     present = np.unique(articles)
     compared = present
-    if len(sentences) > LARGE_STORY and len(present) > SAMPLE_ARTICLES:
+    if n > LARGE_STORY and len(present) > SAMPLE_ARTICLES:
         # As represent does for huge stories: compare with a fixed sample of articles (a mean over
         # the other articles compared, so no scaling is needed); linear, not quadratic, in the story.
         compared = np.sort(np.random.default_rng(SAMPLE_SEED).choice(present, SAMPLE_ARTICLES, replace=False))
     columns = np.flatnonzero(np.isin(articles, compared))
     _, starts = np.unique(articles[columns], return_index=True)
-    for first in range(0, len(sentences), BLOCK_ROWS):
-        rows = np.arange(first, min(first + BLOCK_ROWS, len(sentences)))
+    for first in range(0, n, BLOCK_ROWS):
+        rows = np.arange(first, min(first + BLOCK_ROWS, n))
         best = np.maximum.reduceat(e[rows] @ e[columns].T, starts, axis=1)
         own = np.searchsorted(compared, articles[rows])
         mine = (own < len(compared)) & (compared[np.minimum(own, len(compared) - 1)] == articles[rows])
@@ -192,33 +212,70 @@ def load_prior(path: str | Path = PRIOR_PATH) -> tuple[dict[str, float], float, 
         )
 
 
-def _prior_features(sentences: list[Sentence]) -> np.ndarray:
+@lru_cache(maxsize=2)
+def _prior_table(path: str | Path = PRIOR_PATH) -> tuple[dict[str, int], np.ndarray, float, np.ndarray, np.ndarray, float]:
+    """The prior as arrays, for look-ups by the whole story at once: word -> row, prior by row,
+    the unknown word's value; word pairs as sorted keys (row of the first word × words + row of
+    the second; every word of a listed pair is a listed word) with their priors; the unknown pair's value."""
+    prior, unknown, pair_prior, unknown_pair = load_prior(path)
+    index = {word: row for row, word in enumerate(prior)}
+    keys = np.array([index[a] * len(index) + index[b] for a, b in (pair.split(" ") for pair in pair_prior)], dtype=np.int64)
+    order = np.argsort(keys)
+    pair_values = np.fromiter(pair_prior.values(), dtype=float, count=len(pair_prior))
+    return index, np.fromiter(prior.values(), dtype=float, count=len(prior)), unknown, keys[order], pair_values[order], unknown_pair
+
+
+def _prior_features(tokens: list[list[str]]) -> np.ndarray:
     """How summary-worthy a sentence's words are, by the prior learned from Multi-News train
     (Hong & Nenkova 2014): over all words, over content words, the best word, the prior weighted
-    by the word's frequency in this story, and the share of words more likely in than out."""
-    from collections import Counter
-
+    by the word's frequency in this story, and the share of words more likely in than out; the
+    mean pair prior and the share of pairs more likely in than out. `tokens`: PRIOR_TOKEN over
+    each lower-cased sentence. Computed for the whole story at once (one pass of look-ups)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    prior, unknown, pair_prior, unknown_pair = load_prior()
-    tokens = [PRIOR_TOKEN.findall(s.text.lower()) for s in sentences]
-    story = Counter(t for ts in tokens for t in ts)
-    out = np.zeros((len(sentences), 7))
-    for row, ts in enumerate(tokens):
-        if not ts:
-            continue
-        values = [prior.get(t, unknown) for t in ts]
-        content = [(v, t) for v, t in zip(values, ts) if t not in ENGLISH_STOP_WORDS]
-        out[row, 0] = sum(values) / len(values)
-        out[row, 4] = sum(1 for v in values if v > 0.5) / len(values)
-        if content:
-            out[row, 1] = sum(v for v, _ in content) / len(content)
-            out[row, 2] = max(v for v, _ in content)
-            out[row, 3] = sum(v * log1p(story[t] - 1) for v, t in content) / len(content)
-        if len(ts) > 1:
-            pair_values = [pair_prior.get(f"{a} {b}", unknown_pair) for a, b in zip(ts, ts[1:])]
-            out[row, 5] = sum(pair_values) / len(pair_values)
-            out[row, 6] = sum(1 for v in pair_values if v > 0.5) / len(pair_values)
+    index, prior, unknown, pair_keys, pair_prior, unknown_pair = _prior_table()
+    n = len(tokens)
+    out = np.zeros((n, 7))
+    vocabulary: dict[str, int] = {}
+    ids = np.fromiter(
+        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t), dtype=np.int64, count=sum(map(len, tokens))
+    )
+    if not len(ids):
+        return out
+    words = list(vocabulary)
+    rows = np.array([index.get(w, -1) for w in words])
+    known = rows >= 0
+    word_prior = np.where(known, prior[np.maximum(rows, 0)], unknown)
+    content_word = np.array([w not in ENGLISH_STOP_WORDS for w in words])
+    story_count = np.bincount(ids, minlength=len(words))
+
+    lengths = np.array([len(t) for t in tokens])
+    sentence = np.repeat(np.arange(n), lengths)
+    values = word_prior[ids]
+    has_words = lengths > 0
+    out[has_words, 0] = np.bincount(sentence, weights=values, minlength=n)[has_words] / lengths[has_words]
+    out[has_words, 4] = np.bincount(sentence, weights=values > 0.5, minlength=n)[has_words] / lengths[has_words]
+    content = content_word[ids]
+    content_count = np.bincount(sentence[content], minlength=n)
+    has_content = content_count > 0
+    weighted = values * np.log1p(story_count[ids] - 1)
+    out[has_content, 1] = np.bincount(sentence[content], weights=values[content], minlength=n)[has_content] / content_count[has_content]
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, sentence[content], values[content])
+    out[has_content, 2] = best[has_content]
+    out[has_content, 3] = np.bincount(sentence[content], weights=weighted[content], minlength=n)[has_content] / content_count[has_content]
+    # Word pairs: consecutive words of one sentence; a pair with an unlisted word is unlisted.
+    follows = sentence[1:] == sentence[:-1]
+    if follows.any():
+        first, second = rows[ids[:-1][follows]], rows[ids[1:][follows]]
+        keys = np.where((first >= 0) & (second >= 0), first * len(index) + second, -1)
+        at = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
+        pair_values = np.where(pair_keys[at] == keys, pair_prior[at], unknown_pair)
+        pair_sentence = sentence[:-1][follows]
+        pairs = np.bincount(pair_sentence, minlength=n)
+        has_pairs = pairs > 0
+        out[has_pairs, 5] = np.bincount(pair_sentence, weights=pair_values, minlength=n)[has_pairs] / pairs[has_pairs]
+        out[has_pairs, 6] = np.bincount(pair_sentence, weights=pair_values > 0.5, minlength=n)[has_pairs] / pairs[has_pairs]
     return out
 
 
@@ -238,9 +295,19 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     per_article = np.bincount(articles, minlength=n_articles).astype(float)
     article_words = np.bincount(articles, weights=words, minlength=n_articles)
 
+    # Row-wise sums over the CSR arrays directly (np.bincount over each nonzero's row) rather
+    # than sparse products and masks, whose per-call overhead is most of the cost on a story of
+    # a few dozen sentences.
+    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
+    columns_of, data = vectors.indices, vectors.data
+
     centroid = np.asarray(vectors @ representation.centroid).ravel()
     lead = index < LEAD_SENTENCES
-    lead_centroid = _normalised(np.asarray(vectors[np.flatnonzero(lead)].mean(axis=0)).ravel()) if lead.any() else representation.centroid
+    lead_rows = lead[row_of]
+    lead_centroid = (
+        _normalised(np.bincount(columns_of[lead_rows], weights=data[lead_rows], minlength=vectors.shape[1]))
+        if lead.any() else representation.centroid
+    )
     lead_similarity = np.asarray(vectors @ lead_centroid).ravel()
 
     neighbours = representation.neighbours.tocsr()
@@ -248,17 +315,19 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     # The scorers' own support measures: sparse, and scaled up when the graph was sampled.
     support = support_counts(representation, SUPPORT_THRESHOLD).astype(float)
     soft = soft_support(representation).astype(float)
-    max_neighbour = np.asarray(neighbours.max(axis=1).todense()).ravel() if neighbours.nnz else np.zeros(n)
     neighbour_count = np.diff(neighbours.indptr).astype(float)
+    max_neighbour = np.zeros(n)
+    if neighbours.nnz:
+        linked = neighbour_count > 0
+        max_neighbour[linked] = np.maximum.reduceat(neighbours.data, neighbours.indptr[:-1][linked])
 
     # How many articles use each term; a sentence made of words every outlet uses is on topic.
-    present = vectors.copy()
-    present.data = np.ones_like(present.data)
-    membership = sp.csr_matrix((np.ones(n), (articles, np.arange(n))), shape=(n_articles, n))
-    article_df = np.asarray(((membership @ present) > 0).sum(axis=0)).ravel() / n_articles
-    terms = np.diff(present.indptr).astype(float)
-    shared_vocab = np.asarray(present @ article_df).ravel() / np.maximum(terms, 1)
-    shared_weighted = np.asarray(vectors @ article_df).ravel() / np.maximum(np.asarray(vectors.sum(axis=1)).ravel(), 1e-9)
+    n_terms = vectors.shape[1]
+    article_term = np.unique(articles[row_of] * n_terms + columns_of)
+    article_df = np.bincount(article_term % n_terms, minlength=n_terms) / n_articles
+    terms = np.diff(vectors.indptr).astype(float)
+    shared_vocab = np.bincount(row_of, weights=article_df[columns_of], minlength=n) / np.maximum(terms, 1)
+    shared_weighted = np.bincount(row_of, weights=data * article_df[columns_of], minlength=n) / np.maximum(np.bincount(row_of, weights=data, minlength=n), 1e-9)
 
     surface = np.array([_surface(s.text) for s in sentences], dtype=float)
     capitals_mean = surface[:, 0].mean()
@@ -275,9 +344,14 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     # Multi-News articles are cut off mid-sentence; a scraped page may end on a teaser.
     unfinished = np.array([0.0 if _FINISHED.search(s.text) else 1.0 for s in sentences])
     last = (index == per_article[articles] - 1).astype(float)
-    overlap = _overlap_with_story(sentences, n_articles)
-    semantic = _semantic(sentences, articles, n_articles, lead)
-    prior = _prior_features(sentences)
+    from storybrief.embed import load_vectors
+
+    lower = [s.text.lower() for s in sentences]
+    overlap = _overlap_with_story([_WORD.findall(text) for text in lower], articles)
+    # The prior and the word vectors share one tokenisation (storybrief.embed.TOKEN is PRIOR_TOKEN).
+    prior_tokens = [PRIOR_TOKEN.findall(text) for text in lower]
+    semantic = _semantic(load_vectors().from_tokens(prior_tokens), articles, lead)
+    prior = _prior_features(prior_tokens)
     matrix = np.column_stack(
         columns + [surface, unfinished, last, np.full(n, np.log1p(words.sum())), overlap, semantic, prior]
     ).astype(np.float32)

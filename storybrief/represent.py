@@ -29,6 +29,7 @@ from storybrief.types import Sentence
 
 NEIGHBOUR_FLOOR = 0.25  # similarities below this are kept as zero: unrelated sentences
 BLOCK_ROWS = 2048
+DENSE_ROWS = 256  # up to this many sentences the similarity graph comes from one dense product
 BLOCK_ENTRIES = 8_000_000  # entries of one block's raw product (~100 MB): rows per block adapt to it
 PROBE_ROWS = 128  # the first block measures how dense the product is before the others are sized
 LARGE_STORY = 10_000  # sentences; Multi-News clusters have a few hundred
@@ -76,14 +77,36 @@ class Representation:
         return np.asarray((self.vectors[rows] @ self.vectors[i].T).todense()).ravel()
 
 
+# sklearn's tokenisation (built once); the matrix is assembled here because TfidfVectorizer's
+# per-call validation costs about 1 ms, most of the time of a Multi-News-sized story.
+_ANALYZER = TfidfVectorizer(lowercase=True, stop_words="english", token_pattern=r"(?u)\b\w\w+\b").build_analyzer()
+
+
 def vectorise(texts: list[str]) -> sp.csr_matrix:
-    vectoriser = TfidfVectorizer(
-        lowercase=True, stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b", dtype=np.float32
-    )
-    try:
-        return vectoriser.fit_transform(texts).tocsr()
-    except ValueError:  # nothing but stop words
+    """TF-IDF rows as TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2") gives them,
+    columns in the same (alphabetical) order; the story is its own corpus."""
+    documents = [_ANALYZER(text) for text in texts]
+    vocabulary: dict[str, int] = {}
+    for tokens in documents:
+        for token in tokens:
+            vocabulary.setdefault(token, len(vocabulary))
+    if not vocabulary:  # nothing but stop words
         return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+    alphabetical = np.empty(len(vocabulary), dtype=np.int64)
+    for column, term in enumerate(sorted(vocabulary)):
+        alphabetical[vocabulary[term]] = column
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(tokens) for tokens in documents], out=indptr[1:])
+    indices = alphabetical[np.fromiter((vocabulary[t] for tokens in documents for t in tokens), dtype=np.int64, count=indptr[-1])]
+    counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(vocabulary)))
+    counts.sum_duplicates()
+    document_frequency = np.bincount(counts.indices, minlength=len(vocabulary))
+    idf = (np.log((1 + len(texts)) / (1 + document_frequency)) + 1).astype(np.float32)
+    counts.data = (np.log(counts.data) + 1) * idf[counts.indices]
+    rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=counts.data.astype(np.float64) ** 2, minlength=len(texts)))
+    counts.data /= norms[rows].astype(np.float32)
+    return counts
 
 
 def _row_blocks(n: int, product):
@@ -112,6 +135,16 @@ def cross_article_neighbours(
     n = vectors.shape[0]
     if max_neighbours is None and n > LARGE_STORY:
         max_neighbours = MAX_NEIGHBOURS
+    if n <= DENSE_ROWS and max_neighbours is None:
+        # A story of a few articles: one dense product costs a fraction of the sparse machinery
+        # (the same cosines, up to float rounding).
+        dense = vectors.toarray()
+        similarity = dense @ dense.T
+        keep = np.triu(similarity >= floor, 1) & (articles[:, None] != articles[None, :])
+        row, col = np.nonzero(keep)
+        value = similarity[row, col]
+        row, col, value = np.concatenate([row, col]), np.concatenate([col, row]), np.concatenate([value, value])
+        return sp.csr_matrix((value, (row, col)), shape=(n, n))
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []
@@ -171,7 +204,7 @@ def sampled_neighbours(
 def represent(sentences: list[Sentence]) -> Representation:
     vectors = vectorise([s.text for s in sentences])
     articles = np.array([s.article for s in sentences], dtype=np.int64)
-    centroid = np.asarray(vectors.mean(axis=0)).ravel()
+    centroid = np.bincount(vectors.indices, weights=vectors.data, minlength=vectors.shape[1]) / max(len(sentences), 1)
     norm = np.linalg.norm(centroid)
     centroid = centroid / norm if norm else centroid
     n_articles = int(articles.max()) + 1 if len(articles) else 0

@@ -106,3 +106,57 @@ def test_semantic_vectors_put_paraphrases_closer_than_unrelated_sentences():
     assert a @ b > a @ c
     assert np.allclose(np.linalg.norm(vectors.sentences(["storm floods town"]), axis=1), 1, atol=1e-3)
     assert not vectors.sentences(["zzzqqq"]).any()  # no known word: zero vector, not NaN
+
+
+def _story_tokens(texts):
+    import re
+
+    sentences, _ = features_for(texts)
+    word = re.compile(r"[a-z0-9]+")
+    prior_token = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
+    return sentences, [word.findall(s.text.lower()) for s in sentences], [prior_token.findall(s.text.lower()) for s in sentences]
+
+
+def test_story_overlap_counts_words_and_pairs_said_elsewhere():
+    """The vectorised overlap features against their definition, counted word by word."""
+    from collections import Counter
+
+    from storybrief.features import _overlap_with_story
+
+    sentences, tokens, _ = _story_tokens(CASED + ["Bridge bridge bridge."])
+    articles = np.array([s.article for s in sentences])
+    got = _overlap_with_story(tokens, articles)
+    story = Counter(w for t in tokens for w in t)
+    pairs = Counter(p for t in tokens for p in zip(t, t[1:]))
+    for row, t in enumerate(tokens):
+        own, own_pairs = Counter(t), Counter(zip(t, t[1:]))
+        in_article = Counter(w for s, u in zip(sentences, tokens) if s.article == sentences[row].article for w in u)
+        pairs_in_article = Counter(p for s, u in zip(sentences, tokens) if s.article == sentences[row].article for p in zip(u, u[1:]))
+        assert got[row, 0] == pytest.approx(sum(story[w] > own[w] for w in t) / len(t))
+        assert got[row, 1] == pytest.approx(sum(story[w] > in_article[w] for w in t) / len(t))
+        assert got[row, 4] == pytest.approx(sum(np.log1p(story[w] - own[w]) for w in t) / len(t))
+        grams = list(zip(t, t[1:]))
+        assert got[row, 2] == pytest.approx(sum(pairs[p] > own_pairs[p] for p in grams) / len(grams))
+        assert got[row, 3] == pytest.approx(sum(pairs[p] > pairs_in_article[p] for p in grams) / len(grams))
+    # A word only its own sentence repeats is not "said elsewhere".
+    assert got[-1, 0] < 1.0
+
+
+def test_prior_features_follow_the_word_and_pair_tables():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from storybrief.features import _prior_features, load_prior
+
+    prior, unknown, pair_prior, unknown_pair = load_prior()
+    _, _, tokens = _story_tokens(CASED + ["Zqxv wobblefrump the of."])
+    got = _prior_features(tokens)
+    for row, t in enumerate(tokens):
+        values = [prior.get(w, unknown) for w in t]
+        content = [v for v, w in zip(values, t) if w not in ENGLISH_STOP_WORDS]
+        pairs = [pair_prior.get(f"{a} {b}", unknown_pair) for a, b in zip(t, t[1:])]
+        assert got[row, 0] == pytest.approx(np.mean(values))
+        assert got[row, 1] == pytest.approx(np.mean(content))
+        assert got[row, 2] == pytest.approx(max(content))
+        assert got[row, 4] == pytest.approx(np.mean([v > 0.5 for v in values]))
+        assert got[row, 5] == pytest.approx(np.mean(pairs))
+    assert not _prior_features([[], ["the"]])[0].any()

@@ -91,7 +91,22 @@ def test_a_sparse_large_story_still_gets_the_exact_graph(monkeypatch):
     exact = represent(sentences).neighbours
     monkeypatch.setattr(represent_module, "LARGE_STORY", 10)
     monkeypatch.setattr(represent_module, "MAX_NEIGHBOURS", 10_000)
-    assert (represent(sentences).neighbours != exact).nnz == 0
+    bounded = represent(sentences).neighbours
+    # The same pairs; the cosines agree up to float rounding (a small story's graph is one dense product).
+    assert ((bounded != 0) != (exact != 0)).nnz == 0
+    assert np.allclose(bounded.toarray(), exact.toarray(), atol=1e-6)
+
+
+def test_the_dense_graph_of_a_small_story_matches_the_blocked_sparse_one(monkeypatch):
+    sentences = story(8, seed=3)
+    articles = np.array([s.article for s in sentences])
+    vectors = vectorise([s.text for s in sentences])
+    dense = cross_article_neighbours(vectors, articles)
+    monkeypatch.setattr(represent_module, "DENSE_ROWS", 0)
+    blocked = cross_article_neighbours(vectors, articles)
+    assert dense.nnz == blocked.nnz > 0
+    assert np.allclose(dense.toarray(), blocked.toarray(), atol=1e-6)
+    assert (articles[dense.tocoo().row] != articles[dense.tocoo().col]).all()
 
 
 def test_a_story_with_many_articles_is_compared_with_a_sample_of_them(monkeypatch):
@@ -147,3 +162,24 @@ def test_neighbours_link_paraphrases_across_articles_only():
 def test_stop_words_only_do_not_crash():
     rep = represent(_sentences([["It is what it is and it was."], ["And so it was, as it is."]]))
     assert rep.neighbours.nnz == 0
+
+
+def test_vectorise_matches_scikit_learn_tfidf():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [
+        "The harbour bridge reopened on Tuesday after repairs.",
+        "Engineers said the bridge's cables were replaced, and the bridge reopened.",
+        "It is what it is.",  # stop words only
+        "Traffic returned to the bridge; commuters cheered the reopening.",
+    ]
+    reference = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b", dtype=np.float32)
+    expected = reference.fit_transform(texts).toarray()
+    got = vectorise(texts).toarray()
+    assert got.shape == expected.shape
+    assert np.allclose(got, expected, atol=1e-6)
+    assert not got[2].any()
+
+
+def test_vectorise_of_stop_words_only_is_one_empty_column():
+    assert vectorise(["It is what it is.", "and so on"]).shape == (2, 1)
