@@ -19,7 +19,7 @@ from storybrief.types import Article
 _BOILERPLATE = [
     r"\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\b",
     r"\bshare (this|on|via)\b", r"^\s*share\s*$", r"\b(tweet|pin) (this|it)\b",
-    r"\bsubscribe (to|now|today|for)\b", r"\bsign up (for|to)\b", r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b",
+    r"\bsubscribe (to|now|today|for)\b", r"^\s*sign up\b|\bsign up (for|to) (our|my|the|a) (free )?([\w-]+ ){0,3}(newsletters?|emails?|briefings?|alerts?|updates)\b", r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b",
     r"^\s*advertisement\s*$", r"^\s*(sponsored|promoted)( content| stories| links)?\s*$", r"\bstory continues below\b",
     r"\bcookies?\b.*\b(use|accept|policy|consent)\b", r"\bprivacy policy\b", r"\bterms of (use|service)\b",
     r"\ball rights reserved\b", r"^\s*(©|\(c\)|copyright)\b", r"\bfollow (us|me) on\b",
@@ -46,7 +46,7 @@ _GATES = {
     r"\bshare (this|on|via)\b": ("share this", "share on", "share via"),
     r"\b(tweet|pin) (this|it)\b": ("tweet this", "tweet it", "pin this", "pin it"),
     r"\bsubscribe (to|now|today|for)\b": ("subscribe to", "subscribe now", "subscribe today", "subscribe for"),
-    r"\bsign up (for|to)\b": ("sign up for", "sign up to"),
+    r"^\s*sign up\b|\bsign up (for|to) (our|my|the|a) (free )?([\w-]+ ){0,3}(newsletters?|emails?|briefings?|alerts?|updates)\b": ("sign up",),
     r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b": ("newsletter",),
     r"\bstory continues below\b": ("story continues below",),
     r"\bcookies?\b.*\b(use|accept|policy|consent)\b": ("cookie",),
@@ -184,7 +184,67 @@ def is_junk(line: str) -> bool:
 
 def is_junk_sentence(sentence: str) -> bool:
     """The sentence-level rule, for junk run into the body text (Multi-News has no line breaks)."""
-    return is_boilerplate(sentence) or bool(TIMESTAMP.search(sentence))
+    return is_boilerplate(sentence) or bool(STAMP_PREFIX.match(sentence))
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
+_ZONE = r"(?:et|est|edt|ct|cst|cdt|mt|pt|pst|pdt|gmt|bst|cet|utc|eastern|central|pacific)\b\.?"
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?:19|20)\d\d\b)?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}\b|(?:19|20)\d\d-\d\d-\d\d\b)"
+)
+_TIME = rf"(?:\d{{1,2}}(?::\s?\d\d)?\s*[ap]\.?\s?m\b\.?(?:\s*{_ZONE})?|\d{{1,2}}:\s?\d\d\b(?:\s*{_ZONE})?)"
+_STAMP_WORD = r"(?:(?:first |last )?(?:published|updated|posted)(?:\s+(?:on|date|at))?\s*:?)"
+# A run of "Published/Updated" words, dates, times and weekdays at the start of a sentence, with
+# the commas, bars and slashes between them; it must hold a date or a time. "at" and "on" are
+# taken only before a date or a time, so "Updated 2:00 p.m. At least 12 people..." keeps "At least".
+_STAMP_PART = rf"(?:{_STAMP_WORD}|{_DATE}|{_TIME}|{_WEEKDAY}|(?:at|on)(?=\s+(?:\d|{_MONTH}|{_WEEKDAY})))"
+# Only a stamp: a "Published/Updated" word before a date or time, a date with a clock time, or a
+# clock time with its zone ("5:50 pm PT --"). "On May 5 the council met" and "At 9 p.m.,
+# protesters marched" are news, so the run never opens on "at" or "on".
+_STAMP_OPENING = (
+    rf"(?:{_STAMP_WORD}\s*(?:{_DATE}|{_TIME}|{_WEEKDAY})|{_DATE}[\s,]*(?:at\s+)?{_TIME}"
+    rf"|\d{{1,2}}(?::\s?\d\d)?\s*[ap]\.?\s?m\b\.?\s*{_ZONE})"
+)
+STAMP_PREFIX = re.compile(
+    rf"^\s*(?!(?:at|on)\b)(?=(?:{_STAMP_PART}[\s,/|•-]*)*?{_STAMP_OPENING})(?:{_STAMP_PART}[\s,/|•-]*)+", re.I
+)
+_SEPARATORS = re.compile(r"^[\s/|>»•:.,;·–—-]+")
+MIN_REMAINDER_WORDS = 4  # as segment.MIN_WORDS: a shorter tail is no sentence
+# Page furniture that ends where the body begins (see without_junk_prefix).
+JUNK_PREFIX = re.compile(
+    r"^\s*(?:read more\b(?!\s*:)|story continues below\b|advertisement\b|continue reading(?: the main story| below)?\b"
+    r"|the news and stories that matter, delivered weekday mornings\b"
+    r"|(?:sign up|subscribe)\b[^>»|•.]{0,80}(?:>>|»|\||•))"
+    r"|^.{0,80}?\bemail this\b",
+    re.I,
+)
+_DEPENDENT_START = re.compile(r"^(?:and|or|nor|of|that|which)\b", re.I)
+
+
+def without_junk_prefix(sentence: str) -> str | None:
+    """The sentence, what follows a junk prefix in it, or None when it is junk through and through.
+
+    Multi-News (and text pasted without line breaks) runs page furniture into the first sentence
+    of the body: "Updated 6:07 p.m. ET Mitt Romney says...", "Read more The proposal is...".
+    Dropping such a sentence loses the article's lead; keeping its tail, verbatim, loses nothing.
+    Only prefixes known to end where the body starts are cut (a time stamp, "read more", "story
+    continues below", "email this", a sign-up prompt closed by >> or |); after "Related:" or
+    "See also" comes a headline run into the body, with no telling where it ends, so such a
+    sentence is still dropped. The tail is kept only when it reads as a sentence of its own
+    (MIN_REMAINDER_WORDS words or more, not opening on a conjunction) with no junk left in it.
+    """
+    for _ in range(3):  # a prefix may stack: "Story continues below. Advertisement. Updated 5:50 pm ..."
+        prefix = STAMP_PREFIX.match(sentence) or JUNK_PREFIX.search(sentence)
+        if not prefix:
+            return None if is_junk_sentence(sentence) else sentence
+        rest = _SEPARATORS.sub("", sentence[prefix.end():])
+        if len(rest.split()) < MIN_REMAINDER_WORDS or _DEPENDENT_START.match(rest):
+            return None
+        sentence = rest[:1].upper() + rest[1:]
+    return None if is_junk_sentence(sentence) else sentence
 
 
 _ENGLISH_MARKERS = frozenset("the of and to in is was that for on with as said by at from it he his has have are be".split())

@@ -12,7 +12,7 @@ import re
 
 import blingfire
 
-from storybrief.clean import is_junk_sentence
+from storybrief.clean import without_junk_prefix
 from storybrief.types import Article, Sentence
 
 ABBREVIATIONS = {
@@ -83,7 +83,9 @@ def segment(articles: list[Article]) -> list[Sentence]:
     """
     sentences: list[Sentence] = []
     for a, article in enumerate(articles):
-        texts = [t for t in split_sentences(article.text) if is_self_contained(t) and not is_junk_sentence(t)]
+        # Junk run into a sentence is cut off the front when the body follows it, else the sentence goes.
+        kept = (without_junk_prefix(t) for t in split_sentences(article.text))
+        texts = [t for t in kept if t is not None and is_self_contained(t)]
         for i, text in enumerate(texts):
             sentences.append(Sentence(text=text, article=a, index=i, position=i / max(len(texts), 1)))
     return sentences

@@ -188,13 +188,17 @@ def test_cli_exit_code_says_some_lines_failed(tmp_path, small_input):
     assert ids_of(target) == ids
 
 
-def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path, small_input, serial_output):
+def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path):
     import signal
     import time
 
     import uuid
 
-    source, ids = small_input
+    # Enough lines that the run cannot finish between two polls, however fast a brief is.
+    source = tmp_path / "in.jsonl"
+    ids = write_input(source, 200, extra={4: "{not json", 9: json.dumps({"id": "empty", "documents": []})})
+    serial_output = tmp_path / "serial.jsonl"
+    run_batch(source, serial_output, engine=SerialEngine(), chunk_lines=3)
     target = tmp_path / "out.jsonl"
     tag = f"storybrief-test-{uuid.uuid4()}"  # marks every process this run starts
     env = dict(os.environ, PYTHONPATH=str(ROOT), STORYBRIEF_TEST_TAG=tag)

@@ -132,3 +132,67 @@ def test_scraper_placeholders_are_junk(sentence):
     from storybrief.clean import is_junk_sentence
 
     assert is_junk_sentence(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "body"),
+    [
+        ("Updated 6:07 p.m. ET The mayor said the harbour bridge would reopen in March.",
+         "The mayor said the harbour bridge would reopen in March."),
+        ("Published on Nov 8, 2021 the ferry operator added two evening crossings to its timetable.",
+         "The ferry operator added two evening crossings to its timetable."),
+        ("Sep. 19, 2021, 11:59 pm GMT / Updated Sep. 20, 2021, 8:05 am GMT Engineers found a second crack in the span.",
+         "Engineers found a second crack in the span."),
+        ("Read more The council approved 4.2 million pounds for the repairs on Tuesday.",
+         "The council approved 4.2 million pounds for the repairs on Tuesday."),
+        ("Advertisement Continue reading the main story Drivers face a detour of about 12 kilometres.",
+         "Drivers face a detour of about 12 kilometres."),
+        ("Sign up for our free daily briefing >> the bridge closes to traffic at midnight on Friday.",
+         "The bridge closes to traffic at midnight on Friday."),
+    ],
+)
+def test_junk_run_into_a_sentence_is_cut_off_and_the_body_kept_verbatim(sentence, body):
+    from storybrief.clean import without_junk_prefix
+
+    assert without_junk_prefix(sentence) == body
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "At 9 p.m., protesters marched down the high street to the bridge.",
+        "On May 5 the council met to discuss the closure of the bridge.",
+        "Updated figures published on Monday show traffic fell by a third.",
+        "First published in 1953, the harbour guide is now in its tenth edition.",
+        "On the last day to sign up for the ferry pass, queues stretched round the terminal.",
+        "The ferry, published timetables show, runs every 20 minutes at 7 am and 8 am.",
+    ],
+)
+def test_dates_and_times_that_are_news_stay_in_the_sentence(sentence):
+    from storybrief.clean import without_junk_prefix
+
+    assert without_junk_prefix(sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Related: Harbour bridge to close for six months engineers found cracks in two supports.",
+        "Updated 6:07 p.m. ET and more.",
+        "Subscribe to our newsletter for the latest local news and offers.",
+    ],
+)
+def test_sentences_of_junk_or_with_no_telling_where_the_body_starts_are_dropped(sentence):
+    from storybrief.clean import without_junk_prefix
+
+    assert without_junk_prefix(sentence) is None
+
+
+def test_segment_keeps_the_lead_that_a_time_stamp_was_run_into():
+    from storybrief.segment import segment
+
+    text = ("Updated 6:07 p.m. ET The harbour bridge in Marlow will close for six months, the council said. "
+            "Engineers found cracks in two of its steel supports.")
+    sentences = [s.text for s in segment([Article(text=text, id="a")])]
+    assert sentences[0] == "The harbour bridge in Marlow will close for six months, the council said."
+    assert len(sentences) == 2
