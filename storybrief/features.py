@@ -117,6 +117,17 @@ def _occurrence_counts(keys: np.ndarray) -> np.ndarray:
     return counts[inverse.ravel()]
 
 
+def _story_words(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The story's tokens as arrays, for counting over the whole story at once: its distinct
+    words, each occurrence's word number and sentence number, and each sentence's length."""
+    vocabulary: dict[str, int] = {}
+    ids = np.fromiter(
+        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t), dtype=np.int64, count=sum(map(len, tokens))
+    )
+    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    return list(vocabulary), ids, np.repeat(np.arange(len(tokens)), lengths), lengths
+
+
 def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> np.ndarray:
     """The rest of the story as a stand-in reference: what share of a sentence's words and word
     pairs (stop words included, as ROUGE counts them) the other sentences, and the other articles,
@@ -124,16 +135,11 @@ def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> np.nda
     (`_WORD` over the lower-cased text)."""
     n = len(tokens)
     out = np.zeros((n, 5))
-    vocabulary: dict[str, int] = {}
-    ids = np.fromiter(
-        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t), dtype=np.int64, count=sum(map(len, tokens))
-    )
+    words, ids, sentence, lengths = _story_words(tokens)
     if not len(ids):
         return out
-    lengths = np.array([len(t) for t in tokens])
-    sentence = np.repeat(np.arange(n), lengths)
     article = articles[sentence]
-    size = len(vocabulary)
+    size = len(words)
     # Every count is per occurrence: a word said twice in a sentence counts twice, as ROUGE does.
     story = np.bincount(ids, minlength=size)[ids]
     own = _occurrence_counts(sentence * size + ids)
@@ -236,21 +242,15 @@ def _prior_features(tokens: list[list[str]]) -> np.ndarray:
     index, prior, unknown, pair_keys, pair_prior, unknown_pair = _prior_table()
     n = len(tokens)
     out = np.zeros((n, 7))
-    vocabulary: dict[str, int] = {}
-    ids = np.fromiter(
-        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t), dtype=np.int64, count=sum(map(len, tokens))
-    )
+    words, ids, sentence, lengths = _story_words(tokens)
     if not len(ids):
         return out
-    words = list(vocabulary)
     rows = np.array([index.get(w, -1) for w in words])
     known = rows >= 0
     word_prior = np.where(known, prior[np.maximum(rows, 0)], unknown)
     content_word = np.array([w not in ENGLISH_STOP_WORDS for w in words])
     story_count = np.bincount(ids, minlength=len(words))
 
-    lengths = np.array([len(t) for t in tokens])
-    sentence = np.repeat(np.arange(n), lengths)
     values = word_prior[ids]
     has_words = lengths > 0
     out[has_words, 0] = np.bincount(sentence, weights=values, minlength=n)[has_words] / lengths[has_words]
