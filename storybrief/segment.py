@@ -30,8 +30,13 @@ MIN_BARE_QUOTE_WORDS = 8
 _BARE_QUOTE = re.compile(r'^"[^"]+"[.!?]?$|^"[^"]+[.!?]"$')
 
 
+def is_bare_quote(text: str) -> bool:
+    """The whole sentence is one quotation: whose words they are is in another sentence."""
+    return bool(_BARE_QUOTE.match(text))
+
+
 def is_self_contained(text: str) -> bool:
-    return len(text.split()) >= MIN_WORDS and not (_BARE_QUOTE.match(text) and len(text.split()) < MIN_BARE_QUOTE_WORDS)
+    return len(text.split()) >= MIN_WORDS and not (is_bare_quote(text) and len(text.split()) < MIN_BARE_QUOTE_WORDS)
 
 
 def split_sentences(text: str) -> list[str]:

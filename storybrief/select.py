@@ -20,6 +20,7 @@ import numpy as np
 
 from storybrief.errors import BudgetError
 from storybrief.represent import Representation
+from storybrief.segment import is_bare_quote
 from storybrief.types import Sentence
 
 REDUNDANCY = 0.5
@@ -58,6 +59,13 @@ def select(
     shortest = min(s.words for s in sentences)
     if words < shortest:
         raise BudgetError(f"a budget of {words} words fits no sentence (the shortest has {shortest}); raise --words")
+    # A sentence that is all quotation reads as nobody's words once out of its article (who said
+    # it is in a sentence around it): such sentences rank below every other, chosen only when
+    # nothing else fits. No cost on Multi-News val (4 such sentences in 500 clusters); on scraped
+    # news they are common.
+    bare = np.array([is_bare_quote(s.text) for s in sentences])
+    if bare.any() and not bare.all():
+        scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word:
         return _knapsack_select(sentences, scores, representation, words, redundancy)
     chosen: list[int] = []

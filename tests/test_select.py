@@ -66,3 +66,17 @@ def test_per_word_selection_skips_redundant_sentences_and_keeps_the_budget(story
     for budget in range(7, 60, 3):
         chosen = select(sentences, np.array([0.2, -0.1, 0.5, 0.3, 0.9]), rep, words=budget, per_word=True)
         assert chosen and sum(sentences[i].words for i in chosen) <= budget
+
+
+@pytest.mark.parametrize("per_word", [False, True], ids=["greedy", "knapsack"])
+def test_a_sentence_that_is_all_quotation_is_chosen_only_when_nothing_else_fits(per_word):
+    texts = TEXTS[2:] + ['"We will not reopen the bridge until every girder has been checked twice."']
+    sentences = [Sentence(text=t, article=i % 2, index=i) for i, t in enumerate(texts)]
+    rep = represent(sentences)
+    scores = np.array([1.0, 1.0, 1.0, 9.0])  # the quotation scores best
+    roomy = select(sentences, scores, rep, words=100, per_word=per_word)
+    assert set(roomy) == {0, 1, 2, 3}  # room for all: it is still chosen
+    tight = select(sentences, scores, rep, words=14, per_word=per_word)
+    assert 3 not in tight and tight  # room for it or for others: the others
+    only = [Sentence(text=texts[3], article=0, index=0)]
+    assert select(only, np.array([1.0]), represent(only), words=20, per_word=per_word) == [0]
