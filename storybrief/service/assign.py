@@ -22,6 +22,7 @@ the database at every call, so several server processes on one database agree.
 from __future__ import annotations
 
 import math
+import threading
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -201,9 +202,11 @@ class StoryIndexAssigner:
     def __init__(self, threshold: float = INDEX_THRESHOLD, window: int = INDEX_WINDOW) -> None:
         self.threshold = threshold
         self.window = window
+        self._rebuild: _Rebuild | None = None
         self.forget()
 
     def forget(self) -> None:
+        self._rebuild = None  # a rebuild under way is left to finish and then ignored
         self.index = StoryIndex(threshold=self.threshold)
         self.last_id = 0
         self.article_of: dict[str, int] = {}  # index article id -> database article id
@@ -247,8 +250,7 @@ class StoryIndexAssigner:
 
     def _catch_up(self, session: Session) -> None:
         """Place articles committed since the last call (by this or another process)."""
-        if len(self.index.articles) > 2 * self.window:
-            self.forget()
+        self._renew(session)
         if self.last_id == 0:
             newest = session.scalars(select(ArticleRow.id).order_by(ArticleRow.id.desc()).limit(self.window)).all()
             start = min(newest) - 1 if newest else 0
@@ -277,6 +279,57 @@ class StoryIndexAssigner:
             except StoryBriefError:
                 self.forget()
                 raise
+
+
+    def _renew(self, session: Session) -> None:
+        """Keep the index to about `window` articles without making one request wait for a rebuild.
+
+        Past 2 x window articles a fresh index is built from the newest stored articles in a
+        background thread, with its own database connection, while requests go on with the old
+        one; the first call after it is ready swaps it in, and the catch-up then places what was
+        stored meanwhile (the rebuild reads only committed rows; this transaction's own rows are
+        visible to its session). Only past 4 x window (a rebuild that failed or cannot keep up)
+        is the index rebuilt in the request, as it always was before.
+        """
+        rebuild = self._rebuild
+        if rebuild is not None and rebuild.done.is_set():
+            self._rebuild = None
+            if rebuild.result is not None:
+                fresh = rebuild.result
+                self.index, self.last_id = fresh.index, fresh.last_id
+                self.article_of, self.key_of_article = fresh.article_of, fresh.key_of_article
+                self.story_of, self.key_of_story = fresh.story_of, fresh.key_of_story
+                return
+        held = len(self.index.articles)
+        if held > 4 * self.window:
+            self.forget()
+        elif held > 2 * self.window and self._rebuild is None:
+            self._rebuild = _Rebuild(session.get_bind(), StoryIndexAssigner(self.threshold, self.window))
+
+    def wait_for_rebuild(self, timeout: float | None = None) -> bool:
+        """Block until a background rebuild under way is ready (for tests and benchmarks)."""
+        rebuild = self._rebuild
+        return rebuild is None or rebuild.done.wait(timeout)
+
+
+class _Rebuild:
+    """A StoryIndexAssigner caught up from the database in a daemon thread; `result` is it, or
+    None if the rebuild failed (the request path then rebuilds as before)."""
+
+    def __init__(self, bind, fresh: StoryIndexAssigner) -> None:
+        self.done = threading.Event()
+        self.result: StoryIndexAssigner | None = None
+        threading.Thread(target=self._run, args=(bind, fresh), name="storybrief-index-rebuild", daemon=True).start()
+
+    def _run(self, bind, fresh: StoryIndexAssigner) -> None:
+        try:
+            with Session(bind) as session:
+                fresh._catch_up(session)
+            self.result = fresh
+        except Exception:  # noqa: BLE001 - reported by falling back to the in-request rebuild
+            self.result = None
+        finally:
+            self.done.set()
 
 
 ASSIGNERS = {"index": StoryIndexAssigner, "similarity": SimilarityAssigner}

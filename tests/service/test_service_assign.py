@@ -128,15 +128,39 @@ def test_a_rolled_back_article_leaves_no_trace(database, make_assigner):
         assert session.get(Story, story).article_count == 1
 
 
-def test_the_index_is_rebuilt_from_the_newest_articles_with_story_ids_kept(database):
+def test_the_index_is_rebuilt_in_the_background_from_the_newest_articles_with_story_ids_kept(database):
     assigner = StoryIndexAssigner(window=1)
     _, bridge, _ = add(database, assigner, BRIDGE[0], 0)
-    add(database, assigner, CHESS[0], 1)
+    _, chess, _ = add(database, assigner, CHESS[0], 1)
     add(database, assigner, BRIDGE[1], 2)
-    # Over 2 x window articles held: the next call rebuilds from the newest one (BRIDGE[1]).
+    # Over 2 x window articles held: this call starts a rebuild from the newest stored article
+    # (BRIDGE[1]) in a thread and goes on with the old index.
+    old_index = assigner.index
     _, story, _ = add(database, assigner, BRIDGE[2], 3)
+    assert story == bridge and assigner.index is old_index and len(old_index.articles) == 4
+    assert assigner.wait_for_rebuild(timeout=60)
+    # The next call swaps the fresh index in and catches up with what was stored meanwhile; the
+    # bridge story keeps its id across the rebuild.
+    _, story, _ = add(database, assigner, {**BRIDGE[0], "source": "Late Wire"}, 4)
+    assert assigner.index is not old_index
     assert story == bridge
-    assert len(assigner.index.articles) == 2
+    with database.read() as session:
+        ids = sorted(session.scalars(select(ArticleRow.id)))
+    held = {assigner.article_of[a] for a in assigner.index.articles}
+    # The rebuild read the newest stored article (the third or, if it ran after that commit, the
+    # fourth); the catch-up added the rest, then this call's own: never the first two.
+    assert set(ids[3:]) <= held <= set(ids[2:])
+
+
+def test_an_index_far_over_its_window_is_rebuilt_in_the_request(database, monkeypatch):
+    import storybrief.service.assign as assign_module
+
+    monkeypatch.setattr(assign_module, "_Rebuild", lambda *args: None)  # a rebuild that never reports back
+    assigner = StoryIndexAssigner(window=1)
+    for n, record in enumerate([BRIDGE[0], CHESS[0], BRIDGE[1], DROUGHT[0], BRIDGE[2], {**CHESS[0], "source": "Wire"}]):
+        add(database, assigner, record, n)
+    # Over 4 x window held at the last call: the request rebuilt the index itself, from the newest stored article.
+    assert len(assigner.index.articles) <= 2
 
 
 def test_index_replay_is_deterministic_and_places_stored_stories(database):
