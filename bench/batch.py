@@ -23,8 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
-from bench.scale import machine  # noqa: E402
+from bench.report import machine_line, write_section  # noqa: E402
 
 VAL = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
 RUNS = [("local", 1), ("local", 2), ("dask", 2)]
@@ -86,7 +85,7 @@ def main() -> None:
     lines = [
         "## Batch throughput (`bench/batch.py`)",
         "",
-        f"{dt.date.today().isoformat()}, {machine()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}`.",
+        f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}`.",
         f"Input: the first {clusters} clusters of the Multi-News validation split" if args.limit else f"Input: the whole Multi-News validation split ({clusters} clusters)",
         "briefed at the default 150 words; each run a fresh `storybrief batch` process, wall-clock time (imports, pool or cluster start-up included).",
         "",

@@ -117,15 +117,14 @@ def main() -> None:
             print(f"words={words:4d} {method:10s} R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  RLsum {r['rougeLsum']:.2f}  "
                   f"score {r['ms_per_cluster']:.2f} ms/cluster", flush=True)
     if args.write:
-        import platform
         from datetime import date
 
-        from report import write_section
+        from report import machine_line, write_section
 
         body = (
             f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(clusters)} clusters), reference = `summary`; rouge-score "
             f"F1 ×100 with the Porter stemmer; the same word budget for every method, whole sentences; StoryBrief scoring time excludes the stages its methods share (a peer's is its whole run)"
-            f". Machine: {platform.machine()}, Python {platform.python_version()}, {date.today()}. "
+            f". Machine: {machine_line()}, {date.today()}. "
             f"Script: `bench/dev_eval.py`.\n\n| words | method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | score ms/cluster |\n|---|---|---|---|---|---|\n"
             + "\n".join(rows)
         )

@@ -18,3 +18,15 @@ def write_section(name: str, body: str, path: Path = BENCHMARKS) -> None:
     updated = pattern.sub(lambda _: block, current) if pattern.search(current) else current.rstrip() + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(updated, encoding="utf-8")
+
+
+def machine_line() -> str:
+    """One line naming the machine a figure was measured on, the same in every section:
+    CPU, cores, load at the start (a busy machine makes timings noisy), Python, OS."""
+    import os
+
+    from storybrief.evaluate import machine
+
+    info = machine()
+    load = f", load average {os.getloadavg()[0]:.1f} at start" if hasattr(os, "getloadavg") else ""
+    return f"{info['cpu']}, {info['cores']} cores{load}, Python {info['python']}, {info['system']}"

@@ -24,7 +24,6 @@ import datetime as dt
 import gzip
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.report import machine_line, write_section  # noqa: E402
 
 VAL = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
 SIZES = [10, 100, 1000, 5000]
@@ -206,10 +205,6 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
@@ -248,7 +243,7 @@ def main() -> None:
     lines = [
         "## Large stories (`bench/scale.py`)",
         "",
-        f"{dt.date.today().isoformat()}, {machine()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')}`, one run per size, each in a fresh process.",
+        f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')}`, one run per size, each in a fresh process.",
         "Stories: *related* = Multi-News validation clusters ranked by TF-IDF similarity to cluster 0, their documents",
         "joined five at a time into full-length articles (~30 sentences), related topics first, loosely related ones at",
         "the big sizes; the 5,000-article story goes round the split twice (shifted), re-running sentences as syndicated",

@@ -75,16 +75,15 @@ def main() -> None:
     learned = times["storybrief learned"]
     print(f"learned vs summa: {times['summa textrank'] / learned:.2f}x the throughput; vs sumy LexRank: {times['sumy lexrank'] / learned:.2f}x")
     if args.write:
-        import platform
         from datetime import date
 
-        from report import write_section
+        from report import machine_line, write_section
 
         body = (
             f"Whole pipeline per cluster (load to render) for each StoryBrief method, against summa TextRank and sumy LexRank "
             f"(12 sentences, blingfire sentences) on the raw articles; Multi-News val[0:{args.clusters}], {args.words}-word briefs, "
-            f"one process, one thread. Machine: {platform.machine()}, Python {platform.python_version()}, {date.today()} "
-            f"(shared 2-core machine: compare ratios, not absolute times). Script: `bench/scorer_speed.py`.\n\n"
+            f"one process, one thread. Machine: {machine_line()}, {date.today()} "
+            f"(compare ratios, not absolute times). Script: `bench/scorer_speed.py`.\n\n"
             "| system | ms/cluster | clusters/s |\n|---|---|---|\n"
             + "\n".join(f"| {name} | {ms:.1f} | {1000 / ms:.1f} |" for name, ms in times.items())
         )

@@ -11,7 +11,6 @@ import argparse
 import gzip
 import itertools
 import json
-import platform
 import sys
 import time
 from datetime import date
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
+from bench.report import machine_line, write_section  # noqa: E402
 from storybrief.segment import split_sentences  # noqa: E402
 
 # (text, the sentences it should give) — written for this benchmark, news-style traps included.
@@ -71,8 +70,7 @@ def main() -> None:
     fastest = min(r[3] for r in rows)
     lines = [
         f"Sentence splitting: {len(CASES)} hand-labelled cases; speed on {len(documents)} articles of the first "
-        f"{args.clusters} Multi-News validation clusters. Machine: {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, {date.today()}.",
+        f"{args.clusters} Multi-News validation clusters. Machine: {machine_line()}, {date.today()}.",
         "",
         "| splitter | cases right | sentences | seconds | time vs fastest |",
         "|---|---|---|---|---|",

@@ -22,7 +22,6 @@ import argparse
 import os
 import gzip
 import json
-import platform
 import random
 import sys
 import time
@@ -36,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
-from bench.report import write_section  # noqa: E402
+from bench.report import machine_line, write_section  # noqa: E402
 
 TAIL = 500  # the last articles of the stream, timed apart: the cost once the state is full
 DATA = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
@@ -134,8 +133,8 @@ def main() -> None:
     lines = [
         "Story assignment of the service (`bench/service_assign.py`): articles of Multi-News clusters streamed one at a "
         "time through each assigner; B-cubed scores against the true clusters. "
-        f"{platform.node()}, {platform.processor() or platform.machine()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}), a shared machine: times are noisy. "
+        f"{machine_line()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}). "
         f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
         "max: the slowest single article (for the index, a rebuild from the newest stored articles once it holds twice its window). "
         f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}. "

@@ -24,7 +24,6 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import random
 import re
 import sys
@@ -42,7 +41,7 @@ import numpy as np  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 import storybrief.grouping as group_module  # noqa: E402
-from bench.report import write_section  # noqa: E402
+from bench.report import machine_line, write_section  # noqa: E402
 from storybrief.grouping import StoryIndex  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
@@ -225,7 +224,7 @@ def main() -> None:
     incremental = incremental_run(pool, args.seed)
     print(incremental, flush=True)
 
-    machine = f"{platform.machine()}, {os.cpu_count()} cores shared with other jobs, Python {platform.python_version()}, single-threaded"
+    machine = f"{machine_line()}, single-threaded"
     text = "\n".join([
         "## Story grouping (`bench/stories.py`)",
         "",
