@@ -35,6 +35,17 @@ _BOILERPLATE = [
     r"\bcollections of frequently-updated web ?crawl data\b", r"\btweet with a location\b",
     r"\badd location information to your tweets\b", r"\bthis will appear next to all of your comments\b",
     r"\bthese files are currently not publicly accessible\b",
+    # More placeholder pages, listed from the texts copied across Multi-News *train* clusters:
+    # more archive notices, video-player and login walls, reprint and notification prompts.
+    r"\bthe internet archive hopes\b", r"\bno more 404\b", r"\bthe seed for (this crawl|wide\d+)\b",
+    r"\bthis crawl was run\b", r"\bcrawl (of outlinks|performed by)\b", r"\barchive-it\b", r"\bend of term (web archive|project)\b",
+    r"\binteractive transcript could not be loaded\b", r"\brating is available when the video has been rented\b",
+    r"\bthis feature is not available right now\b", r"\bwatch queue\b", r"\badd this (tweet|video) to your website\b",
+    r"\bwe have sent you a verification email\b", r"\bget email notifications on\b", r"\byour notification has been saved\b",
+    r"\bdow jones reprints\b", r"\bthis copy is for your personal,? non-commercial use\b", r"\byou must log in to continue\b",
+    r"\bsign in using (you|your) (account|\w+ profile)\b", r"\bthe page you requested (was|could) not\b",
+    r"\bverification (email|message)\b", r"\bclick on the link to activate\b", r"\bposts new content\b",
+    r"\bproblem saving your notification\b", r"\bcheck your spam\b",
 ]
 BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
 # Speed, not behaviour: Python's regex engine tries every alternative at every position of a
@@ -75,6 +86,31 @@ _GATES = {
     r"\badd location information to your tweets\b": ("location information",),
     r"\bthis will appear next to all of your comments\b": ("next to all of your comments",),
     r"\bthese files are currently not publicly accessible\b": ("not publicly accessible",),
+    r"\bthe internet archive hopes\b": ("archive hopes",),
+    r"\bno more 404\b": ("no more 404",),
+    r"\bthe seed for (this crawl|wide\d+)\b": ("the seed for",),
+    r"\bthis crawl was run\b": ("crawl was run",),
+    r"\bcrawl (of outlinks|performed by)\b": ("crawl of outlinks", "crawl performed by"),
+    r"\barchive-it\b": ("archive-it",),
+    r"\bend of term (web archive|project)\b": ("end of term",),
+    r"\binteractive transcript could not be loaded\b": ("interactive transcript",),
+    r"\brating is available when the video has been rented\b": ("video has been rented",),
+    r"\bthis feature is not available right now\b": ("not available right now",),
+    r"\bwatch queue\b": ("watch queue",),
+    r"\badd this (tweet|video) to your website\b": ("to your website",),
+    r"\bwe have sent you a verification email\b": ("verification email",),
+    r"\bget email notifications on\b": ("email notifications",),
+    r"\byour notification has been saved\b": ("notification has been saved",),
+    r"\bdow jones reprints\b": ("dow jones reprints",),
+    r"\bthis copy is for your personal,? non-commercial use\b": ("non-commercial use",),
+    r"\byou must log in to continue\b": ("log in to continue",),
+    r"\bsign in using (you|your) (account|\w+ profile)\b": ("sign in using",),
+    r"\bthe page you requested (was|could) not\b": ("page you requested",),
+    r"\bverification (email|message)\b": ("verification",),
+    r"\bclick on the link to activate\b": ("link to activate",),
+    r"\bposts new content\b": ("posts new content",),
+    r"\bproblem saving your notification\b": ("saving your notification",),
+    r"\bcheck your spam\b": ("check your spam",),
 }
 
 _ALWAYS = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE if p not in _GATES), re.I)

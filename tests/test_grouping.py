@@ -158,3 +158,19 @@ def test_placeholder_pages_are_stories_of_their_own_not_copies_of_each_other():
     stories = storybrief.group(pile, brief=False)
     assert len(stories) == 3
     assert all(len(s.articles) == 1 and not s.copies for s in stories)
+
+
+def test_video_and_login_walls_are_placeholders_not_one_story():
+    # Pages scrapers store instead of the article: each is copied into many unrelated piles, so
+    # grouping them as copies would join the stories they were scraped for.
+    walls = [
+        "The interactive transcript could not be loaded. Rating is available when the video has been rented. "
+        "This feature is not available right now. Please try again later.",
+        "Just one more thing. We have sent you a verification email. Please check your email and click on the link "
+        "to activate your profile. If you do not receive the verification message within a few minutes, please "
+        "check your spam folder.",
+    ]
+    pile = [Article(text=text, id=f"w{k}-{n}", source=f"outlet{n}") for k, text in enumerate(walls) for n in range(3)]
+    assert all(group_module.text_for_vectors(a) == "" for a in pile)
+    stories = storybrief.group(pile, brief=False)
+    assert len(stories) == len(pile) and all(len(s.articles) == 1 and not s.copies for s in stories)
