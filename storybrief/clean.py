@@ -46,6 +46,9 @@ _BOILERPLATE = [
     r"\bsign in using (you|your) (account|\w+ profile)\b", r"\bthe page you requested (was|could) not\b",
     r"\bverification (email|message)\b", r"\bclick on the link to activate\b", r"\bposts new content\b",
     r"\bproblem saving your notification\b", r"\bcheck your spam\b",
+    r"\bproperties of this collection\b", r"\bweb captures\b", r"\bweb archiving was performed\b", r"\bthank you for registering\b",
+    r"\bwhy are we asking this\b", r"\balready have an account\b", r"\bupgrade to the latest flash player\b", r"\bthe location you searched for was not found\b",
+    r"\bchat with us in facebook messenger\b", r"\byou can only react up to\b", r"\bplease enable cookies\b",
 ]
 BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
 # Speed, not behaviour: Python's regex engine tries every alternative at every position of a
@@ -111,6 +114,17 @@ _GATES = {
     r"\bposts new content\b": ("posts new content",),
     r"\bproblem saving your notification\b": ("saving your notification",),
     r"\bcheck your spam\b": ("check your spam",),
+    r"\bproperties of this collection\b": ('properties of this collection',),
+    r"\bweb captures\b": ('web captures',),
+    r"\bweb archiving was performed\b": ('web archiving',),
+    r"\bthank you for registering\b": ('thank you for registering',),
+    r"\bwhy are we asking this\b": ('why are we asking this',),
+    r"\balready have an account\b": ('already have an account',),
+    r"\bupgrade to the latest flash player\b": ('flash player',),
+    r"\bthe location you searched for was not found\b": ('location you searched',),
+    r"\bchat with us in facebook messenger\b": ('facebook messenger',),
+    r"\byou can only react up to\b": ('only react up to',),
+    r"\bplease enable cookies\b": ('please enable cookies',),
 }
 
 _ALWAYS = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE if p not in _GATES), re.I)

@@ -134,6 +134,9 @@ def test_every_speed_gate_belongs_to_a_boilerplate_rule():
         "Whenever the columnist posts new content, you will get an email.",
         "Dow Jones Reprints: this copy is for your personal, non-commercial use only.",
         "Notice you must log in to continue.",
+        "Properties of this collection: it has been several years since the last one.",
+        "Already have an account? Thank you for registering with the site.",
+        "Upgrade to the latest flash player for improved playback performance.",
     ],
 )
 def test_scraper_placeholders_are_junk(sentence):
