@@ -7,8 +7,12 @@ interrupted save leaves the previous state readable:
   the article id and story of each vector row, copies, the next story number, hashed column
   -> term (for labels);
 - `articles.jsonl`: every article seen, copies included (text and metadata), one a line;
-- `vectors.npz`: the raw log-tf rows (CSR), document frequencies, publication times and MinHash
-  signatures of the vector rows.
+- `vectors.npz`: the raw log-tf rows (CSR), document frequencies, publication times, MinHash
+  signatures and highest similarities to other rows (`top_similar`) of the vector rows.
+
+Version 2 added `top_similar` (mutual-neighbour linkage). A version 1 folder is upgraded on
+load: the similarities are recomputed from the saved vectors, and a threshold saved as version
+1's default (0.12, tuned without the mutual boost) becomes the current default.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from storybrief.errors import InputError
 from storybrief.types import Article
 
 FORMAT = "storybrief-stories"
-VERSION = 1
+VERSION = 2
+V1_DEFAULT_THRESHOLD = 0.12
 
 
 def save_index(index, folder: str | Path) -> None:
@@ -39,7 +44,10 @@ def save_index(index, folder: str | Path) -> None:
     state = {
         "format": FORMAT,
         "version": VERSION,
-        "settings": {"threshold": index.threshold, "window_days": index.window_days, "n_features": N_FEATURES, "minhash": SIGNATURE_SCHEME},
+        "settings": {
+            "threshold": index.threshold, "window_days": index.window_days, "mutual_boost": index.mutual_boost,
+            "n_features": N_FEATURES, "minhash": SIGNATURE_SCHEME,
+        },
         "next_story": index.next_story,
         "idf_docs": index.idf_docs,
         "rows": index.row_ids,
@@ -63,6 +71,7 @@ def save_index(index, folder: str | Path) -> None:
             lambda f: np.savez_compressed(
                 f, data=index.tf.data, indices=index.tf.indices, indptr=index.tf.indptr,
                 df_columns=nonzero, df_counts=index.df[nonzero], times=index.times, signatures=index.signatures,
+                top_similar=index.top_similar,
             ),
         )
     except OSError as exc:
@@ -81,7 +90,7 @@ def load_index(folder: str | Path, threshold: float | None = None, window_days: 
 
     `threshold` and `window_days`, when given, replace the saved settings for what is added next.
     """
-    from storybrief.grouping import N_FEATURES, SIGNATURE_SCHEME, THRESHOLD, WINDOW_DAYS, StoryIndex, _StoryRecord
+    from storybrief.grouping import MUTUAL_BOOST, MUTUAL_K, N_FEATURES, SIGNATURE_SCHEME, THRESHOLD, WINDOW_DAYS, StoryIndex, _StoryRecord
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -97,8 +106,9 @@ def load_index(folder: str | Path, threshold: float | None = None, window_days: 
         state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         if state.get("format") != FORMAT:
             raise InputError(f"{folder}/state.json: not a story state file")
-        if state.get("version") != VERSION:
-            raise InputError(f"{folder}/state.json: state version {state.get('version')}, this StoryBrief reads {VERSION}")
+        version = state.get("version")
+        if version not in (1, VERSION):
+            raise InputError(f"{folder}/state.json: state version {version}, this StoryBrief reads 1 and {VERSION}")
         settings = state["settings"]
         if settings["n_features"] != N_FEATURES:
             raise InputError(f"{folder}: saved with {settings['n_features']} hashed features, this StoryBrief uses {N_FEATURES}")
@@ -114,13 +124,18 @@ def load_index(folder: str | Path, threshold: float | None = None, window_days: 
             df[arrays["df_columns"]] = arrays["df_counts"]
             times = arrays["times"]
             signatures = arrays["signatures"]
+            top_similar = arrays["top_similar"] if version >= 2 else None
     except InputError:
         raise
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{folder}: unreadable story state ({type(exc).__name__}: {exc})") from exc
+    saved_threshold = settings["threshold"]
+    if version == 1 and saved_threshold == V1_DEFAULT_THRESHOLD:
+        saved_threshold = THRESHOLD
     index = StoryIndex(
-        threshold=settings["threshold"] if threshold is None else threshold,
+        threshold=saved_threshold if threshold is None else threshold,
         window_days=settings["window_days"] if window_days is None else window_days,
+        mutual_boost=settings.get("mutual_boost", MUTUAL_BOOST),  # version 1 had none: the current default
     )
     index.articles = {a.id: a for a in articles}
     index.row_ids = list(state["rows"])
@@ -140,4 +155,12 @@ def load_index(folder: str | Path, threshold: float | None = None, window_days: 
     index.tf, index.df, index.times, index.signatures = tf, df, times, signatures
     if tf.shape[0] != len(index.row_ids) or len(times) != len(index.row_ids) or len(signatures) != len(index.row_ids):
         raise InputError(f"{folder}: story state files disagree (were they written by different runs?)")
+    if top_similar is None:  # version 1: recomputed from the vectors, as `add` would have noted them
+        index.top_similar = np.zeros((len(index.row_ids), MUTUAL_K), dtype=np.float32)
+        if index.row_ids:
+            index._note_similar(*index._unique_pairs(index.neighbours(0)))
+    elif top_similar.shape != (len(index.row_ids), MUTUAL_K):
+        raise InputError(f"{folder}: story state files disagree (were they written by different runs?)")
+    else:
+        index.top_similar = top_similar.astype(np.float32)
     return index

@@ -126,6 +126,17 @@ def test_every_speed_gate_belongs_to_a_boilerplate_rule():
         "Tweet with a location you can add location information to your tweets, such as your city.",
         "These crawls are part of an effort to archive pages as they are created.",
         "This will appear next to all of your comments this will not appear anywhere on the site.",
+        "Later on, the internet archive hopes that references to these archived pages will be kept.",
+        "The seed for this crawl was a list of every host the archive knew of.",
+        "Rating is available when the video has been rented.",
+        "The interactive transcript could not be loaded.",
+        "We have sent you a verification email, please click on the link to activate your profile.",
+        "Whenever the columnist posts new content, you will get an email.",
+        "Dow Jones Reprints: this copy is for your personal, non-commercial use only.",
+        "Notice you must log in to continue.",
+        "Properties of this collection: it has been several years since the last one.",
+        "Already have an account? Thank you for registering with the site.",
+        "Upgrade to the latest flash player for improved playback performance.",
     ],
 )
 def test_scraper_placeholders_are_junk(sentence):
@@ -196,3 +207,18 @@ def test_segment_keeps_the_lead_that_a_time_stamp_was_run_into():
     sentences = [s.text for s in segment([Article(text=text, id="a")])]
     assert sentences[0] == "The harbour bridge in Marlow will close for six months, the council said."
     assert len(sentences) == 2
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The senator said the seed for the deal was planted at a dinner in March.",
+        "The archive hopes to open a new reading room next year.",
+        "Police said the video was recorded on a phone and later posted online.",
+        "The term ended with the court striking down the law.",
+    ],
+)
+def test_news_sentences_near_placeholder_wording_are_kept(sentence):
+    from storybrief.clean import is_junk_sentence
+
+    assert not is_junk_sentence(sentence)

@@ -1,5 +1,6 @@
 import importlib
 
+import numpy as np
 import pytest
 
 import storybrief
@@ -158,3 +159,71 @@ def test_placeholder_pages_are_stories_of_their_own_not_copies_of_each_other():
     stories = storybrief.group(pile, brief=False)
     assert len(stories) == 3
     assert all(len(s.articles) == 1 and not s.copies for s in stories)
+
+
+def test_video_and_login_walls_are_placeholders_not_one_story():
+    # Pages scrapers store instead of the article: each is copied into many unrelated piles, so
+    # grouping them as copies would join the stories they were scraped for.
+    walls = [
+        "The interactive transcript could not be loaded. Rating is available when the video has been rented. "
+        "This feature is not available right now. Please try again later.",
+        "Just one more thing. We have sent you a verification email. Please check your email and click on the link "
+        "to activate your profile. If you do not receive the verification message within a few minutes, please "
+        "check your spam folder.",
+    ]
+    pile = [Article(text=text, id=f"w{k}-{n}", source=f"outlet{n}") for k, text in enumerate(walls) for n in range(3)]
+    assert all(group_module.text_for_vectors(a) == "" for a in pile)
+    stories = storybrief.group(pile, brief=False)
+    assert len(stories) == len(pile) and all(len(s.articles) == 1 and not s.copies for s in stories)
+
+
+# Two reports of one museum theft that share only a few telling words: each is the other's
+# closest article, but their plain similarity is below the threshold.
+HEIST = [
+    ("heist-1", "Varnholm Post", "2025-03-04T06:00:00Z",
+     "Thieves broke into the Varnholm city museum overnight and stole three paintings by the landscape painter Ida Brask. "
+     "Guards found a forced window at dawn. Police in Varnholm have closed the museum while detectives search for fingerprints."),
+    ("heist-2", "Radio Ellison", "2025-03-04T09:00:00Z",
+     "Three Brask canvases are missing after a night-time burglary at the Varnholm museum, the curator said. "
+     "Insurers value the stolen landscapes at two million crowns, and officers are questioning the night staff."),
+]
+
+
+def heist_pile():
+    return all_articles(with_copy=False) + [article(r) for r in HEIST]
+
+
+def test_mutual_nearest_neighbours_join_though_worded_differently():
+    index = StoryIndex()
+    assigned = dict(zip([a.id for a in heist_pile()], index.add(heist_pile())))
+    vectors = index.vectors()
+    plain = (vectors[index.row_of["heist-1"]] @ vectors[index.row_of["heist-2"]].T).toarray()[0, 0]
+    assert group_module.FLOOR <= plain < index.threshold  # too weak on its own...
+    assert assigned["heist-1"] == assigned["heist-2"]  # ...but mutual, so boosted into one story
+    others = {assigned[a] for a in truth() if a in assigned}
+    assert assigned["heist-1"] not in others and len(others) == 3  # the other stories stay as they were
+
+    plain_index = StoryIndex(mutual_boost=1.0)  # without the boost they stay apart
+    apart = dict(zip([a.id for a in heist_pile()], plain_index.add(heist_pile())))
+    assert apart["heist-1"] != apart["heist-2"]
+
+
+def test_a_link_below_either_side_s_closest_three_is_not_boosted():
+    index = StoryIndex()
+    index.top_similar = np.array([[0.6, 0.5, 0.4], [0.3, 0.2, 0.0], [0.3, 0.2, 0.1]], dtype=np.float32)
+    low, high = np.array([0, 1]), np.array([1, 2])
+    similarity = np.array([0.3, 0.2], dtype=np.float32)
+    weights = index._linkage_weights(low, high, similarity)
+    assert weights[0] == pytest.approx(0.3)  # among row 1's top three, not among row 0's: one-sided
+    assert weights[1] == pytest.approx(0.2 * group_module.MUTUAL_BOOST)  # among both rows' top three
+
+
+def test_place_notes_closest_similarities_as_add_does():
+    articles = heist_pile()
+    added = StoryIndex()
+    added.add(articles)
+    placed = StoryIndex()
+    placed.place(articles, ["d1"] * len(articles))
+    assert placed.top_similar.shape == (len(articles), group_module.MUTUAL_K)
+    assert np.allclose(placed.top_similar, added.top_similar)
+    assert (added.top_similar[:, 0] > 0).sum() == len(articles)  # every test article has a neighbour

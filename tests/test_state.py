@@ -1,9 +1,11 @@
 import json
 
+import numpy as np
 import pytest
 
 from storybrief import StoryIndex
 from storybrief.errors import InputError
+from storybrief.grouping import THRESHOLD
 
 from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY, article
 
@@ -77,4 +79,33 @@ def test_bad_state_folders_are_clear_errors(tmp_path):
         StoryIndex.load(folder)
     (folder / "state.json").write_text(json.dumps({"format": "something else"}), encoding="utf-8")
     with pytest.raises(InputError, match="not a story state file"):
+        StoryIndex.load(folder)
+
+
+def test_round_trip_keeps_closest_similarities(tmp_path):
+    folder = tmp_path / "state"
+    index, _ = first_run(folder)
+    loaded = StoryIndex.load(folder)
+    assert np.array_equal(loaded.top_similar, index.top_similar)
+    assert (loaded.top_similar[:, 0] > 0).any()
+
+
+def test_version_1_state_is_upgraded_on_load(tmp_path):
+    folder = tmp_path / "state"
+    index, _ = first_run(folder)
+    # A version 1 folder: no closest similarities saved, the then-default threshold 0.12.
+    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    state["version"], state["settings"]["threshold"] = 1, 0.12
+    (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    with np.load(folder / "vectors.npz") as arrays:
+        kept = {name: arrays[name] for name in arrays.files if name != "top_similar"}
+    np.savez_compressed(folder / "vectors.npz", **kept)
+    loaded = StoryIndex.load(folder)
+    assert np.allclose(loaded.top_similar, index.top_similar)  # recomputed from the saved vectors
+    assert loaded.threshold == THRESHOLD
+    assert loaded.add([article(FERRY[2])])[0] == index.row_story[index.row_of[FERRY[0][0]]]
+
+    state["version"] = 3
+    (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(InputError, match="state version 3"):
         StoryIndex.load(folder)
