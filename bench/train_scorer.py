@@ -179,6 +179,7 @@ def main() -> None:
     parser.add_argument("--weight", default="none", choices=["none", "words", "sqrt_words"])
     parser.add_argument("--drop", nargs="*", default=[], help="experiment: leave out features whose name starts with these")
     parser.add_argument("--no-monotone", action="store_true", help="experiment: drop the monotone constraints")
+    parser.add_argument("--seed", type=int, default=SEED, help="experiment: another seed, to see how much of a difference is noise")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--out", default=str(MODEL_PATH))
     args = parser.parse_args()
@@ -190,7 +191,7 @@ def main() -> None:
     keep = [j for j, name in enumerate(FEATURE_NAMES) if not any(name.startswith(p) for p in args.drop)]
     names = [FEATURE_NAMES[j] for j in keep]
     x = x[:, keep]
-    params = dict(PARAMS, num_leaves=args.leaves, objective=args.objective)
+    params = dict(PARAMS, num_leaves=args.leaves, objective=args.objective, seed=args.seed)
     if not args.no_monotone:
         params["monotone_constraints"] = [1 if name in MONOTONE else 0 for name in names]
         params["monotone_constraints_method"] = "advanced"

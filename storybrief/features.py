@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections import Counter
 from math import log1p
 from pathlib import Path
 
@@ -54,10 +55,13 @@ FEATURE_NAMES = [
     "words_elsewhere", "words_in_other_articles", "bigrams_elsewhere", "bigrams_in_other_articles", "word_frequency",
     "semantic_centroid", "semantic_centroid_z", "semantic_lead", "semantic_support", "semantic_max_other", "semantic_article",
     "prior_mean", "prior_content", "prior_max", "prior_by_frequency", "prior_high", "pair_prior_mean", "pair_prior_high",
+    "previous_centroid", "next_centroid", "article_centrality", "article_centrality_z", "article_first_similarity",
+    "word_offset", "numbers", "numbers_elsewhere", "names_elsewhere",
 ]
 PRIOR_PATH = Path(__file__).parent / "models" / "word_prior.npz"
 PRIOR_TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
 _WORD = re.compile(r"[a-z0-9]+")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _FINISHED = re.compile(r"[.!?…][\"')\]]*\s*$")
 
 
@@ -89,8 +93,8 @@ def _rank_within_groups(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out
 
 
-def _surface(text: str) -> tuple[float, ...]:
-    tokens = _TOKEN.findall(text)
+def _surface(text: str, tokens: list[str]) -> tuple[float, ...]:
+    """Cues of the sentence's surface; `tokens` are `_TOKEN` over its text, as written."""
     n = max(len(tokens), 1)
     # Capitalised words past the first: names, places, organisations.
     capitals = sum(1 for t in tokens[1:] if t[:1].isupper()) / n
@@ -279,6 +283,60 @@ def _prior_features(tokens: list[list[str]]) -> np.ndarray:
     return out
 
 
+DENSE_CELLS = 4_000_000  # articles x terms up to which article vectors are built dense
+
+
+def _context(
+    vectors: sp.csr_matrix, articles: np.ndarray, centroid: np.ndarray, story_centroid: np.ndarray,
+    words: np.ndarray, texts: list[str], tokens: list[list[str]],
+) -> np.ndarray:
+    """Where the sentence sits among its neighbours and how on-topic its article is; figures and
+    names that other articles repeat (cross-source evidence finer than whole-sentence similarity).
+    Sentences come in article order (each article a contiguous run), as `segment` gives them."""
+    n = len(texts)
+    out = np.zeros((n, 9))
+    same_previous = np.r_[False, articles[1:] == articles[:-1]]
+    same_next = np.r_[articles[:-1] == articles[1:], False]
+    out[:, 0] = np.where(same_previous, np.r_[0.0, centroid[:-1]], 0.0)
+    out[:, 1] = np.where(same_next, np.r_[centroid[1:], 0.0], 0.0)
+
+    n_articles, n_terms = int(articles.max()) + 1, vectors.shape[1]
+    starts = np.r_[0, np.flatnonzero(~same_previous[1:]) + 1]  # each article's first sentence
+    first = starts[np.cumsum(~same_previous) - 1]
+    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
+    if n_articles * n_terms <= DENSE_CELLS:
+        cells = articles[row_of] * n_terms + vectors.indices
+        article_vectors = np.bincount(cells, weights=vectors.data, minlength=n_articles * n_terms).reshape(n_articles, n_terms)
+        norms = np.linalg.norm(article_vectors, axis=1)
+        lead_of = np.zeros((n_articles, n_terms))
+        is_first = (first == np.arange(n))[row_of]
+        np.add.at(lead_of, (articles[row_of][is_first], vectors.indices[is_first]), vectors.data[is_first])
+        out[:, 4] = np.bincount(row_of, weights=vectors.data * lead_of[articles[row_of], vectors.indices], minlength=n)
+    else:  # a huge story: the same, sparse
+        membership = sp.csr_matrix((np.ones(n), (articles, np.arange(n))), shape=(n_articles, n))
+        article_vectors = membership @ vectors
+        norms = np.sqrt(np.asarray(article_vectors.multiply(article_vectors).sum(axis=1)).ravel())
+        out[:, 4] = np.asarray(vectors.multiply(vectors[first]).sum(axis=1)).ravel()
+    article_centrality = np.asarray(article_vectors @ story_centroid).ravel() / np.where(norms > 0, norms, 1.0)
+    out[:, 2] = article_centrality[articles]
+    out[:, 3] = _zscore(article_centrality)[articles]
+    before = np.cumsum(words) - words
+    out[:, 5] = np.log1p(before - before[first])
+
+    numbers = [set(_NUMBER.findall(text)) for text in texts]
+    names = [{t for t in ts[1:] if t[:1].isupper()} for ts in tokens]
+    for column, items in ((7, numbers), (8, names)):
+        per_article: dict[int, set[str]] = {}
+        for a, found in zip(articles.tolist(), items):
+            per_article.setdefault(a, set()).update(found)
+        articles_using = Counter(x for found in per_article.values() for x in found)
+        for row, found in enumerate(items):
+            if found:  # in how many other articles, on average, its figures (names) appear
+                out[row, column] = sum(articles_using[x] - 1 for x in found) / len(found)
+    out[:, 6] = [len(found) for found in numbers]
+    return out
+
+
 def sentence_features(sentences: list[Sentence], representation: Representation) -> np.ndarray:
     """Feature matrix, shape (len(sentences), len(FEATURE_NAMES)), all finite."""
     from storybrief.score import soft_support, support_counts
@@ -329,7 +387,9 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     shared_vocab = np.bincount(row_of, weights=article_df[columns_of], minlength=n) / np.maximum(terms, 1)
     shared_weighted = np.bincount(row_of, weights=data * article_df[columns_of], minlength=n) / np.maximum(np.bincount(row_of, weights=data, minlength=n), 1e-9)
 
-    surface = np.array([_surface(s.text) for s in sentences], dtype=float)
+    texts = [s.text for s in sentences]
+    cased = [_TOKEN.findall(text) for text in texts]
+    surface = np.array([_surface(text, tokens) for text, tokens in zip(texts, cased)], dtype=float)
     capitals_mean = surface[:, 0].mean()
     surface[:, 0] = surface[:, 0] / capitals_mean if capitals_mean > 1e-9 else 0.0
 
@@ -352,7 +412,8 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     prior_tokens = [PRIOR_TOKEN.findall(text) for text in lower]
     semantic = _semantic(load_vectors().from_tokens(prior_tokens), articles, lead)
     prior = _prior_features(prior_tokens)
+    context = _context(vectors, articles, centroid, representation.centroid, words, texts, cased)
     matrix = np.column_stack(
-        columns + [surface, unfinished, last, np.full(n, np.log1p(words.sum())), overlap, semantic, prior]
+        columns + [surface, unfinished, last, np.full(n, np.log1p(words.sum())), overlap, semantic, prior, context]
     ).astype(np.float32)
     return np.nan_to_num(matrix, nan=0.0, posinf=0.0, neginf=0.0)

@@ -160,3 +160,29 @@ def test_prior_features_follow_the_word_and_pair_tables():
         assert got[row, 4] == pytest.approx(np.mean([v > 0.5 for v in values]))
         assert got[row, 5] == pytest.approx(np.mean(pairs))
     assert not _prior_features([[], ["the"]])[0].any()
+
+
+def test_context_features_read_the_article_around_the_sentence():
+    off_topic = "The chess club of Marlow elected a new president at its annual meeting. Members praised the outgoing treasurer."
+    sentences, x = features_for(CASED + [off_topic])
+    column = {name: x[:, FEATURE_NAMES.index(name)] for name in FEATURE_NAMES}
+    articles = np.array([s.article for s in sentences])
+    firsts = np.array([s.index == 0 for s in sentences])
+    assert (column["previous_centroid"][firsts] == 0).all()
+    assert (column["word_offset"][firsts] == 0).all() and (column["word_offset"][~firsts] > 0).all()
+    # The chess article is the least central article of the story.
+    chess = articles == articles.max()
+    assert column["article_centrality"][chess].max() < column["article_centrality"][~chess].min()
+    # The 4.2 million pounds are in one article only.
+    funding = [i for i, s in enumerate(sentences) if "4.2 million" in s.text][0]
+    assert column["numbers"][funding] >= 1 and column["numbers_elsewhere"][funding] == 0
+    marlow = [i for i, s in enumerate(sentences) if s.article == 0 and "Marlow" in s.text][0]
+    assert column["names_elsewhere"][marlow] > 0  # Marlow and Harbour Road are named by other outlets
+
+
+def test_context_features_are_the_same_for_a_huge_story(monkeypatch):
+    import storybrief.features as features_module
+
+    sentences, dense = features_for(CASED)
+    monkeypatch.setattr(features_module, "DENSE_CELLS", 0)  # the sparse path, as for thousands of articles
+    assert np.allclose(sentence_features(sentences, represent(sentences)), dense, atol=1e-5)
