@@ -95,24 +95,7 @@ def pool(sentences, scores, representation, words, redundancy, trigram=True):
     return [ranked[k] for k in candidates]
 
 
-def knapsack(values, lengths, words):
-    best = np.zeros(words + 1)
-    took = np.zeros((len(values), words + 1), dtype=bool)
-    for k in range(len(values)):
-        w = lengths[k]
-        if w > words:
-            continue
-        with_it = np.full(words + 1, -np.inf)
-        with_it[w:] = best[: words + 1 - w] + values[k]
-        took[k] = with_it > best
-        best = np.where(took[k], with_it, best)
-    cap = int(np.argmax(best))
-    out = []
-    for k in range(len(values) - 1, -1, -1):
-        if took[k, cap]:
-            out.append(k)
-            cap -= lengths[k]
-    return out[::-1]
+knapsack = select_stage.knapsack  # (values, lengths, words) -> chosen positions
 
 
 def coverage_select(cluster, scores, words, alpha=0.5, r=1.0, beta=1.0, weights="one", mode="share", stem=1.0,
