@@ -15,7 +15,7 @@ from storybrief.errors import InputError, StoryBriefError
 from storybrief.load import load
 from storybrief.represent import represent
 from storybrief.score import Scorer, get_scorer
-from storybrief.segment import segment
+from storybrief.segment import is_self_contained, segment, split_sentences
 from storybrief.types import Article, Brief, Sentence
 
 DEFAULT_WORDS = 150
@@ -38,6 +38,8 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     merged = merge_copies(originals)
     sentences = segment(merged)
     if not sentences:
+        if any(is_self_contained(t) for a in merged for t in split_sentences(a.text)):
+            raise InputError("nothing left to brief once boilerplate was removed (every sentence is page furniture)")
         raise InputError("no complete sentences in the input (is it prose?)")
     return Prepared(originals, merged, sentences)
 

@@ -103,3 +103,12 @@ def test_shared_example_at_120_words():
     # That Putin is ready to meet Trump is reported by the first three outlets: cited to all three.
     ready = [s for s in brief.sentences if "ready" in s.text and "meet" in s.text]
     assert ready and any({1, 2, 3} <= set(s.sources) for s in ready)
+
+
+def test_a_story_of_placeholder_pages_says_so():
+    placeholder = ("Tweet with a location you can add location information to your tweets, such as your city or "
+                   "precise location, from the web and via third-party applications.")
+    with pytest.raises(InputError, match="boilerplate"):
+        summarize([placeholder, placeholder + " You always have the option to delete your tweet location history."])
+    with pytest.raises(InputError, match="no complete sentences"):
+        summarize(["Yes. No. Fine.", "Maybe so. Not now."])
