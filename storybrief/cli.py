@@ -151,6 +151,23 @@ def batch(
         raise typer.Exit(1)
 
 
+# A process pool costs about a second to start (each worker imports the pipeline): worth it only
+# when there are many briefs to make.
+POOL_FROM_STORIES = 200
+
+
+def brief_engine(workers: int, stories: int):
+    """The engine that makes story briefs: `workers` processes, or (0) one per core when there are
+    at least POOL_FROM_STORIES stories, else this process."""
+    from storybrief.engines import LocalEngine, SerialEngine, default_workers
+
+    if workers < 0:
+        fail(f"--workers must be 0 (automatic) or more, not {workers}")
+    if workers == 0:
+        workers = default_workers() if stories >= POOL_FROM_STORIES else 1
+    return LocalEngine(workers) if workers > 1 else SerialEngine()
+
+
 @app.command()
 def stories(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
@@ -161,6 +178,7 @@ def stories(
     window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
     state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay."),
     brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
+    workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
     from storybrief.feeds import read_pile
@@ -185,9 +203,13 @@ def stories(
         found = index.all_stories(brief=False)
         if brief:
             columns = [TextColumn("briefing stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
-            with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal or len(found) < 20) as progress:
-                for story in progress.track(found):
-                    story.brief = index.brief(story.id, words)
+            with brief_engine(workers, len(found)) as engine, Progress(
+                *columns, console=stderr, transient=True, disable=not stderr.is_terminal or len(found) < 20
+            ) as progress:
+                task = progress.add_task("briefing", total=len(found))
+                for story, (_, made) in zip(found, index.briefs([s.id for s in found], words, engine)):
+                    story.brief = made
+                    progress.advance(task)
         if state:
             index.save(state)
     except StoryBriefError as exc:

@@ -28,7 +28,7 @@ import hashlib
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -688,28 +688,54 @@ class StoryIndex:
             story.brief = self.brief(story_id, words)
         return story
 
-    def all_stories(self, brief: bool = False, words: int = 150) -> list[Story]:
-        """Every story, biggest first, then by id."""
+    def all_stories(self, brief: bool = False, words: int = 150, engine=None) -> list[Story]:
+        """Every story, biggest first, then by id; briefs made on `engine` (see `briefs`)."""
         ordered = sorted(self.stories.values(), key=lambda r: (-(len(r.rows) + sum(len(self.copies.get(x, [])) for x in r.rows)), r.id))
-        return [self.story(r.id, brief=brief, words=words) for r in ordered]
+        found = [self.story(r.id, words=words) for r in ordered]
+        if brief:
+            for story, (_, made) in zip(found, self.briefs([s.id for s in found], words, engine)):
+                story.brief = made
+        return found
 
     def brief(self, story_id: str, words: int = 150) -> Brief | None:
         """The story's brief (`storybrief.summarize`), kept until the story gains articles."""
-        from storybrief.pipeline import summarize
+        return dict(self.briefs([story_id], words))[story_id]
 
-        record = self.stories[story_id]
-        articles = self.story_articles(story_id)
-        key = f"{words}:" + hashlib.sha1("\n".join(a.id for a in articles).encode()).hexdigest()
-        if record.brief is not None and record.brief_key == key:
-            return Brief.from_dict(record.brief)
-        copies = [Article(text=a.text, id=a.id, title=a.title, source=a.source, path=a.path, url=a.url, published=a.published) for a in articles]
-        try:
-            made = summarize(copies, words=words)
-        except StoryBriefError as exc:
-            self.notes.append(f"story {story_id}: no brief ({exc})")
-            return None
-        record.brief, record.brief_key = made.to_dict(), key
-        return made
+    def briefs(self, story_ids: Iterable[str], words: int = 150, engine=None) -> Iterator[tuple[str, Brief | None]]:
+        """(story id, brief or None) for each story, in order. Briefs kept from before are reused;
+        the others are made on `engine` (`storybrief.engines`: a process pool spreads them over
+        the cores; default: in this process) and kept. A story that cannot be briefed gets None
+        and a note."""
+        from storybrief.engines import SerialEngine
+
+        jobs: list[tuple[str, str, list[dict]]] = []
+        for story_id in story_ids:
+            record = self.stories[story_id]
+            articles = self.story_articles(story_id)
+            key = f"{words}:" + hashlib.sha1("\n".join(a.id for a in articles).encode()).hexdigest()
+            if record.brief is not None and record.brief_key == key:
+                jobs.append((story_id, key, []))
+            else:
+                jobs.append((story_id, key, [_article_fields(a) for a in articles]))
+        to_make = [(story_id, words, fields) for story_id, _, fields in jobs if fields]
+        chunks = [to_make[k:k + BRIEF_CHUNK] for k in range(0, len(to_make), BRIEF_CHUNK)]
+        made = (outcome for chunk in (engine or SerialEngine()).map(
+            _brief_stories, chunks, split=lambda chunk: [[job] for job in chunk],
+            lost=lambda chunk, exc: [(job[0], None, f"its worker died ({exc})") for job in chunk],
+        ) for outcome in chunk)
+        for story_id, key, fields in jobs:
+            record = self.stories[story_id]
+            if not fields:
+                yield story_id, Brief.from_dict(record.brief)
+                continue
+            made_id, brief, error = next(made)
+            assert made_id == story_id  # engines keep the order of chunks
+            if brief is None:
+                self.notes.append(f"story {story_id}: no brief ({error})")
+                yield story_id, None
+                continue
+            record.brief, record.brief_key = brief, key
+            yield story_id, Brief.from_dict(brief)
 
     def save(self, folder: str | Path) -> None:
         from storybrief.state import save_index
@@ -722,6 +748,30 @@ class StoryIndex:
         from storybrief.state import load_index
 
         return load_index(folder, **settings)
+
+
+BRIEF_CHUNK = 8  # stories per task sent to a worker: few enough to balance, enough to amortise
+
+
+def _article_fields(article: Article) -> dict:
+    return {"text": article.text, "id": article.id, "title": article.title, "source": article.source,
+            "path": article.path, "url": article.url, "published": article.published}
+
+
+def _brief_stories(chunk: list[tuple[str, int, list[dict]]]) -> list[tuple[str, dict | None, str]]:
+    """(story id, brief as a dict or None, why not) for each (story id, words, article fields):
+    runs in a worker process, so it reports every failure instead of raising."""
+    from storybrief.pipeline import summarize
+
+    out = []
+    for story_id, words, fields in chunk:
+        try:
+            out.append((story_id, summarize([Article(**f) for f in fields], words=words).to_dict(), ""))
+        except StoryBriefError as exc:
+            out.append((story_id, None, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a bug in one story must not lose the others
+            out.append((story_id, None, f"internal error: {type(exc).__name__}: {exc}"))
+    return out
 
 
 def as_articles(items: Iterable[Article | dict | str | Path]) -> tuple[list[Article], list[str]]:

@@ -83,3 +83,21 @@ def test_single_article_gets_a_story_and_a_brief(tmp_path):
     assert result.exit_code == 0, result.output
     (line,) = [json.loads(x) for x in result.output.splitlines() if x.startswith("{")]
     assert line["articles"] == ["one"] and line["brief"]["sentences"]
+
+
+def test_briefs_made_by_worker_processes_are_the_same(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [record(r) for r in FERRY + VOLCANO + CHESS + [WIRE_COPY]])
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"stories-{workers}.jsonl"
+        result = runner.invoke(app, ["stories", str(source), "--out", str(out), "--words", "50", "--workers", workers])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert all(json.loads(line)["brief"]["sentences"] for line in outputs[1].decode().splitlines())
+
+
+def test_negative_workers_is_a_one_line_error(tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [record(r) for r in FERRY])
+    result = runner.invoke(app, ["stories", str(source), "--workers", "-1"])
+    assert result.exit_code == 1 and "--workers" in result.output

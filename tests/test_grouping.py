@@ -227,3 +227,23 @@ def test_place_notes_closest_similarities_as_add_does():
     assert placed.top_similar.shape == (len(articles), group_module.MUTUAL_K)
     assert np.allclose(placed.top_similar, added.top_similar)
     assert (added.top_similar[:, 0] > 0).sum() == len(articles)  # every test article has a neighbour
+
+
+def test_briefs_are_made_once_and_kept_until_the_story_changes():
+    index = StoryIndex()
+    index.add(all_articles())
+    ids = list(index.stories)
+    first = dict(index.briefs(ids, 60))
+    assert all(first[i] is not None for i in ids)
+    kept = {i: index.stories[i].brief_key for i in ids}
+    assert dict(index.briefs(ids, 60)) == first  # from the kept briefs: nothing remade
+    assert {i: index.stories[i].brief_key for i in ids} == kept
+    index.briefs(ids, 40)  # a generator: nothing happens until it is read
+    assert {i: index.stories[i].brief_key for i in ids} == kept
+
+
+def test_a_story_that_cannot_be_briefed_gets_none_and_a_note():
+    index = StoryIndex()
+    index.add([Article(id="furniture", text="Advertisement\nShow Comments\nShare this article on Facebook")])
+    [(story_id, made)] = list(index.briefs(list(index.stories), 60))
+    assert made is None and any(story_id in note and "no brief" in note for note in index.notes)
