@@ -136,7 +136,7 @@ def main() -> None:
         f"{machine_line()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}). "
         f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
-        "max: the slowest single article (for the index, a rebuild from the newest stored articles once it holds twice its window). "
+        "max: the slowest single article (for the index this replays the rebuild from the newest stored articles inline, once it holds twice its window; the service now rebuilds in a background thread, see `bench/service_rebuild.py` and docs/design-service.md). "
         f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}. "
         "Rerun: `OMP_NUM_THREADS=1 python bench/service_assign.py` (about 6 minutes).",
         "",
