@@ -18,7 +18,6 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -36,7 +35,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import write_section  # noqa: E402
+from bench.report import machine_line, write_section  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
 
@@ -275,7 +274,7 @@ def main() -> None:
         f"`bench/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s against `storybrief serve` "
         f"(one uvicorn process, 127.0.0.1), {backend}; {args.writes:.0%} of requests post one Multi-News validation article, "
         f"the rest read `GET /stories?per_page=10` (briefs included) or one story. "
-        f"{platform.node()}, {os.cpu_count()} CPUs (shared with other work; load average {os.getloadavg()[0]:.1f} at the end), "
+        f"{machine_line()}, load average {os.getloadavg()[0]:.1f} at the end (the server, its clients and this script share the machine), "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
         "| request | ok | requests/s | p50 ms | p99 ms |",
