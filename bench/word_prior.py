@@ -17,7 +17,7 @@ import gzip
 import itertools
 import json
 import os
-import re
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")  # as storybrief.features.PRIOR_TOKEN
+sys.path.insert(0, str(ROOT))
+from storybrief.embed import TOKEN  # noqa: E402  (the tokenisation the package looks its tables up with)
 
 
 def _pairs(tokens: list[str]):

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from storybrief.embed import TOKEN
 from storybrief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
 from storybrief.types import Sentence
 
@@ -59,7 +60,8 @@ FEATURE_NAMES = [
     "word_offset", "numbers", "numbers_elsewhere", "names_elsewhere",
 ]
 PRIOR_PATH = Path(__file__).parent / "models" / "word_prior.npz"
-PRIOR_TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
+# The prior's words are the word vectors' words: one tokenisation serves both tables.
+PRIOR_TOKEN = TOKEN
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _FINISHED = re.compile(r"[.!?…][\"')\]]*\s*$")
@@ -408,7 +410,7 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
 
     lower = [s.text.lower() for s in sentences]
     overlap = _overlap_with_story([_WORD.findall(text) for text in lower], articles)
-    # The prior and the word vectors share one tokenisation (storybrief.embed.TOKEN is PRIOR_TOKEN).
+    # One tokenisation for the prior and the word vectors (PRIOR_TOKEN is storybrief.embed.TOKEN).
     prior_tokens = [PRIOR_TOKEN.findall(text) for text in lower]
     semantic = _semantic(load_vectors().from_tokens(prior_tokens), articles, lead)
     prior = _prior_features(prior_tokens)
