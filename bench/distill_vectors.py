@@ -31,7 +31,7 @@ from storybrief.embed import TOKEN  # noqa: E402  (the tokenisation the package 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="/work/shared/data/multinews-train.jsonl.gz")
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "multinews-train.jsonl.gz"))
     parser.add_argument("--clusters", type=int, default=20000)
     parser.add_argument("--vocab", type=int, default=20000)
     parser.add_argument("--dims", type=int, default=64)

@@ -32,7 +32,7 @@ from storybrief.represent import Representation, represent
 from storybrief.segment import segment
 from storybrief.types import Article, Sentence
 
-DATA = Path(os.environ.get("STORYBRIEF_DATA", "/work/shared/data"))
+DATA = Path(os.environ.get("STORYBRIEF_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
 CACHE = Path(os.environ.get("STORYBRIEF_CACHE", "/tmp/storybrief_scorer_cache"))
 
 

@@ -35,7 +35,7 @@ def _pairs(tokens: list[str]):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="/work/shared/data/multinews-train.jsonl.gz")
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "multinews-train.jsonl.gz"))
     parser.add_argument("--start", type=int, default=10000)
     parser.add_argument("--stop", type=int, default=40000)
     parser.add_argument("--min-clusters", type=int, default=20)
