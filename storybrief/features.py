@@ -289,12 +289,13 @@ DENSE_CELLS = 4_000_000  # articles x terms up to which article vectors are buil
 
 
 def _context(
-    vectors: sp.csr_matrix, articles: np.ndarray, centroid: np.ndarray, story_centroid: np.ndarray,
+    vectors: sp.csr_matrix, row_of: np.ndarray, articles: np.ndarray, centroid: np.ndarray, story_centroid: np.ndarray,
     words: np.ndarray, texts: list[str], tokens: list[list[str]],
 ) -> np.ndarray:
     """Where the sentence sits among its neighbours and how on-topic its article is; figures and
     names that other articles repeat (cross-source evidence finer than whole-sentence similarity).
-    Sentences come in article order (each article a contiguous run), as `segment` gives them."""
+    Sentences come in article order (each article a contiguous run), as `segment` gives them;
+    `row_of` is the sentence of each stored entry of `vectors`."""
     n = len(texts)
     out = np.zeros((n, 9))
     same_previous = np.r_[False, articles[1:] == articles[:-1]]
@@ -305,14 +306,12 @@ def _context(
     n_articles, n_terms = int(articles.max()) + 1, vectors.shape[1]
     starts = np.r_[0, np.flatnonzero(~same_previous[1:]) + 1]  # each article's first sentence
     first = starts[np.cumsum(~same_previous) - 1]
-    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
     if n_articles * n_terms <= DENSE_CELLS:
         cells = articles[row_of] * n_terms + vectors.indices
         article_vectors = np.bincount(cells, weights=vectors.data, minlength=n_articles * n_terms).reshape(n_articles, n_terms)
         norms = np.linalg.norm(article_vectors, axis=1)
-        lead_of = np.zeros((n_articles, n_terms))
         is_first = (first == np.arange(n))[row_of]
-        np.add.at(lead_of, (articles[row_of][is_first], vectors.indices[is_first]), vectors.data[is_first])
+        lead_of = np.bincount(cells[is_first], weights=vectors.data[is_first], minlength=n_articles * n_terms).reshape(n_articles, n_terms)
         out[:, 4] = np.bincount(row_of, weights=vectors.data * lead_of[articles[row_of], vectors.indices], minlength=n)
     else:  # a huge story: the same, sparse
         membership = sp.csr_matrix((np.ones(n), (articles, np.arange(n))), shape=(n_articles, n))
@@ -414,7 +413,7 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     prior_tokens = [PRIOR_TOKEN.findall(text) for text in lower]
     semantic = _semantic(load_vectors().from_tokens(prior_tokens), articles, lead)
     prior = _prior_features(prior_tokens)
-    context = _context(vectors, articles, centroid, representation.centroid, words, texts, cased)
+    context = _context(vectors, row_of, articles, centroid, representation.centroid, words, texts, cased)
     matrix = np.column_stack(
         columns + [surface, unfinished, last, np.full(n, np.log1p(words.sum())), overlap, semantic, prior, context]
     ).astype(np.float32)
