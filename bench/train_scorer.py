@@ -204,7 +204,7 @@ def main() -> None:
     booster = lgb.train(params, train_set, num_boost_round=args.rounds)
     importance = sorted(zip(booster.feature_importance("gain"), names), reverse=True)
     print("top features:", ", ".join(f"{n} {g:.0f}" for g, n in importance[:12]))
-    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", "scorer-experiment.txt")
+    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", f"scorer-experiment-{os.getpid()}.txt")  # one per run: parallel runs must not share it
     booster.save_model(out)
     print(f"model: {out} ({os.path.getsize(out) / 1e3:.0f} kB)")
 
