@@ -26,6 +26,9 @@ COVERAGE_SIMILARITY = 0.35
 
 def coverage(representation: Representation, i: int, j: int) -> float:
     """Share of sentence i's TF-IDF weight (squared, as rows are L2-normalised) on words sentence j uses."""
+    if representation.dense is not None:
+        mine = representation.dense[i]
+        return float(np.square(mine[(mine != 0) & (representation.dense[j] != 0)]).sum())
     mine, theirs = representation.vectors[i], representation.vectors[j]
     present = np.isin(mine.indices, theirs.indices)
     return float(np.square(mine.data[present]).sum())

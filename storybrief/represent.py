@@ -20,6 +20,7 @@ full row of a sentence when the graph is not complete.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +31,10 @@ from storybrief.types import Sentence
 NEIGHBOUR_FLOOR = 0.25  # similarities below this are kept as zero: unrelated sentences
 BLOCK_ROWS = 2048
 DENSE_ROWS = 256  # up to this many sentences the similarity graph comes from one dense product
+# Up to this many sentences x terms the later stages also get the rows as a dense array: on a
+# story of a few dozen sentences, slicing rows and small products through scipy.sparse cost about
+# ten times more than the same on a dense copy (Multi-News clusters: ~16 x 300).
+DENSE_CELLS = 1_000_000
 BLOCK_ENTRIES = 8_000_000  # entries of one block's raw product (~100 MB): rows per block adapt to it
 PROBE_ROWS = 128  # the first block measures how dense the product is before the others are sized
 LARGE_STORY = 10_000  # sentences; Multi-News clusters have a few hundred
@@ -51,6 +56,12 @@ class Representation:
     complete: bool = True
     # For a sampled graph, the articles whose sentences were compared with every sentence.
     sampled_articles: np.ndarray | None = None
+
+    @cached_property
+    def dense(self) -> np.ndarray | None:
+        """The rows as a dense array for a small story (at most DENSE_CELLS cells), else None."""
+        rows, terms = self.vectors.shape
+        return self.vectors.toarray() if rows * terms <= DENSE_CELLS else None
 
     def neighbours_of(self, i: int, floor: float = NEIGHBOUR_FLOOR) -> tuple[np.ndarray, np.ndarray]:
         """(sentence indices, cosines) of every sentence of another article at least `floor`
@@ -74,6 +85,8 @@ class Representation:
         """Cosine of sentence i with each of `rows` (same article included)."""
         if not rows:
             return np.zeros(0)
+        if self.dense is not None:
+            return self.dense[rows] @ self.dense[i]
         return np.asarray((self.vectors[rows] @ self.vectors[i].T).todense()).ravel()
 
 
@@ -139,12 +152,13 @@ def cross_article_neighbours(
         # A story of a few articles: one dense product costs a fraction of the sparse machinery
         # (the same cosines, up to float rounding).
         dense = vectors.toarray()
-        similarity = dense @ dense.T
-        keep = np.triu(similarity >= floor, 1) & (articles[:, None] != articles[None, :])
-        row, col = np.nonzero(keep)
-        value = similarity[row, col]
-        row, col, value = np.concatenate([row, col]), np.concatenate([col, row]), np.concatenate([value, value])
-        return sp.csr_matrix((value, (row, col)), shape=(n, n))
+        similarity = np.triu(dense @ dense.T, 1)
+        similarity += similarity.T  # each pair's cosine taken once, mirrored: exactly symmetric
+        keep = (similarity >= floor) & (articles[:, None] != articles[None, :])
+        row, col = np.nonzero(keep)  # row-major: already in CSR order
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+        return sp.csr_matrix((similarity[row, col], col, indptr), shape=(n, n))
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     values: list[np.ndarray] = []

@@ -48,3 +48,26 @@ def test_a_longer_sentence_that_contains_the_fact_supports_it():
     assert rep.neighbours[0, 1] < 0.5  # not a paraphrase by cosine alone
     cited, _, _ = attribute([0], sentences, originals, originals, rep)
     assert cited[0].sources == [1, 2]
+
+
+def test_coverage_is_the_same_on_dense_and_sparse_rows(monkeypatch):
+    import storybrief.represent as represent_module
+    from storybrief.attribute import coverage
+    from storybrief.represent import represent
+    from storybrief.types import Sentence
+
+    texts = [
+        "The council approved the new budget for schools on Monday night.",
+        "On Monday night the council approved a budget for the schools, officials said.",
+        "Teachers welcomed the decision.",
+    ]
+    sentences = [Sentence(text=t, article=a, index=0) for a, t in enumerate(texts)]
+    dense = represent(sentences)
+    assert dense.dense is not None  # made on first use, here before the limit is lowered
+    monkeypatch.setattr(represent_module, "DENSE_CELLS", 0)
+    sparse = represent(sentences)
+    assert sparse.dense is None
+    for i in range(3):
+        for j in range(3):
+            assert abs(coverage(dense, i, j) - coverage(sparse, i, j)) < 1e-6
+    assert coverage(dense, 0, 1) > 0.5 > coverage(dense, 0, 2)

@@ -183,3 +183,20 @@ def test_vectorise_matches_scikit_learn_tfidf():
 
 def test_vectorise_of_stop_words_only_is_one_empty_column():
     assert vectorise(["It is what it is.", "and so on"]).shape == (2, 1)
+
+
+def test_the_dense_copy_of_a_small_story_gives_what_the_sparse_rows_give(monkeypatch):
+    sentences = story(4, seed=3)
+    small = represent(sentences)
+    assert small.dense is not None
+    monkeypatch.setattr(represent_module, "DENSE_CELLS", 0)
+    big = represent(sentences)
+    assert big.dense is None  # past the limit the later stages work on the sparse rows
+    rows = list(range(0, len(sentences), 2))
+    for i in range(len(sentences)):
+        np.testing.assert_allclose(small.similarity(i, rows), big.similarity(i, rows), atol=1e-6)
+
+
+def test_the_graph_is_exactly_symmetric():
+    graph = represent(story(5, seed=4)).neighbours
+    assert graph.nnz and (graph != graph.T).nnz == 0

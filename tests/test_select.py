@@ -148,3 +148,21 @@ def test_a_budget_far_below_the_story_takes_the_most_valuable_set_regardless_of_
 
     assert 45 < COVERAGE_SHARE * sum(s.words for s in sentences)
     assert select(sentences, scores, rep, words=45, redundancy=1.0, per_word=True) == [0, 1]
+
+
+@pytest.mark.parametrize("per_word", [False, True])
+def test_a_story_too_big_for_the_dense_copy_gets_the_same_choice(monkeypatch, per_word):
+    import storybrief.represent as represent_module
+
+    rng = np.random.default_rng(5)
+    vocabulary = [f"w{k}" for k in range(30)] + ["the", "of", "and"]
+    texts = [" ".join(rng.choice(vocabulary, size=rng.integers(4, 20))) + "." for _ in range(30)]
+    sentences = [Sentence(text=t, article=k % 4, index=k // 4) for k, t in enumerate(texts)]
+    scores = rng.random(len(sentences))
+    small = represent(sentences)
+    assert small.dense is not None
+    monkeypatch.setattr(represent_module, "DENSE_CELLS", 0)
+    big = represent(sentences)
+    assert big.dense is None
+    for budget in (40, 120):
+        assert select(sentences, scores, small, budget, per_word=per_word) == select(sentences, scores, big, budget, per_word=per_word)
