@@ -31,12 +31,18 @@ ALL_PAIRS_BELOW = 64
 _TOKEN = re.compile(r"\w+")
 
 
-def shingles(text: str, size: int = 5) -> set[bytes]:
+def word_grams(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    """The text's word 5-shingles as tuples: enough to compare two texts exactly."""
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) < size:
-        return {" ".join(tokens).encode()} if tokens else set()
+        return {tuple(tokens)} if tokens else set()
     # zip over shifted views instead of slicing per position: the same set, made about twice as fast.
-    return {" ".join(gram).encode() for gram in set(zip(*(tokens[k:] for k in range(size))))}
+    return set(zip(*(tokens[k:] for k in range(size))))
+
+
+def shingles(text: str, size: int = 5) -> set[bytes]:
+    """The shingles as bytes, as MinHash hashes them."""
+    return {" ".join(gram).encode() for gram in word_grams(text, size)}
 
 
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
@@ -60,7 +66,7 @@ def _sha1_hash32(items: set[bytes]) -> list[int]:
     return np.frombuffer(digests, dtype="<u4").tolist()
 
 
-def are_copies(a: set[bytes], b: set[bytes], threshold: float = COPY_THRESHOLD) -> bool:
+def are_copies(a: set, b: set, threshold: float = COPY_THRESHOLD) -> bool:
     if not a or not b:
         return False
     common = len(a & b)
@@ -98,7 +104,8 @@ def copy_lsh() -> MinHashLSH:
 
 def copy_groups(texts: list[str], threshold: float = COPY_THRESHOLD) -> list[list[int]]:
     """Groups of indices whose texts are near-copies of each other (singletons included), in input order."""
-    sets = [shingles(t) for t in texts]
+    # Few articles are compared pair by pair, for which tuples do; MinHash needs bytes.
+    sets: list = [word_grams(t) for t in texts] if len(texts) < ALL_PAIRS_BELOW else [shingles(t) for t in texts]
     parent = list(range(len(texts)))
 
     def find(i: int) -> int:
