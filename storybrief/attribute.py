@@ -14,6 +14,7 @@ import numpy as np
 
 from storybrief.represent import Representation
 from storybrief.score import PARAPHRASE
+from storybrief.segment import is_unfinished
 from storybrief.types import Article, BriefSentence, Sentence, Source
 
 DISAGREEMENT_SIMILARITY = 0.4
@@ -61,6 +62,10 @@ def attribute(
     outlets = [[number[a.id], *(number[c] for c in a.copies if c in number)] for a in articles]
     cited: list[BriefSentence] = []
     disagreements: list[dict] = []
+    last_of_article: dict[int, int] = {}
+    for k, s in enumerate(sentences):
+        if s.index >= sentences[last_of_article.get(s.article, k)].index:
+            last_of_article[s.article] = k
     for k, i in enumerate(order):
         sentence = sentences[i]
         # Every neighbour, even where the stored graph of a huge story is bounded or sampled.
@@ -93,5 +98,6 @@ def attribute(
             sources=sorted(ids),
             support=len(ids),
             origin={"article": outlets[sentence.article][0], "index": sentence.index},
+            cut=last_of_article[sentence.article] == i and is_unfinished(sentence.text),
         ))
     return cited, sources, disagreements

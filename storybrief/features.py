@@ -28,6 +28,7 @@ import scipy.sparse as sp
 
 from storybrief.embed import TOKEN
 from storybrief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
+from storybrief.segment import is_unfinished
 from storybrief.types import Sentence
 
 LEAD_SENTENCES = 3  # sentences per article that make up the "lead centroid"
@@ -64,7 +65,6 @@ PRIOR_PATH = Path(__file__).parent / "models" / "word_prior.npz"
 PRIOR_TOKEN = TOKEN
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-_FINISHED = re.compile(r"[.!?…][\"')\]]*\s*$")
 
 
 def _rank01(values: np.ndarray) -> np.ndarray:
@@ -403,7 +403,7 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
         shared_vocab, shared_weighted, terms / np.maximum(words, 1),
     ]
     # Multi-News articles are cut off mid-sentence; a scraped page may end on a teaser.
-    unfinished = np.array([0.0 if _FINISHED.search(s.text) else 1.0 for s in sentences])
+    unfinished = np.array([float(is_unfinished(s.text)) for s in sentences])
     last = (index == per_article[articles] - 1).astype(float)
     from storybrief.embed import load_vectors
 

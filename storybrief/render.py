@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storybrief.types import Brief, Source
+from storybrief.types import Brief, BriefSentence, Source
 
 
 def _label(source: Source) -> str:
@@ -12,8 +12,13 @@ def _label(source: Source) -> str:
     return name
 
 
+def shown(sentence: BriefSentence) -> str:
+    """The sentence as a reader sees it: a sentence its source cut off ends in an ellipsis."""
+    return sentence.text + "…" if sentence.cut else sentence.text
+
+
 def render_text(brief: Brief) -> str:
-    lines = [f"{s.text} [{', '.join(map(str, s.sources))}]" for s in brief.sentences]
+    lines = [f"{shown(s)} [{', '.join(map(str, s.sources))}]" for s in brief.sentences]
     lines.append("")
     lines.append("Sources:")
     lines.extend(f"  [{s.id}] {_label(s)}" for s in brief.sources)
@@ -37,7 +42,7 @@ def render_markdown(brief: Brief) -> str:
     for s in brief.sentences:
         marks = "".join(f"[^{n}]" for n in s.sources)
         flag = " *(one source)*" if s.single_source and len(brief.sources) > 1 else ""
-        lines.append(f"- {_escape_markdown(s.text)} {marks}{flag}")
+        lines.append(f"- {_escape_markdown(shown(s))} {marks}{flag}")
     if brief.disagreements:
         lines.append("")
         lines.append("**Where sources differ**")

@@ -12,7 +12,7 @@ import re
 
 import blingfire
 
-from storybrief.clean import without_junk_prefix
+from storybrief.clean import SENTENCE_END, without_junk_prefix
 from storybrief.types import Article, Sentence
 
 ABBREVIATIONS = {
@@ -28,6 +28,12 @@ MAX_WORDS = 80
 # A short quotation with no speaker ("Let us be patient.") means nothing out of its article.
 MIN_BARE_QUOTE_WORDS = 8
 _BARE_QUOTE = re.compile(r'^"[^"]+"[.!?]?$|^"[^"]+[.!?]"$')
+
+
+def is_unfinished(text: str) -> bool:
+    """The text stops without ending its sentence. As an article's last sentence, it was cut off
+    there (a truncated copy, a paywall): Multi-News truncates every article this way."""
+    return not SENTENCE_END.search(text)
 
 
 def is_bare_quote(text: str) -> bool:

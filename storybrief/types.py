@@ -46,6 +46,9 @@ class BriefSentence:
     sources: list[int]  # ids of every source that reports it, origin first
     support: int
     origin: dict  # {"article": source id, "index": sentence index}
+    # The sentence stops mid-way in its source (the article was cut off there): quoted as it
+    # stands, and shown with a trailing "…" so nobody reads it as complete.
+    cut: bool = False
 
     @property
     def single_source(self) -> bool:
@@ -80,7 +83,7 @@ class Brief:
     def to_dict(self) -> dict:
         return {
             "sentences": [
-                {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin}
+                {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin, "cut": s.cut}
                 for s in self.sentences
             ],
             "sources": [
@@ -98,7 +101,10 @@ class Brief:
     def from_dict(cls, data: dict) -> Brief:
         """The inverse of `to_dict`, for briefs kept in a store."""
         return cls(
-            sentences=[BriefSentence(s["text"], list(s["sources"]), s["support"], dict(s["origin"])) for s in data["sentences"]],
+            sentences=[
+                BriefSentence(s["text"], list(s["sources"]), s["support"], dict(s["origin"]), bool(s.get("cut", False)))
+                for s in data["sentences"]
+            ],
             sources=[Source(s["id"], s["title"], s["path"], s["words"], s.get("name", "")) for s in data["sources"]],
             words=data["words"],
             method=data["method"],

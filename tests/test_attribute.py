@@ -71,3 +71,16 @@ def test_coverage_is_the_same_on_dense_and_sparse_rows(monkeypatch):
         for j in range(3):
             assert abs(coverage(dense, i, j) - coverage(sparse, i, j)) < 1e-6
     assert coverage(dense, 0, 1) > 0.5 > coverage(dense, 0, 2)
+
+
+def test_an_articles_last_sentence_that_stops_mid_way_is_marked_cut():
+    originals = [Article("x", id="a"), Article("y", id="b")]
+    sentences = [
+        Sentence("Key findings from the council report", 0, 0),  # a heading inside the article: not cut
+        Sentence("The council approved the budget on Monday.", 0, 1),
+        Sentence("The new budget gives the schools about", 0, 2),  # the article stops here
+        Sentence("Teachers said they welcomed the decision.", 1, 0),
+        Sentence("The union will meet on Friday to discuss it.", 1, 1),
+    ]
+    cited, _, _ = attribute([0, 1, 2, 3, 4], sentences, originals, originals, represent(sentences))
+    assert [s.cut for s in cited] == [False, False, True, False, False]

@@ -20,7 +20,9 @@ def _brief():
 def test_json_schema_is_stable():
     data = json.loads(_brief().to_json())
     assert set(data) >= {"sentences", "sources", "words", "method"}
-    assert data["sentences"][0] == {"text": "The bridge closed on Tuesday.", "sources": [1, 2], "support": 2, "origin": {"article": 1, "index": 0}}
+    assert data["sentences"][0] == {
+        "text": "The bridge closed on Tuesday.", "sources": [1, 2], "support": 2, "origin": {"article": 1, "index": 0}, "cut": False,
+    }
     assert data["sources"][1] == {"id": 2, "title": "", "path": "b.txt", "words": 200, "name": "Radio"}
     assert data["single_source"] == [1]
 
@@ -45,3 +47,21 @@ def test_from_dict_inverts_to_dict():
     brief = _brief()
     brief.warnings = ["one article only"]
     assert Brief.from_dict(json.loads(brief.to_json())) == brief
+
+
+def test_a_sentence_its_source_cut_off_is_shown_with_an_ellipsis_and_kept_verbatim_in_data():
+    brief = _brief()
+    brief.sentences.append(BriefSentence("The repairs will cost the city about", [1], 1, {"article": 1, "index": 9}, cut=True))
+    assert "The repairs will cost the city about… [1]" in brief.to_text()
+    assert "- The repairs will cost the city about… [^1]" in brief.to_markdown()
+    assert "The bridge closed on Tuesday. [1, 2]" in brief.to_text()  # whole sentences unchanged
+    data = json.loads(brief.to_json())
+    assert data["sentences"][-1]["text"] == "The repairs will cost the city about" and data["sentences"][-1]["cut"]
+    assert Brief.from_dict(data) == brief
+
+
+def test_a_stored_brief_from_before_the_cut_flag_still_loads():
+    data = json.loads(_brief().to_json())
+    for sentence in data["sentences"]:
+        del sentence["cut"]
+    assert Brief.from_dict(data) == _brief()

@@ -307,7 +307,8 @@ def _story_view(store: Store, story: Story, sources: list[str]) -> dict:
             source = numbered.get(number, {})
             cites.append({"number": number, "article_id": source.get("article_id"),
                           "label": source.get("name") or source.get("title") or f"source {number}"})
-        sentences.append({"text": sentence["text"], "cites": cites, "single": sentence.get("single_source", False)})
+        sentences.append({"text": sentence["text"], "cites": cites, "single": sentence.get("single_source", False),
+                          "cut": sentence.get("cut", False)})
     return {"id": story.id, "title": story.title, "articles": story.article_count, "sources": sources,
             "updated": utc(story.updated_at).strftime("%Y-%m-%d %H:%M UTC"), "sentences": sentences,
             "error": data.get("error"), "numbered": [numbered[k] for k in sorted(numbered)]}

@@ -82,6 +82,7 @@ class BriefSentenceOut(BaseModel):
     sources: list[int] = Field(description="Source numbers (see `sources`) reporting this sentence.")
     support: int
     single_source: bool
+    cut: bool = Field(False, description="The sentence stops mid-way in its source (the article was cut off there).")
 
 
 class SourceOut(BaseModel):

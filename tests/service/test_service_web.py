@@ -107,3 +107,14 @@ def test_the_form_has_the_same_size_limit(make_client):
     client = make_client(max_body=4096)
     response = client.post("/web/articles", files=[("files", ("big.txt", b"word " * 2000, "text/plain"))])
     assert response.status_code == 413 and "larger than the limit" in response.json()["error"]
+
+
+def test_a_sentence_its_source_cut_off_ends_in_an_ellipsis_on_the_page_and_is_flagged_in_the_api(client):
+    cut = dict(BRIDGE[2], text=BRIDGE[2]["text"] + " The ferry company said it would add two more boats to its fleet by")
+    story_id = client.post("/articles", json=[BRIDGE[0], cut]).json()["articles"][0]["story_id"]
+    sentences = client.get(f"/stories/{story_id}").json()["brief"]["sentences"]
+    flagged = [s["text"] for s in sentences if s["cut"]]
+    assert flagged == ["The ferry company said it would add two more boats to its fleet by"]
+    assert not any(s["cut"] for s in sentences if s["text"] != flagged[0])
+    page = client.get(f"/web/stories/{story_id}").text
+    assert flagged[0] + '<span class="cut" title="the source stops here">…</span>' in page
