@@ -7,6 +7,7 @@ datelines. Each rule is a small predicate so tests can exercise it alone.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -159,7 +160,14 @@ MENU = re.compile(r"^\s*([\w&' -]{1,25}\s*(/|\||»|›|>|•)\s*){1,}[\w&' -]{1,
 
 
 def normalise(text: str) -> str:
-    """Unicode NFC, straight quotes, single spaces; detokenise Multi-News-style punctuation."""
+    """Repair mojibake and HTML entities, Unicode NFC, straight quotes, single spaces; detokenise
+    Multi-News-style punctuation."""
+    if _MOJIBAKE.search(text):
+        import ftfy  # only for text that shows the marks of it: most text never needs it
+
+        text = ftfy.fix_encoding(text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_QUOTES)
     text = _SPACES.sub(" ", text)
@@ -172,6 +180,16 @@ def normalise(text: str) -> str:
 # even matched, which makes this several times faster than `[ \t...]+` and gives the same text.
 _SPACES = re.compile(r"[\t\u00a0\u2009\u200b][ \t\u00a0\u2009\u200b]*| [ \t\u00a0\u2009\u200b]+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'", "´": "'"})
+
+
+# UTF-8 read as Windows-1252: a lead byte shown as Â, Ã, â, ... followed by a continuation byte
+# (0x80-0xBF) shown as its cp1252 character, as in "cafÃ©" or "didnâ€™t". ftfy decides what to undo.
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+# Character references left in text taken from a web page: "AT&amp;T", "&#8217;", "&quot;".
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
 def _looks_tokenised(text: str) -> bool:

@@ -222,3 +222,22 @@ def test_news_sentences_near_placeholder_wording_are_kept(sentence):
     from storybrief.clean import is_junk_sentence
 
     assert not is_junk_sentence(sentence)
+
+
+def test_mojibake_from_utf8_read_as_windows_1252_is_repaired():
+    assert normalise("The mayor didnâ€™t rule out a cafÃ© tax.") == "The mayor didn't rule out a café tax."
+
+
+def test_text_that_only_looks_foreign_is_left_alone():
+    for text in ("The naïve plan for the café — and the résumé.", "Ñandú sightings rose.", "Ã la carte menus are back."):
+        assert normalise(text) == text
+
+
+def test_html_character_references_in_plain_text_are_decoded():
+    assert normalise("AT&amp;T said &quot;no&quot; &#8212; twice &#x41;.") == 'AT&T said "no" — twice A.'
+    assert normalise("Tom & Jerry; R&D & more") == "Tom & Jerry; R&D & more"
+
+
+def test_a_decoded_reference_stays_text_for_the_renderers_to_escape():
+    article = Article(text="\n".join(BODY + ["Critics called it &lt;b&gt;reckless&lt;/b&gt; spending on a road few people use."]))
+    assert "<b>reckless</b>" in clean([article])[0].text  # text, not markup: render and the web page escape it
