@@ -202,13 +202,13 @@ def trim(sentence: str, first: bool = False, quoted: bool = False, rules: frozen
     """
     rules = RULES if rules is None else rules
     text = sentence
-    if "label" in rules:
-        text = without_labels(text)
     if "credit" in rules:
         text = without_credits(text)
         first = first or text != sentence  # a credit closed a caption: the body starts here
     if "agency" in rules:
         text = without_agency_dateline(text)
+    if "label" in rules:  # after the dateline rule, which reads "Story highlights" as furniture before it
+        text = without_labels(text)
     if "dateline" in rules and first:
         text = without_plain_dateline(text)
     if "connective" in rules and not quoted:
