@@ -132,7 +132,10 @@ def dataset(clusters, kind: str):
 
     source = inspect.getsource(storybrief.features) + inspect.getsource(storybrief.embed)
     tables = b"".join(p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.features.PRIOR_PATH) if p.exists())
-    key = hashlib.md5((source + str(len(clusters)) + clusters[0].id + clusters[-1].id).encode() + tables).hexdigest()[:12]
+    # The pipeline's version too: a change before scoring (cleaning, segmenting) changes the
+    # sentences, and so the features, of the same records.
+    sample = str(len(clusters)) + clusters[0].id + clusters[-1].id + data.pipeline_version()
+    key = hashlib.md5((source + sample).encode() + tables).hexdigest()[:12]
     path = data.CACHE / f"features_{key}.npy"
     if path.exists():
         x = np.load(path)
@@ -204,7 +207,7 @@ def main() -> None:
     booster = lgb.train(params, train_set, num_boost_round=args.rounds)
     importance = sorted(zip(booster.feature_importance("gain"), names), reverse=True)
     print("top features:", ", ".join(f"{n} {g:.0f}" for g, n in importance[:12]))
-    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", "scorer-experiment.txt")
+    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", f"scorer-experiment-{os.getpid()}.txt")  # one per run: parallel runs must not share it
     booster.save_model(out)
     print(f"model: {out} ({os.path.getsize(out) / 1e3:.0f} kB)")
 

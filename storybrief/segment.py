@@ -97,7 +97,12 @@ def segment(articles: list[Article]) -> list[Sentence]:
 
 def _trimmed_sentences(text: str) -> list[str]:
     """The article's sentences with junk prefixes cut (or junk sentences gone) and trimmed."""
-    out: list[str] = []
+    return [after for _, after in trimmed_pairs(text) if after is not None]
+
+
+def trimmed_pairs(text: str, rules: frozenset[str] | None = None) -> list[tuple[str, str | None]]:
+    """Each sentence left once junk prefixes are cut, with what trimming leaves of it (None: dropped)."""
+    out: list[tuple[str, str | None]] = []
     first = True
     for paragraph in text.split("\n"):
         in_quote = False  # a quotation may run over several sentences of a paragraph
@@ -107,6 +112,6 @@ def _trimmed_sentences(text: str) -> list[str]:
             kept = without_junk_prefix(sentence)
             if kept is not None:
                 # Datelines, photo credits and dangling connectives cost budget and say nothing.
-                out.append(trim(kept, first=first, quoted=inside))
+                out.append((kept, trim(kept, first=first, quoted=inside, rules=rules)))
             first = False
     return out

@@ -14,8 +14,13 @@ sources and says who said what (attribution — "he said", "according to" — is
   Images)", "(Disney-Pixar via AP)", "[Image: ...]", AP's "a caption cut short... (Associated
   Press)", an embedded tweet's "— name (@handle) March 25, 2017"; the credit closes a caption,
   so the body is what follows it (when nothing follows, only the credit goes);
+- labels of media players run into a sentence: "Image copyright AFP image caption ",
+  "Media playback is unsupported on your device ", "Story highlights "; a web address in
+  brackets;
+- a wire photo's caption standing as a sentence ("FILE - In this May 5, 2015, file photo, ...",
+  "This photo provided by ... shows ..."): the whole sentence goes (the one rule that drops);
 - a leading connective that dangles once the sentence stands alone: "But ", "And ",
-  "However, ", "Meanwhile, ", "Still, " (the next word is capitalised).
+  "However, ", "Meanwhile, ", "Still, " (the next word is capitalised), never inside a quotation.
 
 `RULES` names the rules that run, so a benchmark can measure each one alone.
 """
@@ -25,7 +30,7 @@ from __future__ import annotations
 import re
 
 MIN_REMAINDER_WORDS = 4  # as segment.MIN_WORDS: never trim a sentence down to a fragment
-RULES = frozenset({"agency", "dateline", "credit", "label", "connective"})
+RULES = frozenset({"agency", "dateline", "credit", "label", "caption", "connective"})
 
 _DASH = r"(?:—|–|--|-)"
 # News agencies and broadcasters that sign a dateline; call signs of US stations (KVUE, WMC-TV).
@@ -185,6 +190,20 @@ def without_labels(sentence: str) -> str:
     return sentence
 
 
+# A wire photo's caption as a sentence of its own: "FILE - In this May 5, 2015, file photo, the
+# mayor speaks...", "This photo provided by the sheriff's office shows...". It describes a
+# picture the brief does not show, often years old; dropped.
+PHOTO_CAPTION = re.compile(
+    r"^(?:file\b\s*(?:photo\b)?\s*(?:[-—–:]|--)|file photo\b"
+    r"|(?:in )?this [^,.]{0,60}?\b(?:photo|image|photograph)\b(?:,| (?:shows|provided|released|taken|made|from)\b))",
+    re.I,
+)
+
+
+def is_photo_caption(sentence: str) -> bool:
+    return bool(PHOTO_CAPTION.match(sentence))
+
+
 def without_connective(sentence: str) -> str:
     match = CONNECTIVE.match(sentence)
     if not match:
@@ -193,7 +212,7 @@ def without_connective(sentence: str) -> str:
     return _capitalised(rest) if _is_body(rest) else sentence
 
 
-def trim(sentence: str, first: bool = False, quoted: bool = False, rules: frozenset[str] | None = None) -> str:
+def trim(sentence: str, first: bool = False, quoted: bool = False, rules: frozenset[str] | None = None) -> str | None:
     """The sentence without the spans above.
 
     `first`: it is the first sentence of its article (where a plain dateline can stand).
@@ -211,6 +230,8 @@ def trim(sentence: str, first: bool = False, quoted: bool = False, rules: frozen
         text = without_labels(text)
     if "dateline" in rules and first:
         text = without_plain_dateline(text)
+    if "caption" in rules and is_photo_caption(text):
+        return None
     if "connective" in rules and not quoted:
         text = without_connective(text)
     return text

@@ -63,7 +63,7 @@ def test_plain_datelines_are_cut_from_an_articles_first_sentence(text, expected)
     ],
 )
 def test_appositives_and_captions_are_not_datelines(text):
-    assert trim(text, first=True) == text
+    assert trim(text, first=True, rules=frozenset({"dateline", "agency"})) == text
 
 
 @pytest.mark.parametrize(
@@ -152,3 +152,30 @@ def test_rules_can_be_switched_off():
     text = "But WASHINGTON (AP) — the council approved the harbour budget."
     assert trim(text, rules=frozenset()) == text
     assert trim(text, rules=frozenset({"connective"})) == "WASHINGTON (AP) — the council approved the harbour budget."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FILE - In this May 5, 2015, file photo, the mayor speaks to reporters at the harbour.",
+        "File photo of a man riding a windsurfer on the lake near the harbour.",
+        "This photo provided by the sheriff's office shows the suspect in a booking photo on Friday.",
+        "In this image released by the studio, two actors appear in a scene from the film.",
+    ],
+)
+def test_wire_photo_captions_are_dropped(text):
+    assert trim(text) is None
+    assert trim(text, rules=frozenset({"connective"})) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This photo of the pier went viral after the storm on Monday.",  # about a photo, no caption formula
+        "The file was sent to the council before the vote on Monday.",
+        "In this town, the council approved the harbour budget on Monday.",
+        "Filed under local news, the story reached the council on Monday.",
+    ],
+)
+def test_sentences_about_photos_or_files_are_not_captions(text):
+    assert trim(text) == text
