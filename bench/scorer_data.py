@@ -42,8 +42,9 @@ def pipeline_version() -> str:
     import inspect
 
     from storybrief import clean as clean_module, dedupe, load as load_module, represent as represent_module, segment as segment_module
+    from storybrief import trim as trim_module
 
-    source = "".join(inspect.getsource(m) for m in (load_module, clean_module, dedupe, segment_module, represent_module))
+    source = "".join(inspect.getsource(m) for m in (load_module, clean_module, dedupe, segment_module, trim_module, represent_module))
     return hashlib.md5(source.encode()).hexdigest()[:10]
 
 

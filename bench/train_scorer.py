@@ -132,7 +132,10 @@ def dataset(clusters, kind: str):
 
     source = inspect.getsource(storybrief.features) + inspect.getsource(storybrief.embed)
     tables = b"".join(p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.features.PRIOR_PATH) if p.exists())
-    key = hashlib.md5((source + str(len(clusters)) + clusters[0].id + clusters[-1].id).encode() + tables).hexdigest()[:12]
+    # The pipeline's version too: a change before scoring (cleaning, segmenting) changes the
+    # sentences, and so the features, of the same records.
+    sample = str(len(clusters)) + clusters[0].id + clusters[-1].id + data.pipeline_version()
+    key = hashlib.md5((source + sample).encode() + tables).hexdigest()[:12]
     path = data.CACHE / f"features_{key}.npy"
     if path.exists():
         x = np.load(path)

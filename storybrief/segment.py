@@ -13,6 +13,7 @@ import re
 import blingfire
 
 from storybrief.clean import SENTENCE_END, without_junk_prefix
+from storybrief.trim import trim
 from storybrief.types import Article, Sentence
 
 ABBREVIATIONS = {
@@ -94,9 +95,29 @@ def segment(articles: list[Article]) -> list[Sentence]:
     """
     sentences: list[Sentence] = []
     for a, article in enumerate(articles):
-        # Junk run into a sentence is cut off the front when the body follows it, else the sentence goes.
-        kept = (without_junk_prefix(t) for t in split_sentences(article.text))
-        texts = [t for t in kept if t is not None and is_self_contained(t)]
+        texts = [t for t in _trimmed_sentences(article.text) if is_self_contained(t)]
         for i, text in enumerate(texts):
             sentences.append(Sentence(text=text, article=a, index=i, position=i / max(len(texts), 1)))
     return sentences
+
+
+def _trimmed_sentences(text: str) -> list[str]:
+    """The article's sentences with junk prefixes cut (or junk sentences gone) and trimmed."""
+    return [after for _, after in trimmed_pairs(text) if after is not None]
+
+
+def trimmed_pairs(text: str, rules: frozenset[str] | None = None) -> list[tuple[str, str | None]]:
+    """Each sentence left once junk prefixes are cut, with what trimming leaves of it (None: dropped)."""
+    out: list[tuple[str, str | None]] = []
+    first = True
+    for paragraph in text.split("\n"):
+        in_quote = False  # a quotation may run over several sentences of a paragraph
+        for sentence in split_sentences(paragraph):
+            inside, in_quote = in_quote, in_quote ^ (sentence.count('"') % 2 == 1)
+            # Junk run into a sentence is cut off the front when the body follows it, else the sentence goes.
+            kept = without_junk_prefix(sentence)
+            if kept is not None:
+                # Datelines, photo credits and dangling connectives cost budget and say nothing.
+                out.append((kept, trim(kept, first=first, quoted=inside, rules=rules)))
+            first = False
+    return out
