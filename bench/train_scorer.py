@@ -1,4 +1,4 @@
-"""Train the learned sentence scorer shipped as storybrief/models/scorer.txt.
+"""Train the learned sentence scorer shipped as storybrief/models/scorer.txt and scorer_oracle.txt.
 
     python bench/train_scorer.py                 # reproduce the shipped model, print val figures
     python bench/train_scorer.py --no-save ...   # experiment without touching the model
@@ -9,7 +9,9 @@ sentence's ROUGE gain per word against the reference summary: clipped unigram ov
 reference's length plus 4 × clipped bigram overlap over the reference's bigram count, divided by
 the sentence's length (per word, so the ranker prefers dense sentences rather than merely long
 ones; bigrams weighted up because ROUGE-2 is the harder target). Model: LightGBM regression,
-single-threaded, fixed seed. Figures are printed for a val sample that is not the one the final
+single-threaded, fixed seed. A second model with the same features and parameters learns another
+label, membership in a greedy ROUGE-1+2 oracle summary of 250 words (scorer_oracle.txt); the
+scorer adds its prediction times storybrief.score.ORACLE_WEIGHT to the first's. Figures are printed for a val sample that is not the one the final
 report uses (tune on val[500:1000], report on val[:500]).
 """
 
@@ -31,7 +33,7 @@ import numpy as np  # noqa: E402
 import scorer_data as data  # noqa: E402
 from dev_eval import evaluate  # noqa: E402
 from storybrief.features import FEATURE_NAMES, sentence_features  # noqa: E402
-from storybrief.score import LearnedScorer, MODEL_PATH  # noqa: E402
+from storybrief.score import LearnedScorer, MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT  # noqa: E402
 
 SEED = 13
 PARAMS = {
@@ -158,12 +160,12 @@ def to_relevance(y: np.ndarray, groups: np.ndarray, levels: int = 8) -> np.ndarr
 class SubsetScorer(LearnedScorer):
     """A model trained on some of the features (for --drop experiments)."""
 
-    def __init__(self, path, keep):
-        super().__init__(path)
+    def __init__(self, path, keep, oracle_path=None, oracle_weight=ORACLE_WEIGHT):
+        super().__init__(path, oracle_path, oracle_weight)
         self.keep = keep
 
     def score(self, sentences, representation):
-        return self.model.predict(sentence_features(sentences, representation)[:, self.keep], num_threads=1)
+        return self.predict(sentence_features(sentences, representation)[:, self.keep])
 
 
 def main() -> None:
@@ -182,6 +184,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED, help="experiment: another seed, to see how much of a difference is noise")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--out", default=str(MODEL_PATH))
+    parser.add_argument("--oracle-out", default=str(ORACLE_MODEL_PATH))
+    parser.add_argument("--no-oracle", action="store_true", help="experiment: the first model alone, no oracle-membership partner")
+    parser.add_argument("--oracle-weight", type=float, default=ORACLE_WEIGHT, help="experiment: weight of the oracle model's prediction")
     args = parser.parse_args()
 
     start = time.time()
@@ -204,14 +209,31 @@ def main() -> None:
     booster = lgb.train(params, train_set, num_boost_round=args.rounds)
     importance = sorted(zip(booster.feature_importance("gain"), names), reverse=True)
     print("top features:", ", ".join(f"{n} {g:.0f}" for g, n in importance[:12]))
-    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", "scorer-experiment.txt")
+    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", f"scorer-experiment-{os.getpid()}.txt")  # one per run: parallel runs must not share it
     booster.save_model(out)
     print(f"model: {out} ({os.path.getsize(out) / 1e3:.0f} kB)")
 
+    oracle_out = None
+    if not args.no_oracle:
+        # The partner model: same features, parameters and seed, label = membership in a greedy
+        # ROUGE-1+2 oracle summary of 250 words (storybrief.score.ORACLE_WEIGHT scales its output).
+        start = time.time()
+        y_oracle = np.concatenate([label(c, "oracle") for c in train])
+        oracle_params = {k: v for k, v in params.items() if k != "lambdarank_truncation_level"}
+        oracle_params["objective"] = "regression"
+        oracle_booster = lgb.train(oracle_params, lgb.Dataset(x, y_oracle, feature_name=names), num_boost_round=args.rounds)
+        oracle_out = args.oracle_out if args.oracle_out != str(ORACLE_MODEL_PATH) or not args.no_save else os.path.join(
+            "/tmp", f"scorer-oracle-experiment-{os.getpid()}.txt")
+        oracle_booster.save_model(oracle_out)
+        ratio = booster.predict(x, num_threads=1).std() / oracle_booster.predict(x, num_threads=1).std()
+        print(f"oracle model: {oracle_out} ({os.path.getsize(oracle_out) / 1e3:.0f} kB, {time.time() - start:.0f} s); "
+              f"spread ratio first/oracle on the training records {ratio:.4f} (ORACLE_WEIGHT = 0.3 x ratio = {0.3 * ratio:.3f}; "
+              f"weight used {args.oracle_weight})", flush=True)
+
     val = data.clusters("val", args.val_start, args.val_stop)
-    scorer = LearnedScorer(out)
+    scorer = LearnedScorer(out, oracle_out, args.oracle_weight)
     if args.drop:
-        scorer = SubsetScorer(out, keep)
+        scorer = SubsetScorer(out, keep, oracle_out, args.oracle_weight)
     for words in args.words:
         r = evaluate(val, scorer, words)
         print(f"val[{args.val_start}:{args.val_stop}] ({len(val)} clusters) words={words}: R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  "
