@@ -37,11 +37,18 @@ MODELS = {  # name: (label, LightGBM overrides)
     "oracle350": ("oracle350", {}),
     "oracle250x": ("oracle", {"objective": "cross_entropy"}),
     "base_s2": ("r2x4_per_word", {"seed_offset": 100}),
+    "oracle_para": ("oracle_para", {}),
+    "base_huber": ("r2x4_per_word", {"objective": "huber", "alpha": 1.0}),
+    "base_ml200": ("r2x4_per_word", {"min_data_in_leaf": 200}),
+    "oracle_ml200": ("oracle", {"min_data_in_leaf": 200}),
+    "base_l7": ("r2x4_per_word", {"num_leaves": 7}),
 }
 _FAST = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
 
 
 def label(cluster, kind):
+    if kind == "oracle_para":  # oracle members and their cross-article paraphrases (cosine >= 0.5)
+        return ts.oracle_with_paraphrases(cluster)
     if kind.startswith("oracle") and kind != "oracle":
         return ts.oracle(cluster, int(kind[6:]))
     return ts.label(cluster, kind)

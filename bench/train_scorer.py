@@ -59,6 +59,7 @@ MONOTONE = [
     "semantic_support", "semantic_max_other", "words_in_other_articles", "bigrams_in_other_articles",
 ]
 LABEL = "r2x4_per_word"
+ORACLE_LABEL = "oracle_paraphrases"  # the partner model's label
 
 
 def oracle(cluster, words: int = 250) -> np.ndarray:
@@ -97,9 +98,32 @@ def oracle(cluster, words: int = 250) -> np.ndarray:
     return out
 
 
+PARAPHRASE = 0.5  # TF-IDF cosine at which another article's sentence says the same (storybrief.score.PARAPHRASE)
+
+
+def oracle_with_paraphrases(cluster, words: int = 250) -> np.ndarray:
+    """`oracle`, plus 1 for every sentence of another article that paraphrases a chosen one.
+
+    The oracle takes one sentence of a fact that several outlets report; the others would only
+    repeat it. Labelled 0, they would teach the model that a widely reported fact is a worse
+    choice, against the cross-source evidence the brief is built on (which sentence of the group
+    is said is the selector's job, through its redundancy test)."""
+    member = oracle(cluster, words)
+    graph = cluster.representation.neighbours.tocsr()
+    out = member.copy()
+    for i in range(len(out)):
+        row = slice(graph.indptr[i], graph.indptr[i + 1])
+        near = graph.indices[row][graph.data[row] >= PARAPHRASE]
+        if len(near):
+            out[i] = max(out[i], member[near].max())
+    return out
+
+
 def label(cluster, kind: str) -> np.ndarray:
     if kind == "oracle":
         return oracle(cluster)
+    if kind == "oracle_paraphrases":
+        return oracle_with_paraphrases(cluster)
     counts = data.overlap_labels(cluster)
     ref1, ref2 = data.reference_size(cluster)
     words = np.maximum(counts[:, 2], 1)
@@ -216,9 +240,10 @@ def main() -> None:
     oracle_out = None
     if not args.no_oracle:
         # The partner model: same features, parameters and seed, label = membership in a greedy
-        # ROUGE-1+2 oracle summary of 250 words (storybrief.score.ORACLE_WEIGHT scales its output).
+        # ROUGE-1+2 oracle summary of 250 words, or paraphrase of a member (storybrief.score.ORACLE_WEIGHT
+        # scales its output).
         start = time.time()
-        y_oracle = np.concatenate([label(c, "oracle") for c in train])
+        y_oracle = np.concatenate([label(c, ORACLE_LABEL) for c in train])
         oracle_params = {k: v for k, v in params.items() if k != "lambdarank_truncation_level"}
         oracle_params["objective"] = "regression"
         oracle_booster = lgb.train(oracle_params, lgb.Dataset(x, y_oracle, feature_name=names), num_boost_round=args.rounds)
