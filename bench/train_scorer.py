@@ -1,4 +1,4 @@
-"""Train the learned sentence scorer shipped as storybrief/models/scorer.txt.
+"""Train the learned sentence scorer shipped as storybrief/models/scorer.txt and scorer_oracle.txt.
 
     python bench/train_scorer.py                 # reproduce the shipped model, print val figures
     python bench/train_scorer.py --no-save ...   # experiment without touching the model
@@ -9,7 +9,9 @@ sentence's ROUGE gain per word against the reference summary: clipped unigram ov
 reference's length plus 4 × clipped bigram overlap over the reference's bigram count, divided by
 the sentence's length (per word, so the ranker prefers dense sentences rather than merely long
 ones; bigrams weighted up because ROUGE-2 is the harder target). Model: LightGBM regression,
-single-threaded, fixed seed. Figures are printed for a val sample that is not the one the final
+single-threaded, fixed seed. A second model with the same features and parameters learns another
+label, membership in a greedy ROUGE-1+2 oracle summary of 250 words (scorer_oracle.txt); the
+scorer adds its prediction times storybrief.score.ORACLE_WEIGHT to the first's. Figures are printed for a val sample that is not the one the final
 report uses (tune on val[500:1000], report on val[:500]).
 """
 
@@ -31,7 +33,7 @@ import numpy as np  # noqa: E402
 import scorer_data as data  # noqa: E402
 from dev_eval import evaluate  # noqa: E402
 from storybrief.features import FEATURE_NAMES, sentence_features  # noqa: E402
-from storybrief.score import LearnedScorer, MODEL_PATH  # noqa: E402
+from storybrief.score import LearnedScorer, MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT  # noqa: E402
 
 SEED = 13
 PARAMS = {
@@ -57,6 +59,7 @@ MONOTONE = [
     "semantic_support", "semantic_max_other", "words_in_other_articles", "bigrams_in_other_articles",
 ]
 LABEL = "r2x4_per_word"
+ORACLE_LABEL = "oracle_paraphrases"  # the partner model's label
 
 
 def oracle(cluster, words: int = 250) -> np.ndarray:
@@ -95,9 +98,32 @@ def oracle(cluster, words: int = 250) -> np.ndarray:
     return out
 
 
+PARAPHRASE = 0.5  # TF-IDF cosine at which another article's sentence says the same (storybrief.score.PARAPHRASE)
+
+
+def oracle_with_paraphrases(cluster, words: int = 250) -> np.ndarray:
+    """`oracle`, plus 1 for every sentence of another article that paraphrases a chosen one.
+
+    The oracle takes one sentence of a fact that several outlets report; the others would only
+    repeat it. Labelled 0, they would teach the model that a widely reported fact is a worse
+    choice, against the cross-source evidence the brief is built on (which sentence of the group
+    is said is the selector's job, through its redundancy test)."""
+    member = oracle(cluster, words)
+    graph = cluster.representation.neighbours.tocsr()
+    out = member.copy()
+    for i in range(len(out)):
+        row = slice(graph.indptr[i], graph.indptr[i + 1])
+        near = graph.indices[row][graph.data[row] >= PARAPHRASE]
+        if len(near):
+            out[i] = max(out[i], member[near].max())
+    return out
+
+
 def label(cluster, kind: str) -> np.ndarray:
     if kind == "oracle":
         return oracle(cluster)
+    if kind == "oracle_paraphrases":
+        return oracle_with_paraphrases(cluster)
     counts = data.overlap_labels(cluster)
     ref1, ref2 = data.reference_size(cluster)
     words = np.maximum(counts[:, 2], 1)
@@ -161,12 +187,12 @@ def to_relevance(y: np.ndarray, groups: np.ndarray, levels: int = 8) -> np.ndarr
 class SubsetScorer(LearnedScorer):
     """A model trained on some of the features (for --drop experiments)."""
 
-    def __init__(self, path, keep):
-        super().__init__(path)
+    def __init__(self, path, keep, oracle_path=None, oracle_weight=ORACLE_WEIGHT):
+        super().__init__(path, oracle_path, oracle_weight)
         self.keep = keep
 
     def score(self, sentences, representation):
-        return self.model.predict(sentence_features(sentences, representation)[:, self.keep], num_threads=1)
+        return self.predict(sentence_features(sentences, representation)[:, self.keep])
 
 
 def main() -> None:
@@ -185,6 +211,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED, help="experiment: another seed, to see how much of a difference is noise")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--out", default=str(MODEL_PATH))
+    parser.add_argument("--oracle-out", default=str(ORACLE_MODEL_PATH))
+    parser.add_argument("--no-oracle", action="store_true", help="experiment: the first model alone, no oracle-membership partner")
+    parser.add_argument("--oracle-weight", type=float, default=ORACLE_WEIGHT, help="experiment: weight of the oracle model's prediction")
     args = parser.parse_args()
 
     start = time.time()
@@ -211,10 +240,28 @@ def main() -> None:
     booster.save_model(out)
     print(f"model: {out} ({os.path.getsize(out) / 1e3:.0f} kB)")
 
+    oracle_out = None
+    if not args.no_oracle:
+        # The partner model: same features, parameters and seed, label = membership in a greedy
+        # ROUGE-1+2 oracle summary of 250 words, or paraphrase of a member (storybrief.score.ORACLE_WEIGHT
+        # scales its output).
+        start = time.time()
+        y_oracle = np.concatenate([label(c, ORACLE_LABEL) for c in train])
+        oracle_params = {k: v for k, v in params.items() if k != "lambdarank_truncation_level"}
+        oracle_params["objective"] = "regression"
+        oracle_booster = lgb.train(oracle_params, lgb.Dataset(x, y_oracle, feature_name=names), num_boost_round=args.rounds)
+        oracle_out = args.oracle_out if args.oracle_out != str(ORACLE_MODEL_PATH) or not args.no_save else os.path.join(
+            "/tmp", f"scorer-oracle-experiment-{os.getpid()}.txt")
+        oracle_booster.save_model(oracle_out)
+        ratio = booster.predict(x, num_threads=1).std() / oracle_booster.predict(x, num_threads=1).std()
+        print(f"oracle model: {oracle_out} ({os.path.getsize(oracle_out) / 1e3:.0f} kB, {time.time() - start:.0f} s); "
+              f"spread ratio first/oracle on the training records {ratio:.4f} (ORACLE_WEIGHT = 0.3 x ratio = {0.3 * ratio:.3f}; "
+              f"weight used {args.oracle_weight})", flush=True)
+
     val = data.clusters("val", args.val_start, args.val_stop)
-    scorer = LearnedScorer(out)
+    scorer = LearnedScorer(out, oracle_out, args.oracle_weight)
     if args.drop:
-        scorer = SubsetScorer(out, keep)
+        scorer = SubsetScorer(out, keep, oracle_out, args.oracle_weight)
     for words in args.words:
         r = evaluate(val, scorer, words)
         print(f"val[{args.val_start}:{args.val_stop}] ({len(val)} clusters) words={words}: R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  "

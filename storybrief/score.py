@@ -18,6 +18,14 @@ from storybrief.represent import Representation
 from storybrief.types import Sentence
 
 MODEL_PATH = Path(__file__).parent / "models" / "scorer.txt"
+# A second model, trained on another label: 1 for the sentences a greedy ROUGE-1+2 oracle puts in a
+# 250-word summary and for their paraphrases in other articles, else 0. Its prediction is added to
+# the first model's, scaled by ORACLE_WEIGHT (the ensemble's weight 0.3 times the ratio of the two
+# models' spreads on their training records, 1.352; bench/train_scorer.py prints it): the per-word
+# gain says how dense a sentence is, the oracle how likely a summary is to need it at all, and the
+# sum ranks better than either (docs/design-scorer.md).
+ORACLE_MODEL_PATH = Path(__file__).parent / "models" / "scorer_oracle.txt"
+ORACLE_WEIGHT = 0.41
 PARAPHRASE = 0.5  # cosine at which another article's sentence counts as reporting the same fact
 
 
@@ -151,9 +159,23 @@ class LearnedScorer:
     # few words (cosine ~0.41 in the bundled harbour-bridge example).
     redundancy = 0.4
 
-    def __init__(self, model_path: str | Path = MODEL_PATH):
+    def __init__(
+        self, model_path: str | Path = MODEL_PATH, oracle_path: str | Path | None = ORACLE_MODEL_PATH,
+        oracle_weight: float = ORACLE_WEIGHT,
+    ):
         self.model_path = str(model_path)
         self.model = load_model(self.model_path)
+        # None: the first model alone (for experiments and for a model trained without its partner).
+        self.oracle_path = None if oracle_path is None else str(oracle_path)
+        self.oracle_model = None if oracle_path is None else load_model(self.oracle_path)
+        self.oracle_weight = oracle_weight
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """The ensemble's value per sentence for a feature matrix of `storybrief.features`."""
+        scores = np.asarray(self.model.predict(features, num_threads=1), dtype=float)
+        if self.oracle_model is not None:
+            scores += self.oracle_weight * np.asarray(self.oracle_model.predict(features, num_threads=1), dtype=float)
+        return scores
 
     def score(self, sentences: list[Sentence], representation: Representation) -> np.ndarray:
         from storybrief.features import sentence_features
@@ -161,15 +183,14 @@ class LearnedScorer:
         if not sentences:
             return np.zeros(0)
         if len(sentences) <= CANDIDATE_POOL:
-            features = sentence_features(sentences, representation)
-            return np.asarray(self.model.predict(features, num_threads=1), dtype=float)
+            return self.predict(sentence_features(sentences, representation))
         # A huge story: the features cost ~0.2 ms a sentence, so only the CANDIDATE_POOL sentences
         # the untrained scorer ranks highest are scored, as a story of their own (their support and
         # overlap counted among themselves). The rest could only be chosen ahead of far more
         # central sentences, which a brief of a few hundred words never reaches.
         pool = np.sort(np.argsort(-CentroidScorer().score(sentences, representation), kind="stable")[:CANDIDATE_POOL])
         features = sentence_features([sentences[i] for i in pool], representation.subset(pool))
-        pooled = np.asarray(self.model.predict(features, num_threads=1), dtype=float)
+        pooled = self.predict(features)
         scores = np.full(len(sentences), min(pooled.min(), 0.0) - 1.0)
         scores[pool] = pooled
         return scores

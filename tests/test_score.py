@@ -60,9 +60,9 @@ def test_default_method_is_the_learned_scorer():
 def test_model_files_ship_in_the_package_and_are_small():
     from storybrief.embed import VECTORS_PATH
     from storybrief.features import PRIOR_PATH
-    from storybrief.score import MODEL_PATH
+    from storybrief.score import MODEL_PATH, ORACLE_MODEL_PATH
 
-    for path in (MODEL_PATH, VECTORS_PATH, PRIOR_PATH):
+    for path in (MODEL_PATH, ORACLE_MODEL_PATH, VECTORS_PATH, PRIOR_PATH):
         assert path.is_file(), path
         assert path.stat().st_size < 5_000_000, f"{path.name} is {path.stat().st_size} bytes"
 
@@ -82,6 +82,31 @@ def test_learned_scorer_loads_once():
     from storybrief.score import LearnedScorer
 
     assert LearnedScorer().model is LearnedScorer().model
+
+
+def test_learned_scorer_adds_the_weighted_oracle_model_to_the_first(story):
+    from storybrief.features import sentence_features
+    from storybrief.score import ORACLE_WEIGHT, LearnedScorer
+
+    sentences, rep = story
+    features = sentence_features(sentences, rep)
+    ensemble = LearnedScorer()
+    first = ensemble.model.predict(features, num_threads=1)
+    oracle = ensemble.oracle_model.predict(features, num_threads=1)
+    assert ORACLE_WEIGHT > 0
+    np.testing.assert_allclose(ensemble.score(sentences, rep), first + ORACLE_WEIGHT * oracle, rtol=1e-9)
+    # The partner is a different model, not a copy: it moves the scores.
+    assert not np.allclose(oracle, first)
+    np.testing.assert_allclose(LearnedScorer(oracle_path=None).score(sentences, rep), first, rtol=1e-9)
+    # The oracle model predicts membership of a summary: the widely reported fact is likelier in one.
+    assert np.mean(oracle[[0, 2, 4]]) > np.mean(oracle[[1, 3, 5]])
+
+
+def test_missing_oracle_model_file_is_a_clear_error(tmp_path):
+    from storybrief.score import LearnedScorer
+
+    with pytest.raises(StoryBriefError, match="scorer model not found"):
+        LearnedScorer(oracle_path=tmp_path / "absent.txt")
 
 
 def test_missing_model_file_is_a_clear_error(tmp_path):
