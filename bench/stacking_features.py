@@ -18,6 +18,7 @@ import re
 
 import numpy as np
 
+from storybrief.features import _rank01
 from storybrief.represent import Representation
 from storybrief.types import Sentence
 
@@ -31,13 +32,6 @@ STACK_FEATURE_NAMES = [
 ]
 
 
-def _rank01(values: np.ndarray) -> np.ndarray:
-    if len(values) <= 1:
-        return np.zeros(len(values))
-    order = np.argsort(-values, kind="stable")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(len(values))
-    return ranks / (len(values) - 1)
 
 
 def draft_members(scores: np.ndarray, words: np.ndarray, budget: int = PSEUDO_WORDS) -> np.ndarray:
