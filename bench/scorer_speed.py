@@ -41,10 +41,11 @@ def main() -> None:
     # The same records for every system: those StoryBrief can brief (a few Multi-News clusters are
     # nothing but placeholder pages, which it refuses with a reason).
     from storybrief.errors import StoryBriefError
+    from storybrief.pipeline import prepare
 
     def briefable(record) -> bool:
         try:
-            storybrief.summarize(record["documents"], words=args.words, method="lead")
+            prepare(record["documents"])
             return True
         except StoryBriefError:
             return False

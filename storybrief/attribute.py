@@ -9,6 +9,7 @@ with different figures.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -62,10 +63,7 @@ def attribute(
     outlets = [[number[a.id], *(number[c] for c in a.copies if c in number)] for a in articles]
     cited: list[BriefSentence] = []
     disagreements: list[dict] = []
-    last_of_article: dict[int, int] = {}
-    for k, s in enumerate(sentences):
-        if s.index >= sentences[last_of_article.get(s.article, k)].index:
-            last_of_article[s.article] = k
+    per_article = Counter(s.article for s in sentences)  # segment numbers each article's sentences from 0
     for k, i in enumerate(order):
         sentence = sentences[i]
         # Every neighbour, even where the stored graph of a huge story is bounded or sampled.
@@ -98,6 +96,6 @@ def attribute(
             sources=sorted(ids),
             support=len(ids),
             origin={"article": outlets[sentence.article][0], "index": sentence.index},
-            cut=last_of_article[sentence.article] == i and is_unfinished(sentence.text),
+            cut=sentence.index == per_article[sentence.article] - 1 and is_unfinished(sentence.text),
         ))
     return cited, sources, disagreements

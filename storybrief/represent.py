@@ -81,13 +81,16 @@ class Representation:
         rows = np.asarray(rows)
         return Representation(self.vectors[rows], self.centroid, self.neighbours[rows][:, rows].tocsr(), self.articles[rows])
 
+    def cosines(self, rows: list[int], columns: list[int]) -> np.ndarray:
+        """Cosine of each of `rows` with each of `columns` (same article included), as a dense
+        len(rows) × len(columns) array: from the dense copy for a small story, else one sparse product."""
+        if self.dense is not None:
+            return self.dense[rows] @ self.dense[columns].T
+        return (self.vectors[rows] @ self.vectors[columns].T).toarray()
+
     def similarity(self, i: int, rows: list[int]) -> np.ndarray:
         """Cosine of sentence i with each of `rows` (same article included)."""
-        if not rows:
-            return np.zeros(0)
-        if self.dense is not None:
-            return self.dense[rows] @ self.dense[i]
-        return np.asarray((self.vectors[rows] @ self.vectors[i].T).todense()).ravel()
+        return self.cosines(rows, [i]).ravel() if rows else np.zeros(0)
 
 
 # sklearn's tokenisation (built once); the matrix is assembled here because TfidfVectorizer's

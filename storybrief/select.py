@@ -114,12 +114,7 @@ def _candidates(
     ranked = [int(i) for i in np.argsort(-scores, kind="stable") if sentences[int(i)].words <= words]
     lengths = np.cumsum([sentences[i].words for i in ranked])
     ranked = ranked[: int(np.searchsorted(lengths, 2 * CANDIDATE_WORDS * words)) + 1]
-    if representation.dense is not None:
-        rows = representation.dense[ranked]
-        similarity = rows @ rows.T
-    else:
-        rows = representation.vectors[ranked]
-        similarity = (rows @ rows.T).toarray()
+    similarity = representation.cosines(ranked, ranked)
     candidates: list[int] = []  # positions in `ranked`
     said: set[tuple[str, str, str]] = set()
     gathered = 0
