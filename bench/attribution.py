@@ -5,8 +5,8 @@
     python bench/attribution.py --start 3000 --stop 3300 --words 150 --write
 
 StoryBrief cites a source for a sentence when one of its sentences is a near-paraphrase by TF-IDF
-(storybrief/attribute.py) and drops a candidate sentence that repeats a chosen one by TF-IDF or
-trigrams (storybrief/select.py). Word overlap misses paraphrases worded differently; this script
+(storybrief/brief/attribute.py) and drops a candidate sentence that repeats a chosen one by TF-IDF or
+trigrams (storybrief/brief/select.py). Word overlap misses paraphrases worded differently; this script
 measures how often, with a sentence encoder as the judge (not shipped: ~190 ms a cluster on one
 core, too slow for the default path). For every Multi-News cluster of two or more articles (after
 copy merging) it briefs the cluster, then for each brief sentence and each other article takes
@@ -36,8 +36,8 @@ import numpy as np  # noqa: E402
 
 import scorer_data as data  # noqa: E402
 from storybrief.errors import StoryBriefError  # noqa: E402
-from storybrief.pipeline import brief_prepared, prepare  # noqa: E402
-from storybrief.score import get_scorer  # noqa: E402
+from storybrief.brief.pipeline import brief_prepared, prepare  # noqa: E402
+from storybrief.brief.score import get_scorer  # noqa: E402
 
 JUDGE_HIGH = 0.8
 JUDGE_LOW = 0.6

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 import scorer_data as data  # noqa: E402
-from storybrief.score import get_scorer  # noqa: E402
+from storybrief.brief.score import get_scorer  # noqa: E402
 
 
 def evaluate(clusters, scorer, words: int, **select_options) -> dict:

@@ -26,7 +26,7 @@ from rouge_score import rouge_scorer  # noqa: E402
 import scorer_data as data  # noqa: E402
 import train_scorer as ts  # noqa: E402
 from stack_experiment import train, val_features, ts_hash, split  # noqa: E402
-from storybrief.features import FEATURE_NAMES  # noqa: E402
+from storybrief.brief.features import FEATURE_NAMES  # noqa: E402
 
 MODELS = {  # name: (label, LightGBM overrides)
     "base": ("r2x4_per_word", {}),

@@ -1,6 +1,6 @@
 """ROUGE and speed of StoryBrief against its peers on the Multi-News validation split.
 
-Runs `storybrief.evaluate` at each word budget (250 and 100 by default) with every baseline,
+Runs `storybrief.evaluation.evaluate` at each word budget (250 and 100 by default) with every baseline,
 prints the tables and writes them, with the machine, date, split and sample size, into
 docs/benchmarks.md between `<!-- BEGIN quality -->` and `<!-- END quality -->`.
 
@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import write_section  # noqa: E402
-from storybrief.evaluate import evaluate, report_markdown, throughput_ratios  # noqa: E402
-from storybrief.peers import BASELINES  # noqa: E402
+from storybrief.evaluation.evaluate import evaluate, report_markdown, throughput_ratios  # noqa: E402
+from storybrief.evaluation.peers import BASELINES  # noqa: E402
 
 SECTION = "quality"
 DEFAULT_DATA = str(ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz")

@@ -87,7 +87,7 @@ def build_repeated_story(n_articles: int, clusters: list[list[str]], order: list
     worst case for the similarity graph: every sentence has a near-paraphrase in every article."""
     import random
 
-    from storybrief.segment import split_sentences
+    from storybrief.brief.segment import split_sentences
 
     rng = random.Random(seed)
     event = [s for d in clusters[order[0]] for s in split_sentences(d)]
@@ -108,15 +108,15 @@ def build_repeated_story(n_articles: int, clusters: list[list[str]], order: list
 
 def run_one(path: str) -> dict:
     """In a fresh process: brief the story in `path`, time each stage, report peak RSS."""
-    from storybrief import attribute as attribute_stage
-    from storybrief import order as order_stage
-    from storybrief import select as select_stage
-    from storybrief.clean import clean
-    from storybrief.dedupe import merge_copies
-    from storybrief.load import load
-    from storybrief.represent import represent
-    from storybrief.score import get_scorer
-    from storybrief.segment import segment
+    from storybrief.brief import attribute as attribute_stage
+    from storybrief.brief import order as order_stage
+    from storybrief.brief import select as select_stage
+    from storybrief.brief.clean import clean
+    from storybrief.brief.dedupe import merge_copies
+    from storybrief.io.story import load
+    from storybrief.brief.represent import represent
+    from storybrief.brief.score import get_scorer
+    from storybrief.brief.segment import segment
     from storybrief.types import Article
 
     texts = json.loads(Path(path).read_text(encoding="utf-8"))

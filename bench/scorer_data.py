@@ -23,13 +23,13 @@ import numpy as np
 from rouge_score import rouge_scorer, tokenize
 from nltk.stem import porter
 
-from storybrief import order as order_stage
-from storybrief import select as select_stage
-from storybrief.clean import clean
-from storybrief.dedupe import merge_copies
-from storybrief.load import load
-from storybrief.represent import Representation, represent
-from storybrief.segment import segment
+from storybrief.brief import order as order_stage
+from storybrief.brief import select as select_stage
+from storybrief.brief.clean import clean
+from storybrief.brief.dedupe import merge_copies
+from storybrief.io.story import load
+from storybrief.brief.represent import Representation, represent
+from storybrief.brief.segment import segment
 from storybrief.types import Article, Sentence
 
 DATA = Path(os.environ.get("STORYBRIEF_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
@@ -41,8 +41,9 @@ def pipeline_version() -> str:
     import hashlib
     import inspect
 
-    from storybrief import clean as clean_module, dedupe, load as load_module, represent as represent_module, segment as segment_module
-    from storybrief import trim as trim_module
+    from storybrief.brief import clean as clean_module, dedupe, represent as represent_module, segment as segment_module
+    from storybrief.io import story as load_module
+    from storybrief.brief import trim as trim_module
 
     source = "".join(inspect.getsource(m) for m in (load_module, clean_module, dedupe, segment_module, trim_module, represent_module))
     return hashlib.md5(source.encode()).hexdigest()[:10]
@@ -63,7 +64,7 @@ def read_split(split: str, start: int, stop: int) -> list[dict]:
 
 
 def prepare(record: dict) -> Cluster | None:
-    """The pipeline up to `represent`, as `storybrief.pipeline.summarize` runs it."""
+    """The pipeline up to `represent`, as `storybrief.brief.pipeline.summarize` runs it."""
     try:
         originals = clean(load([Article(text=d) for d in record["documents"] if d.strip()]))
     except Exception:

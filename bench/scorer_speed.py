@@ -41,7 +41,7 @@ def main() -> None:
     # The same records for every system: those StoryBrief can brief (a few Multi-News clusters are
     # nothing but placeholder pages, which it refuses with a reason).
     from storybrief.errors import StoryBriefError
-    from storybrief.pipeline import prepare
+    from storybrief.brief.pipeline import prepare
 
     def briefable(record) -> bool:
         try:

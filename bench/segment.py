@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine_line, write_section  # noqa: E402
-from storybrief.segment import split_sentences  # noqa: E402
+from storybrief.brief.segment import split_sentences  # noqa: E402
 
 # (text, the sentences it should give) — written for this benchmark, news-style traps included.
 CASES = [

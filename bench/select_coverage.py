@@ -16,8 +16,8 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 import scorer_data as data
-from storybrief import select as select_stage
-from storybrief.features import load_prior
+from storybrief.brief import select as select_stage
+from storybrief.brief.features import load_prior
 
 TOKEN = re.compile(r"[a-z0-9]+")
 STOP = frozenset(ENGLISH_STOP_WORDS)

@@ -29,9 +29,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 import scorer_data as data  # noqa: E402
-from storybrief import order as order_stage  # noqa: E402
-from storybrief import select as select_stage  # noqa: E402
-from storybrief.score import get_scorer  # noqa: E402
+from storybrief.brief import order as order_stage  # noqa: E402
+from storybrief.brief import select as select_stage  # noqa: E402
+from storybrief.brief.score import get_scorer  # noqa: E402
 
 
 _BASELINE: dict = {}  # per-cluster ROUGE of the first variant at each budget: paired standard errors

@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 python bench/select_speed.py --against HEAD~1 --words 250 150 100
 
-The other version is `storybrief/select.py` as stored at a git revision, loaded as a module of
+The other version is `storybrief/brief/select.py` as stored at a git revision, loaded as a module of
 its own; both run on the same clusters and learned scores, interleaved, best of --repeat runs.
 """
 
@@ -22,12 +22,12 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import scorer_data as data  # noqa: E402
-from storybrief import select as current  # noqa: E402
-from storybrief.score import get_scorer  # noqa: E402
+from storybrief.brief import select as current  # noqa: E402
+from storybrief.brief.score import get_scorer  # noqa: E402
 
 
 def load_revision(revision: str):
-    source = subprocess.run(["git", "show", f"{revision}:storybrief/select.py"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    source = subprocess.run(["git", "show", f"{revision}:storybrief/brief/select.py"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
     path = os.path.join(tempfile.mkdtemp(), "select_at_revision.py")
     with open(path, "w") as f:
         f.write(source)

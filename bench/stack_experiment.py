@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 
 import scorer_data as data  # noqa: E402
 import train_scorer as ts  # noqa: E402
-from storybrief.features import FEATURE_NAMES  # noqa: E402
+from storybrief.brief.features import FEATURE_NAMES  # noqa: E402
 from stacking_features import STACK_FEATURE_NAMES, stacking_features  # noqa: E402
 
 
@@ -76,7 +76,7 @@ def val_features(val):
     path = data.CACHE / f"scorer2_valfeat_{len(val)}_{val[0].id}_{val[-1].id}_{ts_hash()}.npy"
     if path.exists():
         return np.load(path)
-    from storybrief.features import sentence_features
+    from storybrief.brief.features import sentence_features
 
     x = np.vstack([sentence_features(c.sentences, c.representation) for c in val])
     np.save(path, x)
@@ -88,9 +88,9 @@ def ts_hash():
     import inspect
 
     import storybrief.embed
-    import storybrief.features
+    import storybrief.brief.features
 
-    return hashlib.md5((inspect.getsource(storybrief.features) + inspect.getsource(storybrief.embed)).encode()).hexdigest()[:8]
+    return hashlib.md5((inspect.getsource(storybrief.brief.features) + inspect.getsource(storybrief.embed)).encode()).hexdigest()[:8]
 
 
 def main():

@@ -2,7 +2,7 @@
 learned scorer, the story's own best sentences as a stand-in
 reference ("pseudo-summary").
 
-The first LightGBM pass scores every sentence from `storybrief.features`. Its top sentences,
+The first LightGBM pass scores every sentence from `storybrief.brief.features`. Its top sentences,
 taken in score order up to PSEUDO_WORDS words, are a rough draft of the summary; a sentence that
 says what that draft says, in its words and word pairs, is likely to share them with the real
 summary too. The second pass sees, for each sentence, how close it is to the draft (TF-IDF and
@@ -18,8 +18,8 @@ import re
 
 import numpy as np
 
-from storybrief.features import _rank01
-from storybrief.represent import Representation
+from storybrief.brief.features import _rank01
+from storybrief.brief.represent import Representation
 from storybrief.types import Sentence
 
 PSEUDO_WORDS = 150  # words of top-scored sentences that make the draft

@@ -100,7 +100,7 @@ def articles_of(chosen, seed: int):
 def drop_placeholders(chosen):
     """Clusters without Multi-News placeholder documents: texts copied into several clusters
     (web-archive crawl notices, Twitter location prompts) that are no one's news story."""
-    from storybrief.dedupe import copy_groups
+    from storybrief.brief.dedupe import copy_groups
 
     texts = [(cid, text) for cid, documents in chosen for text in documents]
     placeholder = set()

@@ -11,7 +11,7 @@ the sentence's length (per word, so the ranker prefers dense sentences rather th
 ones; bigrams weighted up because ROUGE-2 is the harder target). Model: LightGBM regression,
 single-threaded, fixed seed. A second model with the same features and parameters learns another
 label, membership in a greedy ROUGE-1+2 oracle summary of 250 words (scorer_oracle.txt); the
-scorer adds its prediction times storybrief.score.ORACLE_WEIGHT to the first's. Figures are printed for a val sample that is not the one the final
+scorer adds its prediction times storybrief.brief.score.ORACLE_WEIGHT to the first's. Figures are printed for a val sample that is not the one the final
 report uses (tune on val[500:1000], report on val[:500]).
 """
 
@@ -32,8 +32,8 @@ import numpy as np  # noqa: E402
 
 import scorer_data as data  # noqa: E402
 from dev_eval import evaluate  # noqa: E402
-from storybrief.features import FEATURE_NAMES, sentence_features  # noqa: E402
-from storybrief.score import LearnedScorer, MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT  # noqa: E402
+from storybrief.brief.features import FEATURE_NAMES, sentence_features  # noqa: E402
+from storybrief.brief.score import LearnedScorer, MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT  # noqa: E402
 
 SEED = 13
 PARAMS = {
@@ -98,7 +98,7 @@ def oracle(cluster, words: int = 250) -> np.ndarray:
     return out
 
 
-PARAPHRASE = 0.5  # TF-IDF cosine at which another article's sentence says the same (storybrief.score.PARAPHRASE)
+PARAPHRASE = 0.5  # TF-IDF cosine at which another article's sentence says the same (storybrief.brief.score.PARAPHRASE)
 
 
 def oracle_with_paraphrases(cluster, words: int = 250) -> np.ndarray:
@@ -154,10 +154,10 @@ def dataset(clusters, kind: str):
     import inspect
 
     import storybrief.embed
-    import storybrief.features
+    import storybrief.brief.features
 
-    source = inspect.getsource(storybrief.features) + inspect.getsource(storybrief.embed)
-    tables = b"".join(p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.features.PRIOR_PATH) if p.exists())
+    source = inspect.getsource(storybrief.brief.features) + inspect.getsource(storybrief.embed)
+    tables = b"".join(p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.brief.features.PRIOR_PATH) if p.exists())
     # The pipeline's version too: a change before scoring (cleaning, segmenting) changes the
     # sentences, and so the features, of the same records.
     sample = str(len(clusters)) + clusters[0].id + clusters[-1].id + data.pipeline_version()
@@ -243,7 +243,7 @@ def main() -> None:
     oracle_out = None
     if not args.no_oracle:
         # The partner model: same features, parameters and seed, label = membership in a greedy
-        # ROUGE-1+2 oracle summary of 250 words, or paraphrase of a member (storybrief.score.ORACLE_WEIGHT
+        # ROUGE-1+2 oracle summary of 250 words, or paraphrase of a member (storybrief.brief.score.ORACLE_WEIGHT
         # scales its output).
         start = time.time()
         y_oracle = np.concatenate([label(c, ORACLE_LABEL) for c in train])

@@ -1,4 +1,4 @@
-"""What the trimming step (storybrief/trim.py) removes from Multi-News sentences, and what it costs.
+"""What the trimming step (storybrief/brief/trim.py) removes from Multi-News sentences, and what it costs.
 
     python bench/trim.py [--start 500 --stop 1000] [--write]
 
@@ -20,11 +20,11 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import scorer_data as data  # noqa: E402
-from storybrief import segment as segment_module  # noqa: E402
-from storybrief import trim as trim_module  # noqa: E402
-from storybrief.clean import clean  # noqa: E402
-from storybrief.dedupe import merge_copies  # noqa: E402
-from storybrief.load import load  # noqa: E402
+from storybrief.brief import segment as segment_module  # noqa: E402
+from storybrief.brief import trim as trim_module  # noqa: E402
+from storybrief.brief.clean import clean  # noqa: E402
+from storybrief.brief.dedupe import merge_copies  # noqa: E402
+from storybrief.io.story import load  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
 

@@ -25,8 +25,8 @@ from typing import IO
 
 from storybrief.engines import Engine, SerialEngine
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import documents_of, json_object
-from storybrief.pipeline import DEFAULT_WORDS, summarize
+from storybrief.io.story import documents_of, json_object
+from storybrief.brief.pipeline import DEFAULT_WORDS, summarize
 from storybrief.types import Article
 
 

@@ -41,7 +41,9 @@ def check_format(format: str) -> None:
 
 
 def example_path() -> Path:
-    return Path(str(resources.files("storybrief") / "examples" / "harbour-bridge"))
+    from storybrief.shipped import EXAMPLE_STORY
+
+    return EXAMPLE_STORY
 
 
 def _version(value: bool) -> None:
@@ -66,7 +68,7 @@ def summarize(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
 ) -> None:
     """Brief one story from its articles."""
-    from storybrief.pipeline import summarize as summarize_story
+    from storybrief.brief.pipeline import summarize as summarize_story
 
     check_words(words)
     check_format(format)
@@ -181,7 +183,7 @@ def stories(
     workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
-    from storybrief.feeds import read_pile
+    from storybrief.io.pile import read_pile
     from storybrief.grouping import StoryIndex
     from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
     from storybrief.state import load_index
@@ -272,9 +274,9 @@ def evaluate(
 
     from rich.console import Console as RichConsole
 
-    from storybrief.evaluate import evaluate as run_evaluation
-    from storybrief.evaluate import report_table
-    from storybrief.peers import BASELINES
+    from storybrief.evaluation.evaluate import evaluate as run_evaluation
+    from storybrief.evaluation.evaluate import report_table
+    from storybrief.evaluation.peers import BASELINES
 
     methods = [m.strip() for item in method or ["default"] for m in item.split(",") if m.strip()]
     peers = [b.strip() for item in baseline or [] for b in item.split(",") if b.strip()]

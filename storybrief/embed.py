@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from storybrief.errors import StoryBriefError
+from storybrief.shipped import MODELS
 
-VECTORS_PATH = Path(__file__).parent / "models" / "words.npz"
+VECTORS_PATH = MODELS / "words.npz"
 TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
 SIF = 1e-3  # smoothing of the inverse-frequency weight a / (a + p(word))
 

@@ -2,7 +2,7 @@
 
 The pipeline, for a batch or for each increment of a running index:
 
-1. Copies: MinHash over word 5-shingles (`storybrief.dedupe`) with an LSH index finds articles
+1. Copies: MinHash over word 5-shingles (`storybrief.brief.dedupe`) with an LSH index finds articles
    that are the same text re-published (wire copies); a copy joins its original's story and only
    the original is vectorised, so one wire story cannot pose as a cluster of its own.
 2. Vectors: words, hashed into a fixed space (no vocabulary to keep in step between runs), log term frequency times an IDF from document frequencies counted over
@@ -39,11 +39,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
-from storybrief.clean import is_junk, is_junk_sentence, normalise
-from storybrief.dedupe import COPY_THRESHOLD, NUM_PERM, copy_lsh, minhash, shingles
+from storybrief.brief.clean import is_junk, is_junk_sentence, normalise
+from storybrief.brief.dedupe import COPY_THRESHOLD, NUM_PERM, copy_lsh, minhash, shingles
 from storybrief.errors import StoryBriefError
-from storybrief.feeds import normalise_date, parse_date
-from storybrief.segment import split_sentences
+from storybrief.io.pile import normalise_date, parse_date
+from storybrief.brief.segment import split_sentences
 from storybrief.types import Article, Brief
 
 # Linkage (capped average similarity) needed to merge two groups; chosen on Multi-News train
@@ -126,7 +126,7 @@ def signature(text: str) -> MinHash:
 
 
 def restore_signature(values: np.ndarray) -> MinHash:
-    """A MinHash from saved hash values, in the scheme `storybrief.dedupe.minhash` uses."""
+    """A MinHash from saved hash values, in the scheme `storybrief.brief.dedupe.minhash` uses."""
     return MinHash(
         num_perm=NUM_PERM, seed=1, hashvalues=values.astype(_SIGNATURE_DTYPE), permutations=_PROBE.permutations, scheme=SIGNATURE_SCHEME
     )
@@ -761,7 +761,7 @@ def _article_fields(article: Article) -> dict:
 def _brief_stories(chunk: list[tuple[str, int, list[dict]]]) -> list[tuple[str, dict | None, str]]:
     """(story id, brief as a dict or None, why not) for each (story id, words, article fields):
     runs in a worker process, so it reports every failure instead of raising."""
-    from storybrief.pipeline import summarize
+    from storybrief.brief.pipeline import summarize
 
     out = []
     for story_id, words, fields in chunk:
@@ -776,8 +776,8 @@ def _brief_stories(chunk: list[tuple[str, int, list[dict]]]) -> list[tuple[str, 
 
 def as_articles(items: Iterable[Article | dict | str | Path]) -> tuple[list[Article], list[str]]:
     """Articles from Article objects, article dicts, paths (files, folders, feeds, JSONL) or texts."""
-    from storybrief.feeds import read_jsonl, read_pile, unique_ids
-    from storybrief.load import _is_existing_path
+    from storybrief.io.pile import read_jsonl, read_pile, unique_ids
+    from storybrief.io.story import _is_existing_path
 
     articles: list[Article] = []
     notes: list[str] = []

@@ -1,5 +1,5 @@
-from storybrief.attribute import attribute, figures
-from storybrief.represent import represent
+from storybrief.brief.attribute import attribute, figures
+from storybrief.brief.represent import represent
 from storybrief.types import Article, Sentence
 
 
@@ -51,9 +51,9 @@ def test_a_longer_sentence_that_contains_the_fact_supports_it():
 
 
 def test_coverage_is_the_same_on_dense_and_sparse_rows(monkeypatch):
-    import storybrief.represent as represent_module
-    from storybrief.attribute import coverage
-    from storybrief.represent import represent
+    import storybrief.brief.represent as represent_module
+    from storybrief.brief.attribute import coverage
+    from storybrief.brief.represent import represent
     from storybrief.types import Sentence
 
     texts = [

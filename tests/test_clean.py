@@ -1,6 +1,6 @@
 import pytest
 
-from storybrief.clean import (
+from storybrief.brief.clean import (
     clean,
     clean_article,
     detokenise,
@@ -115,7 +115,7 @@ def test_a_long_paragraph_with_a_credit_inside_is_kept():
 
 
 def test_every_speed_gate_belongs_to_a_boilerplate_rule():
-    from storybrief.clean import _BOILERPLATE, _GATES
+    from storybrief.brief.clean import _BOILERPLATE, _GATES
 
     assert set(_GATES) <= set(_BOILERPLATE)  # a stray gate would leave its rule ungated (slow, silently)
 
@@ -140,7 +140,7 @@ def test_every_speed_gate_belongs_to_a_boilerplate_rule():
     ],
 )
 def test_scraper_placeholders_are_junk(sentence):
-    from storybrief.clean import is_junk_sentence
+    from storybrief.brief.clean import is_junk_sentence
 
     assert is_junk_sentence(sentence)
 
@@ -163,7 +163,7 @@ def test_scraper_placeholders_are_junk(sentence):
     ],
 )
 def test_junk_run_into_a_sentence_is_cut_off_and_the_body_kept_verbatim(sentence, body):
-    from storybrief.clean import without_junk_prefix
+    from storybrief.brief.clean import without_junk_prefix
 
     assert without_junk_prefix(sentence) == body
 
@@ -180,7 +180,7 @@ def test_junk_run_into_a_sentence_is_cut_off_and_the_body_kept_verbatim(sentence
     ],
 )
 def test_dates_and_times_that_are_news_stay_in_the_sentence(sentence):
-    from storybrief.clean import without_junk_prefix
+    from storybrief.brief.clean import without_junk_prefix
 
     assert without_junk_prefix(sentence) == sentence
 
@@ -194,13 +194,13 @@ def test_dates_and_times_that_are_news_stay_in_the_sentence(sentence):
     ],
 )
 def test_sentences_of_junk_or_with_no_telling_where_the_body_starts_are_dropped(sentence):
-    from storybrief.clean import without_junk_prefix
+    from storybrief.brief.clean import without_junk_prefix
 
     assert without_junk_prefix(sentence) is None
 
 
 def test_segment_keeps_the_lead_that_a_time_stamp_was_run_into():
-    from storybrief.segment import segment
+    from storybrief.brief.segment import segment
 
     text = ("Updated 6:07 p.m. ET The harbour bridge in Marlow will close for six months, the council said. "
             "Engineers found cracks in two of its steel supports.")
@@ -219,7 +219,7 @@ def test_segment_keeps_the_lead_that_a_time_stamp_was_run_into():
     ],
 )
 def test_news_sentences_near_placeholder_wording_are_kept(sentence):
-    from storybrief.clean import is_junk_sentence
+    from storybrief.brief.clean import is_junk_sentence
 
     assert not is_junk_sentence(sentence)
 

@@ -1,4 +1,4 @@
-from storybrief.dedupe import copy_groups, merge_copies, shingles
+from storybrief.brief.dedupe import copy_groups, merge_copies, shingles
 from storybrief.types import Article
 
 STORY = (

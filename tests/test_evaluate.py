@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from storybrief.cli import app
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.evaluate import (
+from storybrief.evaluation.evaluate import (
     METRICS,
     Skipped,
     bootstrap_indices,
@@ -198,7 +198,7 @@ def test_cli_evaluate_without_rouge_score_says_which_extra_to_install(data, monk
 
 
 def test_storybrief_time_after_preparation_is_measured_inside_its_own_call(data):
-    from storybrief.evaluate import StoryBriefSystem, parse_cluster, prepare
+    from storybrief.evaluation.evaluate import StoryBriefSystem, parse_cluster, prepare
 
     cluster = parse_cluster(json.dumps(CLUSTERS[0]), 1, "test")
     output = StoryBriefSystem("default", 60).run(cluster, prepare(cluster.articles), prepare_seconds=10.0)

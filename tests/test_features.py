@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from storybrief.features import FEATURE_NAMES, sentence_features
-from storybrief.represent import represent
-from storybrief.segment import segment
+from storybrief.brief.features import FEATURE_NAMES, sentence_features
+from storybrief.brief.represent import represent
+from storybrief.brief.segment import segment
 from storybrief.types import Article
 
 CASED = [
@@ -74,7 +74,7 @@ def test_unfinished_marks_a_sentence_cut_off_mid_way():
 
 
 def test_empty_input_gives_empty_matrix():
-    from storybrief.represent import Representation
+    from storybrief.brief.represent import Representation
     import scipy.sparse as sp
 
     empty = Representation(sp.csr_matrix((0, 1)), np.zeros(1), sp.csr_matrix((0, 0)), np.zeros(0, dtype=np.int64))
@@ -86,7 +86,7 @@ def test_feature_names_are_unique():
 
 
 def test_word_prior_ranks_reporting_words_above_page_furniture():
-    from storybrief.features import load_prior
+    from storybrief.brief.features import load_prior
 
     prior, unknown, pairs, unknown_pair = load_prior()
     assert 0 < unknown < 1 and 0 < unknown_pair < 1
@@ -121,7 +121,7 @@ def test_story_overlap_counts_words_and_pairs_said_elsewhere():
     """The vectorised overlap features against their definition, counted word by word."""
     from collections import Counter
 
-    from storybrief.features import _overlap_with_story
+    from storybrief.brief.features import _overlap_with_story
 
     sentences, tokens, _ = _story_tokens(CASED + ["Bridge bridge bridge."])
     articles = np.array([s.article for s in sentences])
@@ -145,7 +145,7 @@ def test_story_overlap_counts_words_and_pairs_said_elsewhere():
 def test_prior_features_follow_the_word_and_pair_tables():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from storybrief.features import _prior_features, load_prior
+    from storybrief.brief.features import _prior_features, load_prior
 
     prior, unknown, pair_prior, unknown_pair = load_prior()
     _, _, tokens = _story_tokens(CASED + ["Zqxv wobblefrump the of."])
@@ -181,7 +181,7 @@ def test_context_features_read_the_article_around_the_sentence():
 
 
 def test_context_features_are_the_same_for_a_huge_story(monkeypatch):
-    import storybrief.features as features_module
+    import storybrief.brief.features as features_module
 
     sentences, dense = features_for(CASED)
     monkeypatch.setattr(features_module, "DENSE_CELLS", 0)  # the sparse path, as for thousands of articles

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from storybrief.errors import InputError
-from storybrief.feeds import html_to_text, normalise_date, read_pile
+from storybrief.io.pile import html_to_text, normalise_date, read_pile
 
 from story_articles import CHESS, FERRY, VOLCANO
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from storybrief.errors import InputError
-from storybrief.load import decode, load, read_path, split_multinews
+from storybrief.io.story import decode, load, read_path, split_multinews
 from storybrief.types import Article
 
 PROSE = "The council met on Monday to discuss the new budget. Members agreed to raise spending on schools."
@@ -68,7 +68,7 @@ def test_missing_path_and_empty_folder(tmp_path: Path):
 
 
 def test_oversized_file_is_refused_with_its_size(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("storybrief.load.MAX_BYTES", 1000)
+    monkeypatch.setattr("storybrief.io.story.MAX_BYTES", 1000)
     big = tmp_path / "big.txt"
     big.write_text(PROSE * 50)
     with pytest.raises(InputError, match=r"too large.*STORYBRIEF_MAX_BYTES"):

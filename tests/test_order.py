@@ -1,5 +1,5 @@
-from storybrief.order import is_quote, order
-from storybrief.represent import represent
+from storybrief.brief.order import is_quote, order
+from storybrief.brief.represent import represent
 from storybrief.types import Article, Sentence
 
 

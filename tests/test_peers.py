@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from storybrief.errors import StoryBriefError
-from storybrief.evaluate import parse_cluster, prepare
-from storybrief.peers import (
+from storybrief.evaluation.evaluate import parse_cluster, prepare
+from storybrief.evaluation.peers import (
     PEERS,
     LeadPeer,
     MissingExtraError,
@@ -15,7 +15,7 @@ from storybrief.peers import (
     get_peer,
     require,
 )
-from storybrief.pipeline import summarize
+from storybrief.brief.pipeline import summarize
 from storybrief.types import Sentence
 
 from story_clusters import CLUSTERS
@@ -92,7 +92,7 @@ def test_sumy_ranking_agrees_with_sumys_own_top_k(name):
     """The full ranking's top k is what the unmodified sumy summarizer returns for k sentences."""
     import importlib
 
-    from storybrief.peers import SumyPeer
+    from storybrief.evaluation.peers import SumyPeer
 
     peer = get_peer(name, 100)
     module, cls = SumyPeer.SUMMARIZERS[name]

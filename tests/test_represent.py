@@ -7,8 +7,8 @@ import random
 import numpy as np
 
 
-import storybrief.represent as represent_module
-from storybrief.represent import cross_article_neighbours, represent, vectorise
+import storybrief.brief.represent as represent_module
+from storybrief.brief.represent import cross_article_neighbours, represent, vectorise
 from storybrief.types import Sentence
 
 FACTS = [
@@ -128,7 +128,7 @@ def test_a_story_with_many_articles_is_compared_with_a_sample_of_them(monkeypatc
 
 
 def test_sampled_support_estimates_the_full_support(monkeypatch):
-    from storybrief.score import soft_support
+    from storybrief.brief.score import soft_support
 
     sentences = story(80, seed=4)
     full = soft_support(represent(sentences))

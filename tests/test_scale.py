@@ -7,12 +7,12 @@ import random
 import numpy as np
 from datasketch import MinHash
 
-import storybrief.score as score_module
+import storybrief.brief.score as score_module
 from storybrief import summarize
-from storybrief.clean import BOILERPLATE, _BOILERPLATE, is_boilerplate
-from storybrief.dedupe import NUM_PERM, minhash, shingles
-from storybrief.represent import represent
-from storybrief.score import soft_support, support_counts
+from storybrief.brief.clean import BOILERPLATE, _BOILERPLATE, is_boilerplate
+from storybrief.brief.dedupe import NUM_PERM, minhash, shingles
+from storybrief.brief.represent import represent
+from storybrief.brief.score import soft_support, support_counts
 from test_represent import story
 
 
@@ -76,9 +76,9 @@ def test_a_small_story_briefs_as_with_the_plain_computations(monkeypatch):
     (the definitions the fast paths replace), gives the same brief."""
     import scipy.sparse as sp
 
-    import storybrief.pipeline as pipeline
+    import storybrief.brief.pipeline as pipeline
     from storybrief.cli import example_path
-    from storybrief.represent import Representation, vectorise
+    from storybrief.brief.represent import Representation, vectorise
 
     fast = summarize([example_path()]).to_dict()
 
@@ -96,7 +96,7 @@ def test_a_small_story_briefs_as_with_the_plain_computations(monkeypatch):
 
 
 def test_gated_caption_rule_says_what_the_plain_regex_says():
-    from storybrief.clean import CAPTION, is_caption
+    from storybrief.brief.clean import CAPTION, is_caption
 
     lines = [
         "The minister (left) greets the visitors.", "Crowds gather (Photo by Jane Doe/Getty Images)", "PHOTO: the bridge",

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from storybrief.errors import StoryBriefError
-from storybrief.represent import represent
-from storybrief.score import SCORERS, CentroidScorer, LeadScorer, get_scorer, support_counts
+from storybrief.brief.represent import represent
+from storybrief.brief.score import SCORERS, CentroidScorer, LeadScorer, get_scorer, support_counts
 from storybrief.types import Sentence
 
 ARTICLES = [
@@ -50,7 +50,7 @@ def test_registry_and_unknown_method():
 
 
 def test_default_method_is_the_learned_scorer():
-    from storybrief.score import DEFAULT_METHOD, LearnedScorer
+    from storybrief.brief.score import DEFAULT_METHOD, LearnedScorer
 
     assert DEFAULT_METHOD == "learned"
     assert isinstance(get_scorer("default"), LearnedScorer)
@@ -59,8 +59,8 @@ def test_default_method_is_the_learned_scorer():
 
 def test_model_files_ship_in_the_package_and_are_small():
     from storybrief.embed import VECTORS_PATH
-    from storybrief.features import PRIOR_PATH
-    from storybrief.score import MODEL_PATH, ORACLE_MODEL_PATH
+    from storybrief.brief.features import PRIOR_PATH
+    from storybrief.brief.score import MODEL_PATH, ORACLE_MODEL_PATH
 
     for path in (MODEL_PATH, ORACLE_MODEL_PATH, VECTORS_PATH, PRIOR_PATH):
         assert path.is_file(), path
@@ -68,7 +68,7 @@ def test_model_files_ship_in_the_package_and_are_small():
 
 
 def test_learned_scorer_ranks_the_central_fact_above_an_off_topic_sentence(story):
-    from storybrief.score import LearnedScorer
+    from storybrief.brief.score import LearnedScorer
 
     sentences, rep = story
     scores = LearnedScorer().score(sentences, rep)
@@ -79,14 +79,14 @@ def test_learned_scorer_ranks_the_central_fact_above_an_off_topic_sentence(story
 
 
 def test_learned_scorer_loads_once():
-    from storybrief.score import LearnedScorer
+    from storybrief.brief.score import LearnedScorer
 
     assert LearnedScorer().model is LearnedScorer().model
 
 
 def test_learned_scorer_adds_the_weighted_oracle_model_to_the_first(story):
-    from storybrief.features import sentence_features
-    from storybrief.score import ORACLE_WEIGHT, LearnedScorer
+    from storybrief.brief.features import sentence_features
+    from storybrief.brief.score import ORACLE_WEIGHT, LearnedScorer
 
     sentences, rep = story
     features = sentence_features(sentences, rep)
@@ -103,14 +103,14 @@ def test_learned_scorer_adds_the_weighted_oracle_model_to_the_first(story):
 
 
 def test_missing_oracle_model_file_is_a_clear_error(tmp_path):
-    from storybrief.score import LearnedScorer
+    from storybrief.brief.score import LearnedScorer
 
     with pytest.raises(StoryBriefError, match="scorer model not found"):
         LearnedScorer(oracle_path=tmp_path / "absent.txt")
 
 
 def test_missing_model_file_is_a_clear_error(tmp_path):
-    from storybrief.score import LearnedScorer
+    from storybrief.brief.score import LearnedScorer
 
     with pytest.raises(StoryBriefError, match="scorer model not found"):
         LearnedScorer(tmp_path / "absent.txt")
@@ -130,7 +130,7 @@ def test_default_brief_states_the_main_fact_once_and_cites_several_outlets():
 
 
 def test_learned_scorer_scores_a_pool_in_huge_stories(monkeypatch):
-    import storybrief.score as score_module
+    import storybrief.brief.score as score_module
 
     sentences = [Sentence(text=t, article=a, index=i, position=i / 2) for a, texts in enumerate(ARTICLES) for i, t in enumerate(texts)]
     rep = represent(sentences)

@@ -1,6 +1,6 @@
 import pytest
 
-from storybrief.segment import segment, split_sentences
+from storybrief.brief.segment import segment, split_sentences
 from storybrief.types import Article
 
 
@@ -49,6 +49,6 @@ def test_segment_records_positions_and_drops_fragments_and_junk():
      ('"Let us wait," she said.', True), ("Too short.", False)],
 )
 def test_bare_short_quotes_and_fragments_are_not_self_contained(text, kept):
-    from storybrief.segment import is_self_contained
+    from storybrief.brief.segment import is_self_contained
 
     assert is_self_contained(text) is kept

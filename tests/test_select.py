@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from storybrief.errors import BudgetError
-from storybrief.represent import represent
-from storybrief.select import select
+from storybrief.brief.represent import represent
+from storybrief.brief.select import select
 from storybrief.types import Sentence
 
 TEXTS = [
@@ -83,7 +83,7 @@ def test_a_sentence_that_is_all_quotation_is_chosen_only_when_nothing_else_fits(
 
 
 def test_knapsack_finds_the_best_set_within_capacity():
-    from storybrief.select import knapsack
+    from storybrief.brief.select import knapsack
 
     values, weights = np.array([6.0, 5.0, 5.0, 0.0]), np.array([10, 6, 6, 1])
     # 6+6 words hold 10.0 > 6.0 (the single most valuable item); a worthless item is not taken.
@@ -93,7 +93,7 @@ def test_knapsack_finds_the_best_set_within_capacity():
 
 
 def test_concepts_are_content_words_and_word_pairs_with_plurals_folded():
-    from storybrief.select import concepts
+    from storybrief.brief.select import concepts
 
     found = concepts("The attacks on the ports")
     assert {"attack", "port", "attack on", "the port"} <= found
@@ -144,7 +144,7 @@ def test_a_budget_far_below_the_story_takes_the_most_valuable_set_regardless_of_
     sentences = [Sentence(text=t, article=i, index=0) for i, t in enumerate(COVERED_STORY + filler)]
     rep = represent(sentences)
     scores = np.array([5.0, 4.0, 3.0] + [-1.0] * len(filler))
-    from storybrief.select import COVERAGE_SHARE
+    from storybrief.brief.select import COVERAGE_SHARE
 
     assert 45 < COVERAGE_SHARE * sum(s.words for s in sentences)
     assert select(sentences, scores, rep, words=45, redundancy=1.0, per_word=True) == [0, 1]
@@ -152,7 +152,7 @@ def test_a_budget_far_below_the_story_takes_the_most_valuable_set_regardless_of_
 
 @pytest.mark.parametrize("per_word", [False, True])
 def test_a_story_too_big_for_the_dense_copy_gets_the_same_choice(monkeypatch, per_word):
-    import storybrief.represent as represent_module
+    import storybrief.brief.represent as represent_module
 
     rng = np.random.default_rng(5)
     vocabulary = [f"w{k}" for k in range(30)] + ["the", "of", "and"]

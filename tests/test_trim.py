@@ -1,7 +1,7 @@
 import pytest
 
-from storybrief.segment import segment
-from storybrief.trim import trim
+from storybrief.brief.segment import segment
+from storybrief.brief.trim import trim
 from storybrief.types import Article
 
 

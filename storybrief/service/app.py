@@ -19,7 +19,7 @@ from starlette.datastructures import UploadFile
 
 from storybrief import __version__
 from storybrief.errors import StoryBriefError
-from storybrief.load import articles_from_text, decode
+from storybrief.io.story import articles_from_text, decode
 from storybrief.service import migrate
 from storybrief.service.assign import StoryAssigner, make_assigner
 from storybrief.service.db import DEFAULT_DB, Database, DatabaseError, Story
@@ -30,8 +30,8 @@ from storybrief.service.schemas import (
     StoryDetail, StoryPage, StorySummary, SummarizeRequest, utc,
 )
 from storybrief.service.store import Store, article_from, brief_data
-from storybrief.pipeline import summarize
-from storybrief.score import get_scorer
+from storybrief.brief.pipeline import summarize
+from storybrief.brief.score import get_scorer
 
 PACKAGE = "storybrief.service"
 # The page needs no script at all; forbidding it makes any markup that slipped through inert.

@@ -14,7 +14,7 @@ article is in which story, and the index is rebuilt from it (see the class).
 
 `SimilarityAssigner` is the simpler alternative, first-story detection in the classic style: an
 article joins the story of its nearest recent article when they are near-copies (MinHash of
-5-shingles, as `storybrief.dedupe`) or similar enough (TF-IDF cosine ≥ threshold), and starts a
+5-shingles, as `storybrief.brief.dedupe`) or similar enough (TF-IDF cosine ≥ threshold), and starts a
 new story otherwise. Its state is a window of recent articles kept in memory and caught up from
 the database at every call, so several server processes on one database agree.
 """
@@ -33,7 +33,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storybrief.dedupe import COPY_THRESHOLD, copy_lsh, minhash, shingles
+from storybrief.brief.dedupe import COPY_THRESHOLD, copy_lsh, minhash, shingles
 from storybrief.errors import StoryBriefError
 from storybrief.grouping import StoryIndex
 from storybrief.service.db import ArticleRow

@@ -1,6 +1,6 @@
 """What the endpoints do with the database: ingest articles, list stories, keep briefs current.
 
-Pipeline work is delegated: text extraction to `storybrief.load`, story assignment to a
+Pipeline work is delegated: text extraction to `storybrief.io.story`, story assignment to a
 `StoryAssigner`, briefs to `storybrief.summarize`.
 """
 
@@ -14,8 +14,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import parse_html
-from storybrief.pipeline import summarize
+from storybrief.io.story import parse_html
+from storybrief.brief.pipeline import summarize
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, Story, utcnow
 from storybrief.service.schemas import ArticleIn, IngestedArticle

@@ -13,9 +13,9 @@ from collections import Counter
 
 import numpy as np
 
-from storybrief.represent import Representation
-from storybrief.score import PARAPHRASE
-from storybrief.segment import is_unfinished
+from storybrief.brief.represent import Representation
+from storybrief.brief.score import PARAPHRASE
+from storybrief.brief.segment import is_unfinished
 from storybrief.types import Article, BriefSentence, Sentence, Source
 
 DISAGREEMENT_SIMILARITY = 0.4

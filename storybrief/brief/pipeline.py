@@ -6,16 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from storybrief import attribute as attribute_stage
-from storybrief import order as order_stage
-from storybrief import select as select_stage
-from storybrief.clean import clean, looks_english
-from storybrief.dedupe import merge_copies
+from storybrief.brief import attribute as attribute_stage
+from storybrief.brief import order as order_stage
+from storybrief.brief import select as select_stage
+from storybrief.brief.clean import clean, looks_english
+from storybrief.brief.dedupe import merge_copies
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import load
-from storybrief.represent import represent
-from storybrief.score import Scorer, get_scorer
-from storybrief.segment import is_self_contained, segment, split_sentences
+from storybrief.io.story import load
+from storybrief.brief.represent import represent
+from storybrief.brief.score import Scorer, get_scorer
+from storybrief.brief.segment import is_self_contained, segment, split_sentences
 from storybrief.types import Article, Brief, Sentence
 
 DEFAULT_WORDS = 150

@@ -1,7 +1,7 @@
 """Measure briefs against reference summaries: ROUGE with confidence intervals, speed, memory.
 
 Reads `{"id", "documents", "summary"}` lines (Multi-News), briefs each cluster with one or more
-StoryBrief methods and, optionally, the peer systems of `storybrief.peers` under the same word
+StoryBrief methods and, optionally, the peer systems of `storybrief.evaluation.peers` under the same word
 budget, and returns a report dict. How each figure is measured:
 
 - ROUGE-1/2/Lsum F1 from the `rouge-score` package with Porter stemming. For ROUGE-Lsum the
@@ -40,13 +40,13 @@ import numpy as np
 
 from storybrief import __version__
 from storybrief.batch import cluster_of, read_lines
-from storybrief.load import json_object
-from storybrief.clean import normalise
+from storybrief.io.story import json_object
+from storybrief.brief.clean import normalise
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.peers import BASELINES, Peer, fit_budget, get_peer, require
-from storybrief import pipeline
-from storybrief.score import Scorer, get_scorer
-from storybrief.segment import split_sentences
+from storybrief.evaluation.peers import BASELINES, Peer, fit_budget, get_peer, require
+from storybrief.brief import pipeline
+from storybrief.brief.score import Scorer, get_scorer
+from storybrief.brief.segment import split_sentences
 from storybrief.types import Article, Sentence
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
@@ -257,7 +257,7 @@ def evaluate(
 ) -> dict:
     """Evaluate StoryBrief `methods` (and peers) on a JSONL(.gz) file; returns the report dict.
 
-    `baselines` is True for every peer, or a list of peer names (see `storybrief.peers.PEERS`).
+    `baselines` is True for every peer, or a list of peer names (see `storybrief.evaluation.peers.PEERS`).
     A cluster that any system cannot brief is skipped for all of them, so every system is scored
     on the same clusters. `per_cluster` adds each system's scores cluster by cluster.
     """

@@ -7,7 +7,7 @@ follows the statement it is most similar to, so a quote never opens the brief on
 
 from __future__ import annotations
 
-from storybrief.represent import Representation
+from storybrief.brief.represent import Representation
 from storybrief.types import Article, Sentence
 
 QUOTE_ATTACH = 0.15  # minimum similarity for a quote to attach to a statement

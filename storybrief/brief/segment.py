@@ -12,8 +12,8 @@ import re
 
 import blingfire
 
-from storybrief.clean import SENTENCE_END, without_junk_prefix
-from storybrief.trim import trim
+from storybrief.brief.clean import SENTENCE_END, without_junk_prefix
+from storybrief.brief.trim import trim
 from storybrief.types import Article, Sentence
 
 ABBREVIATIONS = {

@@ -99,7 +99,7 @@ class SumyTokenizer:
     language = "english"
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
-        from storybrief.segment import split_sentences
+        from storybrief.brief.segment import split_sentences
 
         return tuple(split_sentences(paragraph))
 

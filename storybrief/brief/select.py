@@ -27,8 +27,8 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storybrief.errors import BudgetError
-from storybrief.represent import Representation
-from storybrief.segment import is_bare_quote
+from storybrief.brief.represent import Representation
+from storybrief.brief.segment import is_bare_quote
 from storybrief.types import Sentence
 
 REDUNDANCY = 0.5

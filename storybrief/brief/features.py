@@ -27,9 +27,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from storybrief.embed import TOKEN
-from storybrief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
-from storybrief.segment import is_unfinished
+from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
+from storybrief.brief.segment import is_unfinished
 from storybrief.types import Sentence
+from storybrief.shipped import MODELS
 
 LEAD_SENTENCES = 3  # sentences per article that make up the "lead centroid"
 SUPPORT_THRESHOLD = 0.5
@@ -60,7 +61,7 @@ FEATURE_NAMES = [
     "previous_centroid", "next_centroid", "article_centrality", "article_centrality_z", "article_first_similarity",
     "word_offset", "numbers", "numbers_elsewhere", "names_elsewhere",
 ]
-PRIOR_PATH = Path(__file__).parent / "models" / "word_prior.npz"
+PRIOR_PATH = MODELS / "word_prior.npz"
 # The prior's words are the word vectors' words: one tokenisation serves both tables.
 PRIOR_TOKEN = TOKEN
 _WORD = re.compile(r"[a-z0-9]+")
@@ -340,7 +341,7 @@ def _context(
 
 def sentence_features(sentences: list[Sentence], representation: Representation) -> np.ndarray:
     """Feature matrix, shape (len(sentences), len(FEATURE_NAMES)), all finite."""
-    from storybrief.score import soft_support, support_counts
+    from storybrief.brief.score import soft_support, support_counts
 
     n = len(sentences)
     if n == 0:

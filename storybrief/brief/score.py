@@ -14,17 +14,18 @@ from typing import Protocol
 
 import numpy as np
 
-from storybrief.represent import Representation
+from storybrief.brief.represent import Representation
 from storybrief.types import Sentence
+from storybrief.shipped import MODELS
 
-MODEL_PATH = Path(__file__).parent / "models" / "scorer.txt"
+MODEL_PATH = MODELS / "scorer.txt"
 # A second model, trained on another label: 1 for the sentences a greedy ROUGE-1+2 oracle puts in a
 # 250-word summary and for their paraphrases in other articles, else 0. Its prediction is added to
 # the first model's, scaled by ORACLE_WEIGHT (the ensemble's weight 0.3 times the ratio of the two
 # models' spreads on their training records, 1.352; bench/train_scorer.py prints it): the per-word
 # gain says how dense a sentence is, the oracle how likely a summary is to need it at all, and the
 # sum ranks better than either (docs/design-scorer.md).
-ORACLE_MODEL_PATH = Path(__file__).parent / "models" / "scorer_oracle.txt"
+ORACLE_MODEL_PATH = MODELS / "scorer_oracle.txt"
 ORACLE_WEIGHT = 0.41
 PARAPHRASE = 0.5  # cosine at which another article's sentence counts as reporting the same fact
 
@@ -149,7 +150,7 @@ CANDIDATE_POOL = 4000  # sentences the learned scorer scores in one story; beyon
 
 
 class LearnedScorer:
-    """LightGBM over `storybrief.features`, trained on Multi-News to predict each sentence's
+    """LightGBM over `storybrief.brief.features`, trained on Multi-News to predict each sentence's
     ROUGE gain per word against the human summary (see bench/train_scorer.py)."""
 
     name = "learned"
@@ -171,14 +172,14 @@ class LearnedScorer:
         self.oracle_weight = oracle_weight
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        """The ensemble's value per sentence for a feature matrix of `storybrief.features`."""
+        """The ensemble's value per sentence for a feature matrix of `storybrief.brief.features`."""
         scores = np.asarray(self.model.predict(features, num_threads=1), dtype=float)
         if self.oracle_model is not None:
             scores += self.oracle_weight * np.asarray(self.oracle_model.predict(features, num_threads=1), dtype=float)
         return scores
 
     def score(self, sentences: list[Sentence], representation: Representation) -> np.ndarray:
-        from storybrief.features import sentence_features
+        from storybrief.brief.features import sentence_features
 
         if not sentences:
             return np.zeros(0)

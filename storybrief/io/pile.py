@@ -1,7 +1,7 @@
 """Read a pile of articles from many places for story grouping: RSS/Atom feeds, articles JSONL,
 folders of text/HTML files.
 
-Unlike `storybrief.load`, which reads one story and stops at the first bad input, this reader
+Unlike `storybrief.io.story`, which reads one story and stops at the first bad input, this reader
 is tolerant: a malformed JSONL line, an entry without text, an empty feed or a repeated id is
 reported as a note (one line each) and the rest is kept, so nothing good is lost. Only a path
 that does not exist, or a pile with no article at all, is an error.
@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import MAX_BYTES, TEXT_SUFFIXES, _gunzip, _stem_suffix, articles_from_record, decode, json_object, read_file
+from storybrief.io.story import MAX_BYTES, TEXT_SUFFIXES, _gunzip, _stem_suffix, articles_from_record, decode, json_object, read_file
 from storybrief.types import Article
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".feed"}
@@ -122,7 +122,7 @@ def _read_stream(data: bytes, name: str, pile: Pile, kind: str | None = None) ->
             return
         pile.articles.extend(read_jsonl(io.StringIO(text), name, pile.notes))
     else:
-        from storybrief.load import articles_from_text
+        from storybrief.io.story import articles_from_text
 
         try:
             articles = articles_from_text(decode(data, name), name)
