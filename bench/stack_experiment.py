@@ -41,7 +41,8 @@ def split(values, groups):
 
 
 def semantic_vectors(clusters):
-    from storybrief.embed import TOKEN, load_vectors
+    from storybrief.embed import load_vectors
+    from storybrief.text import LOWER_WORD as TOKEN
 
     v = load_vectors()
     return [v.from_tokens([TOKEN.findall(s.text.lower()) for s in c.sentences]) for c in clusters]

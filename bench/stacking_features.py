@@ -95,7 +95,8 @@ def stacking_features(
     out[:, 5] = np.where(norms > 1e-9, loo / np.maximum(norms, 1e-9), 0.0)
 
     if semantic is None:
-        from storybrief.embed import TOKEN, load_vectors
+        from storybrief.embed import load_vectors
+        from storybrief.text import LOWER_WORD as TOKEN
 
         semantic = load_vectors().from_tokens([TOKEN.findall(s.text.lower()) for s in sentences])
     out[:, 6] = _leave_one_out_cosine(semantic.astype(float), weights)

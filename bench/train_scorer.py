@@ -98,7 +98,7 @@ def oracle(cluster, words: int = 250) -> np.ndarray:
     return out
 
 
-PARAPHRASE = 0.5  # TF-IDF cosine at which another article's sentence says the same (storybrief.brief.score.PARAPHRASE)
+PARAPHRASE = 0.5  # TF-IDF cosine at which another article's sentence says the same (storybrief.brief.support.PARAPHRASE)
 
 
 def oracle_with_paraphrases(cluster, words: int = 250) -> np.ndarray:

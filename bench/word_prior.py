@@ -26,7 +26,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from storybrief.embed import TOKEN  # noqa: E402  (the tokenisation the package looks its tables up with)
+from storybrief.text import LOWER_WORD as TOKEN  # noqa: E402  (the tokenisation the package looks its tables up with)
 
 
 def _pairs(tokens: list[str]):

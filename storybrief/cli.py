@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from storybrief import __version__
 from storybrief.errors import StoryBriefError
+from storybrief.types import DEFAULT_WORDS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Brief a news story from many articles, every sentence cited.")
 stderr = Console(stderr=True)
@@ -62,7 +63,7 @@ def main(
 @app.command()
 def summarize(
     paths: Optional[list[str]] = typer.Argument(None, help="Article files or folders, or '-' for stdin. None: the bundled example story."),
-    words: int = typer.Option(150, "--words", "-w", help="Word budget of the brief."),
+    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of the brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
     method: str = typer.Option("default", "--method", "-m", help="Scoring method (default, centroid, lead, ...)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
@@ -98,7 +99,7 @@ class EngineName(str, Enum):
 def batch(
     source: str = typer.Argument(..., metavar="IN.jsonl", help="One cluster a line: {id, documents} or {id, document}; .gz allowed."),
     target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line, in input order; .gz allowed."),
-    words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
+    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     method: str = typer.Option("default", "--method", "-m"),
     engine: EngineName = typer.Option(EngineName.local, "--engine", "-e", help="local: a process pool on this machine; dask: a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); none: a local Dask cluster."),
@@ -174,7 +175,7 @@ def brief_engine(workers: int, stories: int):
 def stories(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief})."),
-    words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
+    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
     window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
@@ -237,7 +238,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface; set STORYBRIEF_TOKEN then)."),
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535),
     db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...). Default: $STORYBRIEF_DB or ./storybrief.db."),
-    words: int = typer.Option(150, "--words", "-w", min=1, max=2000, help="Word budget of each story's brief."),
+    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", min=1, max=2000, help="Word budget of each story's brief."),
     max_body: int = typer.Option(10 * 1024 * 1024, "--max-body", min=1024, help="Largest request body in bytes (413 above it)."),
     allow_fetch: bool = typer.Option(False, "--allow-fetch", help="Let POST /articles give only a URL, fetched from public addresses."),
 ) -> None:

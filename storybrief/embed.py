@@ -15,9 +15,9 @@ import numpy as np
 
 from storybrief.errors import StoryBriefError
 from storybrief.shipped import MODELS
+from storybrief.text import LOWER_WORD
 
 VECTORS_PATH = MODELS / "words.npz"
-TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
 SIF = 1e-3  # smoothing of the inverse-frequency weight a / (a + p(word))
 
 
@@ -31,10 +31,10 @@ class WordVectors:
 
     def sentences(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised row per text."""
-        return self.from_tokens([TOKEN.findall(text.lower()) for text in texts])
+        return self.from_tokens([LOWER_WORD.findall(text.lower()) for text in texts])
 
     def from_tokens(self, tokens: list[list[str]]) -> np.ndarray:
-        """One L2-normalised row per token list (words as TOKEN finds them in lower-cased text)."""
+        """One L2-normalised row per token list (words as LOWER_WORD finds them in lower-cased text)."""
         out = np.zeros((len(tokens), self.dims), dtype=np.float32)
         index = self.index
         for row, words in enumerate(tokens):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from storybrief.types import Brief, BriefSentence, Source
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the records render themselves through this module, so it must not import them at run time
+    from storybrief.types import Brief, BriefSentence, Source
 
 
 def _label(source: Source) -> str:

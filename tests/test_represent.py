@@ -128,7 +128,7 @@ def test_a_story_with_many_articles_is_compared_with_a_sample_of_them(monkeypatc
 
 
 def test_sampled_support_estimates_the_full_support(monkeypatch):
-    from storybrief.brief.score import soft_support
+    from storybrief.brief.support import soft_support
 
     sentences = story(80, seed=4)
     full = soft_support(represent(sentences))

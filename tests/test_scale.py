@@ -7,12 +7,14 @@ import random
 import numpy as np
 from datasketch import MinHash
 
+import storybrief.brief.features as features_module
 import storybrief.brief.score as score_module
+import storybrief.brief.support as support_module
 from storybrief import summarize
 from storybrief.brief.clean import BOILERPLATE, _BOILERPLATE, is_boilerplate
 from storybrief.brief.dedupe import NUM_PERM, minhash, shingles
 from storybrief.brief.represent import represent
-from storybrief.brief.score import soft_support, support_counts
+from storybrief.brief.support import soft_support, support_counts
 from test_represent import story
 
 
@@ -30,13 +32,13 @@ def test_sparse_soft_support_matches_the_dense_table(monkeypatch):
     representation = represent(story(30, seed=11))
     expected = dense_soft_support(representation)
     assert np.allclose(soft_support(representation), expected, atol=1e-5)
-    monkeypatch.setattr(score_module, "DENSE_SUPPORT_CELLS", 0)  # force the big-story path
+    monkeypatch.setattr(support_module, "DENSE_SUPPORT_CELLS", 0)  # force the big-story path
     assert np.allclose(soft_support(representation), expected, atol=1e-5)
 
 
 def test_support_counts_count_distinct_other_articles():
     representation = represent(story(25, seed=2))
-    strong = representation.neighbours.toarray() >= score_module.PARAPHRASE
+    strong = representation.neighbours.toarray() >= support_module.PARAPHRASE
     expected = [len(set(representation.articles[np.flatnonzero(row)])) for row in strong]
     assert support_counts(representation).tolist() == expected
 
@@ -91,7 +93,9 @@ def test_a_small_story_briefs_as_with_the_plain_computations(monkeypatch):
         return Representation(vectors, fast_representation.centroid, sp.csr_matrix(dense), articles)
 
     monkeypatch.setattr(pipeline, "represent", plain_represent)
-    monkeypatch.setattr(score_module, "soft_support", lambda r: dense_soft_support(r).astype(np.float32))
+    plain_soft_support = lambda r: dense_soft_support(r).astype(np.float32)  # noqa: E731
+    monkeypatch.setattr(score_module, "soft_support", plain_soft_support)
+    monkeypatch.setattr(features_module, "soft_support", plain_soft_support)
     assert summarize([example_path()]).to_dict() == fast
 
 

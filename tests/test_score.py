@@ -3,7 +3,8 @@ import pytest
 
 from storybrief.errors import StoryBriefError
 from storybrief.brief.represent import represent
-from storybrief.brief.score import SCORERS, CentroidScorer, LeadScorer, get_scorer, support_counts
+from storybrief.brief.score import SCORERS, CentroidScorer, LeadScorer, get_scorer
+from storybrief.brief.support import support_counts
 from storybrief.types import Sentence
 
 ARTICLES = [

@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 
 from storybrief.brief.represent import Representation
-from storybrief.brief.score import PARAPHRASE
+from storybrief.brief.support import PARAPHRASE
 from storybrief.brief.segment import is_unfinished
 from storybrief.types import Article, BriefSentence, Sentence, Source
 

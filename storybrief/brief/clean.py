@@ -15,6 +15,7 @@ from dataclasses import replace
 from itertools import islice
 
 from storybrief.types import Article
+from storybrief.text import MIN_WORDS, MONTH, SENTENCE_END
 
 # Phrases that mark a whole line or sentence as page furniture rather than reporting.
 _BOILERPLATE = [
@@ -153,7 +154,6 @@ TIMESTAMP = re.compile(
 # "WASHINGTON (Reuters) - " or "LONDON, Jan 5 (AP) —" opening the body.
 DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(,\s*\w{3,9}\.? \d{1,2})?\s*(\([A-Za-z .]{2,20}\))?\s*[-—–]{1,2}\s+")
 PARAGRAPH_WORDS = 60
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _WORD = re.compile(r"[A-Za-z]+")
 # Lines joined by menu separators: "News / Russia", "Asia & AmericasEurope & Russia".
 MENU = re.compile(r"^\s*([\w&' -]{1,25}\s*(/|\||»|›|>|•)\s*){1,}[\w&' -]{1,25}\s*$")
@@ -255,12 +255,11 @@ def is_junk_sentence(sentence: str) -> bool:
     return is_boilerplate(sentence) or bool(STAMP_PREFIX.match(sentence))
 
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 _ZONE = r"(?:et|est|edt|ct|cst|cdt|mt|pt|pst|pdt|gmt|bst|cet|utc|eastern|central|pacific)\b\.?"
 _DATE = (
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+(?:19|20)\d\d\b)?"
+    rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}(?:,?\s+(?:19|20)\d\d\b)?"
     r"|\d{1,2}/\d{1,2}/\d{2,4}\b|(?:19|20)\d\d-\d\d-\d\d\b)"
 )
 _TIME = rf"(?:\d{{1,2}}(?::\s?\d\d)?\s*[ap]\.?\s?m\b\.?(?:\s*{_ZONE})?|\d{{1,2}}:\s?\d\d\b(?:\s*{_ZONE})?)"
@@ -268,7 +267,7 @@ _STAMP_WORD = r"(?:(?:first |last )?(?:published|updated|posted)(?:\s+(?:on|date
 # A run of "Published/Updated" words, dates, times and weekdays at the start of a sentence, with
 # the commas, bars and slashes between them; it must hold a date or a time. "at" and "on" are
 # taken only before a date or a time, so "Updated 2:00 p.m. At least 12 people..." keeps "At least".
-_STAMP_PART = rf"(?:{_STAMP_WORD}|{_DATE}|{_TIME}|{_WEEKDAY}|(?:at|on)(?=\s+(?:\d|{_MONTH}|{_WEEKDAY})))"
+_STAMP_PART = rf"(?:{_STAMP_WORD}|{_DATE}|{_TIME}|{_WEEKDAY}|(?:at|on)(?=\s+(?:\d|{MONTH}|{_WEEKDAY})))"
 # Only a stamp: a "Published/Updated" word before a date or time, a date with a clock time, or a
 # clock time with its zone ("5:50 pm PT --"). "On May 5 the council met" and "At 9 p.m.,
 # protesters marched" are news, so the run never opens on "at" or "on".
@@ -280,7 +279,6 @@ STAMP_PREFIX = re.compile(
     rf"^\s*(?!(?:at|on)\b)(?=(?:{_STAMP_PART}[\s,/|•-]*)*?{_STAMP_OPENING})(?:{_STAMP_PART}[\s,/|•-]*)+", re.I
 )
 _SEPARATORS = re.compile(r"^[\s/|>»•:.,;·–—-]+")
-MIN_REMAINDER_WORDS = 4  # as segment.MIN_WORDS: a shorter tail is no sentence
 # Page furniture that ends where the body begins (see without_junk_prefix).
 JUNK_PREFIX = re.compile(
     r"^\s*(?:read more\b(?!\s*:)|story continues below\b|advertisement\b|continue reading(?: the main story| below)?\b"
@@ -302,14 +300,14 @@ def without_junk_prefix(sentence: str) -> str | None:
     continues below", "email this", a sign-up prompt closed by >> or |); after "Related:" or
     "See also" comes a headline run into the body, with no telling where it ends, so such a
     sentence is still dropped. The tail is kept only when it reads as a sentence of its own
-    (MIN_REMAINDER_WORDS words or more, not opening on a conjunction) with no junk left in it.
+    (MIN_WORDS words or more, not opening on a conjunction) with no junk left in it.
     """
     for _ in range(3):  # a prefix may stack: "Story continues below. Advertisement. Updated 5:50 pm ..."
         prefix = STAMP_PREFIX.match(sentence) or JUNK_PREFIX.search(sentence)
         if not prefix:
             return None if is_junk_sentence(sentence) else sentence
         rest = _SEPARATORS.sub("", sentence[prefix.end():])
-        if len(rest.split()) < MIN_REMAINDER_WORDS or _DEPENDENT_START.match(rest):
+        if len(rest.split()) < MIN_WORDS or _DEPENDENT_START.match(rest):
             return None
         sentence = rest[:1].upper() + rest[1:]
     return None if is_junk_sentence(sentence) else sentence

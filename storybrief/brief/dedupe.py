@@ -15,6 +15,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storybrief.types import Article
+from storybrief.text import WORD
 
 NUM_PERM = 128
 # Exact Jaccard of word 5-shingles: a wire copy with a new headline, a changed word or an added tail
@@ -28,12 +29,11 @@ MIN_SHINGLES_FOR_CONTAINMENT = 20
 LSH_BANDS = (32, 4)
 # Below this many articles comparing every pair exactly is cheaper than hashing.
 ALL_PAIRS_BELOW = 64
-_TOKEN = re.compile(r"\w+")
 
 
 def word_grams(text: str, size: int = 5) -> set[tuple[str, ...]]:
     """The text's word 5-shingles as tuples: enough to compare two texts exactly."""
-    tokens = _TOKEN.findall(text.lower())
+    tokens = WORD.findall(text.lower())
     if len(tokens) < size:
         return {tuple(tokens)} if tokens else set()
     # zip over shifted views instead of slicing per position: the same set, made about twice as fast.

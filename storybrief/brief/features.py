@@ -26,17 +26,19 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from storybrief.embed import TOKEN
+from storybrief.embed import load_vectors
 from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
 from storybrief.brief.segment import is_unfinished
+from storybrief.brief.support import soft_support, support_counts
+from storybrief.text import CASED_WORD, LOWER_WORD, ROUGE_WORD
 from storybrief.types import Sentence
 from storybrief.shipped import MODELS
+from storybrief.errors import StoryBriefError
 
 LEAD_SENTENCES = 3  # sentences per article that make up the "lead centroid"
 SUPPORT_THRESHOLD = 0.5
 BLOCK_ROWS = 512
 
-_TOKEN = re.compile(r"[\w'-]+")
 _DIGIT = re.compile(r"\d")
 _PRONOUN_START = re.compile(r"^[\"'(]*\s*(he|she|it|they|this|that|these|those|but|and|also|however|so|then|his|her|its|their)\b", re.I)
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
@@ -63,8 +65,6 @@ FEATURE_NAMES = [
 ]
 PRIOR_PATH = MODELS / "word_prior.npz"
 # The prior's words are the word vectors' words: one tokenisation serves both tables.
-PRIOR_TOKEN = TOKEN
-_WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
@@ -96,8 +96,28 @@ def _rank_within_groups(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out
 
 
+class Columns:
+    """Feature columns addressed by name: each helper below says which features it computes."""
+
+    def __init__(self, n: int, names: tuple[str, ...]):
+        self.names = names
+        self.values = np.zeros((n, len(names)))
+        self.position = {name: i for i, name in enumerate(names)}
+
+    def __setitem__(self, key: str | tuple, value) -> None:
+        rows, name = key if isinstance(key, tuple) else (slice(None), key)
+        self.values[rows, self.position[name]] = value
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[:, self.position[name]]
+
+
+SURFACE = ("capitals", "digits", "quote_marks", "starts_quote", "first_person", "pronoun_start", "attribution",
+           "question", "parentheses", "junk")
+
+
 def _surface(text: str, tokens: list[str]) -> tuple[float, ...]:
-    """Cues of the sentence's surface; `tokens` are `_TOKEN` over its text, as written."""
+    """Cues of the sentence's surface, in SURFACE's order; `tokens` are `CASED_WORD` over its text, as written."""
     n = max(len(tokens), 1)
     # Capitalised words past the first: names, places, organisations.
     capitals = sum(1 for t in tokens[1:] if t[:1].isupper()) / n
@@ -135,13 +155,16 @@ def _story_words(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, np.nda
     return list(vocabulary), ids, np.repeat(np.arange(len(tokens)), lengths), lengths
 
 
-def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> np.ndarray:
+OVERLAP = ("words_elsewhere", "words_in_other_articles", "bigrams_elsewhere", "bigrams_in_other_articles", "word_frequency")
+
+
+def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns:
     """The rest of the story as a stand-in reference: what share of a sentence's words and word
     pairs (stop words included, as ROUGE counts them) the other sentences, and the other articles,
     also use; and the mean story frequency of its words. `tokens` are each sentence's words
-    (`_WORD` over the lower-cased text)."""
+    (`ROUGE_WORD` over the lower-cased text)."""
     n = len(tokens)
-    out = np.zeros((n, 5))
+    out = Columns(n, OVERLAP)
     words, ids, sentence, lengths = _story_words(tokens)
     if not len(ids):
         return out
@@ -152,9 +175,9 @@ def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> np.nda
     own = _occurrence_counts(sentence * size + ids)
     in_article = _occurrence_counts(article * size + ids)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out[:, 0] = np.bincount(sentence, weights=story > own, minlength=n) / lengths
-        out[:, 1] = np.bincount(sentence, weights=story > in_article, minlength=n) / lengths
-        out[:, 4] = np.bincount(sentence, weights=np.log1p(story - own), minlength=n) / lengths
+        out["words_elsewhere"] = np.bincount(sentence, weights=story > own, minlength=n) / lengths
+        out["words_in_other_articles"] = np.bincount(sentence, weights=story > in_article, minlength=n) / lengths
+        out["word_frequency"] = np.bincount(sentence, weights=np.log1p(story - own), minlength=n) / lengths
         # Word pairs: consecutive words of one sentence.
         follows = sentence[1:] == sentence[:-1]
         if follows.any():
@@ -166,20 +189,28 @@ def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> np.nda
             pair_story = _occurrence_counts(pair_ids)
             pair_own = _occurrence_counts(pair_sentence * pairs + pair_ids)
             pair_in_article = _occurrence_counts(pair_article * pairs + pair_ids)
-            out[:, 2] = np.bincount(pair_sentence, weights=pair_story > pair_own, minlength=n) / pair_lengths
-            out[:, 3] = np.bincount(pair_sentence, weights=pair_story > pair_in_article, minlength=n) / pair_lengths
-    return np.nan_to_num(out, nan=0.0)
+            out["bigrams_elsewhere"] = np.bincount(pair_sentence, weights=pair_story > pair_own, minlength=n) / pair_lengths
+            out["bigrams_in_other_articles"] = (
+                np.bincount(pair_sentence, weights=pair_story > pair_in_article, minlength=n) / pair_lengths
+            )
+    out.values = np.nan_to_num(out.values, nan=0.0)
+    return out
 
 
-def _semantic(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> np.ndarray:
+SEMANTIC = ("semantic_centroid", "semantic_centroid_z", "semantic_lead", "semantic_support", "semantic_max_other",
+            "semantic_article")
+
+
+def _semantic(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> Columns:
     """Centrality and cross-source support again, in distilled MiniLM space (paraphrases count);
     `e` holds the sentences' static vectors."""
     n = len(e)
     centroid = _normalised(e.mean(axis=0))
     lead_centroid = _normalised(e[lead].mean(axis=0)) if lead.any() else centroid
     to_centroid = e @ centroid
-    out = np.zeros((n, 6))
-    out[:, 0], out[:, 1], out[:, 2] = to_centroid, _zscore(to_centroid), e @ lead_centroid
+    out = Columns(n, SEMANTIC)
+    out["semantic_centroid"], out["semantic_centroid_z"] = to_centroid, _zscore(to_centroid)
+    out["semantic_lead"] = e @ lead_centroid
     # Best match in each other article, averaged over the other articles. Sentences come in
     # article order, so each article is a contiguous run of columns (reduceat); blocks bound memory.
     present = np.unique(articles)
@@ -199,11 +230,11 @@ def _semantic(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> np.ndarr
         other_counts = len(compared) - mine.astype(int)
         if len(present) > 1:
             has_other = other_counts > 0
-            out[rows[has_other], 3] = np.nansum(best[has_other], axis=1) / other_counts[has_other]
-            out[rows[has_other], 4] = np.nanmax(best[has_other], axis=1)
+            out[rows[has_other], "semantic_support"] = np.nansum(best[has_other], axis=1) / other_counts[has_other]
+            out[rows[has_other], "semantic_max_other"] = np.nanmax(best[has_other], axis=1)
     for a in present:  # articles left with no sentence are skipped
         members = np.flatnonzero(articles == a)
-        out[members, 5] = e[members] @ _normalised(e[members].mean(axis=0))
+        out[members, "semantic_article"] = e[members] @ _normalised(e[members].mean(axis=0))
     return out
 
 
@@ -211,8 +242,6 @@ def _semantic(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> np.ndarr
 def load_prior(path: str | Path = PRIOR_PATH) -> tuple[dict[str, float], float, dict[str, float], float]:
     """word -> P(word in the human summary | word in the sources), the mean for unknown words,
     and the same for common word pairs ("a b")."""
-    from storybrief.errors import StoryBriefError
-
     path = Path(path)
     if not path.is_file():
         raise StoryBriefError(f"word prior not found at {path}; reinstall storybrief or rebuild it with bench/word_prior.py")
@@ -238,17 +267,21 @@ def _prior_table(path: str | Path = PRIOR_PATH) -> tuple[dict[str, int], np.ndar
     return index, np.fromiter(prior.values(), dtype=float, count=len(prior)), unknown, keys[order], pair_values[order], unknown_pair
 
 
-def _prior_features(tokens: list[list[str]]) -> np.ndarray:
+PRIOR = ("prior_mean", "prior_content", "prior_max", "prior_by_frequency", "prior_high", "pair_prior_mean",
+         "pair_prior_high")
+
+
+def _prior_features(tokens: list[list[str]]) -> Columns:
     """How summary-worthy a sentence's words are, by the prior learned from Multi-News train
     (Hong & Nenkova 2014): over all words, over content words, the best word, the prior weighted
     by the word's frequency in this story, and the share of words more likely in than out; the
-    mean pair prior and the share of pairs more likely in than out. `tokens`: PRIOR_TOKEN over
+    mean pair prior and the share of pairs more likely in than out. `tokens`: LOWER_WORD over
     each lower-cased sentence. Computed for the whole story at once (one pass of look-ups)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     index, prior, unknown, pair_keys, pair_prior, unknown_pair = _prior_table()
     n = len(tokens)
-    out = np.zeros((n, 7))
+    out = Columns(n, PRIOR)
     words, ids, sentence, lengths = _story_words(tokens)
     if not len(ids):
         return out
@@ -260,17 +293,17 @@ def _prior_features(tokens: list[list[str]]) -> np.ndarray:
 
     values = word_prior[ids]
     has_words = lengths > 0
-    out[has_words, 0] = np.bincount(sentence, weights=values, minlength=n)[has_words] / lengths[has_words]
-    out[has_words, 4] = np.bincount(sentence, weights=values > 0.5, minlength=n)[has_words] / lengths[has_words]
+    out[has_words, "prior_mean"] = np.bincount(sentence, weights=values, minlength=n)[has_words] / lengths[has_words]
+    out[has_words, "prior_high"] = np.bincount(sentence, weights=values > 0.5, minlength=n)[has_words] / lengths[has_words]
     content = content_word[ids]
     content_count = np.bincount(sentence[content], minlength=n)
     has_content = content_count > 0
     weighted = values * np.log1p(story_count[ids] - 1)
-    out[has_content, 1] = np.bincount(sentence[content], weights=values[content], minlength=n)[has_content] / content_count[has_content]
+    out[has_content, "prior_content"] = np.bincount(sentence[content], weights=values[content], minlength=n)[has_content] / content_count[has_content]
     best = np.full(n, -np.inf)
     np.maximum.at(best, sentence[content], values[content])
-    out[has_content, 2] = best[has_content]
-    out[has_content, 3] = np.bincount(sentence[content], weights=weighted[content], minlength=n)[has_content] / content_count[has_content]
+    out[has_content, "prior_max"] = best[has_content]
+    out[has_content, "prior_by_frequency"] = np.bincount(sentence[content], weights=weighted[content], minlength=n)[has_content] / content_count[has_content]
     # Word pairs: consecutive words of one sentence; a pair with an unlisted word is unlisted.
     follows = sentence[1:] == sentence[:-1]
     if follows.any():
@@ -281,28 +314,32 @@ def _prior_features(tokens: list[list[str]]) -> np.ndarray:
         pair_sentence = sentence[:-1][follows]
         pairs = np.bincount(pair_sentence, minlength=n)
         has_pairs = pairs > 0
-        out[has_pairs, 5] = np.bincount(pair_sentence, weights=pair_values, minlength=n)[has_pairs] / pairs[has_pairs]
-        out[has_pairs, 6] = np.bincount(pair_sentence, weights=pair_values > 0.5, minlength=n)[has_pairs] / pairs[has_pairs]
+        out[has_pairs, "pair_prior_mean"] = np.bincount(pair_sentence, weights=pair_values, minlength=n)[has_pairs] / pairs[has_pairs]
+        out[has_pairs, "pair_prior_high"] = np.bincount(pair_sentence, weights=pair_values > 0.5, minlength=n)[has_pairs] / pairs[has_pairs]
     return out
 
 
 DENSE_CELLS = 4_000_000  # articles x terms up to which article vectors are built dense
 
 
+CONTEXT = ("previous_centroid", "next_centroid", "article_centrality", "article_centrality_z", "article_first_similarity",
+           "word_offset", "numbers", "numbers_elsewhere", "names_elsewhere")
+
+
 def _context(
     vectors: sp.csr_matrix, row_of: np.ndarray, articles: np.ndarray, centroid: np.ndarray, story_centroid: np.ndarray,
     words: np.ndarray, texts: list[str], tokens: list[list[str]],
-) -> np.ndarray:
+) -> Columns:
     """Where the sentence sits among its neighbours and how on-topic its article is; figures and
     names that other articles repeat (cross-source evidence finer than whole-sentence similarity).
     Sentences come in article order (each article a contiguous run), as `segment` gives them;
     `row_of` is the sentence of each stored entry of `vectors`."""
     n = len(texts)
-    out = np.zeros((n, 9))
+    out = Columns(n, CONTEXT)
     same_previous = np.r_[False, articles[1:] == articles[:-1]]
     same_next = np.r_[articles[:-1] == articles[1:], False]
-    out[:, 0] = np.where(same_previous, np.r_[0.0, centroid[:-1]], 0.0)
-    out[:, 1] = np.where(same_next, np.r_[centroid[1:], 0.0], 0.0)
+    out["previous_centroid"] = np.where(same_previous, np.r_[0.0, centroid[:-1]], 0.0)
+    out["next_centroid"] = np.where(same_next, np.r_[centroid[1:], 0.0], 0.0)
 
     n_articles, n_terms = int(articles.max()) + 1, vectors.shape[1]
     starts = np.r_[0, np.flatnonzero(~same_previous[1:]) + 1]  # each article's first sentence
@@ -313,21 +350,21 @@ def _context(
         norms = np.linalg.norm(article_vectors, axis=1)
         is_first = (first == np.arange(n))[row_of]
         lead_of = np.bincount(cells[is_first], weights=vectors.data[is_first], minlength=n_articles * n_terms).reshape(n_articles, n_terms)
-        out[:, 4] = np.bincount(row_of, weights=vectors.data * lead_of[articles[row_of], vectors.indices], minlength=n)
+        out["article_first_similarity"] = np.bincount(row_of, weights=vectors.data * lead_of[articles[row_of], vectors.indices], minlength=n)
     else:  # a huge story: the same, sparse
         membership = sp.csr_matrix((np.ones(n), (articles, np.arange(n))), shape=(n_articles, n))
         article_vectors = membership @ vectors
         norms = np.sqrt(np.asarray(article_vectors.multiply(article_vectors).sum(axis=1)).ravel())
-        out[:, 4] = np.asarray(vectors.multiply(vectors[first]).sum(axis=1)).ravel()
+        out["article_first_similarity"] = np.asarray(vectors.multiply(vectors[first]).sum(axis=1)).ravel()
     article_centrality = np.asarray(article_vectors @ story_centroid).ravel() / np.where(norms > 0, norms, 1.0)
-    out[:, 2] = article_centrality[articles]
-    out[:, 3] = _zscore(article_centrality)[articles]
+    out["article_centrality"] = article_centrality[articles]
+    out["article_centrality_z"] = _zscore(article_centrality)[articles]
     before = np.cumsum(words) - words
-    out[:, 5] = np.log1p(before - before[first])
+    out["word_offset"] = np.log1p(before - before[first])
 
     numbers = [set(_NUMBER.findall(text)) for text in texts]
     names = [{t for t in ts[1:] if t[:1].isupper()} for ts in tokens]
-    for column, items in ((7, numbers), (8, names)):
+    for column, items in (("numbers_elsewhere", numbers), ("names_elsewhere", names)):
         per_article: dict[int, set[str]] = {}
         for a, found in zip(articles.tolist(), items):
             per_article.setdefault(a, set()).update(found)
@@ -335,14 +372,12 @@ def _context(
         for row, found in enumerate(items):
             if found:  # in how many other articles, on average, its figures (names) appear
                 out[row, column] = sum(articles_using[x] - 1 for x in found) / len(found)
-    out[:, 6] = [len(found) for found in numbers]
+    out["numbers"] = [len(found) for found in numbers]
     return out
 
 
 def sentence_features(sentences: list[Sentence], representation: Representation) -> np.ndarray:
     """Feature matrix, shape (len(sentences), len(FEATURE_NAMES)), all finite."""
-    from storybrief.brief.score import soft_support, support_counts
-
     n = len(sentences)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
@@ -390,32 +425,40 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     shared_weighted = np.bincount(row_of, weights=data * article_df[columns_of], minlength=n) / np.maximum(np.bincount(row_of, weights=data, minlength=n), 1e-9)
 
     texts = [s.text for s in sentences]
-    cased = [_TOKEN.findall(text) for text in texts]
+    cased = [CASED_WORD.findall(text) for text in texts]
     surface = np.array([_surface(text, tokens) for text, tokens in zip(texts, cased)], dtype=float)
     capitals_mean = surface[:, 0].mean()
     surface[:, 0] = surface[:, 0] / capitals_mean if capitals_mean > 1e-9 else 0.0
 
-    columns = [
-        np.log1p(index), 1.0 / (1.0 + index), np.array([s.position for s in sentences]), (index == 0).astype(float),
-        np.log1p(articles.astype(float)), np.full(n, float(n_articles)), np.log1p(per_article[articles]),
-        article_words[articles] / max(article_words.sum(), 1.0), np.full(n, np.log1p(n)), words, chars / np.maximum(words, 1),
-        centroid, _zscore(centroid), _rank01(centroid), _rank_within_groups(centroid, articles), lead_similarity, _zscore(lead_similarity),
-        support, support / others, soft, soft / others, max_neighbour, np.log1p(neighbour_count),
-        shared_vocab, shared_weighted, terms / np.maximum(words, 1),
-    ]
+    named = {
+        "index": np.log1p(index), "inv_index": 1.0 / (1.0 + index), "position": np.array([s.position for s in sentences]),
+        "is_first": (index == 0).astype(float), "article_number": np.log1p(articles.astype(float)),
+        "n_articles": np.full(n, float(n_articles)), "article_sentences": np.log1p(per_article[articles]),
+        "article_share": article_words[articles] / max(article_words.sum(), 1.0), "story_sentences": np.full(n, np.log1p(n)),
+        "words": words, "chars_per_word": chars / np.maximum(words, 1),
+        "centroid": centroid, "centroid_z": _zscore(centroid), "centroid_rank": _rank01(centroid),
+        "centroid_rank_in_article": _rank_within_groups(centroid, articles), "lead_centroid": lead_similarity,
+        "lead_centroid_z": _zscore(lead_similarity),
+        "support": support, "support_share": support / others, "soft_support": soft, "soft_support_share": soft / others,
+        "max_neighbour": max_neighbour, "neighbours": np.log1p(neighbour_count),
+        "shared_vocab": shared_vocab, "shared_vocab_weighted": shared_weighted, "content_share": terms / np.maximum(words, 1),
+    }
+    named.update(zip(SURFACE, surface.T))
     # Multi-News articles are cut off mid-sentence; a scraped page may end on a teaser.
-    unfinished = np.array([float(is_unfinished(s.text)) for s in sentences])
-    last = (index == per_article[articles] - 1).astype(float)
-    from storybrief.embed import load_vectors
+    named["unfinished"] = np.array([float(is_unfinished(s.text)) for s in sentences])
+    named["is_last"] = (index == per_article[articles] - 1).astype(float)
+    named["story_words"] = np.full(n, np.log1p(words.sum()))
 
     lower = [s.text.lower() for s in sentences]
-    overlap = _overlap_with_story([_WORD.findall(text) for text in lower], articles)
-    # One tokenisation for the prior and the word vectors (PRIOR_TOKEN is storybrief.embed.TOKEN).
-    prior_tokens = [PRIOR_TOKEN.findall(text) for text in lower]
-    semantic = _semantic(load_vectors().from_tokens(prior_tokens), articles, lead)
-    prior = _prior_features(prior_tokens)
-    context = _context(vectors, row_of, articles, centroid, representation.centroid, words, texts, cased)
-    matrix = np.column_stack(
-        columns + [surface, unfinished, last, np.full(n, np.log1p(words.sum())), overlap, semantic, prior, context]
-    ).astype(np.float32)
+    # One tokenisation for the prior and the word vectors.
+    prior_tokens = [LOWER_WORD.findall(text) for text in lower]
+    blocks = [
+        _overlap_with_story([ROUGE_WORD.findall(text) for text in lower], articles),
+        _semantic(load_vectors().from_tokens(prior_tokens), articles, lead),
+        _prior_features(prior_tokens),
+        _context(vectors, row_of, articles, centroid, representation.centroid, words, texts, cased),
+    ]
+    for block in blocks:
+        named.update(zip(block.names, block.values.T))
+    matrix = np.column_stack([named[name] for name in FEATURE_NAMES]).astype(np.float32)
     return np.nan_to_num(matrix, nan=0.0, posinf=0.0, neginf=0.0)

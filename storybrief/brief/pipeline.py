@@ -16,9 +16,8 @@ from storybrief.io.story import load
 from storybrief.brief.represent import represent
 from storybrief.brief.score import Scorer, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
-from storybrief.types import Article, Brief, Sentence
+from storybrief.types import DEFAULT_WORDS, Article, Brief, Sentence
 
-DEFAULT_WORDS = 150
 
 
 @dataclass

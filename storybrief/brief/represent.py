@@ -13,7 +13,7 @@ sentence with fewer later neighbours than that keeps them all, so a story whose 
 anyway gets the exact graph at any size. When such a story also has more than SAMPLE_ARTICLES
 articles, every sentence is compared with the sentences of a fixed random sample of that many
 articles only (linear, not quadratic, in the story), and support is scaled up from the sample
-(score.soft_support). Attribution never relies on a partial graph: `neighbours_of` computes the
+(support.soft_support). Attribution never relies on a partial graph: `neighbours_of` computes the
 full row of a sentence when the graph is not complete.
 """
 
@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storybrief.types import Sentence
+from storybrief.text import idf
 
 NEIGHBOUR_FLOOR = 0.25  # similarities below this are kept as zero: unrelated sentences
 BLOCK_ROWS = 2048
@@ -117,8 +118,8 @@ def vectorise(texts: list[str]) -> sp.csr_matrix:
     counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(vocabulary)))
     counts.sum_duplicates()
     document_frequency = np.bincount(counts.indices, minlength=len(vocabulary))
-    idf = (np.log((1 + len(texts)) / (1 + document_frequency)) + 1).astype(np.float32)
-    counts.data = (np.log(counts.data) + 1) * idf[counts.indices]
+    weights = idf(document_frequency, len(texts))
+    counts.data = (np.log(counts.data) + 1) * weights[counts.indices]
     rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
     norms = np.sqrt(np.bincount(rows, weights=counts.data.astype(np.float64) ** 2, minlength=len(texts)))
     counts.data /= norms[rows].astype(np.float32)

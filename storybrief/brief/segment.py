@@ -12,9 +12,10 @@ import re
 
 import blingfire
 
-from storybrief.brief.clean import SENTENCE_END, without_junk_prefix
+from storybrief.brief.clean import without_junk_prefix
 from storybrief.brief.trim import trim
 from storybrief.types import Article, Sentence
+from storybrief.text import MIN_WORDS, SENTENCE_END
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt",
@@ -24,7 +25,6 @@ ABBREVIATIONS = {
 }
 # ". lower" boundaries blingfire leaves joined; the word before must not be an abbreviation.
 _LOWER_BOUNDARY = re.compile(r"(?<=[a-z0-9)\"'][.!?])(?:[\"'])?\s+(?=[a-z])")
-MIN_WORDS = 4
 MAX_WORDS = 80
 # A short quotation with no speaker ("Let us be patient.") means nothing out of its article.
 MIN_BARE_QUOTE_WORDS = 8

@@ -30,6 +30,7 @@ from storybrief.errors import BudgetError
 from storybrief.brief.represent import Representation
 from storybrief.brief.segment import is_bare_quote
 from storybrief.types import Sentence
+from storybrief.text import ROUGE_WORD, WORD
 
 REDUNDANCY = 0.5
 TRIGRAM_OVERLAP = 0.5
@@ -39,15 +40,13 @@ TAIL = 40  # words of the budget that per-word selection packs exactly, by knaps
 # independent values (Multi-News: 100 words is ~23% of a cluster, 250 words ~58%).
 COVERAGE_SHARE = 0.35
 PAIR_WEIGHT = 2.0  # a word pair counts as much as two words (ROUGE-2 is the scarcer score)
-_TOKEN = re.compile(r"\w+")
-_CONCEPT_TOKEN = re.compile(r"[a-z0-9]+")
 # Plurals and verb endings off, so "attacks"/"attacked" and "attack" are one concept (ROUGE
 # compares Porter stems); cruder than Porter but far cheaper: one substitution over the text.
 _SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
 
 
 def trigrams(text: str) -> set[tuple[str, str, str]]:
-    tokens = _TOKEN.findall(text.lower())
+    tokens = WORD.findall(text.lower())
     return set(zip(tokens, tokens[1:], tokens[2:]))
 
 
@@ -156,7 +155,7 @@ def knapsack(values: np.ndarray, weights: np.ndarray, capacity: int) -> list[int
 def concepts(text: str) -> set[str]:
     """What a sentence says, as ROUGE would count it: its content words and its word pairs
     (a pair of two stop words says nothing), lower-cased and crudely stemmed."""
-    tokens = _CONCEPT_TOKEN.findall(_SUFFIX.sub("", text.lower()))
+    tokens = ROUGE_WORD.findall(_SUFFIX.sub("", text.lower()))
     out = {word for word in tokens if word not in ENGLISH_STOP_WORDS}
     out.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS)
     return out

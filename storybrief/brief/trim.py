@@ -26,10 +26,10 @@ sources and says who said what (attribution — "he said", "according to" — is
 """
 
 from __future__ import annotations
+from storybrief.text import MIN_WORDS, MONTH
 
 import re
 
-MIN_REMAINDER_WORDS = 4  # as segment.MIN_WORDS: never trim a sentence down to a fragment
 RULES = frozenset({"agency", "dateline", "credit", "label", "caption", "connective"})
 
 _DASH = r"(?:—|–|--|-)"
@@ -58,13 +58,12 @@ _PHOTO_WORDS = r"(?:ap |afp |reuters |epa |file |getty )?(?:photos?|images?|pict
 # A photo credit in brackets: "(AP Photo/John Raoux)", "(Photo: KVUE)", "(photo by X/Getty Images)",
 # "(Disney-Pixar via AP)", "(Getty Images)"; AP's "... (Associated Press)" after a
 # caption cut short; an embedded tweet's signature "(@handle) March 25, 2017".
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 CREDIT = re.compile(
     rf"\(\s*{_PHOTO_WORDS}\b\s*(?::|by|courtesy|/)[^()]{{0,80}}\)"
     rf"|\(\s*(?:ap |afp |reuters )?photos?\s*\)"
     r"|\([^()]{0,60}(?:\bvia (?:ap|reuters|afp|getty images)|/(?:ap|reuters|afp|getty images|epa)|\bgetty images)\s*\)"
     r"|(?:\.\.\.|…)\s*\(\s*associated press\s*\)"
-    rf"|\(\s*@\w{{1,30}}\s*\)\s+(?:on\s+)?{_MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d"
+    rf"|\(\s*@\w{{1,30}}\s*\)\s+(?:on\s+)?{MONTH}\s+\d{{1,2}},?\s+(?:19|20)\d\d"
     r"(?:\s+at\s+\d{1,2}:\s?\d\d\s*[ap]\.?m\.?(?:\s*[a-z]{2,3}\b)?)?",
     re.I,
 )
@@ -91,7 +90,7 @@ def _capitalised(text: str) -> str:
 
 def _is_body(rest: str) -> bool:
     """What follows a cut reads as a sentence of its own."""
-    return _words(rest) >= MIN_REMAINDER_WORDS and not _DEPENDENT_START.match(rest)
+    return _words(rest) >= MIN_WORDS and not _DEPENDENT_START.match(rest)
 
 
 def _after(sentence: str, match: re.Match) -> str | None:
@@ -155,7 +154,7 @@ def without_credits(sentence: str) -> str:
     # Nothing reads as a body after any credit: keep the text, lose the credits.
     text = CREDIT.sub(" ", sentence)
     text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
-    return text if _words(text) >= MIN_REMAINDER_WORDS else sentence
+    return text if _words(text) >= MIN_WORDS else sentence
 
 
 # Labels of a page's media players run into the first sentence (BBC pages in Multi-News): "Image

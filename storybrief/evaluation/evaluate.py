@@ -48,10 +48,11 @@ from storybrief.brief import pipeline
 from storybrief.brief.score import Scorer, get_scorer
 from storybrief.brief.segment import split_sentences
 from storybrief.types import Article, Sentence
+from storybrief.text import id_of
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 LABELS = {"rouge1": "ROUGE-1", "rouge2": "ROUGE-2", "rougeLsum": "ROUGE-Lsum"}
-DEFAULT_WORDS = 250
+EVALUATION_WORDS = 250
 RESAMPLES = 1000
 CONFIDENCE = 0.95
 MEMORY_CLUSTERS = 10
@@ -106,17 +107,10 @@ def read_clusters(path: str | Path, skipped: list[Skipped], limit: int | None = 
         try:
             cluster = parse_cluster(line, number, name)
         except StoryBriefError as exc:
-            skipped.append(Skipped(number, _id_of(line, number), _strip_location(str(exc), name, number)))
+            skipped.append(Skipped(number, id_of(line, number), _strip_location(str(exc), name, number)))
             continue
         count += 1
         yield cluster
-
-
-def _id_of(line: str, number: int) -> str:
-    try:
-        return str(json.loads(line).get("id", number))
-    except (ValueError, AttributeError):
-        return str(number)
 
 
 def _strip_location(message: str, name: str, number: int) -> str:
@@ -245,7 +239,7 @@ def _version(package: str) -> str:
 
 def evaluate(
     path: str | Path,
-    words: int = DEFAULT_WORDS,
+    words: int = EVALUATION_WORDS,
     limit: int | None = None,
     methods: list[str] | None = None,
     baselines: list[str] | bool = False,

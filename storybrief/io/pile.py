@@ -23,8 +23,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.io.story import MAX_BYTES, TEXT_SUFFIXES, _gunzip, _stem_suffix, articles_from_record, decode, json_object, read_file
+from storybrief.io.story import MAX_BYTES, TEXT_SUFFIXES, articles_from_record, articles_from_text, decode, gunzip, json_object, read_file, stem_suffix
 from storybrief.types import Article
+from storybrief.text import text_id
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".feed"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -65,7 +66,7 @@ def _read_folder(folder: Path, pile: Pile) -> None:
     readable = TEXT_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES
     files = sorted(
         p for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and _stem_suffix(p) in readable
+        if p.is_file() and not p.name.startswith(".") and stem_suffix(p) in readable
     )
     if not files:
         pile.notes.append(f"{folder}: no text, HTML, JSONL or feed files in this folder")
@@ -74,13 +75,13 @@ def _read_folder(folder: Path, pile: Pile) -> None:
 
 
 def _read_one(path: Path, pile: Pile) -> None:
-    suffix = _stem_suffix(path)
+    suffix = stem_suffix(path)
     name = str(path)
     try:
         if suffix in JSONL_SUFFIXES or suffix in FEED_SUFFIXES:
             data = path.read_bytes()
             if path.suffix.lower() == ".gz":
-                data = _gunzip(data, name)
+                data = gunzip(data, name)
             _read_stream(data, name, pile, kind="jsonl" if suffix in JSONL_SUFFIXES else "feed")
             return
         if suffix in (".txt", ".text", "") and _sniff_feed(path):
@@ -122,7 +123,6 @@ def _read_stream(data: bytes, name: str, pile: Pile, kind: str | None = None) ->
             return
         pile.articles.extend(read_jsonl(io.StringIO(text), name, pile.notes))
     else:
-        from storybrief.io.story import articles_from_text
 
         try:
             articles = articles_from_text(decode(data, name), name)
@@ -257,7 +257,7 @@ def unique_ids(articles: list[Article], notes: list[str]) -> list[Article]:
         if not article.text.strip():
             notes.append(f"article {article.id or '(no id)'} has no text, skipped")
             continue
-        article.id = article.id or "a" + hashlib.sha1(article.text.encode()).hexdigest()[:12]
+        article.id = article.id or text_id(article.text)
         digest = hashlib.sha1(article.text.encode()).hexdigest()
         base, n = article.id, 1
         while article.id in seen:

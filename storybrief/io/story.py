@@ -158,15 +158,15 @@ def read_file(path: Path) -> list[Article]:
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
     if path.suffix == ".gz":
-        data = _gunzip(data, name)
+        data = gunzip(data, name)
     if not data.strip():
         raise InputError(f"{name}: empty file")
-    if _stem_suffix(path) in (".jsonl", ".ndjson"):
+    if stem_suffix(path) in (".jsonl", ".ndjson"):
         return list(read_jsonl_articles(io.StringIO(decode(data, name)), name))
     text = decode(data, name)
     if not text.strip():
         raise InputError(f"{name}: empty file")
-    suffix = _stem_suffix(path)
+    suffix = stem_suffix(path)
     if suffix in MARKDOWN_SUFFIXES:
         articles = [parse_markdown(part) for part in split_multinews(text)]
     else:
@@ -179,14 +179,14 @@ def read_file(path: Path) -> list[Article]:
     return articles
 
 
-def _gunzip(data: bytes, name: str) -> bytes:
+def gunzip(data: bytes, name: str) -> bytes:
     try:
         return gzip.decompress(data)
     except (OSError, EOFError) as exc:
         raise InputError(f"{name}: not a valid gzip file") from exc
 
 
-def _stem_suffix(path: Path) -> str:
+def stem_suffix(path: Path) -> str:
     """`.jsonl` for both `a.jsonl` and `a.jsonl.gz`."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
@@ -303,7 +303,7 @@ def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[A
     for item in items:
         if isinstance(item, Article):
             articles.append(item)
-        elif isinstance(item, Path) or item == "-" or _is_existing_path(item):
+        elif isinstance(item, Path) or item == "-" or is_existing_path(item):
             articles.extend(read_path(item))
         elif isinstance(item, str):
             articles.extend(articles_from_text(item))
@@ -316,7 +316,7 @@ def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[A
     return articles
 
 
-def _is_existing_path(item: object) -> bool:
+def is_existing_path(item: object) -> bool:
     """A string names a file only when it looks like one: a separator or a suffix, and it exists.
 
     Article text such as "." or "Watch" must never be taken for the current folder or a file
