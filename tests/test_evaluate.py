@@ -198,10 +198,10 @@ def test_cli_evaluate_without_rouge_score_says_which_extra_to_install(data, monk
 
 
 def test_storybrief_time_after_preparation_is_measured_inside_its_own_call(data):
-    from storybrief.evaluation.evaluate import StoryBriefSystem, parse_cluster, prepare
+    from storybrief.evaluation.evaluate import StoryBriefSystem, candidate_sentences, parse_cluster
 
     cluster = parse_cluster(json.dumps(CLUSTERS[0]), 1, "test")
-    output = StoryBriefSystem("default", 60).run(cluster, prepare(cluster.articles), prepare_seconds=10.0)
+    output = StoryBriefSystem("default", 60).run(cluster, candidate_sentences(cluster.articles), prepare_seconds=10.0)
     assert 0 < output.ranking_seconds < output.seconds < 10.0  # not derived from the prepare time passed in
 
 

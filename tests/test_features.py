@@ -184,5 +184,5 @@ def test_context_features_are_the_same_for_a_huge_story(monkeypatch):
     import storybrief.brief.features as features_module
 
     sentences, dense = features_for(CASED)
-    monkeypatch.setattr(features_module, "DENSE_CELLS", 0)  # the sparse path, as for thousands of articles
+    monkeypatch.setattr(features_module, "ARTICLE_DENSE_CELLS", 0)  # the sparse path, as for thousands of articles
     assert np.allclose(sentence_features(sentences, represent(sentences)), dense, atol=1e-5)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from storybrief.errors import StoryBriefError
-from storybrief.evaluation.evaluate import parse_cluster, prepare
+from storybrief.evaluation.evaluate import candidate_sentences, parse_cluster
 from storybrief.evaluation.peers import (
     PEERS,
     LeadPeer,
@@ -23,7 +23,7 @@ from story_clusters import CLUSTERS
 
 def sentences_of(record: dict) -> tuple[list[Sentence], str, object]:
     cluster = parse_cluster(__import__("json").dumps(record), 1, "test")
-    return prepare(cluster.articles), cluster.reference, cluster
+    return candidate_sentences(cluster.articles), cluster.reference, cluster
 
 
 # --- the budget rule ----------------------------------------------------------------------------

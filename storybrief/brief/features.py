@@ -37,7 +37,7 @@ from storybrief.errors import StoryBriefError
 
 LEAD_SENTENCES = 3  # sentences per article that make up the "lead centroid"
 SUPPORT_THRESHOLD = 0.5
-BLOCK_ROWS = 512
+SEMANTIC_BLOCK_ROWS = 512  # sentences compared with the others at once in vector space
 
 _DIGIT = re.compile(r"\d")
 _PRONOUN_START = re.compile(r"^[\"'(]*\s*(he|she|it|they|this|that|these|those|but|and|also|however|so|then|his|her|its|their)\b", re.I)
@@ -221,8 +221,8 @@ def _semantic(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> Columns:
         compared = np.sort(np.random.default_rng(SAMPLE_SEED).choice(present, SAMPLE_ARTICLES, replace=False))
     columns = np.flatnonzero(np.isin(articles, compared))
     _, starts = np.unique(articles[columns], return_index=True)
-    for first in range(0, n, BLOCK_ROWS):
-        rows = np.arange(first, min(first + BLOCK_ROWS, n))
+    for first in range(0, n, SEMANTIC_BLOCK_ROWS):
+        rows = np.arange(first, min(first + SEMANTIC_BLOCK_ROWS, n))
         best = np.maximum.reduceat(e[rows] @ e[columns].T, starts, axis=1)
         own = np.searchsorted(compared, articles[rows])
         mine = (own < len(compared)) & (compared[np.minimum(own, len(compared) - 1)] == articles[rows])
@@ -319,7 +319,7 @@ def _prior_features(tokens: list[list[str]]) -> Columns:
     return out
 
 
-DENSE_CELLS = 4_000_000  # articles x terms up to which article vectors are built dense
+ARTICLE_DENSE_CELLS = 4_000_000  # articles x terms up to which article vectors are built dense
 
 
 CONTEXT = ("previous_centroid", "next_centroid", "article_centrality", "article_centrality_z", "article_first_similarity",
@@ -344,7 +344,7 @@ def _context(
     n_articles, n_terms = int(articles.max()) + 1, vectors.shape[1]
     starts = np.r_[0, np.flatnonzero(~same_previous[1:]) + 1]  # each article's first sentence
     first = starts[np.cumsum(~same_previous) - 1]
-    if n_articles * n_terms <= DENSE_CELLS:
+    if n_articles * n_terms <= ARTICLE_DENSE_CELLS:
         cells = articles[row_of] * n_terms + vectors.indices
         article_vectors = np.bincount(cells, weights=vectors.data, minlength=n_articles * n_terms).reshape(n_articles, n_terms)
         norms = np.linalg.norm(article_vectors, axis=1)

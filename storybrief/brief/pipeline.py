@@ -14,7 +14,7 @@ from storybrief.brief.dedupe import merge_copies
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import load
 from storybrief.brief.represent import represent
-from storybrief.brief.score import Scorer, get_scorer
+from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
 from storybrief.types import DEFAULT_WORDS, Article, Brief, Sentence
 
@@ -48,11 +48,10 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
+    name, per_word, redundancy = abilities(scorer)
     chosen = select_stage.select(
         sentences, scores, representation, words,
-        # A scorer may ask for its own redundancy threshold and for value-per-word selection.
-        redundancy=getattr(scorer, "redundancy", select_stage.REDUNDANCY),
-        per_word=getattr(scorer, "per_word", False),
+        redundancy=select_stage.REDUNDANCY if redundancy is None else redundancy, per_word=per_word,
     )
     reading_order = order_stage.order(chosen, sentences, merged, representation)
     cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
@@ -60,7 +59,7 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
         sentences=cited,
         sources=sources,
         words=sum(len(s.text.split()) for s in cited),
-        method=getattr(scorer, "name", type(scorer).__name__),
+        method=name,
         budget=words,
         disagreements=disagreements,
         warnings=input_warnings(prepared),

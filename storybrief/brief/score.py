@@ -33,9 +33,23 @@ ORACLE_WEIGHT = 0.41
 
 
 class Scorer(Protocol):
-    name: str
+    """What the pipeline asks of a scorer. Only `score` is required of a custom scorer; the
+    attributes are optional abilities, read through `abilities()` with the defaults below."""
+
+    name: str  # shown as the brief's method (default: the class name)
+    per_word: bool  # scores are value per word, so selection may trade a long sentence for short ones (default False)
+    redundancy: float | None  # its own redundancy threshold for selection (default None: the selector's)
 
     def score(self, sentences: list[Sentence], representation: Representation) -> np.ndarray: ...
+
+
+def abilities(scorer: Scorer) -> tuple[str, bool, float | None]:
+    """(name, per_word, redundancy) of any scorer, the optional ones defaulted."""
+    return (
+        getattr(scorer, "name", type(scorer).__name__),
+        bool(getattr(scorer, "per_word", False)),
+        getattr(scorer, "redundancy", None),
+    )
 
 
 class LeadScorer:

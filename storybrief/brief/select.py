@@ -22,6 +22,7 @@ story's words overlaps little with itself and the greedy part only costs (at 100
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -58,6 +59,26 @@ def repeats(grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], c
     return bool(grams) and len(grams & said) / len(grams) > TRIGRAM_OVERLAP
 
 
+def without_repeats(
+    ranked: list[int], sentences: list[Sentence], closest: Callable[[int, list[int]], float], redundancy: float,
+    fits: Callable[[int], bool] = lambda i: True,
+) -> Iterator[int]:
+    """The redundancy walk: positions k of `ranked` (sentence indices, best first) whose sentence
+    fits and repeats none of those yielded before. `closest(k, kept)`: highest similarity of
+    ranked[k] to the kept positions. The caller stops the walk when it has enough."""
+    kept: list[int] = []
+    said: set[tuple[str, str, str]] = set()
+    for k, i in enumerate(ranked):
+        if not fits(i):
+            continue
+        grams = trigrams(sentences[i].text)
+        if repeats(grams, said, closest(k, kept) if kept else 0.0, redundancy):
+            continue
+        kept.append(k)
+        said |= grams
+        yield k
+
+
 def select(
     sentences: list[Sentence],
     scores: np.ndarray,
@@ -85,20 +106,16 @@ def select(
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word:
         return _coverage_select(sentences, scores, representation, words, redundancy)
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
     chosen: list[int] = []
-    said: set[tuple[str, str, str]] = set()
     left = words
-    for i in np.argsort(-scores, kind="stable"):
-        i = int(i)
-        if sentences[i].words > left:
-            continue
-        closest = float(representation.similarity(i, chosen).max()) if chosen else 0.0
-        grams = trigrams(sentences[i].text)
-        if repeats(grams, said, closest, redundancy):
-            continue
-        chosen.append(i)
-        said |= grams
-        left -= sentences[i].words
+
+    def closest(k: int, kept: list[int]) -> float:
+        return float(representation.similarity(ranked[k], chosen).max())
+
+    for k in without_repeats(ranked, sentences, closest, redundancy, fits=lambda i: sentences[i].words <= left):
+        chosen.append(ranked[k])
+        left -= sentences[ranked[k]].words
         if left < shortest:
             break
     return chosen
@@ -115,16 +132,10 @@ def _candidates(
     ranked = ranked[: int(np.searchsorted(lengths, 2 * CANDIDATE_WORDS * words)) + 1]
     similarity = representation.cosines(ranked, ranked)
     candidates: list[int] = []  # positions in `ranked`
-    said: set[tuple[str, str, str]] = set()
     gathered = 0
-    for k, i in enumerate(ranked):
-        closest = float(similarity[k, candidates].max()) if candidates else 0.0
-        grams = trigrams(sentences[i].text)
-        if repeats(grams, said, closest, redundancy):
-            continue
+    for k in without_repeats(ranked, sentences, lambda k, kept: float(similarity[k, kept].max()), redundancy):
         candidates.append(k)
-        said |= grams
-        gathered += sentences[i].words
+        gathered += sentences[ranked[k]].words
         if gathered >= CANDIDATE_WORDS * words:
             break
     return [ranked[k] for k in candidates]

@@ -45,7 +45,7 @@ from storybrief.brief.clean import normalise
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.evaluation.peers import BASELINES, Peer, fit_budget, get_peer, require
 from storybrief.brief import pipeline
-from storybrief.brief.score import Scorer, get_scorer
+from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import split_sentences
 from storybrief.types import Article, Sentence
 from storybrief.text import id_of
@@ -118,7 +118,7 @@ def _strip_location(message: str, name: str, number: int) -> str:
     return message[len(prefix):] if message.startswith(prefix) else message
 
 
-def prepare(articles: list[Article]) -> list[Sentence]:
+def candidate_sentences(articles: list[Article]) -> list[Sentence]:
     """The sentences StoryBrief chooses from: the pipeline's load → clean → dedupe → segment."""
     return pipeline.prepare(articles).sentences
 
@@ -146,7 +146,7 @@ class StoryBriefSystem:
         self.method = method
         self.words = words
         self.scorer: Scorer = get_scorer(method)  # built once: a learned scorer loads its model here
-        resolved = getattr(self.scorer, "name", method)
+        resolved = abilities(self.scorer)[0]
         self.name = f"storybrief {method}" + (f" ({resolved})" if resolved != method else "")
 
     def run(self, cluster: Cluster, sentences: list[Sentence], prepare_seconds: float) -> Output:
@@ -281,7 +281,7 @@ def evaluate(
     for cluster in read_clusters(path, skipped, limit):
         try:
             start = time.perf_counter()
-            sentences = prepare(cluster.articles)
+            sentences = candidate_sentences(cluster.articles)
             prepared = time.perf_counter() - start
             outputs = [system.run(cluster, sentences, prepared) for system in systems]
         except StoryBriefError as exc:
@@ -387,7 +387,7 @@ def peak_memory(systems: list, clusters: list[Cluster]) -> dict[str, float | Non
                 base = tracemalloc.get_traced_memory()[0]
                 try:
                     # A peer's work includes the shared preparation; StoryBrief prepares for itself.
-                    system.run(cluster, [] if isinstance(system, StoryBriefSystem) else prepare(cluster.articles), 0.0)
+                    system.run(cluster, [] if isinstance(system, StoryBriefSystem) else candidate_sentences(cluster.articles), 0.0)
                 except StoryBriefError:
                     continue
                 peak = (tracemalloc.get_traced_memory()[1] - base) / 2**20
