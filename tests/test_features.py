@@ -121,45 +121,45 @@ def test_story_overlap_counts_words_and_pairs_said_elsewhere():
     """The vectorised overlap features against their definition, counted word by word."""
     from collections import Counter
 
-    from storybrief.brief.features import _overlap_with_story
+    from storybrief.brief.features import overlap_with_story
 
     sentences, tokens, _ = _story_tokens(CASED + ["Bridge bridge bridge."])
     articles = np.array([s.article for s in sentences])
-    got = _overlap_with_story(tokens, articles)
+    got = overlap_with_story(tokens, articles)
     story = Counter(w for t in tokens for w in t)
     pairs = Counter(p for t in tokens for p in zip(t, t[1:]))
     for row, t in enumerate(tokens):
         own, own_pairs = Counter(t), Counter(zip(t, t[1:]))
         in_article = Counter(w for s, u in zip(sentences, tokens) if s.article == sentences[row].article for w in u)
         pairs_in_article = Counter(p for s, u in zip(sentences, tokens) if s.article == sentences[row].article for p in zip(u, u[1:]))
-        assert got[row, 0] == pytest.approx(sum(story[w] > own[w] for w in t) / len(t))
-        assert got[row, 1] == pytest.approx(sum(story[w] > in_article[w] for w in t) / len(t))
-        assert got[row, 4] == pytest.approx(sum(np.log1p(story[w] - own[w]) for w in t) / len(t))
+        assert got["words_elsewhere"][row] == pytest.approx(sum(story[w] > own[w] for w in t) / len(t))
+        assert got["words_in_other_articles"][row] == pytest.approx(sum(story[w] > in_article[w] for w in t) / len(t))
+        assert got["word_frequency"][row] == pytest.approx(sum(np.log1p(story[w] - own[w]) for w in t) / len(t))
         grams = list(zip(t, t[1:]))
-        assert got[row, 2] == pytest.approx(sum(pairs[p] > own_pairs[p] for p in grams) / len(grams))
-        assert got[row, 3] == pytest.approx(sum(pairs[p] > pairs_in_article[p] for p in grams) / len(grams))
+        assert got["bigrams_elsewhere"][row] == pytest.approx(sum(pairs[p] > own_pairs[p] for p in grams) / len(grams))
+        assert got["bigrams_in_other_articles"][row] == pytest.approx(sum(pairs[p] > pairs_in_article[p] for p in grams) / len(grams))
     # A word only its own sentence repeats is not "said elsewhere".
-    assert got[-1, 0] < 1.0
+    assert got["words_elsewhere"][-1] < 1.0
 
 
 def test_prior_features_follow_the_word_and_pair_tables():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from storybrief.brief.features import _prior_features, load_prior
+    from storybrief.brief.features import prior_features, load_prior
 
     prior, unknown, pair_prior, unknown_pair = load_prior()
     _, _, tokens = _story_tokens(CASED + ["Zqxv wobblefrump the of."])
-    got = _prior_features(tokens)
+    got = prior_features(tokens)
     for row, t in enumerate(tokens):
         values = [prior.get(w, unknown) for w in t]
         content = [v for v, w in zip(values, t) if w not in ENGLISH_STOP_WORDS]
         pairs = [pair_prior.get(f"{a} {b}", unknown_pair) for a, b in zip(t, t[1:])]
-        assert got[row, 0] == pytest.approx(np.mean(values))
-        assert got[row, 1] == pytest.approx(np.mean(content))
-        assert got[row, 2] == pytest.approx(max(content))
-        assert got[row, 4] == pytest.approx(np.mean([v > 0.5 for v in values]))
-        assert got[row, 5] == pytest.approx(np.mean(pairs))
-    assert not _prior_features([[], ["the"]])[0].any()
+        assert got["prior_mean"][row] == pytest.approx(np.mean(values))
+        assert got["prior_content"][row] == pytest.approx(np.mean(content))
+        assert got["prior_max"][row] == pytest.approx(max(content))
+        assert got["prior_high"][row] == pytest.approx(np.mean([v > 0.5 for v in values]))
+        assert got["pair_prior_mean"][row] == pytest.approx(np.mean(pairs))
+    assert not prior_features([[], ["the"]]).values[0].any()
 
 
 def test_context_features_read_the_article_around_the_sentence():
@@ -186,3 +186,19 @@ def test_context_features_are_the_same_for_a_huge_story(monkeypatch):
     sentences, dense = features_for(CASED)
     monkeypatch.setattr(features_module, "ARTICLE_DENSE_CELLS", 0)  # the sparse path, as for thousands of articles
     assert np.allclose(sentence_features(sentences, represent(sentences)), dense, atol=1e-5)
+
+
+def test_the_shipped_models_were_trained_on_these_feature_names():
+    from storybrief.brief.score import MODEL_PATH, ORACLE_MODEL_PATH
+
+    for path in (MODEL_PATH, ORACLE_MODEL_PATH):
+        line = next(line for line in path.read_text().splitlines() if line.startswith("feature_names="))
+        assert line.removeprefix("feature_names=").split() == FEATURE_NAMES
+
+
+def test_every_feature_is_computed_by_exactly_one_named_column():
+    from storybrief.brief.features import CONTEXT, OVERLAP, PRIOR, SEMANTIC, SURFACE
+
+    helpers = [*SURFACE, *OVERLAP, *SEMANTIC, *PRIOR, *CONTEXT]
+    assert len(helpers) == len(set(helpers))
+    assert set(helpers) <= set(FEATURE_NAMES)

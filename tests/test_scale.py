@@ -11,7 +11,7 @@ import storybrief.brief.features as features_module
 import storybrief.brief.score as score_module
 import storybrief.brief.support as support_module
 from storybrief import summarize
-from storybrief.brief.clean import BOILERPLATE, _BOILERPLATE, is_boilerplate
+from storybrief.brief.clean import BOILERPLATE, BOILERPLATE_RULES, is_boilerplate
 from storybrief.brief.dedupe import NUM_PERM, minhash, shingles
 from storybrief.brief.represent import represent
 from storybrief.brief.support import soft_support, support_counts
@@ -63,7 +63,7 @@ def test_gated_boilerplate_rule_says_what_the_plain_regex_says():
     lines = LINES + [f"{line} {rng.choice(LINES).lower()}" for line in LINES] + [line.upper() for line in LINES]
     assert [is_boilerplate(line) for line in lines] == [bool(BOILERPLATE.search(line)) for line in lines]
     assert sum(is_boilerplate(line) for line in LINES) >= 18  # the samples do exercise the rules
-    assert len(_BOILERPLATE) > 30
+    assert len(BOILERPLATE_RULES) > 30
 
 
 def test_minhash_with_shared_permutations_is_the_library_signature():

@@ -17,120 +17,98 @@ from itertools import islice
 from storybrief.types import Article
 from storybrief.text import MIN_WORDS, MONTH, SENTENCE_END
 
-# Phrases that mark a whole line or sentence as page furniture rather than reporting.
-_BOILERPLATE = [
-    r"\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\b",
-    r"\bshare (this|on|via)\b", r"^\s*share\s*$", r"\b(tweet|pin) (this|it)\b",
-    r"\bsubscribe (to|now|today|for)\b", r"^\s*sign up\b|\bsign up (for|to) (our|my|the|a) (free )?([\w-]+ ){0,3}(newsletters?|emails?|briefings?|alerts?|updates)\b", r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b",
-    r"^\s*advertisement\s*$", r"^\s*(sponsored|promoted)( content| stories| links)?\s*$", r"\bstory continues below\b",
-    r"\bcookies?\b.*\b(use|accept|policy|consent)\b", r"\bprivacy policy\b", r"\bterms of (use|service)\b",
-    r"\ball rights reserved\b", r"^\s*(©|\(c\)|copyright)\b", r"\bfollow (us|me) on\b",
-    r"\b(click|tap) here\b", r"^\s*(read|see) (more|also|next)\b", r"^\s*(related|more|recommended)( stories| coverage| articles| reading)?\s*:",
-    r"^\s*you are here\b", r"^\s*(skip to|jump to|back to top|go to) ", r"\bcan also be accessed at\b",
-    r"\bbreaking news (emails|alerts)\b", r"\bthe news and stories that matter\b", r"\bdelivered (weekday|every) mornings?\b",
-    r"\b(download|get) (our|the) app\b", r"\bwatch (live|now)\b", r"\bthis (article|story) (was|has been) (updated|corrected)\b",
-    r"\bemail (this|to a friend)\b", r"\bprint this (article|page)\b", r"^\s*(log ?in|sign ?in|register)\s*$",
-    r"\bjavascript\b.*\b(enable|disabled|required)\b", r"\byour browser\b.*\b(support|update)\b",
-    r"\bplease (enable|disable|turn off) (your )?ad ?block", r"\bwe (may )?earn (a )?commission\b",
-    # Placeholders scrapers store instead of an article: web-archive crawl notices, social prompts.
-    r"\bcrawls? (are|is) part of an effort to archive\b", r"\bdonating their crawl data to the internet archive\b",
-    r"\bcollections of frequently-updated web ?crawl data\b", r"\btweet with a location\b",
-    r"\badd location information to your tweets\b", r"\bthis will appear next to all of your comments\b",
-    r"\bthese files are currently not publicly accessible\b",
-    # More placeholder pages, listed from the texts copied across Multi-News *train* clusters:
-    # more archive notices, video-player and login walls, reprint and notification prompts.
-    r"\bthe internet archive hopes\b", r"\bno more 404\b", r"\bthe seed for (this crawl|wide\d+)\b",
-    r"\bthis crawl was run\b", r"\bcrawl (of outlinks|performed by)\b", r"\barchive-it\b", r"\bend of term (web archive|project)\b",
-    r"\binteractive transcript could not be loaded\b", r"\brating is available when the video has been rented\b",
-    r"\bthis feature is not available right now\b", r"\bwatch queue\b", r"\badd this (tweet|video) to your website\b",
-    r"\bwe have sent you a verification email\b", r"\bget email notifications on\b", r"\byour notification has been saved\b",
-    r"\bdow jones reprints\b", r"\bthis copy is for your personal,? non-commercial use\b", r"\byou must log in to continue\b",
-    r"\bsign in using (you|your) (account|\w+ profile)\b", r"\bthe page you requested (was|could) not\b",
-    r"\bverification (email|message)\b", r"\bclick on the link to activate\b", r"\bposts new content\b",
-    r"\bproblem saving your notification\b", r"\bcheck your spam\b",
-    r"\bproperties of this collection\b", r"\bweb captures\b", r"\bweb archiving was performed\b", r"\bthank you for registering\b",
-    r"\bwhy are we asking this\b", r"\balready have an account\b", r"\bupgrade to the latest flash player\b", r"\bthe location you searched for was not found\b",
-    r"\bchat with us in facebook messenger\b", r"\byou can only react up to\b", r"\bplease enable cookies\b",
-]
-BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.I)
+# Phrases that mark a whole line or sentence as page furniture rather than reporting, each with
+# its gates: lower-case substrings one of which a line must hold for the rule to be tried.
 # Speed, not behaviour: Python's regex engine tries every alternative at every position of a
 # line (a 1,000-article story spent most of its time here). A phrase rule can only match where
-# its literal words occur, so it runs only on lines holding one of them (a plain substring test
-# of the lower-cased line); rules anchored at the start of the line are cheap and always run.
-_GATES = {
-    r"\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\b": ("comment",),
-    r"\bshare (this|on|via)\b": ("share this", "share on", "share via"),
-    r"\b(tweet|pin) (this|it)\b": ("tweet this", "tweet it", "pin this", "pin it"),
-    r"\bsubscribe (to|now|today|for)\b": ("subscribe to", "subscribe now", "subscribe today", "subscribe for"),
-    r"^\s*sign up\b|\bsign up (for|to) (our|my|the|a) (free )?([\w-]+ ){0,3}(newsletters?|emails?|briefings?|alerts?|updates)\b": ("sign up",),
-    r"\bnewsletters?\b.*\b(sign|subscribe|inbox)\b": ("newsletter",),
-    r"\bstory continues below\b": ("story continues below",),
-    r"\bcookies?\b.*\b(use|accept|policy|consent)\b": ("cookie",),
-    r"\bprivacy policy\b": ("privacy policy",),
-    r"\bterms of (use|service)\b": ("terms of use", "terms of service"),
-    r"\ball rights reserved\b": ("all rights reserved",),
-    r"\bfollow (us|me) on\b": ("follow us on", "follow me on"),
-    r"\b(click|tap) here\b": ("click here", "tap here"),
-    r"\bcan also be accessed at\b": ("can also be accessed at",),
-    r"\bbreaking news (emails|alerts)\b": ("breaking news",),
-    r"\bthe news and stories that matter\b": ("the news and stories that matter",),
-    r"\bdelivered (weekday|every) mornings?\b": ("delivered weekday", "delivered every"),
-    r"\b(download|get) (our|the) app\b": ("our app", "the app"),
-    r"\bwatch (live|now)\b": ("watch live", "watch now"),
-    r"\bthis (article|story) (was|has been) (updated|corrected)\b": ("this article", "this story"),
-    r"\bemail (this|to a friend)\b": ("email this", "email to a friend"),
-    r"\bprint this (article|page)\b": ("print this",),
-    r"\bjavascript\b.*\b(enable|disabled|required)\b": ("javascript",),
-    r"\byour browser\b.*\b(support|update)\b": ("your browser",),
-    r"\bplease (enable|disable|turn off) (your )?ad ?block": ("please enable", "please disable", "please turn off"),
-    r"\bwe (may )?earn (a )?commission\b": ("earn a commission", "earn commission"),
-    r"\bcrawls? (are|is) part of an effort to archive\b": ("part of an effort to archive",),
-    r"\bdonating their crawl data to the internet archive\b": ("crawl data",),
-    r"\bcollections of frequently-updated web ?crawl data\b": ("crawl data",),
-    r"\btweet with a location\b": ("tweet with a location",),
-    r"\badd location information to your tweets\b": ("location information",),
-    r"\bthis will appear next to all of your comments\b": ("next to all of your comments",),
-    r"\bthese files are currently not publicly accessible\b": ("not publicly accessible",),
-    r"\bthe internet archive hopes\b": ("archive hopes",),
-    r"\bno more 404\b": ("no more 404",),
-    r"\bthe seed for (this crawl|wide\d+)\b": ("the seed for",),
-    r"\bthis crawl was run\b": ("crawl was run",),
-    r"\bcrawl (of outlinks|performed by)\b": ("crawl of outlinks", "crawl performed by"),
-    r"\barchive-it\b": ("archive-it",),
-    r"\bend of term (web archive|project)\b": ("end of term",),
-    r"\binteractive transcript could not be loaded\b": ("interactive transcript",),
-    r"\brating is available when the video has been rented\b": ("video has been rented",),
-    r"\bthis feature is not available right now\b": ("not available right now",),
-    r"\bwatch queue\b": ("watch queue",),
-    r"\badd this (tweet|video) to your website\b": ("to your website",),
-    r"\bwe have sent you a verification email\b": ("verification email",),
-    r"\bget email notifications on\b": ("email notifications",),
-    r"\byour notification has been saved\b": ("notification has been saved",),
-    r"\bdow jones reprints\b": ("dow jones reprints",),
-    r"\bthis copy is for your personal,? non-commercial use\b": ("non-commercial use",),
-    r"\byou must log in to continue\b": ("log in to continue",),
-    r"\bsign in using (you|your) (account|\w+ profile)\b": ("sign in using",),
-    r"\bthe page you requested (was|could) not\b": ("page you requested",),
-    r"\bverification (email|message)\b": ("verification",),
-    r"\bclick on the link to activate\b": ("link to activate",),
-    r"\bposts new content\b": ("posts new content",),
-    r"\bproblem saving your notification\b": ("saving your notification",),
-    r"\bcheck your spam\b": ("check your spam",),
-    r"\bproperties of this collection\b": ('properties of this collection',),
-    r"\bweb captures\b": ('web captures',),
-    r"\bweb archiving was performed\b": ('web archiving',),
-    r"\bthank you for registering\b": ('thank you for registering',),
-    r"\bwhy are we asking this\b": ('why are we asking this',),
-    r"\balready have an account\b": ('already have an account',),
-    r"\bupgrade to the latest flash player\b": ('flash player',),
-    r"\bthe location you searched for was not found\b": ('location you searched',),
-    r"\bchat with us in facebook messenger\b": ('facebook messenger',),
-    r"\byou can only react up to\b": ('only react up to',),
-    r"\bplease enable cookies\b": ('please enable cookies',),
-}
-
-_ALWAYS = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE if p not in _GATES), re.I)
-_GATED = [(gate, re.compile(p, re.I)) for p in _BOILERPLATE if p in _GATES for gate in _GATES[p]]
+# its literal words occur, so it runs only on lines holding one of them; rules anchored at the
+# start of the line are cheap and have no gates (always tried).
+BOILERPLATE_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("\\b(show|hide|view|load|post|add|read) (all |more |the )?comments?\\b", ("comment",)),
+    ("\\bshare (this|on|via)\\b", ("share this", "share on", "share via")),
+    ("^\\s*share\\s*$", ()),
+    ("\\b(tweet|pin) (this|it)\\b", ("tweet this", "tweet it", "pin this", "pin it")),
+    ("\\bsubscribe (to|now|today|for)\\b", ("subscribe to", "subscribe now", "subscribe today", "subscribe for")),
+    ("^\\s*sign up\\b|\\bsign up (for|to) (our|my|the|a) (free )?([\\w-]+ ){0,3}(newsletters?|emails?|briefings?|alerts?|updates)\\b", ("sign up",)),
+    ("\\bnewsletters?\\b.*\\b(sign|subscribe|inbox)\\b", ("newsletter",)),
+    ("^\\s*advertisement\\s*$", ()),
+    ("^\\s*(sponsored|promoted)( content| stories| links)?\\s*$", ()),
+    ("\\bstory continues below\\b", ("story continues below",)),
+    ("\\bcookies?\\b.*\\b(use|accept|policy|consent)\\b", ("cookie",)),
+    ("\\bprivacy policy\\b", ("privacy policy",)),
+    ("\\bterms of (use|service)\\b", ("terms of use", "terms of service")),
+    ("\\ball rights reserved\\b", ("all rights reserved",)),
+    ("^\\s*(©|\\(c\\)|copyright)\\b", ()),
+    ("\\bfollow (us|me) on\\b", ("follow us on", "follow me on")),
+    ("\\b(click|tap) here\\b", ("click here", "tap here")),
+    ("^\\s*(read|see) (more|also|next)\\b", ()),
+    ("^\\s*(related|more|recommended)( stories| coverage| articles| reading)?\\s*:", ()),
+    ("^\\s*you are here\\b", ()),
+    ("^\\s*(skip to|jump to|back to top|go to) ", ()),
+    ("\\bcan also be accessed at\\b", ("can also be accessed at",)),
+    ("\\bbreaking news (emails|alerts)\\b", ("breaking news",)),
+    ("\\bthe news and stories that matter\\b", ("the news and stories that matter",)),
+    ("\\bdelivered (weekday|every) mornings?\\b", ("delivered weekday", "delivered every")),
+    ("\\b(download|get) (our|the) app\\b", ("our app", "the app")),
+    ("\\bwatch (live|now)\\b", ("watch live", "watch now")),
+    ("\\bthis (article|story) (was|has been) (updated|corrected)\\b", ("this article", "this story")),
+    ("\\bemail (this|to a friend)\\b", ("email this", "email to a friend")),
+    ("\\bprint this (article|page)\\b", ("print this",)),
+    ("^\\s*(log ?in|sign ?in|register)\\s*$", ()),
+    ("\\bjavascript\\b.*\\b(enable|disabled|required)\\b", ("javascript",)),
+    ("\\byour browser\\b.*\\b(support|update)\\b", ("your browser",)),
+    ("\\bplease (enable|disable|turn off) (your )?ad ?block", ("please enable", "please disable", "please turn off")),
+    ("\\bwe (may )?earn (a )?commission\\b", ("earn a commission", "earn commission")),
+    # Placeholders scrapers store instead of an article: web-archive crawl notices, social prompts.
+    ("\\bcrawls? (are|is) part of an effort to archive\\b", ("part of an effort to archive",)),
+    ("\\bdonating their crawl data to the internet archive\\b", ("crawl data",)),
+    ("\\bcollections of frequently-updated web ?crawl data\\b", ("crawl data",)),
+    ("\\btweet with a location\\b", ("tweet with a location",)),
+    ("\\badd location information to your tweets\\b", ("location information",)),
+    ("\\bthis will appear next to all of your comments\\b", ("next to all of your comments",)),
+    ("\\bthese files are currently not publicly accessible\\b", ("not publicly accessible",)),
+    # More placeholder pages, listed from the texts copied across Multi-News *train* clusters:
+    # more archive notices, video-player and login walls, reprint and notification prompts.
+    ("\\bthe internet archive hopes\\b", ("archive hopes",)),
+    ("\\bno more 404\\b", ("no more 404",)),
+    ("\\bthe seed for (this crawl|wide\\d+)\\b", ("the seed for",)),
+    ("\\bthis crawl was run\\b", ("crawl was run",)),
+    ("\\bcrawl (of outlinks|performed by)\\b", ("crawl of outlinks", "crawl performed by")),
+    ("\\barchive-it\\b", ("archive-it",)),
+    ("\\bend of term (web archive|project)\\b", ("end of term",)),
+    ("\\binteractive transcript could not be loaded\\b", ("interactive transcript",)),
+    ("\\brating is available when the video has been rented\\b", ("video has been rented",)),
+    ("\\bthis feature is not available right now\\b", ("not available right now",)),
+    ("\\bwatch queue\\b", ("watch queue",)),
+    ("\\badd this (tweet|video) to your website\\b", ("to your website",)),
+    ("\\bwe have sent you a verification email\\b", ("verification email",)),
+    ("\\bget email notifications on\\b", ("email notifications",)),
+    ("\\byour notification has been saved\\b", ("notification has been saved",)),
+    ("\\bdow jones reprints\\b", ("dow jones reprints",)),
+    ("\\bthis copy is for your personal,? non-commercial use\\b", ("non-commercial use",)),
+    ("\\byou must log in to continue\\b", ("log in to continue",)),
+    ("\\bsign in using (you|your) (account|\\w+ profile)\\b", ("sign in using",)),
+    ("\\bthe page you requested (was|could) not\\b", ("page you requested",)),
+    ("\\bverification (email|message)\\b", ("verification",)),
+    ("\\bclick on the link to activate\\b", ("link to activate",)),
+    ("\\bposts new content\\b", ("posts new content",)),
+    ("\\bproblem saving your notification\\b", ("saving your notification",)),
+    ("\\bcheck your spam\\b", ("check your spam",)),
+    ("\\bproperties of this collection\\b", ("properties of this collection",)),
+    ("\\bweb captures\\b", ("web captures",)),
+    ("\\bweb archiving was performed\\b", ("web archiving",)),
+    ("\\bthank you for registering\\b", ("thank you for registering",)),
+    ("\\bwhy are we asking this\\b", ("why are we asking this",)),
+    ("\\balready have an account\\b", ("already have an account",)),
+    ("\\bupgrade to the latest flash player\\b", ("flash player",)),
+    ("\\bthe location you searched for was not found\\b", ("location you searched",)),
+    ("\\bchat with us in facebook messenger\\b", ("facebook messenger",)),
+    ("\\byou can only react up to\\b", ("only react up to",)),
+    ("\\bplease enable cookies\\b", ("please enable cookies",)),
+]
+BOILERPLATE = re.compile("|".join(f"(?:{rule})" for rule, _ in BOILERPLATE_RULES), re.I)
+_ALWAYS = re.compile("|".join(f"(?:{rule})" for rule, gates in BOILERPLATE_RULES if not gates), re.I)
+_GATED = [(gate, re.compile(rule, re.I)) for rule, gates in BOILERPLATE_RULES for gate in gates]
 
 # Photo captions and credits: a credit in brackets, a position marker, or an agency slash-credit.
 CAPTION = re.compile(
@@ -208,7 +186,7 @@ def detokenise(text: str) -> str:
 
 
 def is_boilerplate(line: str) -> bool:
-    """Same answer as `BOILERPLATE.search(line)`, found faster (see _GATES)."""
+    """Same answer as `BOILERPLATE.search(line)`, found faster (see BOILERPLATE_RULES' gates)."""
     if _ALWAYS.search(line):
         return True
     lower = line.lower()

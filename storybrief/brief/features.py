@@ -116,7 +116,7 @@ SURFACE = ("capitals", "digits", "quote_marks", "starts_quote", "first_person", 
            "question", "parentheses", "junk")
 
 
-def _surface(text: str, tokens: list[str]) -> tuple[float, ...]:
+def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
     """Cues of the sentence's surface, in SURFACE's order; `tokens` are `CASED_WORD` over its text, as written."""
     n = max(len(tokens), 1)
     # Capitalised words past the first: names, places, organisations.
@@ -158,7 +158,7 @@ def _story_words(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, np.nda
 OVERLAP = ("words_elsewhere", "words_in_other_articles", "bigrams_elsewhere", "bigrams_in_other_articles", "word_frequency")
 
 
-def _overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns:
+def overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns:
     """The rest of the story as a stand-in reference: what share of a sentence's words and word
     pairs (stop words included, as ROUGE counts them) the other sentences, and the other articles,
     also use; and the mean story frequency of its words. `tokens` are each sentence's words
@@ -201,7 +201,7 @@ SEMANTIC = ("semantic_centroid", "semantic_centroid_z", "semantic_lead", "semant
             "semantic_article")
 
 
-def _semantic(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> Columns:
+def semantic_features(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> Columns:
     """Centrality and cross-source support again, in distilled MiniLM space (paraphrases count);
     `e` holds the sentences' static vectors."""
     n = len(e)
@@ -271,7 +271,7 @@ PRIOR = ("prior_mean", "prior_content", "prior_max", "prior_by_frequency", "prio
          "pair_prior_high")
 
 
-def _prior_features(tokens: list[list[str]]) -> Columns:
+def prior_features(tokens: list[list[str]]) -> Columns:
     """How summary-worthy a sentence's words are, by the prior learned from Multi-News train
     (Hong & Nenkova 2014): over all words, over content words, the best word, the prior weighted
     by the word's frequency in this story, and the share of words more likely in than out; the
@@ -326,7 +326,7 @@ CONTEXT = ("previous_centroid", "next_centroid", "article_centrality", "article_
            "word_offset", "numbers", "numbers_elsewhere", "names_elsewhere")
 
 
-def _context(
+def context_features(
     vectors: sp.csr_matrix, row_of: np.ndarray, articles: np.ndarray, centroid: np.ndarray, story_centroid: np.ndarray,
     words: np.ndarray, texts: list[str], tokens: list[list[str]],
 ) -> Columns:
@@ -426,7 +426,7 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
 
     texts = [s.text for s in sentences]
     cased = [CASED_WORD.findall(text) for text in texts]
-    surface = np.array([_surface(text, tokens) for text, tokens in zip(texts, cased)], dtype=float)
+    surface = np.array([surface_cues(text, tokens) for text, tokens in zip(texts, cased)], dtype=float)
     capitals_mean = surface[:, 0].mean()
     surface[:, 0] = surface[:, 0] / capitals_mean if capitals_mean > 1e-9 else 0.0
 
@@ -453,10 +453,10 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     # One tokenisation for the prior and the word vectors.
     prior_tokens = [LOWER_WORD.findall(text) for text in lower]
     blocks = [
-        _overlap_with_story([ROUGE_WORD.findall(text) for text in lower], articles),
-        _semantic(load_vectors().from_tokens(prior_tokens), articles, lead),
-        _prior_features(prior_tokens),
-        _context(vectors, row_of, articles, centroid, representation.centroid, words, texts, cased),
+        overlap_with_story([ROUGE_WORD.findall(text) for text in lower], articles),
+        semantic_features(load_vectors().from_tokens(prior_tokens), articles, lead),
+        prior_features(prior_tokens),
+        context_features(vectors, row_of, articles, centroid, representation.centroid, words, texts, cased),
     ]
     for block in blocks:
         named.update(zip(block.names, block.values.T))
