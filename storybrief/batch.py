@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from storybrief.brief.pipeline import summarize
 from storybrief.engines import Engine, SerialEngine
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import documents_of, json_object
-from storybrief.brief.pipeline import summarize
-from storybrief.types import DEFAULT_WORDS, Article
 from storybrief.text import id_of
-
+from storybrief.types import DEFAULT_WORDS, Article
 
 CHUNK_LINES = 8  # clusters per task: enough to hide the per-task overhead, few enough to balance workers
 WORKER_DIED = "its worker process died while briefing it (a crash or out of memory)"

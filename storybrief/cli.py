@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -184,8 +183,8 @@ def stories(
     workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
-    from storybrief.io.pile import read_pile
     from storybrief.grouping import StoryIndex
+    from storybrief.io.pile import read_pile
     from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
     from storybrief.state import load_index
 

@@ -1,4 +1,4 @@
-"""Static word vectors distilled from all-MiniLM-L6-v2 (bench/distill_vectors.py), for a
+"""Static word vectors distilled from all-MiniLM-L6-v2 (bench/build/distill_vectors.py), for a
 semantic view of sentences that costs a dictionary look-up per word rather than a neural network.
 
 A sentence's vector is the SIF-weighted mean of its known words' vectors (frequent words count
@@ -7,7 +7,6 @@ less), L2-normalised; a sentence with no known word gets a zero vector.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +48,6 @@ class WordVectors:
 def load_vectors(path: str | Path = VECTORS_PATH) -> WordVectors:
     path = Path(path)
     if not path.is_file():
-        raise StoryBriefError(f"word vectors not found at {path}; reinstall storybrief or rebuild them with bench/distill_vectors.py")
+        raise StoryBriefError(f"word vectors not found at {path}; reinstall storybrief or rebuild them with bench/build/distill_vectors.py")
     with np.load(path, allow_pickle=False) as data:
         return WordVectors(list(data["words"]), data["vectors"], data["frequency"])

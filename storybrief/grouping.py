@@ -41,9 +41,9 @@ from sklearn.utils import murmurhash3_32
 
 from storybrief.brief.clean import is_junk, is_junk_sentence, normalise
 from storybrief.brief.dedupe import COPY_THRESHOLD, NUM_PERM, copy_lsh, minhash, shingles
+from storybrief.brief.segment import split_sentences
 from storybrief.errors import StoryBriefError
 from storybrief.io.pile import normalise_date, parse_date
-from storybrief.brief.segment import split_sentences
 from storybrief.types import Article, Brief
 
 # Linkage (capped average similarity) needed to merge two groups; chosen on Multi-News train

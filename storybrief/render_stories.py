@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from storybrief.render import _escape_markdown, render_markdown, render_text
 from storybrief.grouping import Story
+from storybrief.render import _escape_markdown, render_markdown, render_text
 
 
 def span(story: Story) -> str:

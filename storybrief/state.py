@@ -90,7 +90,16 @@ def load_index(folder: str | Path, threshold: float | None = None, window_days: 
 
     `threshold` and `window_days`, when given, replace the saved settings for what is added next.
     """
-    from storybrief.grouping import MUTUAL_BOOST, MUTUAL_K, N_FEATURES, SIGNATURE_SCHEME, THRESHOLD, WINDOW_DAYS, StoryIndex, _StoryRecord
+    from storybrief.grouping import (
+        MUTUAL_BOOST,
+        MUTUAL_K,
+        N_FEATURES,
+        SIGNATURE_SCHEME,
+        THRESHOLD,
+        WINDOW_DAYS,
+        StoryIndex,
+        _StoryRecord,
+    )
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():

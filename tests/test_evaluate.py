@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from story_clusters import CLUSTERS, FERRY, write_jsonl
 from typer.testing import CliRunner
 
 from storybrief.cli import app
@@ -22,8 +23,6 @@ from storybrief.evaluation.evaluate import (
     reference_lines,
     report_markdown,
 )
-
-from story_clusters import CLUSTERS, FERRY, write_jsonl
 
 rouge_score = pytest.importorskip("rouge_score", reason="evaluate needs the bench extra (rouge-score)")
 

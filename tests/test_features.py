@@ -74,8 +74,9 @@ def test_unfinished_marks_a_sentence_cut_off_mid_way():
 
 
 def test_empty_input_gives_empty_matrix():
-    from storybrief.brief.represent import Representation
     import scipy.sparse as sp
+
+    from storybrief.brief.represent import Representation
 
     empty = Representation(sp.csr_matrix((0, 1)), np.zeros(1), sp.csr_matrix((0, 0)), np.zeros(0, dtype=np.int64))
     assert sentence_features([], empty).shape == (0, len(FEATURE_NAMES))
@@ -145,7 +146,7 @@ def test_story_overlap_counts_words_and_pairs_said_elsewhere():
 def test_prior_features_follow_the_word_and_pair_tables():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from storybrief.brief.features import prior_features, load_prior
+    from storybrief.brief.features import load_prior, prior_features
 
     prior, unknown, pair_prior, unknown_pair = load_prior()
     _, _, tokens = _story_tokens(CASED + ["Zqxv wobblefrump the of."])

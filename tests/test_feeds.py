@@ -2,11 +2,10 @@ import gzip
 import json
 
 import pytest
+from story_articles import CHESS, FERRY, VOLCANO
 
 from storybrief.errors import InputError
 from storybrief.io.pile import html_to_text, normalise_date, read_pile
-
-from story_articles import CHESS, FERRY, VOLCANO
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel>

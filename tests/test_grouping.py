@@ -2,13 +2,12 @@ import importlib
 
 import numpy as np
 import pytest
+from story_articles import CHESS, FERRY, UNRELATED, WIRE_COPY, all_articles, article, truth
 
 import storybrief
 from storybrief import Story, StoryIndex
 from storybrief.errors import StoryBriefError
 from storybrief.types import Article
-
-from story_articles import CHESS, FERRY, UNRELATED, WIRE_COPY, all_articles, article, truth
 
 group_module = importlib.import_module("storybrief.grouping")
 

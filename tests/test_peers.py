@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from story_clusters import CLUSTERS
 
+from storybrief.brief.pipeline import summarize
 from storybrief.errors import StoryBriefError
 from storybrief.evaluation.evaluate import candidate_sentences, parse_cluster
 from storybrief.evaluation.peers import (
@@ -15,10 +17,7 @@ from storybrief.evaluation.peers import (
     get_peer,
     require,
 )
-from storybrief.brief.pipeline import summarize
 from storybrief.types import Sentence
-
-from story_clusters import CLUSTERS
 
 
 def sentences_of(record: dict) -> tuple[list[Sentence], str, object]:

@@ -4,7 +4,6 @@ import pytest
 
 from storybrief import summarize
 from storybrief.errors import BudgetError, InputError, StoryBriefError
-from storybrief.types import Article
 
 SHARED_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "putin-trump-meeting"
 

@@ -6,7 +6,6 @@ import random
 
 import numpy as np
 
-
 import storybrief.brief.represent as represent_module
 from storybrief.brief.represent import cross_article_neighbours, represent, vectorise
 from storybrief.types import Sentence

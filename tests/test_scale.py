@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 from datasketch import MinHash
+from test_represent import story
 
 import storybrief.brief.features as features_module
 import storybrief.brief.score as score_module
@@ -15,7 +16,6 @@ from storybrief.brief.clean import BOILERPLATE, BOILERPLATE_RULES, is_boilerplat
 from storybrief.brief.dedupe import NUM_PERM, minhash, shingles
 from storybrief.brief.represent import represent
 from storybrief.brief.support import soft_support, support_counts
-from test_represent import story
 
 
 def dense_soft_support(representation) -> np.ndarray:
@@ -79,8 +79,8 @@ def test_a_small_story_briefs_as_with_the_plain_computations(monkeypatch):
     import scipy.sparse as sp
 
     import storybrief.brief.pipeline as pipeline
-    from storybrief.cli import example_path
     from storybrief.brief.represent import Representation, vectorise
+    from storybrief.cli import example_path
 
     fast = summarize([example_path()]).to_dict()
 

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from storybrief.errors import StoryBriefError
 from storybrief.brief.represent import represent
 from storybrief.brief.score import SCORERS, CentroidScorer, LeadScorer, get_scorer
 from storybrief.brief.support import support_counts
+from storybrief.errors import StoryBriefError
 from storybrief.types import Sentence
 
 ARTICLES = [
@@ -59,9 +59,9 @@ def test_default_method_is_the_learned_scorer():
 
 
 def test_model_files_ship_in_the_package_and_are_small():
-    from storybrief.embed import VECTORS_PATH
     from storybrief.brief.features import PRIOR_PATH
     from storybrief.brief.score import MODEL_PATH, ORACLE_MODEL_PATH
+    from storybrief.embed import VECTORS_PATH
 
     for path in (MODEL_PATH, ORACLE_MODEL_PATH, VECTORS_PATH, PRIOR_PATH):
         assert path.is_file(), path

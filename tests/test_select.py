@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from storybrief.errors import BudgetError
 from storybrief.brief.represent import represent
 from storybrief.brief.select import select
+from storybrief.errors import BudgetError
 from storybrief.types import Sentence
 
 TEXTS = [

@@ -2,12 +2,11 @@ import json
 
 import numpy as np
 import pytest
+from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY, article
 
 from storybrief import StoryIndex
 from storybrief.errors import InputError
 from storybrief.grouping import THRESHOLD
-
-from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY, article
 
 
 def first_run(folder):

@@ -14,8 +14,8 @@ from collections import Counter
 import numpy as np
 
 from storybrief.brief.represent import Representation
-from storybrief.brief.support import PARAPHRASE
 from storybrief.brief.segment import is_unfinished
+from storybrief.brief.support import PARAPHRASE
 from storybrief.types import Article, BriefSentence, Sentence, Source
 
 DISAGREEMENT_SIMILARITY = 0.4

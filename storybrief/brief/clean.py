@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import replace
 from itertools import islice
 
-from storybrief.types import Article
 from storybrief.text import MIN_WORDS, MONTH, SENTENCE_END
+from storybrief.types import Article
 
 # Phrases that mark a whole line or sentence as page furniture rather than reporting, each with
 # its gates: lower-case substrings one of which a line must hold for the rule to be tried.

@@ -7,15 +7,14 @@ is the longest; it remembers every other copy's id so attribution can cite every
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from hashlib import sha1
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from storybrief.types import Article
 from storybrief.text import WORD
+from storybrief.types import Article
 
 NUM_PERM = 128
 # Exact Jaccard of word 5-shingles: a wire copy with a new headline, a changed word or an added tail

@@ -18,22 +18,21 @@ summary-worthy its words are (the prior), and surface cues of quotes, numbers, n
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import Counter
-from math import log1p
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from storybrief.embed import load_vectors
 from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
 from storybrief.brief.segment import is_unfinished
 from storybrief.brief.support import soft_support, support_counts
+from storybrief.embed import load_vectors
+from storybrief.errors import StoryBriefError
+from storybrief.shipped import MODELS
 from storybrief.text import CASED_WORD, LOWER_WORD, ROUGE_WORD
 from storybrief.types import Sentence
-from storybrief.shipped import MODELS
-from storybrief.errors import StoryBriefError
 
 LEAD_SENTENCES = 3  # sentences per article that make up the "lead centroid"
 SUPPORT_THRESHOLD = 0.5
@@ -244,7 +243,7 @@ def load_prior(path: str | Path = PRIOR_PATH) -> tuple[dict[str, float], float, 
     and the same for common word pairs ("a b")."""
     path = Path(path)
     if not path.is_file():
-        raise StoryBriefError(f"word prior not found at {path}; reinstall storybrief or rebuild it with bench/word_prior.py")
+        raise StoryBriefError(f"word prior not found at {path}; reinstall storybrief or rebuild it with bench/build/word_prior.py")
     with np.load(path, allow_pickle=False) as data:
         prior = data["prior"].astype(float)
         pairs = data["bigram_prior"].astype(float)

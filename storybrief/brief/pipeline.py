@@ -11,13 +11,12 @@ from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
-from storybrief.errors import InputError, StoryBriefError
-from storybrief.io.story import load
 from storybrief.brief.represent import represent
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
+from storybrief.errors import InputError, StoryBriefError
+from storybrief.io.story import load
 from storybrief.types import DEFAULT_WORDS, Article, Brief, Sentence
-
 
 
 @dataclass

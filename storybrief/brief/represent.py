@@ -26,8 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from storybrief.types import Sentence
 from storybrief.text import idf
+from storybrief.types import Sentence
 
 NEIGHBOUR_FLOOR = 0.25  # similarities below this are kept as zero: unrelated sentences
 BLOCK_ROWS = 2048

@@ -14,18 +14,18 @@ from typing import Protocol
 
 import numpy as np
 
+from storybrief.brief.features import sentence_features
 from storybrief.brief.represent import Representation
 from storybrief.brief.support import soft_support
-from storybrief.types import Sentence
-from storybrief.shipped import MODELS
-from storybrief.brief.features import sentence_features
 from storybrief.errors import StoryBriefError
+from storybrief.shipped import MODELS
+from storybrief.types import Sentence
 
 MODEL_PATH = MODELS / "scorer.txt"
 # A second model, trained on another label: 1 for the sentences a greedy ROUGE-1+2 oracle puts in a
 # 250-word summary and for their paraphrases in other articles, else 0. Its prediction is added to
 # the first model's, scaled by ORACLE_WEIGHT (the ensemble's weight 0.3 times the ratio of the two
-# models' spreads on their training records, 1.352; bench/train_scorer.py prints it): the per-word
+# models' spreads on their training records, 1.352; bench/build/train_scorer.py prints it): the per-word
 # gain says how dense a sentence is, the oracle how likely a summary is to need it at all, and the
 # sum ranks better than either (docs/design-scorer.md).
 ORACLE_MODEL_PATH = MODELS / "scorer_oracle.txt"
@@ -93,7 +93,7 @@ def load_model(path: str):
     """The LightGBM booster in `path`, read once per process."""
     if not Path(path).is_file():
         raise StoryBriefError(
-            f"scorer model not found at {path}; reinstall storybrief or rebuild it with bench/train_scorer.py "
+            f"scorer model not found at {path}; reinstall storybrief or rebuild it with bench/build/train_scorer.py "
             "(or use --method centroid)"
         )
     import lightgbm
@@ -106,7 +106,7 @@ CANDIDATE_POOL = 4000  # sentences the learned scorer scores in one story; beyon
 
 class LearnedScorer:
     """LightGBM over `storybrief.brief.features`, trained on Multi-News to predict each sentence's
-    ROUGE gain per word against the human summary (see bench/train_scorer.py)."""
+    ROUGE gain per word against the human summary (see bench/build/train_scorer.py)."""
 
     name = "learned"
     per_word = True  # scores are ROUGE gain per word: the selector may trade long for short sentences

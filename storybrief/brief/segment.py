@@ -14,8 +14,8 @@ import blingfire
 
 from storybrief.brief.clean import without_junk_prefix
 from storybrief.brief.trim import trim
-from storybrief.types import Article, Sentence
 from storybrief.text import MIN_WORDS, SENTENCE_END
+from storybrief.types import Article, Sentence
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt",

@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storybrief.errors import BudgetError
 from storybrief.brief.represent import Representation
 from storybrief.brief.segment import is_bare_quote
-from storybrief.types import Sentence
+from storybrief.errors import BudgetError
 from storybrief.text import ROUGE_WORD, WORD
+from storybrief.types import Sentence
 
 REDUNDANCY = 0.5
 TRIGRAM_OVERLAP = 0.5

@@ -26,9 +26,10 @@ sources and says who said what (attribution — "he said", "according to" — is
 """
 
 from __future__ import annotations
-from storybrief.text import MIN_WORDS, MONTH
 
 import re
+
+from storybrief.text import MIN_WORDS, MONTH
 
 RULES = frozenset({"agency", "dateline", "credit", "label", "caption", "connective"})
 

@@ -24,7 +24,6 @@ budget, and returns a report dict. How each figure is measured:
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import resource
@@ -40,15 +39,15 @@ import numpy as np
 
 from storybrief import __version__
 from storybrief.batch import cluster_of, read_lines
-from storybrief.io.story import json_object
-from storybrief.brief.clean import normalise
-from storybrief.errors import InputError, StoryBriefError
-from storybrief.evaluation.peers import BASELINES, Peer, fit_budget, get_peer, require
 from storybrief.brief import pipeline
+from storybrief.brief.clean import normalise
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import split_sentences
-from storybrief.types import Article, Sentence
+from storybrief.errors import InputError, StoryBriefError
+from storybrief.evaluation.peers import BASELINES, Peer, fit_budget, get_peer, require
+from storybrief.io.story import json_object
 from storybrief.text import id_of
+from storybrief.types import Article, Sentence
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 LABELS = {"rouge1": "ROUGE-1", "rouge2": "ROUGE-2", "rougeLsum": "ROUGE-Lsum"}

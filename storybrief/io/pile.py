@@ -23,9 +23,19 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.io.story import MAX_BYTES, TEXT_SUFFIXES, articles_from_record, articles_from_text, decode, gunzip, json_object, read_file, stem_suffix
-from storybrief.types import Article
+from storybrief.io.story import (
+    MAX_BYTES,
+    TEXT_SUFFIXES,
+    articles_from_record,
+    articles_from_text,
+    decode,
+    gunzip,
+    json_object,
+    read_file,
+    stem_suffix,
+)
 from storybrief.text import text_id
+from storybrief.types import Article
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".feed"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}

@@ -18,6 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from storybrief import __version__
+from storybrief.brief.pipeline import summarize
+from storybrief.brief.score import get_scorer
 from storybrief.errors import StoryBriefError
 from storybrief.io.story import articles_from_text, decode
 from storybrief.service import migrate
@@ -26,12 +28,22 @@ from storybrief.service.db import DEFAULT_DB, Database, DatabaseError, Story
 from storybrief.service.fetch import fetch
 from storybrief.service.limits import DEFAULT_MAX_BODY, BodyLimit
 from storybrief.service.schemas import (
-    MAX_ARTICLE_CHARS, ArticleDetail, ArticleIn, ArticleOut, ArticlesIn, BriefOut, ErrorOut, Health, IngestResult,
-    StoryDetail, StoryPage, StorySummary, SummarizeRequest, utc,
+    MAX_ARTICLE_CHARS,
+    ArticleDetail,
+    ArticleIn,
+    ArticleOut,
+    ArticlesIn,
+    BriefOut,
+    ErrorOut,
+    Health,
+    IngestResult,
+    StoryDetail,
+    StoryPage,
+    StorySummary,
+    SummarizeRequest,
+    utc,
 )
 from storybrief.service.store import Store, article_from, brief_data
-from storybrief.brief.pipeline import summarize
-from storybrief.brief.score import get_scorer
 
 PACKAGE = "storybrief.service"
 # The page needs no script at all; forbidding it makes any markup that slipped through inert.

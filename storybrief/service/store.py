@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
-from storybrief.brief.pipeline import summarize
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, Story, utcnow
 from storybrief.service.schemas import ArticleIn, IngestedArticle

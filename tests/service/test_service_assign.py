@@ -6,13 +6,13 @@ Shared behaviour runs for both assigners (`ASSIGNERS`); the default is StoryInde
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 from service_corpus import BRIDGE, CHESS, DROUGHT
+from sqlalchemy import select
 
 from storybrief.service import migrate
 from storybrief.service.assign import ASSIGNERS, SimilarityAssigner, StoryIndexAssigner
-from storybrief.service.store import Store
 from storybrief.service.db import ArticleRow, Database, Story, utcnow
+from storybrief.service.store import Store
 from storybrief.types import Article
 
 

@@ -1,10 +1,10 @@
 """Train the learned sentence scorer shipped as storybrief/models/scorer.txt and scorer_oracle.txt.
 
-    python bench/train_scorer.py                 # reproduce the shipped model, print val figures
-    python bench/train_scorer.py --no-save ...   # experiment without touching the model
+    python -m bench.build.train_scorer                 # reproduce the shipped model, print val figures
+    python -m bench.build.train_scorer --no-save ...   # experiment without touching the model
 
 Training data: the first `--train` records of the shared Multi-News train split, run through
-the pipeline's own stages (records 10,000-40,000 are kept for bench/word_prior.py). Label: each
+the pipeline's own stages (records 10,000-40,000 are kept for bench/build/word_prior.py). Label: each
 sentence's ROUGE gain per word against the reference summary: clipped unigram overlap over the
 reference's length plus 4 × clipped bigram overlap over the reference's bigram count, divided by
 the sentence's length (per word, so the ranker prefers dense sentences rather than merely long
@@ -23,17 +23,16 @@ import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench.data import ROOT
 
-import lightgbm as lgb  # noqa: E402
-import numpy as np  # noqa: E402
+import lightgbm as lgb
+import numpy as np
 
-import scorer_data as data  # noqa: E402
-from dev_eval import evaluate  # noqa: E402
-from storybrief.brief.features import FEATURE_NAMES, sentence_features  # noqa: E402
-from storybrief.brief.score import LearnedScorer, MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT  # noqa: E402
+from bench.build import scorer_data as data
+from storybrief.brief.support import PARAPHRASE
+from bench.build.dev_eval import evaluate
+from storybrief.brief.features import FEATURE_NAMES, sentence_features
+from storybrief.brief.score import LearnedScorer, MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT
 
 SEED = 13
 PARAMS = {
@@ -98,7 +97,6 @@ def oracle(cluster, words: int = 250) -> np.ndarray:
     return out
 
 
-PARAPHRASE = 0.5  # TF-IDF cosine at which another article's sentence says the same (storybrief.brief.support.PARAPHRASE)
 
 
 def oracle_with_paraphrases(cluster, words: int = 250) -> np.ndarray:

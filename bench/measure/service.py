@@ -5,8 +5,8 @@ subprocess on 127.0.0.1) for a bounded time. Halfway through, the server is kill
 and restarted on the same database; posts that failed meanwhile are retried with the same client
 id (the API is idempotent on it). At the end every acknowledged article must be in the database.
 
-    python bench/service.py --clients 8 --seconds 60             # SQLite file in a temp dir
-    python bench/service.py --db postgresql+psycopg://...        # PostgreSQL (tables are dropped first)
+    python -m bench.measure.service --clients 8 --seconds 60             # SQLite file in a temp dir
+    python -m bench.measure.service --db postgresql+psycopg://...        # PostgreSQL (tables are dropped first)
 
 Articles come from Multi-News validation clusters (real news text grouped by story); a
 cluster's articles are spread over the run so stories grow while they are read.
@@ -33,11 +33,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from bench.report import machine_line, write_section  # noqa: E402
+from bench.data import ROOT, multinews
+from bench.report import machine_line, write_section
 
-DATA = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
+DATA = multinews("val")
 
 
 def load_articles(path: Path, count: int, run: str) -> list[dict]:
@@ -271,7 +270,7 @@ def main() -> None:
     deduplicated = sum(1 for _, created in load.acked.values() if not created)
     total = sum(len(v) for v in load.latencies.values())
     lines = [
-        f"`bench/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s against `storybrief serve` "
+        f"`bench/measure/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s against `storybrief serve` "
         f"(one uvicorn process, 127.0.0.1), {backend}; {args.writes:.0%} of requests post one Multi-News validation article, "
         f"the rest read `GET /stories?per_page=10` (briefs included) or one story. "
         f"{machine_line()}, load average {os.getloadavg()[0]:.1f} at the end (the server, its clients and this script share the machine), "

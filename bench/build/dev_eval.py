@@ -1,6 +1,6 @@
 """Small, fast dev evaluation of sentence scorers on a fixed Multi-News validation sample.
 
-    python bench/dev_eval.py --start 0 --stop 500 --words 250 100 --methods lead centroid learned
+    python -m bench.build.dev_eval --start 0 --stop 500 --words 250 100 --methods lead centroid learned
 
 Each cluster goes through the pipeline's own stages (cached after the first run), is scored by
 the method, selected within the word budget and ordered as `storybrief.summarize` does; the
@@ -20,13 +20,11 @@ import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import scorer_data as data  # noqa: E402
-from storybrief.brief.score import get_scorer  # noqa: E402
+from bench.build import scorer_data as data
+from storybrief.brief.score import get_scorer
 
 
 def evaluate(clusters, scorer, words: int, **select_options) -> dict:
@@ -125,10 +123,10 @@ def main() -> None:
             f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(clusters)} clusters), reference = `summary`; rouge-score "
             f"F1 ×100 with the Porter stemmer; the same word budget for every method, whole sentences; StoryBrief scoring time excludes the stages its methods share (a peer's is its whole run)"
             f". Machine: {machine_line()}, {date.today()}. "
-            f"Script: `bench/dev_eval.py`.\n\n| words | method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | score ms/cluster |\n|---|---|---|---|---|---|\n"
+            f"Script: `bench/build/dev_eval.py`.\n\n| words | method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | score ms/cluster |\n|---|---|---|---|---|---|\n"
             + "\n".join(rows)
         )
-        write_section("scorer-rouge", "## Sentence scorers on Multi-News (`bench/dev_eval.py`)\n\n" + body)
+        write_section("scorer-rouge", "## Sentence scorers on Multi-News (`bench/build/dev_eval.py`)\n\n" + body)
 
 
 if __name__ == "__main__":

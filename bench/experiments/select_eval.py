@@ -1,17 +1,17 @@
 """Selection experiments on fixed learned scores: how much do length and overlap-aware choices pay?
 
-    OMP_NUM_THREADS=1 python bench/select_eval.py --start 500 --stop 1000 --words 250 100 \
+    OMP_NUM_THREADS=1 python -m bench.experiments.select_eval --start 500 --stop 1000 --words 250 100 \
         --variants base select "cov:alpha=1.0,start=greedy,search=0,tail=40,beta=2,stem=2"
 
 Variants: `base` = knapsack of independent values over the redundancy-filtered candidates (the
 selection before coverage), `select` = the package's own per-word select(), `cov:...` = the
-experimental coverage selectors of bench/select_coverage.py with their options, `greedy` = the
+experimental coverage selectors of bench/experiments/select_coverage.py with their options, `greedy` = the
 plain greedy walk, `oracle` = the true per-word label as the score. The last column is the paired
 standard error of the difference to the first variant (ROUGE-1/ROUGE-2), same clusters.
 
 Scores of the default (learned) scorer are computed once per cluster and cached in memory; each
 variant is a selector `f(cluster, scores, words) -> chosen indices`, ordered as the pipeline
-orders and scored by ROUGE-1/2/Lsum F1 (bench/scorer_data.py). Selection time is measured per
+orders and scored by ROUGE-1/2/Lsum F1 (bench/build/scorer_data.py). Selection time is measured per
 cluster, apart from ROUGE. Tune on val[500:1000], report on val[0:500]; never a test split.
 """
 
@@ -19,20 +19,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import scorer_data as data  # noqa: E402
-from storybrief.brief import order as order_stage  # noqa: E402
-from storybrief.brief import select as select_stage  # noqa: E402
-from storybrief.brief.score import get_scorer  # noqa: E402
-
+from bench.build import scorer_data as data
+from storybrief.brief import order as order_stage
+from storybrief.brief import select as select_stage
+from storybrief.brief.score import get_scorer
 
 _BASELINE: dict = {}  # per-cluster ROUGE of the first variant at each budget: paired standard errors
 

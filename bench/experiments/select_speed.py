@@ -1,6 +1,6 @@
 """Selection time per Multi-News cluster: the package's select() against another version of it.
 
-    OMP_NUM_THREADS=1 python bench/select_speed.py --against HEAD~1 --words 250 150 100
+    OMP_NUM_THREADS=1 python -m bench.experiments.select_speed --against HEAD~1 --words 250 150 100
 
 The other version is `storybrief/brief/select.py` as stored at a git revision, loaded as a module of
 its own; both run on the same clusters and learned scores, interleaved, best of --repeat runs.
@@ -12,18 +12,14 @@ import argparse
 import importlib.util
 import os
 import subprocess
-import sys
 import tempfile
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import scorer_data as data  # noqa: E402
-from storybrief.brief import select as current  # noqa: E402
-from storybrief.brief.score import get_scorer  # noqa: E402
+from bench.build import scorer_data as data
+from bench.data import ROOT
+from storybrief.brief import select as current
+from storybrief.brief.score import get_scorer
 
 
 def load_revision(revision: str):

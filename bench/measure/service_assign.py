@@ -7,8 +7,8 @@ precision/recall/F1, for several thresholds of each assigner ("index": `StoryInd
 the default, whose threshold is StoryIndex's linkage; "similarity": `SimilarityAssigner`,
 whose threshold is the nearest article's cosine).
 
-    OMP_NUM_THREADS=1 python bench/service_assign.py            # ~6 minutes
-    OMP_NUM_THREADS=1 python bench/service_assign.py --data .../multinews-train.jsonl.gz \
+    OMP_NUM_THREADS=1 python -m bench.service_assign            # ~6 minutes
+    OMP_NUM_THREADS=1 python -m bench.service_assign --data .../multinews-train.jsonl.gz \
         --runs index:0.1,index:0.12,index:0.15,index:0.18,index:0.22,similarity:0.15,similarity:0.2 --also '' --no-write
 
 The first table (validation, seed 0) sweeps both thresholds; `--also` adds streams run with the
@@ -19,26 +19,23 @@ service's defaults: another order of the same clusters, and a bigger, harder str
 from __future__ import annotations
 
 import argparse
-import os
 import gzip
 import json
+import os
 import random
-import sys
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner  # noqa: E402
-from storybrief.types import Article  # noqa: E402
-
-from bench.report import machine_line, write_section  # noqa: E402
+from bench.report import machine_line, write_section
+from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner
+from storybrief.types import Article
 
 TAIL = 500  # the last articles of the stream, timed apart: the cost once the state is full
-DATA = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
+from bench.data import multinews
+
+DATA = multinews("val")
 
 
 def load_clusters(path: Path, count: int) -> list[list[str]]:
@@ -131,14 +128,14 @@ def main() -> None:
     args = parser.parse_args()
     split = "validation" if "val" in args.data.name else "train" if "train" in args.data.name else args.data.name
     lines = [
-        "Story assignment of the service (`bench/service_assign.py`): articles of Multi-News clusters streamed one at a "
+        "Story assignment of the service (`bench/measure/service_assign.py`): articles of Multi-News clusters streamed one at a "
         "time through each assigner; B-cubed scores against the true clusters. "
         f"{machine_line()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}). "
         f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
-        "max: the slowest single article (for the index this replays the rebuild from the newest stored articles inline, once it holds twice its window; the service now rebuilds in a background thread, see `bench/service_rebuild.py` and docs/design-service.md). "
+        "max: the slowest single article (for the index this replays the rebuild from the newest stored articles inline, once it holds twice its window; the service now rebuilds in a background thread, see `bench/measure/service_rebuild.py` and docs/design-service.md). "
         f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}. "
-        "Rerun: `OMP_NUM_THREADS=1 python bench/service_assign.py` (about 6 minutes).",
+        "Rerun: `OMP_NUM_THREADS=1 python -m bench.service_assign` (about 6 minutes).",
         "",
     ]
     lines += table(load_clusters(args.data, args.clusters), split, args.runs, args.seed)

@@ -6,7 +6,7 @@ rebuild point several times; each ingest is timed. Two runs on the same stream: 
 background thread (the service's behaviour) and the rebuild inside the request that finds the
 index over 2 x window (the behaviour before, kept here as `--inline` for comparison).
 
-    OMP_NUM_THREADS=1 python bench/service_rebuild.py --window 500 --articles 2000
+    OMP_NUM_THREADS=1 python -m bench.service_rebuild --window 500 --articles 2000
 """
 
 from __future__ import annotations
@@ -15,23 +15,19 @@ import argparse
 import gzip
 import json
 import os
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.data import multinews
+from storybrief.service import migrate
+from storybrief.service.assign import StoryIndexAssigner
+from storybrief.service.db import Database
+from storybrief.service.schemas import ArticleIn
+from storybrief.service.store import Store
 
-from storybrief.service import migrate  # noqa: E402
-from storybrief.service.assign import StoryIndexAssigner  # noqa: E402
-from storybrief.service.db import Database  # noqa: E402
-from storybrief.service.schemas import ArticleIn  # noqa: E402
-from storybrief.service.store import Store  # noqa: E402
-
-DATA = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
+DATA = multinews("val")
 
 
 class InlineRebuildAssigner(StoryIndexAssigner):

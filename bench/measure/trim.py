@@ -1,6 +1,6 @@
 """What the trimming step (storybrief/brief/trim.py) removes from Multi-News sentences, and what it costs.
 
-    python bench/trim.py [--start 500 --stop 1000] [--write]
+    python -m bench.measure.trim [--start 500 --stop 1000] [--write]
 
 For each rule alone and for all of them: sentences trimmed or dropped and words removed, over the sentences
 `segment` sees (val clusters after load, clean and dedupe); then the cost of the whole step, in
@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import scorer_data as data  # noqa: E402
-from storybrief.brief import segment as segment_module  # noqa: E402
-from storybrief.brief import trim as trim_module  # noqa: E402
-from storybrief.brief.clean import clean  # noqa: E402
-from storybrief.brief.dedupe import merge_copies  # noqa: E402
-from storybrief.io.story import load  # noqa: E402
-from storybrief.types import Article  # noqa: E402
+from bench.build import scorer_data as data
+from storybrief.brief import segment as segment_module
+from storybrief.brief import trim as trim_module
+from storybrief.brief.clean import clean
+from storybrief.brief.dedupe import merge_copies
+from storybrief.io.story import load
+from storybrief.types import Article
 
 
 def merged_articles(split: str, start: int, stop: int) -> list[list[Article]]:
@@ -95,10 +92,10 @@ def main() -> None:
         body = (
             f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(stories)} clusters, {total_sentences:,} sentences, "
             f"{total_words:,} words as `segment` gives them untrimmed). Machine: {machine_line()}, {date.today()}. "
-            f"Script: `bench/trim.py`.\n\n{table}\n\nCost of the step: {ms:.2f} ms per cluster, one thread "
+            f"Script: `bench/measure/trim.py`.\n\n{table}\n\nCost of the step: {ms:.2f} ms per cluster, one thread "
             f"(`segment` {1000 * off / len(stories):.2f} ms a cluster without trimming, {1000 * on / len(stories):.2f} with; best of 3)."
         )
-        write_section("trim", "## Trimming sentences (`bench/trim.py`)\n\n" + body)
+        write_section("trim", "## Trimming sentences (`bench/measure/trim.py`)\n\n" + body)
 
 
 if __name__ == "__main__":

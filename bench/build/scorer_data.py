@@ -25,14 +25,12 @@ from nltk.stem import porter
 
 from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
-from storybrief.brief.clean import clean
-from storybrief.brief.dedupe import merge_copies
-from storybrief.io.story import load
+from storybrief.brief import pipeline
 from storybrief.brief.represent import Representation, represent
-from storybrief.brief.segment import segment
+from storybrief.errors import StoryBriefError
 from storybrief.types import Article, Sentence
 
-DATA = Path(os.environ.get("STORYBRIEF_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
+from bench.data import multinews
 CACHE = Path(os.environ.get("STORYBRIEF_CACHE", "/tmp/storybrief_scorer_cache"))
 
 
@@ -41,11 +39,11 @@ def pipeline_version() -> str:
     import hashlib
     import inspect
 
-    from storybrief.brief import clean as clean_module, dedupe, represent as represent_module, segment as segment_module
-    from storybrief.io import story as load_module
-    from storybrief.brief import trim as trim_module
+    from storybrief import text
+    from storybrief.brief import clean, dedupe, pipeline, represent, segment, trim
+    from storybrief.io import story
 
-    source = "".join(inspect.getsource(m) for m in (load_module, clean_module, dedupe, segment_module, trim_module, represent_module))
+    source = "".join(inspect.getsource(m) for m in (story, text, clean, trim, dedupe, segment, represent, pipeline))
     return hashlib.md5(source.encode()).hexdigest()[:10]
 
 
@@ -59,30 +57,26 @@ class Cluster:
 
 
 def read_split(split: str, start: int, stop: int) -> list[dict]:
-    with gzip.open(DATA / f"multinews-{split}.jsonl.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(multinews(split), "rt", encoding="utf-8") as f:
         return [json.loads(line) for line in itertools.islice(f, start, stop)]
 
 
-def prepare(record: dict) -> Cluster | None:
-    """The pipeline up to `represent`, as `storybrief.brief.pipeline.summarize` runs it."""
+def cluster_of(record: dict) -> Cluster | None:
+    """The pipeline up to `represent`, by the pipeline's own `prepare` and `represent` (so the model
+    trains on what it is used on); None for a record the pipeline refuses."""
     try:
-        originals = clean(load([Article(text=d) for d in record["documents"] if d.strip()]))
-    except Exception:
+        prepared = pipeline.prepare([Article(text=d) for d in record["documents"] if d.strip()])
+    except StoryBriefError:
         return None
-    if not originals:
-        return None
-    merged = merge_copies(originals)
-    sentences = segment(merged)
-    if not sentences:
-        return None
-    return Cluster(str(record.get("id", "")), sentences, represent(sentences), merged, record["summary"])
+    sentences = prepared.sentences
+    return Cluster(str(record.get("id", "")), sentences, represent(sentences), prepared.merged, record["summary"])
 
 
 def clusters(split: str, start: int, stop: int) -> list[Cluster]:
     path = CACHE / f"{split}_{start}_{stop}_{pipeline_version()}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
-    out = [c for c in (prepare(r) for r in read_split(split, start, stop)) if c is not None]
+    out = [c for c in (cluster_of(r) for r in read_split(split, start, stop)) if c is not None]
     CACHE.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(out))
     return out

@@ -13,8 +13,8 @@ case for the similarity graph.
 Each size runs in a fresh process (`--one N`), so the peak RSS reported is that of briefing one
 story of that size (the story is read from a temporary JSON file, not rebuilt in the child).
 
-    OMP_NUM_THREADS=1 python bench/scale.py                    # 10, 100, 1000, 5000 articles
-    python bench/scale.py --sizes 10 100 --no-write            # quick look, docs untouched
+    OMP_NUM_THREADS=1 python -m bench.measure.scale                    # 10, 100, 1000, 5000 articles
+    python -m bench.measure.scale --sizes 10 100 --no-write            # quick look, docs untouched
 """
 
 from __future__ import annotations
@@ -31,12 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.data import ROOT, multinews
+from bench.report import machine_line, write_section
 
-from bench.report import machine_line, write_section  # noqa: E402
-
-VAL = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
+VAL = multinews("val")
 SIZES = [10, 100, 1000, 5000]
 SEED_CLUSTER = 0
 REPEATS = 1
@@ -113,10 +111,10 @@ def run_one(path: str) -> dict:
     from storybrief.brief import select as select_stage
     from storybrief.brief.clean import clean
     from storybrief.brief.dedupe import merge_copies
-    from storybrief.io.story import load
     from storybrief.brief.represent import represent
     from storybrief.brief.score import get_scorer
     from storybrief.brief.segment import segment
+    from storybrief.io.story import load
     from storybrief.types import Article
 
     texts = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -241,7 +239,7 @@ def main() -> None:
         return
     plot(rows, ROOT / "docs" / "scale.png")
     lines = [
-        "## Large stories (`bench/scale.py`)",
+        "## Large stories (`bench/measure/scale.py`)",
         "",
         f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')}`, one run per size, each in a fresh process.",
         "Stories: *related* = Multi-News validation clusters ranked by TF-IDF similarity to cluster 0, their documents",

@@ -4,8 +4,8 @@ Runs `local` at 1 and 2 workers and `dask` (a LocalCluster of worker processes) 
 over the same input, reports clusters/second and the speed-up over local-1, checks that every
 run wrote the same bytes, and writes the `batch` section of docs/benchmarks.md.
 
-    OMP_NUM_THREADS=1 python bench/batch.py                  # all 5,622 clusters
-    python bench/batch.py --limit 300 --no-write             # a quick look
+    OMP_NUM_THREADS=1 python -m bench.measure.batch                  # all 5,622 clusters
+    python -m bench.measure.batch --limit 300 --no-write             # a quick look
 """
 
 from __future__ import annotations
@@ -20,12 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.data import ROOT, multinews
+from bench.report import machine_line, write_section
 
-from bench.report import machine_line, write_section  # noqa: E402
-
-VAL = ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"
+VAL = multinews("val")
 RUNS = [("local", 1), ("local", 2), ("dask", 2)]
 
 
@@ -43,7 +41,6 @@ def take(source: Path, target: Path, limit: int | None) -> int:
 
 def run(engine_name: str, workers: int, source: Path, target: Path) -> dict:
     """One `storybrief batch` run in a fresh process, as a user would start it; wall-clock time."""
-    import json
     import subprocess
 
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
@@ -83,7 +80,7 @@ def main() -> None:
     if args.no_write:
         return
     lines = [
-        "## Batch throughput (`bench/batch.py`)",
+        "## Batch throughput (`bench/measure/batch.py`)",
         "",
         f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}`.",
         f"Input: the first {clusters} clusters of the Multi-News validation split" if args.limit else f"Input: the whole Multi-News validation split ({clusters} clusters)",

@@ -1,6 +1,6 @@
 """Sentence splitters compared: accuracy on hand-labelled news cases, speed on Multi-News articles.
 
-    python bench/segment.py [--clusters 200]
+    python -m bench.measure.segment [--clusters 200]
 
 Prints a table and writes it to docs/benchmarks.md (section `segment`).
 """
@@ -11,16 +11,12 @@ import argparse
 import gzip
 import itertools
 import json
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.report import machine_line, write_section  # noqa: E402
-from storybrief.brief.segment import split_sentences  # noqa: E402
+from bench.data import multinews
+from bench.report import machine_line, write_section
+from storybrief.brief.segment import split_sentences
 
 # (text, the sentences it should give) — written for this benchmark, news-style traps included.
 CASES = [
@@ -53,7 +49,7 @@ def splitters():
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz"))
+    parser.add_argument("--data", default=str(multinews("val")))
     parser.add_argument("--clusters", type=int, default=200)
     args = parser.parse_args()
     documents = []
@@ -78,7 +74,7 @@ def main() -> None:
     lines += [f"| {n} | {c}/{len(CASES)} | {k} | {s:.3f} | {s / fastest:.1f}× |" for n, c, k, s in rows]
     table = "\n".join(lines)
     print(table)
-    write_section("segment", "## Sentence splitting (`bench/segment.py`)\n\n" + table)
+    write_section("segment", "## Sentence splitting (`bench/measure/segment.py`)\n\n" + table)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Ensembles of learned-scorer models trained on different labels, evaluated on fixed scores.
 
-    python bench/ensemble_experiment.py --models base oracle250 --combos base base+0.5*oracle250 --seeds 13 14
+    python -m bench.experiments.ensemble_experiment --models base oracle250 --combos base base+0.5*oracle250 --seeds 13 14
 
-Each model is trained on the first 2,000 train records (features from bench/train_scorer.py's
+Each model is trained on the first 2,000 train records (features from bench/build/train_scorer.py's
 cache) and its val predictions are cached under the scorer cache, so combinations cost only the
 selection and ROUGE. A combination adds each model's predictions scaled to the base model's
 spread (one global factor per model, fitted on the training records' predictions), with the weights given.
@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
-from rouge_score import rouge_scorer  # noqa: E402
+import numpy as np
+from rouge_score import rouge_scorer
 
-import scorer_data as data  # noqa: E402
-import train_scorer as ts  # noqa: E402
-from stack_experiment import train, val_features, ts_hash, split  # noqa: E402
-from storybrief.brief.features import FEATURE_NAMES  # noqa: E402
+from bench.build import scorer_data as data
+from bench.build import train_scorer as ts
+from bench.experiments.stack_experiment import split, train, ts_hash, val_features
+from storybrief.brief.features import FEATURE_NAMES
 
 MODELS = {  # name: (label, LightGBM overrides)
     "base": ("r2x4_per_word", {}),

@@ -4,7 +4,7 @@ Runs `storybrief.evaluation.evaluate` at each word budget (250 and 100 by defaul
 prints the tables and writes them, with the machine, date, split and sample size, into
 docs/benchmarks.md between `<!-- BEGIN quality -->` and `<!-- END quality -->`.
 
-    OMP_NUM_THREADS=1 python bench/quality.py --limit 1000
+    OMP_NUM_THREADS=1 python -m bench.measure.quality --limit 1000
 
 Threads are pinned to one (before NumPy is imported) so that every system runs under the same
 conditions; run it on a quiet machine, since the speed columns are wall-clock times.
@@ -17,21 +17,19 @@ import os
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.report import write_section  # noqa: E402
-from storybrief.evaluation.evaluate import evaluate, report_markdown, throughput_ratios  # noqa: E402
-from storybrief.evaluation.peers import BASELINES  # noqa: E402
+from bench.data import ROOT, multinews
+from bench.report import write_section
+from storybrief.evaluation.evaluate import evaluate, report_markdown, throughput_ratios
+from storybrief.evaluation.peers import BASELINES
 
 SECTION = "quality"
-DEFAULT_DATA = str(ROOT.parent / "shared" / "data" / "multinews-val.jsonl.gz")
+DEFAULT_DATA = str(multinews("val"))
 
 
 def throughput_lines(report: dict) -> list[str]:
@@ -93,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json is not None:
         reports = [json.loads((args.from_json / f"quality-{w}.json").read_text(encoding="utf-8")) for w in args.words]
         limit = reports[0]["limit"]
-        command = f"OMP_NUM_THREADS=1 python bench/quality.py --limit {limit} --words {' '.join(map(str, args.words))}"
+        command = f"OMP_NUM_THREADS=1 python -m bench.measure.quality --limit {limit} --words {' '.join(map(str, args.words))}"
         write_section(SECTION, section(reports, command), args.output)
         print(f"wrote the '{SECTION}' section of {args.output} from {args.from_json}")
         return 0
@@ -112,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             args.json.mkdir(parents=True, exist_ok=True)
             (args.json / f"quality-{words}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         reports.append(report)
-    command = f"OMP_NUM_THREADS=1 python bench/quality.py --limit {args.limit} --words {' '.join(map(str, args.words))}"
+    command = f"OMP_NUM_THREADS=1 python -m bench.measure.quality --limit {args.limit} --words {' '.join(map(str, args.words))}"
     write_section(SECTION, section(reports, command), args.output)
     print(f"\nwrote the '{SECTION}' section of {args.output}")
     return 0

@@ -1,8 +1,8 @@
 """Story grouping benchmark: shuffle the articles of K Multi-News clusters together, group them,
 score the groups against the true clusters.
 
-    python bench/stories.py                      # K = 100 and 1,000, scaling 1k/5k/10k, write docs/benchmarks.md
-    python bench/stories.py --sweep --split train --k 1000   # threshold sweep (how THRESHOLD was chosen)
+    python -m bench.measure.stories                      # K = 100 and 1,000, scaling 1k/5k/10k, write docs/benchmarks.md
+    python -m bench.measure.stories --sweep --split train --k 1000   # threshold sweep (how THRESHOLD was chosen)
 
 Metrics: B-cubed precision/recall/F1 (per article: share of its predicted story that is its true
 cluster, and share of its true cluster that is in its predicted story, averaged over articles)
@@ -26,26 +26,22 @@ import json
 import os
 import random
 import re
-import sys
 import time
 from collections import Counter
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-from sklearn.metrics import adjusted_rand_score  # noqa: E402
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
 
-import storybrief.grouping as group_module  # noqa: E402
-from bench.report import machine_line, write_section  # noqa: E402
-from storybrief.grouping import StoryIndex  # noqa: E402
-from storybrief.types import Article  # noqa: E402
+import storybrief.grouping as group_module
+from bench.data import DATA
+from bench.report import machine_line, write_section
+from storybrief.grouping import StoryIndex
+from storybrief.types import Article
 
-DATA = Path(os.environ.get("STORYBRIEF_DATA", ROOT.parent / "shared" / "data"))
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 FULL_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2}), ((?:19|20)\d\d)\b", re.I)
 
@@ -226,7 +222,7 @@ def main() -> None:
 
     machine = f"{machine_line()}, single-threaded"
     text = "\n".join([
-        "## Story grouping (`bench/stories.py`)",
+        "## Story grouping (`bench/measure/stories.py`)",
         "",
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine}. Multi-News **{args.split}** split, clusters of 2+ articles,"
         f" seed {args.seed}, threshold {group_module.THRESHOLD}. Time = copy detection + vectors + neighbours + merging, no briefs.",
@@ -243,7 +239,7 @@ def main() -> None:
         "",
         incremental,
         "",
-        "Rerun: `OMP_NUM_THREADS=1 python bench/stories.py` (about two minutes on a quiet machine).",
+        "Rerun: `OMP_NUM_THREADS=1 python -m bench.measure.stories` (about two minutes on a quiet machine).",
     ])
     if not args.no_write:
         write_section("stories", text)

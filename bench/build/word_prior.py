@@ -2,7 +2,7 @@
 (storybrief/models/word_prior.npz), a learned word-importance prior in the manner of
 Hong & Nenkova (2014).
 
-    python bench/word_prior.py
+    python -m bench.build.word_prior
 
 For every word seen in the sources of at least `--min-clusters` clusters of Multi-News train
 records [`--start`, `--stop`) (kept apart from the records the scorer itself trains on, so the
@@ -24,9 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from storybrief.text import LOWER_WORD as TOKEN  # noqa: E402  (the tokenisation the package looks its tables up with)
+from bench.data import ROOT, multinews
+from storybrief.text import LOWER_WORD as TOKEN  (the tokenisation the package looks its tables up with)
 
 
 def _pairs(tokens: list[str]):
@@ -35,7 +34,7 @@ def _pairs(tokens: list[str]):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "multinews-train.jsonl.gz"))
+    parser.add_argument("--data", default=str(multinews("train")))
     parser.add_argument("--start", type=int, default=10000)
     parser.add_argument("--stop", type=int, default=40000)
     parser.add_argument("--min-clusters", type=int, default=20)

@@ -1,6 +1,6 @@
 """Throughput of the full pipeline per scoring method, beside summa TextRank and sumy LexRank.
 
-    python bench/scorer_speed.py --clusters 100
+    python -m bench.measure.scorer_speed --clusters 100
 
 One process, one core (OMP_NUM_THREADS=1), the same Multi-News val clusters for every system,
 250-word briefs; the peers get the raw concatenated articles (their own tokenisation included,
@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import scorer_data as data  # noqa: E402
-import storybrief  # noqa: E402
+import storybrief
+from bench.build import scorer_data as data
 
 
 def per_cluster(fn, records) -> float:
@@ -40,8 +37,8 @@ def main() -> None:
     records = data.read_split("val", 0, args.clusters)
     # The same records for every system: those StoryBrief can brief (a few Multi-News clusters are
     # nothing but placeholder pages, which it refuses with a reason).
-    from storybrief.errors import StoryBriefError
     from storybrief.brief.pipeline import prepare
+    from storybrief.errors import StoryBriefError
 
     def briefable(record) -> bool:
         try:
@@ -98,11 +95,11 @@ def main() -> None:
             f"Whole pipeline per cluster (load to render) for each StoryBrief method, against summa TextRank and sumy LexRank "
             f"(12 sentences, blingfire sentences) on the raw articles; Multi-News val[0:{args.clusters}] ({len(records)} clusters; {skipped} made only of placeholder pages left out), {args.words}-word briefs, "
             f"one process, one thread. Machine: {machine_line()}, {date.today()} "
-            f"(compare ratios, not absolute times). Script: `bench/scorer_speed.py`.\n\n"
+            f"(compare ratios, not absolute times). Script: `bench/measure/scorer_speed.py`.\n\n"
             "| system | ms/cluster | clusters/s |\n|---|---|---|\n"
             + "\n".join(f"| {name} | {ms:.1f} | {1000 / ms:.1f} |" for name, ms in times.items())
         )
-        write_section("scorer-speed", "## Throughput of the scoring methods (`bench/scorer_speed.py`)\n\n" + body)
+        write_section("scorer-speed", "## Throughput of the scoring methods (`bench/measure/scorer_speed.py`)\n\n" + body)
 
 
 if __name__ == "__main__":

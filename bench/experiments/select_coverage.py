@@ -1,4 +1,4 @@
-"""Experimental overlap-aware selectors for bench/select_eval.py (not used by the package).
+"""Experimental overlap-aware selectors for bench/experiments/select_eval.py (not used by the package).
 
 Objective over a set S of candidate sentences (monotone submodular):
     F(S) = (1 - alpha) * sum_{i in S} a_i + alpha * sum_c max_{i in S, c in i} u_ic
@@ -10,12 +10,11 @@ each concept is worth the same whoever says it, u_ic = w_c * g ("flat"). A conce
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-import scorer_data as data
+from bench.build import scorer_data as data
 from storybrief.brief import select as select_stage
 from storybrief.brief.features import load_prior
 
