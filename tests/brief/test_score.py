@@ -122,7 +122,7 @@ def test_default_brief_states_the_main_fact_once_and_cites_several_outlets():
 
     from storybrief import summarize
 
-    example = Path(__file__).resolve().parents[1] / "storybrief" / "examples" / "harbour-bridge"
+    example = Path(__file__).resolve().parents[2] / "storybrief" / "examples" / "harbour-bridge"
     brief = summarize([example], words=80)
     assert brief.method == "learned" and brief.words <= 80
     closure = [s for s in brief.sentences if "crack" in s.text.lower() and "closed" in s.text.lower()]

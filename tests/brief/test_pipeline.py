@@ -5,7 +5,7 @@ import pytest
 from storybrief import summarize
 from storybrief.errors import BudgetError, InputError, StoryBriefError
 
-SHARED_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "putin-trump-meeting"
+SHARED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "putin-trump-meeting"
 
 
 def test_brief_of_a_small_story(flood_story):
