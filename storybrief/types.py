@@ -39,6 +39,7 @@ class Sentence:
     index: int  # position of the sentence in its article
     position: float = 0.0  # index / sentences in the article, 0 = lead
     words: int = 0
+    paragraph: int = 0  # position of its paragraph in the article (a quotation may run over paragraphs)
 
     def __post_init__(self) -> None:
         if not self.words:

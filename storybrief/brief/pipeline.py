@@ -11,7 +11,8 @@ from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
-from storybrief.brief.represent import represent
+from storybrief.brief import readable
+from storybrief.brief.represent import Representation, represent
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
 from storybrief.errors import InputError, StoryBriefError
@@ -48,11 +49,8 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
     name, per_word, redundancy = abilities(scorer)
-    chosen = select_stage.select(
-        sentences, scores, representation, words,
-        redundancy=select_stage.REDUNDANCY if redundancy is None else redundancy, per_word=per_word,
-    )
-    reading_order = order_stage.order(chosen, sentences, merged, representation)
+    reading_order = compose(sentences, scores, representation, merged, words, per_word,
+                            select_stage.REDUNDANCY if redundancy is None else redundancy)
     cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
     return Brief(
         sentences=cited,
@@ -63,6 +61,17 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
         disagreements=disagreements,
         warnings=input_warnings(prepared),
     )
+
+
+def compose(
+    sentences: list[Sentence], scores, representation: Representation, merged: list[Article], words: int,
+    per_word: bool = False, redundancy: float = select_stage.REDUNDANCY,
+) -> list[int]:
+    """select → order: the chosen sentences in reading order, each taken with what it leans on."""
+    bundles = readable.bundles(sentences)
+    chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
+                                 bundles=bundles)
+    return order_stage.order(chosen, sentences, merged, representation, blocks=readable.blocks(chosen, bundles, sentences))
 
 
 def input_warnings(prepared: Prepared) -> list[str]:
