@@ -777,7 +777,7 @@ def _brief_stories(chunk: list[tuple[str, int, list[dict]]]) -> list[tuple[str, 
 def as_articles(items: Iterable[Article | dict | str | Path]) -> tuple[list[Article], list[str]]:
     """Articles from Article objects, article dicts, paths (files, folders, feeds, JSONL) or texts."""
     from storybrief.feeds import read_jsonl, read_pile, unique_ids
-    from storybrief.load import _is_existing_path
+    from storybrief.load import is_existing_path
 
     articles: list[Article] = []
     notes: list[str] = []
@@ -789,7 +789,7 @@ def as_articles(items: Iterable[Article | dict | str | Path]) -> tuple[list[Arti
             import json
 
             articles.extend(read_jsonl([json.dumps(item)], "article", notes))
-        elif isinstance(item, Path) or _is_existing_path(item):
+        elif isinstance(item, Path) or is_existing_path(item):
             paths.append(item)
         elif isinstance(item, str):
             articles.append(Article(text=item))

@@ -303,7 +303,7 @@ def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[A
     for item in items:
         if isinstance(item, Article):
             articles.append(item)
-        elif isinstance(item, Path) or item == "-" or _is_existing_path(item):
+        elif isinstance(item, Path) or item == "-" or is_existing_path(item):
             articles.extend(read_path(item))
         elif isinstance(item, str):
             articles.extend(articles_from_text(item))
@@ -316,7 +316,7 @@ def load(items: Iterable[str | Path | Article] | str | Path | Article) -> list[A
     return articles
 
 
-def _is_existing_path(item: object) -> bool:
+def is_existing_path(item: object) -> bool:
     """A string names a file only when it looks like one: a separator or a suffix, and it exists.
 
     Article text such as "." or "Watch" must never be taken for the current folder or a file
