@@ -40,9 +40,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-import storybrief.grouping as group_module  # noqa: E402
+import storybrief.stories.index as group_module  # noqa: E402
 from bench.report import machine_line, write_section  # noqa: E402
-from storybrief.grouping import StoryIndex  # noqa: E402
+from storybrief.stories import StoryIndex  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
 DATA = Path(os.environ.get("STORYBRIEF_DATA", ROOT.parent / "shared" / "data"))

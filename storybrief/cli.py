@@ -182,9 +182,9 @@ def stories(
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
     from storybrief.feeds import read_pile
-    from storybrief.grouping import StoryIndex
-    from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
-    from storybrief.state import load_index
+    from storybrief.stories import StoryIndex
+    from storybrief.stories.render import render_stories_json, render_stories_markdown, render_stories_text
+    from storybrief.stories.state import load_index
 
     check_words(words)
     check_format(format)

@@ -9,7 +9,7 @@ grouping can be replaced without touching the API code:
     assigner.forget()                                 # after a rollback: drop in-memory state
 
 `StoryIndexAssigner` (the default) puts the stories work's incremental grouping,
-`storybrief.grouping.StoryIndex`, behind this interface; the database stays the record of which
+`storybrief.stories.StoryIndex`, behind this interface; the database stays the record of which
 article is in which story, and the index is rebuilt from it (see the class).
 
 `SimilarityAssigner` is the simpler alternative, first-story detection in the classic style: an
@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from storybrief.dedupe import COPY_THRESHOLD, copy_lsh, minhash, shingles
 from storybrief.errors import StoryBriefError
-from storybrief.grouping import StoryIndex
+from storybrief.stories import StoryIndex
 from storybrief.service.db import ArticleRow
 from storybrief.types import Article
 

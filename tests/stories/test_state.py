@@ -5,7 +5,7 @@ import pytest
 
 from storybrief import StoryIndex
 from storybrief.errors import InputError
-from storybrief.grouping import THRESHOLD
+from storybrief.stories.index import THRESHOLD
 
 from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY, article
 

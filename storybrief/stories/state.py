@@ -34,7 +34,7 @@ V1_DEFAULT_THRESHOLD = 0.12
 
 
 def save_index(index, folder: str | Path) -> None:
-    from storybrief.grouping import N_FEATURES, SIGNATURE_SCHEME
+    from storybrief.stories.index import N_FEATURES, SIGNATURE_SCHEME
 
     folder = Path(folder)
     try:
@@ -90,7 +90,7 @@ def load_index(folder: str | Path, threshold: float | None = None, window_days: 
 
     `threshold` and `window_days`, when given, replace the saved settings for what is added next.
     """
-    from storybrief.grouping import MUTUAL_BOOST, MUTUAL_K, N_FEATURES, SIGNATURE_SCHEME, THRESHOLD, WINDOW_DAYS, StoryIndex, _StoryRecord
+    from storybrief.stories.index import MUTUAL_BOOST, MUTUAL_K, N_FEATURES, SIGNATURE_SCHEME, THRESHOLD, WINDOW_DAYS, StoryIndex, _StoryRecord
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():

@@ -10,7 +10,7 @@ from storybrief.types import Article
 
 from story_articles import CHESS, FERRY, UNRELATED, WIRE_COPY, all_articles, article, truth
 
-group_module = importlib.import_module("storybrief.grouping")
+group_module = importlib.import_module("storybrief.stories.index")
 
 
 def partition(stories: list[Story]) -> set[frozenset[str]]:

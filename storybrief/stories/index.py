@@ -738,14 +738,14 @@ class StoryIndex:
             yield story_id, Brief.from_dict(brief)
 
     def save(self, folder: str | Path) -> None:
-        from storybrief.state import save_index
+        from storybrief.stories.state import save_index
 
         save_index(self, folder)
 
     @classmethod
     def load(cls, folder: str | Path, **settings) -> StoryIndex:
         """The index saved in `folder`, or a new empty one when the folder has none."""
-        from storybrief.state import load_index
+        from storybrief.stories.state import load_index
 
         return load_index(folder, **settings)
 
