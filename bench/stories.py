@@ -40,9 +40,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-import storybrief.stories.index as group_module  # noqa: E402
 from bench.report import machine_line, write_section  # noqa: E402
 from storybrief.stories import StoryIndex  # noqa: E402
+from storybrief.stories.agglomerate import THRESHOLD  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
 DATA = Path(os.environ.get("STORYBRIEF_DATA", ROOT.parent / "shared" / "data"))
@@ -126,7 +126,7 @@ def bcubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, flo
 
 
 def run(articles, truth, threshold: float | None = None) -> dict:
-    index = StoryIndex(threshold=threshold if threshold is not None else group_module.THRESHOLD)
+    index = StoryIndex(threshold=threshold if threshold is not None else THRESHOLD)
     fresh = [Article(text=a.text, id=a.id, source=a.source, published=a.published) for a in articles]
     start = time.perf_counter()
     assigned = index.add(fresh)
@@ -229,7 +229,7 @@ def main() -> None:
         "## Story grouping (`bench/stories.py`)",
         "",
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine}. Multi-News **{args.split}** split, clusters of 2+ articles,"
-        f" seed {args.seed}, threshold {group_module.THRESHOLD}. Time = copy detection + vectors + neighbours + merging, no briefs.",
+        f" seed {args.seed}, threshold {THRESHOLD}. Time = copy detection + vectors + neighbours + merging, no briefs.",
         "",
         *lines,
         "",

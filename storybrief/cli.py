@@ -184,7 +184,6 @@ def stories(
     from storybrief.feeds import read_pile
     from storybrief.stories import StoryIndex
     from storybrief.stories.render import render_stories_json, render_stories_markdown, render_stories_text
-    from storybrief.stories.state import load_index
 
     check_words(words)
     check_format(format)
@@ -194,7 +193,7 @@ def stories(
         fail(f"--window-days must be 0 or more, not {window}")
     try:
         pile = read_pile(inputs)
-        index = load_index(state, threshold=threshold, window_days=window) if state else StoryIndex()
+        index = StoryIndex.load(state, threshold=threshold, window_days=window) if state else StoryIndex()
         if not state:
             index.threshold = index.threshold if threshold is None else threshold
             index.window_days = index.window_days if window is None else window

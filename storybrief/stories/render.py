@@ -6,7 +6,7 @@ import json
 import re
 
 from storybrief.render import escape_markdown, render_markdown, render_text
-from storybrief.stories.index import Story
+from storybrief.stories.records import Story
 
 
 def span(story: Story) -> str:

@@ -5,7 +5,7 @@ import pytest
 
 from storybrief import StoryIndex
 from storybrief.errors import InputError
-from storybrief.stories.index import THRESHOLD
+from storybrief.stories.agglomerate import THRESHOLD
 
 from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY, article
 
@@ -54,7 +54,7 @@ def test_round_trip_keeps_everything(tmp_path):
     restored = loaded.all_stories(brief=True, words=40)
     assert [s.to_dict() for s in restored] == [s.to_dict() for s in stories]
     assert loaded.next_story == index.next_story
-    assert (loaded.vectors() != index.vectors()).nnz == 0
+    assert (loaded.corpus.vectors() != index.corpus.vectors()).nnz == 0
 
 
 def test_new_story_ids_continue_after_the_last_one(tmp_path):
@@ -86,8 +86,8 @@ def test_round_trip_keeps_closest_similarities(tmp_path):
     folder = tmp_path / "state"
     index, _ = first_run(folder)
     loaded = StoryIndex.load(folder)
-    assert np.array_equal(loaded.top_similar, index.top_similar)
-    assert (loaded.top_similar[:, 0] > 0).any()
+    assert np.array_equal(loaded.corpus.top_similar, index.corpus.top_similar)
+    assert (loaded.corpus.top_similar[:, 0] > 0).any()
 
 
 def test_version_1_state_is_upgraded_on_load(tmp_path):
@@ -101,7 +101,7 @@ def test_version_1_state_is_upgraded_on_load(tmp_path):
         kept = {name: arrays[name] for name in arrays.files if name != "top_similar"}
     np.savez_compressed(folder / "vectors.npz", **kept)
     loaded = StoryIndex.load(folder)
-    assert np.allclose(loaded.top_similar, index.top_similar)  # recomputed from the saved vectors
+    assert np.allclose(loaded.corpus.top_similar, index.corpus.top_similar)  # recomputed from the saved vectors
     assert loaded.threshold == THRESHOLD
     assert loaded.add([article(FERRY[2])])[0] == index.row_story[index.row_of[FERRY[0][0]]]
 
