@@ -25,7 +25,9 @@ THRESHOLD = 0.16
 MUTUAL_BOOST = 1.5
 
 
-def linkage_weights(top_similar: np.ndarray, low: np.ndarray, high: np.ndarray, similarity: np.ndarray, boost: float) -> np.ndarray:
+def linkage_weights(
+    top_similar: np.ndarray, low: np.ndarray, high: np.ndarray, similarity: np.ndarray, boost: float
+) -> np.ndarray:
     """Pair similarities as the linkage counts them: a pair among both rows' MUTUAL_K highest
     similarities (`top_similar`) counts `boost` times (1.0: no boost)."""
     if boost == 1.0:
@@ -35,7 +37,9 @@ def linkage_weights(top_similar: np.ndarray, low: np.ndarray, high: np.ndarray, 
     return np.where(mutual, similarity * boost, similarity)
 
 
-def agglomerate(size: list[float], fixed: list[bool], edges: dict[tuple[int, int], float], threshold: float) -> list[int]:
+def agglomerate(
+    size: list[float], fixed: list[bool], edges: dict[tuple[int, int], float], threshold: float
+) -> list[int]:
     """Agglomerative merging over a sparse similarity graph; returns each group's final root.
 
     The linkage of two groups sums the pair similarities between them in the graph (pairs below

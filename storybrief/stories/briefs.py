@@ -39,7 +39,9 @@ def brief_stories(chunk: list[tuple[str, int, list[dict]]]) -> list[tuple[str, d
     return out
 
 
-def make_briefs(stories: list[tuple[StoryRecord, list[Article]]], words: int, engine=None) -> Iterator[tuple[str, Brief | None, str]]:
+def make_briefs(
+    stories: list[tuple[StoryRecord, list[Article]]], words: int, engine=None
+) -> Iterator[tuple[str, Brief | None, str]]:
     """(story id, brief or None, why not) for each (record, its articles), in order. A brief kept
     in the record from the same articles and budget is reused; the others are made on `engine`
     (default: in this process) and kept in their records."""

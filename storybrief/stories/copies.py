@@ -20,7 +20,8 @@ def signature(text: str) -> MinHash:
 def restore_signature(values: np.ndarray) -> MinHash:
     """A MinHash from saved hash values, in the scheme `storybrief.dedupe.minhash` uses."""
     return MinHash(
-        num_perm=NUM_PERM, seed=1, hashvalues=values.astype(_SIGNATURE_DTYPE), permutations=_PROBE.permutations, scheme=SIGNATURE_SCHEME
+        num_perm=NUM_PERM, seed=1, hashvalues=values.astype(_SIGNATURE_DTYPE), permutations=_PROBE.permutations,
+        scheme=SIGNATURE_SCHEME,
     )
 
 

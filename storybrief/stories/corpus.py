@@ -56,7 +56,9 @@ class Corpus:
         self.top_similar = np.vstack([self.top_similar, np.zeros((len(counts), MUTUAL_K), dtype=np.float32)])
         for k, found in enumerate(signatures):
             lsh.insert(first + k, found)
-        self._vectors, self._idf, self.idf_docs = refresh(self.tf, self.df, self._vectors, self._idf, self.idf_docs, first)
+        self._vectors, self._idf, self.idf_docs = refresh(
+            self.tf, self.df, self._vectors, self._idf, self.idf_docs, first
+        )
 
     def vectors(self) -> sp.csr_matrix:
         """Every row weighed: TF-IDF, top terms, L2-normalised."""

@@ -45,7 +45,7 @@ class StoryIndex:
     window_days: float = WINDOW_DAYS
     mutual_boost: float = MUTUAL_BOOST  # 1.0: no boost (and `place` skips noting closest similarities)
     articles: dict[str, Article] = field(default_factory=dict, init=False)  # every article, copies included
-    row_of: dict[str, int] = field(default_factory=dict, init=False)  # article id -> its vector (its original's for a copy)
+    row_of: dict[str, int] = field(default_factory=dict, init=False)  # article id -> vector (a copy: its original's)
     row_ids: list[str] = field(default_factory=list, init=False)  # article id of each vector
     row_story: list[str] = field(default_factory=list, init=False)
     copies: dict[int, list[str]] = field(default_factory=dict, init=False)  # vector -> ids of its copies
@@ -114,7 +114,9 @@ class StoryIndex:
             assigned[position] = assigned[first]
         return assigned
 
-    def place(self, articles: Iterable[Article], story_ids: Iterable[str], copy_of: Iterable[str | None] | None = None) -> None:
+    def place(
+        self, articles: Iterable[Article], story_ids: Iterable[str], copy_of: Iterable[str | None] | None = None
+    ) -> None:
         """Put articles whose stories were decided before into the index, without regrouping them.
 
         For replaying a log of past decisions (the service rebuilds its index from its database):
@@ -234,7 +236,8 @@ class StoryIndex:
 
     def all_stories(self, brief: bool = False, words: int = 150, engine=None) -> list[Story]:
         """Every story, biggest first, then by id; briefs made on `engine` (see `briefs`)."""
-        ordered = sorted(self.stories.values(), key=lambda r: (-(len(r.rows) + sum(len(self.copies.get(x, [])) for x in r.rows)), r.id))
+        size = {r.id: len(r.rows) + sum(len(self.copies.get(row, [])) for row in r.rows) for r in self.stories.values()}
+        ordered = sorted(self.stories.values(), key=lambda r: (-size[r.id], r.id))
         found = [self.story(r.id, words=words) for r in ordered]
         if brief:
             for story, (_, made) in zip(found, self.briefs([s.id for s in found], words, engine)):
@@ -256,12 +259,7 @@ class StoryIndex:
             yield story_id, made
 
     def save(self, folder: str | Path) -> None:
-        corpus = self.corpus
-        save_state(IndexState(
-            self.threshold, self.window_days, self.mutual_boost, list(self.articles.values()), self.row_ids, self.row_story,
-            self.copies, list(self.stories.values()), self.next_story, corpus.idf_docs, corpus.terms,
-            corpus.tf, corpus.df, corpus.times, corpus.signatures, corpus.top_similar,
-        ), folder)
+        save_state(_state_of(self), folder)
 
     @classmethod
     def load(cls, folder: str | Path, threshold: float | None = None, window_days: float | None = None) -> StoryIndex:
@@ -269,17 +267,36 @@ class StoryIndex:
         and `window_days`, when given, replace the saved settings for what is added next."""
         state = load_state(folder)
         if state is None:
-            return cls(threshold=THRESHOLD if threshold is None else threshold, window_days=WINDOW_DAYS if window_days is None else window_days)
-        index = cls(threshold=state.threshold if threshold is None else threshold,
-                    window_days=state.window_days if window_days is None else window_days, mutual_boost=state.mutual_boost)
-        index.articles, index.stories = {a.id: a for a in state.articles}, {record.id: record for record in state.stories}
-        index.row_ids, index.row_story, index.copies, index.next_story = state.row_ids, state.row_story, state.copies, state.next_story
-        index.row_of = {article_id: row for row, article_id in enumerate(index.row_ids)}
-        index.row_of.update((article_id, row) for row, ids in index.copies.items() for article_id in ids)
-        # Version 1 saved no closest similarities: recomputed from the vectors, as `add` would have noted them.
-        top_similar = np.zeros((len(index.row_ids), MUTUAL_K), dtype=np.float32) if state.top_similar is None else state.top_similar
-        index.corpus = Corpus(state.tf, state.df, state.terms, state.idf_docs, state.times, state.signatures, top_similar)
-        if state.top_similar is None and index.row_ids:
-            note_similar(top_similar, *index.corpus.pairs(0, index.window_days))
-        return index
+            return cls(threshold=THRESHOLD if threshold is None else threshold,
+                       window_days=WINDOW_DAYS if window_days is None else window_days)
+        index = cls(threshold=state.threshold if threshold is None else threshold, mutual_boost=state.mutual_boost,
+                    window_days=state.window_days if window_days is None else window_days)
+        return _restore(index, state)
 
+
+def _state_of(index: StoryIndex) -> IndexState:
+    """What is saved of an index."""
+    corpus = index.corpus
+    return IndexState(
+        threshold=index.threshold, window_days=index.window_days, mutual_boost=index.mutual_boost,
+        articles=list(index.articles.values()), row_ids=index.row_ids, row_story=index.row_story, copies=index.copies,
+        stories=list(index.stories.values()), next_story=index.next_story, idf_docs=corpus.idf_docs, terms=corpus.terms,
+        tf=corpus.tf, df=corpus.df, times=corpus.times, signatures=corpus.signatures, top_similar=corpus.top_similar,
+    )
+
+
+def _restore(index: StoryIndex, state: IndexState) -> StoryIndex:
+    """`index`, new and made with its settings, holding a saved state."""
+    index.articles = {a.id: a for a in state.articles}
+    index.row_ids, index.row_story, index.copies = state.row_ids, state.row_story, state.copies
+    index.row_of = {article_id: row for row, article_id in enumerate(index.row_ids)}
+    index.row_of.update((article_id, row) for row, ids in index.copies.items() for article_id in ids)
+    index.stories = {record.id: record for record in state.stories}
+    index.next_story = state.next_story
+    # Version 1 saved no closest similarities: recomputed from the vectors, as `add` would have noted them.
+    recompute = state.top_similar is None
+    top_similar = np.zeros((len(index.row_ids), MUTUAL_K), dtype=np.float32) if recompute else state.top_similar
+    index.corpus = Corpus(state.tf, state.df, state.terms, state.idf_docs, state.times, state.signatures, top_similar)
+    if recompute and index.row_ids:
+        note_similar(top_similar, *index.corpus.pairs(0, index.window_days))
+    return index

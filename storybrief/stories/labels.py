@@ -13,7 +13,9 @@ from storybrief.stories.records import Story
 from storybrief.stories.vectors import STOP_WORDS, WORD_PATTERN, column, text_for_vectors
 from storybrief.types import Article
 
-_PHRASES = CountVectorizer(stop_words=STOP_WORDS, ngram_range=(2, 2), token_pattern=WORD_PATTERN, lowercase=True).build_analyzer()
+_PHRASES = CountVectorizer(
+    stop_words=STOP_WORDS, ngram_range=(2, 2), token_pattern=WORD_PATTERN, lowercase=True
+).build_analyzer()
 
 
 def label(articles: list[Article], vectors: sp.csr_matrix, terms: dict[int, str]) -> str:

@@ -108,9 +108,12 @@ def load_state(folder: str | Path) -> IndexState | None:
             raise InputError(f"{folder}/state.json: state version {version}, this StoryBrief reads 1 and {VERSION}")
         settings = saved["settings"]
         if settings["n_features"] != N_FEATURES:
-            raise InputError(f"{folder}: saved with {settings['n_features']} hashed features, this StoryBrief uses {N_FEATURES}")
+            raise InputError(
+                f"{folder}: saved with {settings['n_features']} hashed features, this StoryBrief uses {N_FEATURES}"
+            )
         if settings.get("minhash") != SIGNATURE_SCHEME:
-            raise InputError(f"{folder}: copy signatures use MinHash scheme {settings.get('minhash')}, this StoryBrief uses {SIGNATURE_SCHEME}")
+            raise InputError(f"{folder}: copy signatures use MinHash scheme {settings.get('minhash')}, "
+                             f"this StoryBrief uses {SIGNATURE_SCHEME}")
         with open(folder / "articles.jsonl", encoding="utf-8") as stream:
             articles = [Article(**json.loads(line)) for line in stream if line.strip()]
         with np.load(folder / "vectors.npz") as arrays:
@@ -131,8 +134,8 @@ def load_state(folder: str | Path) -> IndexState | None:
             row_ids=list(saved["rows"]),
             row_story=list(saved["row_story"]),
             copies={int(row): list(ids) for row, ids in saved["copies"].items()},
-            stories=[StoryRecord(id=s["id"], rows=list(s["rows"]), internal=s["internal"], brief=s["brief"], brief_key=s["brief_key"])
-                     for s in saved["stories"]],
+            stories=[StoryRecord(r["id"], list(r["rows"]), r["internal"], r["brief"], r["brief_key"])
+                     for r in saved["stories"]],
             next_story=saved["next_story"],
             idf_docs=saved["idf_docs"],
             terms={int(c): t for c, t in saved["terms"].items()},
@@ -144,6 +147,8 @@ def load_state(folder: str | Path) -> IndexState | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{folder}: unreadable story state ({type(exc).__name__}: {exc})") from exc
     rows = len(state.row_ids)
-    if tf.shape[0] != rows or len(times) != rows or len(signatures) != rows or (top_similar is not None and top_similar.shape != (rows, MUTUAL_K)):
+    if any(n != rows for n in (tf.shape[0], len(times), len(signatures))) or (
+        top_similar is not None and top_similar.shape != (rows, MUTUAL_K)
+    ):
         raise InputError(f"{folder}: story state files disagree (were they written by different runs?)")
     return state

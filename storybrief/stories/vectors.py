@@ -31,7 +31,9 @@ PLACEHOLDER_SHARE = 0.5  # an article whose long lines are this much junk is a p
 
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | {"said", "says", "mr", "mrs", "ms", "told", "like", "just"})
 WORD_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"  # words of two letters or more, no digits
-_ANALYZER = CountVectorizer(stop_words=STOP_WORDS, ngram_range=(1, 1), token_pattern=WORD_PATTERN, lowercase=True).build_analyzer()
+_ANALYZER = CountVectorizer(
+    stop_words=STOP_WORDS, ngram_range=(1, 1), token_pattern=WORD_PATTERN, lowercase=True
+).build_analyzer()
 
 
 def text_for_vectors(article: Article) -> str:
@@ -114,12 +116,15 @@ def weigh(tf: sp.csr_matrix, weights: np.ndarray, top: int = TOP_TERMS) -> sp.cs
     order = np.lexsort((-weighted.data, rows))
     rank = np.arange(len(order)) - weighted.indptr[rows[order]]
     keep = order[rank < top]
-    pruned = sp.csr_matrix((weighted.data[keep], (rows[keep], weighted.indices[keep])), shape=weighted.shape, dtype=np.float32)
+    pruned = sp.csr_matrix(
+        (weighted.data[keep], (rows[keep], weighted.indices[keep])), shape=weighted.shape, dtype=np.float32
+    )
     return normalize(pruned, copy=False)
 
 
 def refresh(
-    tf: sp.csr_matrix, df: np.ndarray, vectors: sp.csr_matrix | None, weights: np.ndarray | None, idf_docs: int, first_new: int
+    tf: sp.csr_matrix, df: np.ndarray, vectors: sp.csr_matrix | None, weights: np.ndarray | None,
+    idf_docs: int, first_new: int,
 ) -> tuple[sp.csr_matrix, np.ndarray, int]:
     """(vectors, IDF, its corpus size) once the rows of `tf` from `first_new` on are new: the new
     rows weighed with the IDF in use, or every row re-weighed with a fresh IDF when there is none

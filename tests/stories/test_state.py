@@ -6,6 +6,8 @@ import pytest
 from storybrief import StoryIndex
 from storybrief.errors import InputError
 from storybrief.stories.agglomerate import THRESHOLD
+from storybrief.stories.records import IndexState
+from storybrief.stories.state import load_state, save_state
 
 from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY, article
 
@@ -109,3 +111,32 @@ def test_version_1_state_is_upgraded_on_load(tmp_path):
     (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
     with pytest.raises(InputError, match="state version 3"):
         StoryIndex.load(folder)
+
+
+def test_the_state_is_a_plain_record_that_reads_back_as_written(tmp_path):
+    assert load_state(tmp_path / "missing") is None
+    (tmp_path / "empty").mkdir()
+    assert load_state(tmp_path / "empty") is None
+    first_run(tmp_path / "state")
+    state = load_state(tmp_path / "state")
+    assert isinstance(state, IndexState) and state.threshold == THRESHOLD and len(state.row_ids) == state.tf.shape[0] == 5
+    assert {r.id for r in state.stories} == set(state.row_story)
+    save_state(state, tmp_path / "again")
+    for name in ("state.json", "articles.jsonl", "vectors.npz"):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "state" / name).read_bytes()
+
+
+def test_state_files_that_disagree_or_a_file_for_a_folder_are_clear_errors(tmp_path):
+    folder = tmp_path / "state"
+    first_run(folder)
+    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    state["rows"], state["row_story"] = state["rows"][:-1], state["row_story"][:-1]
+    (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(InputError, match="disagree"):
+        load_state(folder)
+    with pytest.raises(InputError, match="not a folder"):
+        load_state(folder / "state.json")
+    del state["rows"]
+    (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(InputError, match="unreadable story state"):
+        load_state(folder)
