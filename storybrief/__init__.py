@@ -10,7 +10,7 @@ __all__ = [
 ]
 
 # The pipeline pulls in scikit-learn and friends; `storybrief --version` should not wait for them.
-_LAZY = {"summarize": "storybrief.brief.pipeline", "group": "storybrief.grouping", "Story": "storybrief.grouping", "StoryIndex": "storybrief.grouping"}
+_LAZY = {"summarize": "storybrief.brief.pipeline", "group": "storybrief.stories", "Story": "storybrief.stories", "StoryIndex": "storybrief.stories"}
 
 
 def __getattr__(name: str):

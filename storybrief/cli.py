@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -185,9 +184,8 @@ def stories(
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
     from storybrief.io.pile import read_pile
-    from storybrief.grouping import StoryIndex
-    from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
-    from storybrief.state import load_index
+    from storybrief.stories import StoryIndex
+    from storybrief.stories.render import render_stories_json, render_stories_markdown, render_stories_text
 
     check_words(words)
     check_format(format)
@@ -197,7 +195,7 @@ def stories(
         fail(f"--window-days must be 0 or more, not {window}")
     try:
         pile = read_pile(inputs)
-        index = load_index(state, threshold=threshold, window_days=window) if state else StoryIndex()
+        index = StoryIndex.load(state, threshold=threshold, window_days=window) if state else StoryIndex()
         if not state:
             index.threshold = index.threshold if threshold is None else threshold
             index.window_days = index.window_days if window is None else window
