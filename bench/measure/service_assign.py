@@ -72,12 +72,12 @@ def run(clusters: list[list[str]], name: str, threshold: float, seed: int) -> di
 
     def catch_up(session) -> None:
         """No database here: remember() keeps the state, and the index's periodic rebuild from the
-        newest stored articles (StoryIndexAssigner._catch_up) is replayed from `stored`."""
+        newest stored articles (StoryIndexAssigner.catch_up) is replayed from `stored`."""
         if isinstance(assigner, StoryIndexAssigner) and len(assigner.index.articles) > 2 * assigner.window:
             assigner.forget()
-            assigner._place(stored[-assigner.window:])
+            assigner.place(stored[-assigner.window:])
 
-    assigner._catch_up = catch_up
+    assigner.catch_up = catch_up
     predicted, next_story, times = [], 1, []
     for article_id, (_, text) in enumerate(stream, 1):
         started = time.perf_counter()

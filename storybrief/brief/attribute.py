@@ -20,8 +20,8 @@ from storybrief.types import Article, BriefSentence, Sentence, Source
 
 DISAGREEMENT_SIMILARITY = 0.4
 # A longer sentence that says the fact and more has a lower cosine with it; it still reports the
-# fact when it carries most of the fact's weighted words. Measured on the shared example: the
-# paraphrase inside a longer lead covers 0.64, sentences that only share the names 0.42-0.48.
+# fact when it carries most of the fact's weighted words (a paraphrase inside a longer lead covers
+# more than COVERAGE; sentences that only share the names, less: docs/design-measured.md).
 COVERAGE = 0.6
 COVERAGE_SIMILARITY = 0.35
 
@@ -47,7 +47,8 @@ def sources_of(originals: list[Article]) -> tuple[list[Source], dict[str, int]]:
     """One numbered source per original input article; ids start at 1 in input order."""
     sources, number = [], {}
     for n, article in enumerate(originals, 1):
-        sources.append(Source(id=n, title=article.title, path=article.path, words=article.words, name=article.source))
+        sources.append(Source(id=n, title=article.title, path=article.path, words=article.words, name=article.source,
+                              article_id=article.id))
         number[article.id] = n
     return sources, number
 

@@ -39,7 +39,7 @@ TRIGRAM_OVERLAP = 0.5
 CANDIDATE_WORDS = 4  # per-word selection looks at the best candidates holding this many budgets of words
 TAIL = 40  # words of the budget that per-word selection packs exactly, by knapsack
 # Below this share of the story's words a brief overlaps little with itself: plain knapsack of
-# independent values (Multi-News: 100 words is ~23% of a cluster, 250 words ~58%).
+# independent values (docs/design-scorer.md, the selection rows).
 COVERAGE_SHARE = 0.35
 PAIR_WEIGHT = 2.0  # a word pair counts as much as two words (ROUGE-2 is the scarcer score)
 # Plurals and verb endings off, so "attacks"/"attacked" and "attack" are one concept (ROUGE

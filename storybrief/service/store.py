@@ -17,15 +17,15 @@ from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
-from storybrief.service.db import ArticleRow, CachedBrief, Database, Story, utcnow
+from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
 from storybrief.service.schemas import ArticleIn, IngestedArticle
-from storybrief.types import Article, Brief
+from storybrief.types import DEFAULT_WORDS, Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
 
 
 @dataclass
-class Prepared:
+class Incoming:
     """An incoming article with its text extracted, ready to store."""
 
     article: Article
@@ -58,10 +58,10 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
     return article
 
 
-def prepare(item: ArticleIn, where: str, fetcher=None) -> Prepared:
+def incoming(item: ArticleIn, where: str, fetcher=None) -> Incoming:
     article = article_from(item, where, fetcher)
     digest = hashlib.sha256(f"{article.source}\0{article.text}".encode()).hexdigest()
-    return Prepared(article, item.id, digest)
+    return Incoming(article, item.id, digest)
 
 
 def story_title(article: Article) -> str:
@@ -72,12 +72,12 @@ def story_title(article: Article) -> str:
 
 
 def brief_data(brief: Brief, rows: dict[int, ArticleRow]) -> dict:
-    """Brief.to_dict() with each source tied to its stored article (ids travel in Article.path)."""
+    """Brief.to_dict() with each source tied to its stored article in `rows`, by database id
+    (`stored_articles` makes Article.id the row's id; the brief's `Source.article_id` carries it)."""
     data = brief.to_dict()
     for source, out in zip(brief.sources, data["sources"]):
-        article_id = int(source.path.split("/", 1)[1]) if source.path.startswith("articles/") else None
-        row = rows.get(article_id)
-        out.update(article_id=article_id, name=source.name or "", url=row.url if row else None)
+        row = rows.get(int(source.article_id)) if source.article_id.isdigit() else None
+        out.update(article_id=row.id if row else None, name=source.name or "", url=row.url if row else None)
     for sentence in data["sentences"]:
         sentence["single_source"] = sentence["support"] == 1
         sentence.pop("origin", None)
@@ -86,7 +86,7 @@ def brief_data(brief: Brief, rows: dict[int, ArticleRow]) -> dict:
 
 
 class Store:
-    def __init__(self, database: Database, assigner: StoryAssigner | None = None, words: int = 150,
+    def __init__(self, database: Database, assigner: StoryAssigner | None = None, words: int = DEFAULT_WORDS,
                  method: str = "default", fetcher=None) -> None:
         self.db = database
         self.assigner = assigner or StoryIndexAssigner()
@@ -100,7 +100,7 @@ class Store:
 
     def ingest(self, items: list[ArticleIn]) -> list[IngestedArticle]:
         """Store articles and assign each to a story; all or none, committed before returning."""
-        prepared = [prepare(item, f"article {n}" if len(items) > 1 else "article", self.fetcher) for n, item in enumerate(items)]
+        prepared = [incoming(item, f"article {n}" if len(items) > 1 else "article", self.fetcher) for n, item in enumerate(items)]
         results = []
         try:
             with self.db.write() as session:
@@ -111,7 +111,7 @@ class Store:
             raise
         return results
 
-    def _ingest_one(self, session, item: Prepared) -> IngestedArticle:
+    def _ingest_one(self, session, item: Incoming) -> IngestedArticle:
         article = item.article
         existing = None
         if item.client_id is not None:
@@ -124,9 +124,9 @@ class Store:
             return IngestedArticle(id=existing.id, story_id=existing.story_id, created=False, duplicate_of=existing.duplicate_of)
         assignment = self.assigner.assign(session, article)
         now = utcnow()
-        story = session.get(Story, assignment.story_id) if assignment.story_id is not None else None
+        story = session.get(StoryRow, assignment.story_id) if assignment.story_id is not None else None
         if story is None:
-            story = Story(title=story_title(article), version=0, article_count=0, created_at=now, updated_at=now)
+            story = StoryRow(title=story_title(article), version=0, article_count=0, created_at=now, updated_at=now)
             session.add(story)
         story.version += 1
         story.article_count += 1
@@ -145,10 +145,10 @@ class Store:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def stories(self, query: str = "", page: int = 1, per_page: int = 20) -> tuple[list[Story], int, dict[int, list[str]]]:
+    def stories(self, query: str = "", page: int = 1, per_page: int = 20) -> tuple[list[StoryRow], int, dict[int, list[str]]]:
         """A page of stories, most recently updated first, with their outlets."""
         with self.db.read() as session:
-            selection = select(Story)
+            selection = select(StoryRow)
             if query.strip():
                 pattern = "%" + _escape_like(query.strip().lower()) + "%"
                 matching = select(ArticleRow.story_id).where(or_(
@@ -156,16 +156,16 @@ class Store:
                     func.lower(ArticleRow.text).like(pattern, escape="\\"),
                     func.lower(ArticleRow.source).like(pattern, escape="\\"),
                 ))
-                selection = selection.where(or_(func.lower(Story.title).like(pattern, escape="\\"), Story.id.in_(matching)))
+                selection = selection.where(or_(func.lower(StoryRow.title).like(pattern, escape="\\"), StoryRow.id.in_(matching)))
             total = session.scalar(select(func.count()).select_from(selection.subquery()))
             stories = session.scalars(
-                selection.order_by(Story.updated_at.desc(), Story.id.desc()).offset((page - 1) * per_page).limit(per_page)
+                selection.order_by(StoryRow.updated_at.desc(), StoryRow.id.desc()).offset((page - 1) * per_page).limit(per_page)
             ).all()
             return list(stories), int(total or 0), self._sources(session, [s.id for s in stories])
 
-    def story(self, story_id: int) -> tuple[Story, list[ArticleRow], list[str]] | None:
+    def story(self, story_id: int) -> tuple[StoryRow, list[ArticleRow], list[str]] | None:
         with self.db.read() as session:
-            story = session.get(Story, story_id)
+            story = session.get(StoryRow, story_id)
             if story is None:
                 return None
             articles = session.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)).all()
@@ -192,11 +192,11 @@ class Store:
     def counts(self) -> tuple[int, int]:
         with self.db.read() as session:
             return (int(session.scalar(select(func.count()).select_from(ArticleRow)) or 0),
-                    int(session.scalar(select(func.count()).select_from(Story)) or 0))
+                    int(session.scalar(select(func.count()).select_from(StoryRow)) or 0))
 
     # -- briefs --------------------------------------------------------------------------
 
-    def brief(self, story: Story) -> dict:
+    def brief(self, story: StoryRow) -> dict:
         """The story's brief as a dict, or {"error": message}; cached until the story changes."""
         cached = self._cached(story.id, story.version)
         if cached is not None:
@@ -223,13 +223,12 @@ class Store:
     def _compute(self, story_id: int) -> dict:
         with self.db.read() as session:
             # Version first: articles read after it can only be newer, so the cache never claims too much.
-            version = session.scalar(select(Story.version).where(Story.id == story_id))
+            version = session.scalar(select(StoryRow.version).where(StoryRow.id == story_id))
             rows = session.scalars(
                 select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
             ).all()
         rows = list(reversed(rows))
-        articles = [Article(text=r.text, id=str(r.id), title=r.title, source=r.source, path=f"articles/{r.id}",
-                            url=r.url or "", published=r.published) for r in rows]
+        articles = stored_articles(rows)
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
         except StoryBriefError as exc:
@@ -244,6 +243,13 @@ class Store:
         except IntegrityError:
             pass  # another server process cached it first; its brief is as good as this one
         return data
+
+
+def stored_articles(rows: list[ArticleRow]) -> list[Article]:
+    """Stored articles as the pipeline takes them; Article.id is the row's id, which comes back in
+    each brief source's `article_id`."""
+    return [Article(text=r.text, id=str(r.id), title=r.title, source=r.source, url=r.url or "", published=r.published)
+            for r in rows]
 
 
 def _escape_like(text: str) -> str:

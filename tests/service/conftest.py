@@ -14,6 +14,7 @@ from sqlalchemy import create_engine  # noqa: E402
 
 from storybrief.service.app import create_app  # noqa: E402
 from storybrief.service.db import normalise_url  # noqa: E402
+from storybrief.service.settings import Settings  # noqa: E402
 
 warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
 
@@ -48,7 +49,7 @@ def make_client(db_url):
     clients = []
 
     def make(**settings) -> TestClient:
-        client = TestClient(create_app(db_url, **settings))
+        client = TestClient(create_app(Settings(db_url=db_url, **settings)))
         client.__enter__()
         clients.append(client)
         return client

@@ -27,11 +27,12 @@ def server(tmp_path):
     import uvicorn
 
     from storybrief.service.app import create_app
+    from storybrief.service.settings import Settings
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = create_app(f"sqlite:///{tmp_path / 'browser.db'}")
+    app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'browser.db'}"))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

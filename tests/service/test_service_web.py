@@ -43,10 +43,10 @@ def test_search_box_filters_the_page(client):
 
 
 def test_only_http_urls_become_links(client):
-    from storybrief.service.app import _safe_link
+    from storybrief.service.security import safe_link
 
-    assert _safe_link("https://a.example/x") == "https://a.example/x"
-    assert _safe_link("javascript:alert(1)") is None and _safe_link("data:text/html,x") is None and _safe_link(None) is None
+    assert safe_link("https://a.example/x") == "https://a.example/x"
+    assert safe_link("javascript:alert(1)") is None and safe_link("data:text/html,x") is None and safe_link(None) is None
 
 
 def test_the_form_adds_pasted_text_and_uploaded_files(client):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from storybrief.grouping import Story
-from storybrief.render import _escape_markdown, render_markdown, render_text
+from storybrief.render import escape_markdown, render_markdown, render_text
+from storybrief.stories.records import Story
 
 
 def span(story: Story) -> str:
@@ -37,8 +37,8 @@ def render_stories_text(stories: list[Story]) -> str:
 def render_stories_markdown(stories: list[Story]) -> str:
     blocks = []
     for story in stories:
-        head = (f"## {_escape_markdown(story.label)}\n\n`{story.id}` · {len(story.articles)} articles from "
-                f"{_escape_markdown(', '.join(story.sources))} · {span(story)}\n")
+        head = (f"## {escape_markdown(story.label)}\n\n`{story.id}` · {len(story.articles)} articles from "
+                f"{escape_markdown(', '.join(story.sources))} · {span(story)}\n")
         body = render_markdown(story.brief) if story.brief else "*(no brief)*\n"
         # Footnote names must be unique across the page: prefix them with the story id.
         body = re.sub(r"\[\^(\d+)\]", lambda m: f"[^{story.id}-{m.group(1)}]", body)

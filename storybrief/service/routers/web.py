@@ -1,0 +1,170 @@
+"""The web pages: server-rendered, no script; the add form follows the same rules as POST /articles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import jinja2
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from storybrief import __version__
+from storybrief.errors import StoryBriefError
+from storybrief.io.story import articles_from_text, decode
+from storybrief.service.db import StoryRow
+from storybrief.service.deps import StoreDep
+from storybrief.service.errors import one_line
+from storybrief.service.schemas import MAX_ARTICLE_CHARS, ArticleIn, utc
+from storybrief.service.security import safe_link, same_origin, token_matches
+from storybrief.service.store import Store
+
+PACKAGE = "storybrief.service"
+PER_PAGE = 20
+
+templates = jinja2.Environment(loader=jinja2.PackageLoader(PACKAGE, "templates"), autoescape=True)
+router = APIRouter(include_in_schema=False)
+
+
+def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    token_required = request.app.state.settings.token is not None
+    html = templates.get_template(name).render(token_required=token_required, version=__version__, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(
+    request: Request,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    message: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    stories, total, sources = store.stories(q, page_number, PER_PAGE)
+    views = [story_view(store, s, sources.get(s.id, [])) for s in stories]
+    return page(
+        request,
+        "index.html",
+        stories=views,
+        q=q,
+        page=page_number,
+        total=total,
+        pages=max(1, -(-total // PER_PAGE)),
+        message=message,
+    )
+
+
+@router.get("/web/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: int, store: StoreDep) -> HTMLResponse:
+    found = store.story(story_id)
+    if found is None:
+        return page(request, "error.html", status=404, error=f"No story {story_id}.")
+    story, articles, sources = found
+    return page(request, "story.html", story=story_view(store, story, sources), articles=articles)
+
+
+@router.get("/web/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: int, store: StoreDep) -> HTMLResponse:
+    row = store.article(article_id)
+    if row is None:
+        return page(request, "error.html", status=404, error=f"No article {article_id}.")
+    paragraphs = [p.strip() for p in row.text.split("\n") if p.strip()]
+    return page(request, "article.html", article=row, paragraphs=paragraphs, link=safe_link(row.url))
+
+
+@router.post("/web/articles", response_class=HTMLResponse)
+async def post_form(request: Request, store: StoreDep):
+    """The page's form: pasted text and/or uploaded files. Same rules as POST /articles."""
+    if not same_origin(request):
+        return page(request, "error.html", status=403, error="The form was posted from another site; refused.")
+    try:
+        form = await request.form(max_files=20, max_fields=20, max_part_size=MAX_ARTICLE_CHARS * 4)
+    except HTTPException as exc:  # malformed multipart: the parser's own message says what
+        return page(request, "error.html", status=400, error=f"Unreadable form: {exc.detail}")
+    token = request.app.state.settings.token
+    try:
+        given = str(form.get("token") or "")
+        if token is not None and not token_matches(given, token):
+            return page(
+                request,
+                "error.html",
+                status=401,
+                error="Wrong or missing token: this server needs its STORYBRIEF_TOKEN to add articles.",
+            )
+        try:
+            items = await form_articles(form)
+            results = await run_in_threadpool(store.ingest, items) if items else []
+        except (StoryBriefError, ValueError) as exc:
+            return page(request, "error.html", status=422, error=one_line(exc))
+    finally:
+        await form.close()
+    if not results:
+        return page(
+            request, "error.html", status=422, error="Nothing to add: paste an article's text or choose a file."
+        )
+    return RedirectResponse(f"/web/stories/{results[0].story_id}", status_code=303)
+
+
+def story_view(store: Store, story: StoryRow, sources: list[str]) -> dict:
+    """What the templates show of a story: sentences with their citations resolved to article links."""
+    data = store.brief(story)
+    numbered = {s["id"]: s for s in data.get("sources", [])}
+    sentences = []
+    for sentence in data.get("sentences", []):
+        cites = []
+        for number in sentence["sources"]:
+            source = numbered.get(number, {})
+            cites.append(
+                {
+                    "number": number,
+                    "article_id": source.get("article_id"),
+                    "label": source.get("name") or source.get("title") or f"source {number}",
+                }
+            )
+        sentences.append(
+            {
+                "text": sentence["text"],
+                "cites": cites,
+                "single": sentence.get("single_source", False),
+                "cut": sentence.get("cut", False),
+            }
+        )
+    return {
+        "id": story.id,
+        "title": story.title,
+        "articles": story.article_count,
+        "sources": sources,
+        "updated": utc(story.updated_at).strftime("%Y-%m-%d %H:%M UTC"),
+        "sentences": sentences,
+        "error": data.get("error"),
+        "numbered": [numbered[k] for k in sorted(numbered)],
+    }
+
+
+async def form_articles(form) -> list[ArticleIn]:
+    """The form's pasted text (with its title, source and url fields) and uploaded files as articles."""
+    items: list[ArticleIn] = []
+    text = str(form.get("text") or "").strip()
+    meta = {key: str(form.get(key) or "").strip() for key in ("title", "source", "url")}
+    if text:
+        items.append(ArticleIn(text=text, title=meta["title"], source=meta["source"], url=meta["url"] or None))
+        meta = {"title": "", "source": ""}  # the fields describe the pasted text, not the files
+    for upload in form.getlist("files"):
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        data = await upload.read(MAX_ARTICLE_CHARS + 1)
+        if len(data) > MAX_ARTICLE_CHARS:
+            raise StoryBriefError(f"{upload.filename}: larger than {MAX_ARTICLE_CHARS // 1_000_000} MB")
+        name = upload.filename[:200]
+        is_html = name.lower().endswith((".html", ".htm")) or None
+        for article in articles_from_text(decode(data, name), name, html=is_html):
+            items.append(
+                ArticleIn(
+                    text=article.text,
+                    title=(article.title or meta["title"])[:500],
+                    source=(meta["source"] or article.source or name.rsplit(".", 1)[0])[:200],
+                    published=article.published[:100],
+                )
+            )
+    return items
