@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storybrief.brief import attribute as attribute_stage
 from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
+from storybrief.brief import topic
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
 from storybrief.brief import readable
@@ -44,8 +45,11 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
 
 
 def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
-    """represent → score → select → order → attribute."""
+    """off-topic articles set aside → represent → score → select → order → attribute."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
+    away = topic.off_topic(merged, sentences)
+    if away:
+        merged, sentences = on_topic(merged, sentences, away)
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
     name, per_word, redundancy = abilities(scorer)
@@ -60,7 +64,16 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
         budget=words,
         disagreements=disagreements,
         warnings=input_warnings(prepared),
+        off_topic=sorted(n for a in away for n in attribute_stage.numbers_of(prepared.merged[a], originals)),
     )
+
+
+def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) -> tuple[list[Article], list[Sentence]]:
+    """The articles and sentences left once the articles at positions `away` are set aside
+    (sentences renumbered to the articles left)."""
+    kept = [a for a in range(len(merged)) if a not in set(away)]
+    new = {a: k for k, a in enumerate(kept)}
+    return [merged[a] for a in kept], [replace(s, article=new[s.article]) for s in sentences if s.article in new]
 
 
 def compose(
