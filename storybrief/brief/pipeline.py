@@ -36,7 +36,7 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     if not originals:
         raise InputError("nothing left to brief once boilerplate was removed")
     merged = merge_copies(originals)
-    sentences = segment(merged)
+    sentences = readable.resolve_speakers(segment(merged))
     if not sentences:
         if any(is_self_contained(t) for a in merged for t in split_sentences(a.text)):
             raise InputError("nothing left to brief once boilerplate was removed (every sentence is page furniture)")
@@ -81,10 +81,37 @@ def compose(
     per_word: bool = False, redundancy: float = select_stage.REDUNDANCY,
 ) -> list[int]:
     """select → order: the chosen sentences in reading order, each taken with what it leans on."""
-    bundles = readable.bundles(sentences)
+    context = readable.context(sentences)
+    bundles = context.bundles
     chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
-                                 bundles=bundles)
-    return order_stage.order(chosen, sentences, merged, representation, blocks=readable.blocks(chosen, bundles, sentences))
+                                 bundles=bundles, alone=context.alone)
+    if not any(opens(sentences[i].text) for i in chosen):
+        chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, bundles) or chosen
+    blocks = readable.blocks(chosen, bundles, sentences)
+    return order_stage.order(chosen, sentences, merged, representation, blocks=blocks)
+
+
+def opens(text: str) -> bool:
+    """The sentence can open a brief: a statement of news (order.py puts one first)."""
+    return readable.states_news(text) and not order_stage.is_quote(text)
+
+
+def with_opener(sentences: list[Sentence], scores, representation: Representation, words: int, redundancy: float,
+                per_word: bool, bundles: list[readable.Bundle | None]) -> list[int]:
+    """A selection that holds a sentence fit to open the brief: the best-scored one that stands
+    alone, then the rest of the budget chosen as usual among sentences not repeating it. Empty
+    when no sentence can open a brief."""
+    fit = [i for i in range(len(sentences)) if bundles[i] == (i,) and sentences[i].words <= words and opens(sentences[i].text)]
+    if not fit:
+        return []
+    opener = max(fit, key=lambda i: scores[i])
+    left = words - sentences[opener].words
+    similar = representation.similarity(opener, list(range(len(sentences)))) > redundancy
+    rest = [None if b is None or any(similar[j] or j == opener for j in b) else b for b in bundles]
+    if left < min(s.words for s in sentences) or all(b is None for b in rest):
+        return [opener]
+    rest = select_stage.select(sentences, scores, representation, left, redundancy=redundancy, per_word=per_word, bundles=rest)
+    return [opener, *(i for i in rest if i != opener)]
 
 
 def input_warnings(prepared: Prepared) -> list[str]:
