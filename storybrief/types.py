@@ -55,6 +55,8 @@ class BriefSentence:
     # The sentence stops mid-way in its source (the article was cut off there): quoted as it
     # stands, and shown with a trailing "…" so nobody reads it as complete.
     cut: bool = False
+    # The day its article was published (ISO), set when the brief's sentences come from different days.
+    date: str = ""
 
     @property
     def single_source(self) -> bool:
@@ -94,7 +96,7 @@ class Brief:
     def to_dict(self) -> dict:
         return {
             "sentences": [
-                {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin, "cut": s.cut}
+                {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin, "cut": s.cut, "date": s.date}
                 for s in self.sentences
             ],
             "sources": [
@@ -114,7 +116,8 @@ class Brief:
         """The inverse of `to_dict`, for briefs kept in a store."""
         return cls(
             sentences=[
-                BriefSentence(s["text"], list(s["sources"]), s["support"], dict(s["origin"]), bool(s.get("cut", False)))
+                BriefSentence(s["text"], list(s["sources"]), s["support"], dict(s["origin"]), bool(s.get("cut", False)),
+                              s.get("date", ""))
                 for s in data["sentences"]
             ],
             sources=[Source(s["id"], s["title"], s["path"], s["words"], s.get("name", "")) for s in data["sources"]],

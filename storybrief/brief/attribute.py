@@ -13,6 +13,7 @@ from collections import Counter
 
 import numpy as np
 
+from storybrief.brief.order import day_of
 from storybrief.brief.represent import Representation
 from storybrief.brief.segment import is_unfinished
 from storybrief.brief.support import PARAPHRASE
@@ -105,4 +106,8 @@ def attribute(
             origin={"article": outlets[sentence.article][0], "index": sentence.index},
             cut=sentence.index == per_article[sentence.article] - 1 and is_unfinished(sentence.text),
         ))
+    days = [day_of(articles[sentences[i].article]) for i in order]
+    if len(set(days) - {None}) > 1:  # the brief tells events of different days: each sentence says its day
+        for brief_sentence, day in zip(cited, days):
+            brief_sentence.date = day.isoformat() if day else ""
     return cited, sources, disagreements

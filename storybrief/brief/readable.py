@@ -361,8 +361,9 @@ def resolve_speakers(sentences: list[Sentence]) -> list[Sentence]:
 def _named(text: str, match: re.Match, name: str, source: str) -> str:
     pronoun = (match.group(1) or match.group(4)).lower()
     # A title that says the speaker's sex and a pronoun that says the other: leave it.
-    if re.search(rf"\b(?:Mr|Sir)\.?\s+{name}\b", source) and pronoun == "she" or re.search(
-        rf"\b(?:Mrs|Ms|Miss|Dame)\.?\s+{name}\b", source
+    given = r"(?:[A-Z][\w'-]*\.?\s+){0,2}"  # a first name or initial between the title and the surname
+    if re.search(rf"\b(?:Mr|Sir)\.?\s+{given}{name}\b", source) and pronoun == "she" or re.search(
+        rf"\b(?:Mrs|Ms|Miss|Dame)\.?\s+{given}{name}\b", source
     ) and pronoun == "he":
         return text
     if match.group(1):

@@ -272,7 +272,8 @@ def _coverage_select(
 ) -> list[int]:
     own = np.array([s.words for s in sentences])
     cost = np.array([
-        sum(own[j] for j in b) if b is not None else (own[i] if alone[i] else words + 1) for i, b in enumerate(bundles)
+        min(sum(own[j] for j in b) if b is not None else words + 1, own[i] if alone[i] else words + 1)
+        for i, b in enumerate(bundles)
     ])
     candidates = _candidates(sentences, scores, representation, words, redundancy, cost)
     # Options: a candidate with its bundle, and by itself (worth ALONE_VALUE) where it may be.
@@ -313,7 +314,7 @@ def _coverage_select(
         item_lengths = np.array([lengths[n].sum() for n in items])
         for k in tree_knapsack(item_values, item_lengths, parent, words):
             take(items[k])
-        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take)
+        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take, repeat)
         return [pool[r] for r in chosen]
     # gives[r, c]: what row r is worth through concept c (its value spread over its concepts by
     # weight); a set is worth, per concept, the most that any of its sentences gives.
@@ -361,7 +362,7 @@ def _coverage_select(
         open_ = np.flatnonzero(extra > 0)
         for k in knapsack(added[open_], extra[open_], left):
             take(needs[int(open_[k])])
-        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take)
+        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take, repeat)
     return [pool[r] for r in chosen]
 
 
@@ -380,12 +381,13 @@ def _repeats_matrix(pool: list[int], sentences: list[Sentence], representation: 
 
 
 def _fill(needs: list[list[int]], values: np.ndarray, factor: np.ndarray, lengths: np.ndarray, taken: np.ndarray,
-          left: int, take: Callable[[list[int]], None]) -> None:
+          left: int, take: Callable[[list[int]], None], repeat: np.ndarray) -> None:
     """Use budget a knapsack of overlapping options left (it counts a shared sentence twice): the
-    most valuable options that still fit, by value per word."""
+    most valuable options that still fit, by value per word, none repeating what is taken."""
     worth = np.array([values[n].sum() * f for n, f in zip(needs, factor)])
     for k in np.argsort(-worth / np.maximum([lengths[n].sum() for n in needs], 1), kind="stable"):
-        extra = int(lengths[[r for r in needs[k] if not taken[r]]].sum())
-        if 0 < extra <= left:
+        rest = [r for r in needs[k] if not taken[r]]
+        extra = int(lengths[rest].sum())
+        if 0 < extra <= left and not repeat[np.ix_(rest, np.flatnonzero(taken))].any():
             take(needs[k])
             left -= extra

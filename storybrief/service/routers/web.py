@@ -128,8 +128,12 @@ def story_view(store: Store, story: StoryRow, sources: list[str]) -> dict:
                 "cites": cites,
                 "single": sentence.get("single_source", False),
                 "cut": sentence.get("cut", False),
+                "date": sentence.get("date", ""),
             }
         )
+    last = ""
+    for sentence in sentences:  # a day is shown where it changes (briefs telling events of several days)
+        sentence["date"], last = (sentence["date"] if sentence["date"] != last else ""), sentence["date"] or last
     return {
         "id": story.id,
         "title": story.title,
@@ -139,6 +143,10 @@ def story_view(store: Store, story: StoryRow, sources: list[str]) -> dict:
         "sentences": sentences,
         "error": data.get("error"),
         "numbered": [numbered[k] for k in sorted(numbered)],
+        "off_topic": [
+            {"number": n, "label": numbered.get(n, {}).get("name") or numbered.get(n, {}).get("title") or f"source {n}"}
+            for n in data.get("off_topic", [])
+        ],
     }
 
 
