@@ -74,6 +74,8 @@ class Story:
     sentences: list[Sentence]
     representation: Representation
     ids: list[str]  # merged article index -> article id (Multi-News doc index, DUC doc id)
+    merged: list[Article]  # the articles the pipeline attributes from (copies merged)
+    originals: list[Article]  # the input articles, cleaned (one source each)
 
     def position(self, article: str, index: int) -> int | None:
         for k, s in enumerate(self.sentences):
@@ -154,7 +156,10 @@ def build_story(corpus: str, story: str, documents: list[tuple[str, str]]) -> St
         return None
     if len(prepared.merged) < 2:
         return None
-    return Story(corpus, story, prepared.sentences, represent(prepared.sentences), [a.id for a in prepared.merged])
+    return Story(
+        corpus, story, prepared.sentences, represent(prepared.sentences), [a.id for a in prepared.merged],
+        prepared.merged, prepared.originals,
+    )
 
 
 def multinews_story(n: int, record: dict) -> Story | None:

@@ -18,7 +18,7 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -68,12 +68,27 @@ def precision_recall(gold: list[bool], predicted: list[bool]) -> dict:
 
 
 def decisions(pairs: list[dict]) -> dict[str, dict]:
-    """The rule's decision for every pair, from freshly rebuilt stories."""
-    from bench.build.citation_pairs import locate_pairs
+    """The rule's decision for every pair, from freshly rebuilt stories.
 
-    out = {}
+    Each decision is checked against attribute.attribute itself: a pair the mirror credits must
+    have its candidate's outlet among the sources attribute cites for the claim (the converse need
+    not hold: another sentence of that article may be the one that earns the citation). A mismatch
+    means the mirror has drifted from attribute.py and is reported as an error."""
+    from bench.build.citation_pairs import locate_pairs
+    from storybrief.attribute import attribute, sources_of
+
+    out, drifted = {}, []
     for pair, story, i, j in locate_pairs(pairs):
-        out[pair["pair"]] = today_supports(story.sentences, story.representation, i, j)
+        decision = today_supports(story.sentences, story.representation, i, j)
+        cited, _, _ = attribute([i], story.sentences, story.merged, story.originals, story.representation)
+        _, number = sources_of(story.originals)
+        decision["article_cited"] = number[story.merged[story.sentences[j].article].id] in cited[0].sources
+        if decision["supports"] and not decision["article_cited"]:
+            drifted.append(pair["pair"])
+        out[pair["pair"]] = decision
+    if drifted:
+        sys.exit(f"error: today_supports credits {len(drifted)} pair(s) attribute.py does not cite (e.g. {drifted[0]}); "
+                 "update today_supports to match storybrief/attribute.py")
     return out
 
 
@@ -88,14 +103,16 @@ def report(pairs: list[dict], labels: dict[str, dict], decided: dict[str, dict])
     for stratum, n in sorted(Counter(p["stratum"] for p in pairs).items()):
         lines.append(f"  {'all':10s} {stratum:18s} {n:4d}  {100 * n / total:5.1f}%")
     labelled = [p for p in pairs if p["pair"] in labels]
-    counts = Counter(labels[p["pair"]]["label"] for p in labelled)
-    lines.append("labels: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in LABELS))
-    lines.append("rule credits: " + str(sum(decided[p["pair"]]["supports"] for p in labelled)) + f" of {len(labelled)}")
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for p in labelled:
-        groups["all"].append(p)
-        groups[p["corpus"]].append(p)
-        groups[p["stratum"]].append(p)
+    groups: dict[str, list[dict]] = {"all": labelled}
+    for key in ("corpus", "stratum"):
+        for p in sorted(labelled, key=lambda p: p[key]):
+            groups.setdefault(p[key], []).append(p)
+    lines.append("")
+    lines.append(f"{'labels':18s} {'n':>4s} " + " ".join(f"{k:>9s}" for k in LABELS) + f" {'credited':>9s}")
+    for name, group in groups.items():
+        counts = Counter(labels[p["pair"]]["label"] for p in group)
+        credited = sum(decided[p["pair"]]["supports"] for p in group)
+        lines.append(f"{name:18s} {len(group):4d} " + " ".join(f"{counts.get(k, 0):9d}" for k in LABELS) + f" {credited:9d}")
     lines.append("")
     lines.append(f"{'subset':18s} {'n':>4s} | partly = positive: {'P':>5s} {'R':>5s} (tp fp fn) | partly = negative: {'P':>5s} {'R':>5s} (tp fp fn)")
     for name, group in groups.items():
@@ -113,6 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=Path, default=HERE / "citations" / "pairs.jsonl")
     parser.add_argument("--labels", type=Path, default=HERE / "citations" / "labels_a.jsonl")
+    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md (section citations)")
     args = parser.parse_args(argv)
     for path in (args.pairs, args.labels):
         if not path.is_file():
@@ -126,7 +144,23 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         sys.exit(f"error: {len(unknown)} labelled pair(s) not in {args.pairs}, e.g. {sorted(unknown)[0]}")
     decided = decisions(pairs)
-    print("\n".join(report(pairs, labels, decided)))
+    lines = report(pairs, labels, decided)
+    print("\n".join(lines))
+    if args.write:
+        from bench.report import write_section
+
+        name = args.labels.name
+        body = "\n".join([
+            f"## Citations against labelled pairs (`bench/measure/citations.py`, labels `{name}`)", "",
+            "Today's support rule (storybrief/attribute.py) on the hard pairs of bench/citations/pairs.jsonl "
+            "(how they were chosen: bench/citations/README.md). Positive = the rule credits the candidate's "
+            "article through the candidate; gold positive = `supports`, with `partly` counted once as "
+            "positive and once as negative. The strata sit where the rule is least sure: a stress test, "
+            f"not the rule's figures on ordinary brief sentences. Reproduce with "
+            f"`python -m bench.measure.citations --labels bench/citations/{name}`.", "",
+            "```", *lines, "```",
+        ])
+        write_section("citations", body)
 
 
 if __name__ == "__main__":
