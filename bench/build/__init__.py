@@ -1,0 +1,1 @@
+"""Scripts that build derived benchmark data (kept out of git where the source text may not be redistributed)."""
