@@ -66,6 +66,9 @@ def summarize(
     format: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
     method: str = typer.Option("default", "--method", "-m", help="Scoring method (default, centroid, lead, ...)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
+    evidence: bool = typer.Option(
+        False, "--evidence", help="Under each sentence, each cited source's sentence that reports it (JSON always has it)."
+    ),
 ) -> None:
     """Brief one story from its articles."""
     from storybrief.brief.pipeline import summarize as summarize_story
@@ -79,7 +82,11 @@ def summarize(
         fail(str(exc))
     for warning in brief.warnings:
         stderr.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-    rendered = {"text": brief.to_text, "markdown": brief.to_markdown, "json": lambda: brief.to_json() + "\n"}[format]()
+    rendered = {
+        "text": lambda: brief.to_text(evidence=evidence),
+        "markdown": lambda: brief.to_markdown(evidence=evidence),
+        "json": lambda: brief.to_json() + "\n",
+    }[format]()
     if output is None:
         sys.stdout.write(rendered)
         return
@@ -268,9 +275,20 @@ def evaluate(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report as JSON here."),
     resamples: int = typer.Option(1000, "--resamples", min=10, help="Bootstrap resamples for the 95% intervals."),
     memory_clusters: int = typer.Option(10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."),
+    citations: bool = typer.Option(
+        False, "--citations",
+        help="Check citations, not ROUGE: the share without lexical evidence; with --pairs/--labels, precision and "
+        "recall of the support decision (DATA is then the stories file bench/build/citation_pairs.py writes).",
+    ),
+    pairs: Optional[Path] = typer.Option(None, "--pairs", help="With --citations: the labelled pairs' ids."),
+    labels: Optional[Path] = typer.Option(None, "--labels", help="With --citations: the labels of those pairs."),
 ) -> None:
     """Score briefs against reference summaries: ROUGE with 95% intervals, speed and memory."""
     import json
+
+    if citations or pairs or labels:
+        evaluate_citations(data, words, limit, pairs, labels, output)
+        return
 
     from rich.console import Console as RichConsole
 
@@ -297,6 +315,32 @@ def evaluate(
     if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
         console = RichConsole(width=200)
     console.print(report_table(report))
+    if output is not None:
+        try:
+            output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+
+
+def evaluate_citations(
+    data: str, words: int, limit: Optional[int], pairs: Optional[Path], labels: Optional[Path], output: Optional[Path]
+) -> None:
+    import json
+
+    from storybrief.evaluation import citations as checks
+
+    if (pairs is None) != (labels is None):
+        fail("--pairs and --labels go together (the labelled set's ids and its labels)")
+    try:
+        if labels is not None:
+            report = checks.labelled_report(checks.read_labelled(pairs, labels, data))
+            lines = checks.labelled_lines(report)
+        else:
+            report = checks.corpus_report(data, words=words, limit=limit)
+            lines = checks.corpus_lines(report)
+    except StoryBriefError as exc:
+        fail(str(exc))
+    sys.stdout.write("\n".join(lines) + "\n")
     if output is not None:
         try:
             output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

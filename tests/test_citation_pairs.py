@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.build.citation_pairs import content_hash, duc_text, good_claim  # noqa: E402
 from bench.measure.citations import precision_recall, report, today_supports  # noqa: E402
-from storybrief.attribute import attribute  # noqa: E402
-from storybrief.represent import represent  # noqa: E402
+from storybrief.brief.attribute import attribute  # noqa: E402
+from storybrief.brief.represent import represent  # noqa: E402
 from storybrief.types import Article, Sentence  # noqa: E402
 
 # Made-up text in the DUC/TREC markup (no DUC text).

@@ -33,19 +33,20 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
 
+from bench.data import BENCH_DATA, multinews  # noqa: E402
+from storybrief.brief.pipeline import prepare  # noqa: E402
+from storybrief.brief.represent import Representation, represent  # noqa: E402
+from storybrief.brief.segment import is_bare_quote, is_unfinished  # noqa: E402
 from storybrief.errors import StoryBriefError  # noqa: E402
-from storybrief.pipeline import prepare  # noqa: E402
-from storybrief.represent import Representation, represent  # noqa: E402
-from storybrief.segment import is_bare_quote, is_unfinished  # noqa: E402
 from storybrief.types import Article, Sentence  # noqa: E402
 
 BENCH = Path(__file__).resolve().parents[1]
 PAIRS = BENCH / "citations" / "pairs.jsonl"
-TEXT = BENCH / ".data" / "citation_pairs_text.jsonl"
-DATA = Path(os.environ.get("STORYBRIEF_DATA", BENCH.parent.parent / "shared" / "data"))
-MULTINEWS = DATA / "multinews-val.jsonl.gz"
+TEXT = BENCH_DATA / "citation_pairs_text.jsonl"
+# The stories the pairs come from, raw, for `storybrief evaluate --citations` (git-ignored: DUC text).
+STORIES = BENCH_DATA / "citation_stories.jsonl"
+MULTINEWS = multinews("val")
 DUC_GIT = Path(os.environ.get("STORYBRIEF_DUC_GIT", "/work/.mirror/gsandeep1241+TextSummarizer/repo"))
 DUC2006 = "DUC_data/DUC2006/duc2006_docs"
 
@@ -76,6 +77,7 @@ class Story:
     ids: list[str]  # merged article index -> article id (Multi-News doc index, DUC doc id)
     merged: list[Article]  # the articles the pipeline attributes from (copies merged)
     originals: list[Article]  # the input articles, cleaned (one source each)
+    documents: list[tuple[str, str]] | None = None  # (article id, raw text) as read from the corpus
 
     def position(self, article: str, index: int) -> int | None:
         for k, s in enumerate(self.sentences):
@@ -135,10 +137,12 @@ def duc_topics() -> dict[str, list[tuple[str, str]]]:
         if len(parts) == 5 and parts[3].startswith("D06"):
             entries.append((parts[3], parts[4], meta.split()[2]))
     blobs = "\n".join(blob for _, _, blob in entries) + "\n"
-    raw = subprocess.run(["git", "-C", str(DUC_GIT), "cat-file", "--batch"], input=blobs.encode(), capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        ["git", "-C", str(DUC_GIT), "cat-file", "--batch"], input=blobs.encode(), capture_output=True, check=True
+    ).stdout
     topics: dict[str, list[tuple[str, str]]] = defaultdict(list)
     at = 0
-    for topic, doc, blob in entries:
+    for topic, doc, _blob in entries:
         header_end = raw.index(b"\n", at)
         size = int(raw[at:header_end].split()[2])
         content = raw[header_end + 1: header_end + 1 + size].decode("utf-8", errors="replace")
@@ -158,7 +162,7 @@ def build_story(corpus: str, story: str, documents: list[tuple[str, str]]) -> St
         return None
     return Story(
         corpus, story, prepared.sentences, represent(prepared.sentences), [a.id for a in prepared.merged],
-        prepared.merged, prepared.originals,
+        prepared.merged, prepared.originals, [(a.id, a.text) for a in articles],
     )
 
 
@@ -264,7 +268,9 @@ def candidate_pool(story: Story, scorer, vectors) -> list[dict]:
     per_article = Counter(s.article for s in sentences)
     claims = []
     for a in range(len(story.ids)):
-        ranked = sorted((k for k, s in enumerate(sentences) if s.article == a and good_claim(s)), key=lambda k: -scores[k])
+        ranked = sorted(
+            (k for k, s in enumerate(sentences) if s.article == a and good_claim(s)), key=lambda k: -scores[k]
+        )
         claims.extend(ranked[: CLAIMS_PER_ARTICLE[story.corpus]])
     candidates = [k for k, s in enumerate(sentences) if good_candidate(s, s.index == per_article[s.article] - 1)]
     if not claims or not candidates:
@@ -279,7 +285,8 @@ def candidate_pool(story: Story, scorer, vectors) -> list[dict]:
             if sentences[i].text.lower() == sentences[j].text.lower():
                 continue  # word for word the same: not a question anyone needs a label for
             decision = today_supports(sentences, rep, i, j)
-            ni, nj, mi, mj = numbers(sentences[i].text), numbers(sentences[j].text), names(sentences[i].text), names(sentences[j].text)
+            ni, nj = numbers(sentences[i].text), numbers(sentences[j].text)
+            mi, mj = names(sentences[i].text), names(sentences[j].text)
             rows.append({
                 "i": i, "j": j,
                 "s": decision["similarity"], "c": decision["coverage"], "credited": decision["supports"],
@@ -313,8 +320,8 @@ def iter_stories(corpus: str):
 
 
 def select(corpus: str, log=print) -> list[dict]:
+    from storybrief.brief.score import get_scorer
     from storybrief.embed import load_vectors
-    from storybrief.score import get_scorer
 
     scorer, vectors = get_scorer("default"), load_vectors()
     pools: dict[str, list] = defaultdict(list)
@@ -373,21 +380,30 @@ def write_pairs(path: Path = PAIRS) -> list[dict]:
     return out
 
 
-def write_text(pairs: list[dict], path: Path = TEXT) -> int:
+def write_text(pairs: list[dict], path: Path = TEXT, stories_path: Path = STORIES) -> int:
     """The two sentences of every pair (and the sentence before each, to resolve "he" or "the
     company"), for reading and for evaluation. No labels, strata or rule decisions."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = []
-    for p, story, i, j in locate_pairs(pairs):
-        def side(k: int) -> dict:
-            s = story.sentences[k]
-            before = story.sentences[k - 1].text if k > 0 and story.sentences[k - 1].article == s.article else ""
-            return {**story.name(k), "text": s.text, "before": before}
+    def side(story: Story, k: int) -> dict:
+        s = story.sentences[k]
+        before = story.sentences[k - 1].text if k > 0 and story.sentences[k - 1].article == s.article else ""
+        return {**story.name(k), "text": s.text, "before": before}
 
-        rows.append({"pair": p["pair"], "corpus": p["corpus"], "story": p["story"], "claim": side(i), "candidate": side(j)})
+    stories: dict[str, Story] = {}
+    for p, story, i, j in locate_pairs(pairs):
+        stories[f"{story.corpus}:{story.story}"] = story
+        rows.append({
+            "pair": p["pair"], "corpus": p["corpus"], "story": p["story"],
+            "claim": side(story, i), "candidate": side(story, j),
+        })
     with open(path, "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with open(stories_path, "w", encoding="utf-8") as f:
+        for key, story in sorted(stories.items()):
+            articles = [{"id": doc, "text": text} for doc, text in story.documents or []]
+            f.write(json.dumps({"id": key, "articles": articles}, ensure_ascii=False) + "\n")
     return len(rows)
 
 
@@ -407,7 +423,8 @@ def main(argv: list[str] | None = None) -> None:
     pairs = write_pairs(args.pairs) if args.select else read_pairs(args.pairs)
     n = write_text(pairs, args.out)
     counts = Counter((p["corpus"], p["stratum"]) for p in pairs)
-    print(f"{len(pairs)} pairs ({', '.join(f'{c}/{s} {k}' for (c, s), k in sorted(counts.items()))}); text of {n} in {args.out}")
+    strata = ", ".join(f"{c}/{s} {k}" for (c, s), k in sorted(counts.items()))
+    print(f"{len(pairs)} pairs ({strata}); text of {n} in {args.out}")
 
 
 if __name__ == "__main__":

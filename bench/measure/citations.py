@@ -23,9 +23,9 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from storybrief.attribute import COVERAGE, COVERAGE_SIMILARITY, DISAGREEMENT_SIMILARITY, coverage, figures  # noqa: E402
-from storybrief.represent import Representation  # noqa: E402
-from storybrief.score import PARAPHRASE  # noqa: E402
+from storybrief.brief.attribute import COVERAGE, COVERAGE_SIMILARITY, DISAGREEMENT_SIMILARITY, coverage, figures  # noqa: E402
+from storybrief.brief.represent import Representation  # noqa: E402
+from storybrief.brief.support import PARAPHRASE  # noqa: E402
 from storybrief.types import Sentence  # noqa: E402
 
 HERE = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def decisions(pairs: list[dict]) -> dict[str, dict]:
     not hold: another sentence of that article may be the one that earns the citation). A mismatch
     means the mirror has drifted from attribute.py and is reported as an error."""
     from bench.build.citation_pairs import locate_pairs
-    from storybrief.attribute import attribute, sources_of
+    from storybrief.brief.attribute import attribute, sources_of
 
     out, drifted = {}, []
     for pair, story, i, j in locate_pairs(pairs):

@@ -1,0 +1,55 @@
+"""Fit the support model (storybrief/models/support.json) on the labelled citation pairs.
+
+    python -m bench.build.citation_pairs     # first: rebuilds bench/.data/citation_stories.jsonl
+    python -m bench.build.support_model      # fits, prints grouped cross-validated figures, writes the model
+
+A logistic regression (standardised features, scikit-learn's defaults) on the pair features of
+storybrief/brief/support.py, positive = labelled `supports` (bench/citations/labels.jsonl, the
+reconciled labels). The decision threshold is fixed at 0.5, not tuned on the labels. The model is
+fitted on all the labelled pairs, so its figures on them are in-sample: the figures to quote are
+the grouped cross-validated ones this script prints (folds by story, never a story in both
+train and test), the same `storybrief evaluate --citations` reports. docs/design-citations.md
+says why the labelled set and not silver pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from bench.build.citation_pairs import PAIRS, STORIES  # noqa: E402
+from storybrief.brief.support import SUPPORT_MODEL  # noqa: E402
+from storybrief.evaluation.citations import (  # noqa: E402
+    fit_model,
+    labelled_lines,
+    labelled_report,
+    pair_features,
+    read_labelled,
+)
+
+LABELS = Path(__file__).resolve().parents[1] / "citations" / "labels.jsonl"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--stories", type=Path, default=STORIES)
+    parser.add_argument("--out", type=Path, default=SUPPORT_MODEL)
+    args = parser.parse_args(argv)
+    located = read_labelled(PAIRS, args.labels, args.stories)
+    features = pair_features(located)
+    positive = np.array([p.label == "supports" for p in located])
+    model = fit_model(features, positive)
+    args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    print(f"{len(located)} pairs, {int(positive.sum())} supports; model written to {args.out}")
+    print("\n".join(labelled_lines(labelled_report(located, model))))
+
+
+if __name__ == "__main__":
+    main()
