@@ -54,7 +54,8 @@ def figures(text: str) -> set[str]:
 
 def figure_phrase(text: str, number: str) -> str:
     """The number as the sentence states it, with its qualifier and the word after it ("about 180 people")."""
-    match = re.search(_FIGURE_PHRASE.format(number=rf"(?<![\w.]){re.escape(number)}(?![\w])"), text.replace(",", ""))
+    pattern = _FIGURE_PHRASE.format(number=rf"(?<![\w.]){re.escape(number)}(?![\w])")
+    match = re.search(pattern, text.replace(",", ""), re.I)
     return match.group(0) if match else number
 
 
