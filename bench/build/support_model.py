@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     positive = np.array([p.label in POSITIVE for p in located])
     model = fit_model(features, positive)
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-    print(f"{len(located)} pairs, {int(positive.sum())} positive ({' or '.join(POSITIVE)}); model written to {args.out}")
+    kinds = " or ".join(POSITIVE)
+    print(f"{len(located)} pairs, {int(positive.sum())} positive ({kinds}); model written to {args.out}")
     print("\n".join(labelled_lines(labelled_report(located, model))))
 
 

@@ -15,7 +15,6 @@ on the first --clusters clusters of Multi-News val.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
@@ -27,7 +26,7 @@ from bench.build.citation_pairs import PAIRS, STORIES  # noqa: E402
 from bench.data import multinews  # noqa: E402
 from storybrief.brief.attribute import DISAGREEMENT_SIMILARITY, figures  # noqa: E402
 from storybrief.brief.represent import Representation  # noqa: E402
-from storybrief.brief.support import PARAPHRASE, coverage  # noqa: E402
+from storybrief.brief.support import LEXICAL_COVERAGE, LEXICAL_COVERAGE_SIMILARITY, PARAPHRASE, coverage  # noqa: E402
 from storybrief.evaluation import citations as checks  # noqa: E402
 from storybrief.types import Sentence  # noqa: E402
 
@@ -40,15 +39,15 @@ def today_supports(sentences: list[Sentence], representation: Representation, i:
     cosine >= 0.35 and (cosine >= PARAPHRASE or coverage >= 0.6), and not only other figures."""
     similarity = float(representation.cosines([i], [j])[0, 0])
     cover = coverage(representation, i, j)
-    reports = similarity >= checks.LEXICAL_COVERAGE_SIMILARITY and (
-        similarity >= PARAPHRASE or cover >= checks.LEXICAL_COVERAGE)
+    reports = similarity >= LEXICAL_COVERAGE_SIMILARITY and (
+        similarity >= PARAPHRASE or cover >= LEXICAL_COVERAGE)
     mine, theirs = figures(sentences[i].text), figures(sentences[j].text)
     other_figures = bool(mine and theirs and not mine & theirs)
     return {
         "similarity": similarity,
         "coverage": cover,
         "supports": reports and not other_figures,
-        "disagreement": other_figures and similarity >= checks.LEXICAL_COVERAGE_SIMILARITY
+        "disagreement": other_figures and similarity >= LEXICAL_COVERAGE_SIMILARITY
         and (reports or similarity >= DISAGREEMENT_SIMILARITY),
     }
 
@@ -72,14 +71,17 @@ def agreement(a: dict[str, str], b: dict[str, str]) -> dict:
     raw3, kappa3 = kappa(first, second)
     raw2, kappa2 = kappa([x == "supports" for x in first], [x == "supports" for x in second])
     return {
-        "pairs": len(pairs), "three_way": {"raw": raw3, "kappa": kappa3}, "supports_vs_rest": {"raw": raw2, "kappa": kappa2},
+        "pairs": len(pairs),
+        "three_way": {"raw": raw3, "kappa": kappa3},
+        "supports_vs_rest": {"raw": raw2, "kappa": kappa2},
         "confusion": {f"{x}/{y}": n for (x, y), n in sorted(Counter(zip(first, second)).items())},
     }
 
 
 def agreement_lines(result: dict) -> list[str]:
     lines = [f"{result['pairs']} pairs labelled by both passes"]
-    for key, name in (("three_way", "three-way (supports / partly / does_not)"), ("supports_vs_rest", "supports vs rest")):
+    names = (("three_way", "three-way (supports / partly / does_not)"), ("supports_vs_rest", "supports vs rest"))
+    for key, name in names:
         lines.append(f"  {name:42s} raw {result[key]['raw']:.3f}  kappa {result[key]['kappa']:.3f}")
     lines.append("  A/B label counts: " + ", ".join(f"{k} {v}" for k, v in result["confusion"].items()))
     return lines
@@ -88,8 +90,8 @@ def agreement_lines(result: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=HERE / "labels.jsonl")
-    parser.add_argument("--clusters", type=int, default=200, help="Multi-News val clusters for the lexical-evidence share")
-    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md (section citations)")
+    parser.add_argument("--clusters", type=int, default=200, help="Multi-News val clusters, lexical-evidence share")
+    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md")
     args = parser.parse_args(argv)
     for path in (PAIRS, args.labels, STORIES):
         if not path.is_file():

@@ -149,10 +149,10 @@ class _Versions:
         local = represent([claim, *others])
         judge = SupportJudge([claim, *others], local, self.judge.model, self.judge.reader)
         cosines = local.cosines([0], list(range(1, len(others) + 1)))[0]
-        probabilities = judge.probabilities(0, list(range(1, len(others) + 1)), list(cosines))
-        best = int(np.argmax(probabilities))
+        probabilities, supported = judge.decide(0, list(range(1, len(others) + 1)), list(cosines))
+        best = int(np.argmax(probabilities + supported))
         difference = differences(text, own[best].text, float(cosines[best]))
-        if difference is None and probabilities[best] >= judge.model.threshold:
+        if difference is None and supported[best]:
             return own[best], None
         similar = max(range(len(own)), key=lambda k: cosines[k])
         if cosines[similar] >= DISAGREEMENT_SIMILARITY:
@@ -198,22 +198,21 @@ def attribute(
             for similarity, j in sorted(pairs, reverse=True)[:CANDIDATES_PER_ARTICLE]:
                 candidates.append(j)
                 cosines.append(similarity)
-        probabilities = judge.probabilities(i, candidates, cosines)
-        by_article: dict[int, list[tuple[float, float, int]]] = {}
-        for j, similarity, probability in zip(candidates, cosines, probabilities.tolist()):
-            by_article.setdefault(sentences[j].article, []).append((probability, similarity, j))
+        probabilities, supported = judge.decide(i, candidates, cosines)
+        by_article: dict[int, list[tuple[bool, float, float, int]]] = {}
+        for j, similarity, probability, yes in zip(candidates, cosines, probabilities.tolist(), supported.tolist()):
+            by_article.setdefault(sentences[j].article, []).append((yes, probability, similarity, j))
         for article, read in by_article.items():
             read.sort(reverse=True)
             supporting = [
-                (p, s, j) for p, s, j in read
-                if p >= judge.model.threshold and differences(sentence.text, sentences[j].text, s) is None
+                j for yes, _, s, j in read if yes and differences(sentence.text, sentences[j].text, s) is None
             ]
             if supporting:
-                credited.append((article, sentences[supporting[0][2]]))
+                credited.append((article, sentences[supporting[0]]))
                 continue
             # The article reports the fact (it is read as support, or it is close), but differently.
-            for p, s, j in sorted(read, key=lambda r: -r[1]):
-                if p < judge.model.threshold and s < DISAGREEMENT_SIMILARITY:
+            for yes, _, s, j in sorted(read, key=lambda r: -r[2]):
+                if not yes and s < DISAGREEMENT_SIMILARITY:
                     continue
                 difference = differences(sentence.text, sentences[j].text, s)
                 if difference is not None:

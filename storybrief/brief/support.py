@@ -252,14 +252,31 @@ class SupportJudge:
             coverage(self.representation, i, j), coverage(self.representation, j, i),
         )
 
-    def probabilities(self, i: int, candidates: list[int], cosines: list[float] | None = None) -> np.ndarray:
+    def decide(
+        self, i: int, candidates: list[int], cosines: list[float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(probability, supports) for each candidate: the model's probability, and whether the
+        candidate is read as stating claim i's fact (model at its threshold, or the lexical rule)."""
         if not candidates:
-            return np.zeros(0)
+            return np.zeros(0), np.zeros(0, bool)
         cosines = cosines if cosines is not None else list(self.representation.cosines([i], candidates)[0])
         rows = np.array([self.features(i, j, c) for j, c in zip(candidates, cosines)])
         probability = self.model.probability(rows)
         probability[np.asarray(cosines) < SUPPORT_FLOOR] = 0.0
-        return probability
+        return probability, (probability >= self.model.threshold) | lexical_rule(rows)
 
     def supports(self, i: int, j: int) -> bool:
-        return bool(self.probabilities(i, [j])[0] >= self.model.threshold)
+        return bool(self.decide(i, [j])[1][0])
+
+
+# The rule before the model, kept beside it: a paraphrase by TF-IDF cosine, or a longer sentence
+# holding most of the claim's weighted words. What it credits the model does not always (a long
+# lead that embeds the fact), and the two together credit more of the labelled `supports`/`partly`
+# pairs at no lower precision than either (docs/design-citations.md).
+LEXICAL_COVERAGE, LEXICAL_COVERAGE_SIMILARITY = 0.6, 0.35
+
+
+def lexical_rule(features: np.ndarray) -> np.ndarray:
+    features = np.atleast_2d(features)
+    cosine, cover = features[:, PAIR_FEATURES.index("cosine")], features[:, PAIR_FEATURES.index("coverage")]
+    return (cosine >= LEXICAL_COVERAGE_SIMILARITY) & ((cosine >= PARAPHRASE) | (cover >= LEXICAL_COVERAGE))
