@@ -30,7 +30,7 @@ DISAGREEMENT_SIMILARITY = 0.4  # a sentence this similar with other figures repo
 # Names and dates differ far more often between two facts than figures do: the sentences must be
 # closer before a differing name or date reads as the same fact told differently.
 NAME_DATE_SIMILARITY = 0.5
-CANDIDATES_PER_ARTICLE = 3  # an article's most similar sentences the model reads for each claim
+CANDIDATES_PER_ARTICLE = 2  # an article's most similar sentences the model reads for each claim
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -48,7 +48,8 @@ _NOT_NAMES = {
 
 
 def figures(text: str) -> set[str]:
-    """Numbers stated in a sentence, years left out (a date differs more often than a fact does)."""
+    """Numbers stated in a sentence, dates left out (years, and the day of a month: `dates` reads those)."""
+    text = _DATE.sub(" ", text)
     return {n.replace(",", "") for n in _NUMBER.findall(text) if not _YEAR.match(n.replace(",", ""))}
 
 
@@ -187,7 +188,7 @@ def attribute(
 
         # The claim's own article first: its versions are read below like every credited article's.
         credited: list[tuple[int, Sentence]] = [(sentence.article, sentence)]
-        columns, similarities = representation.neighbours_of(i, floor=floor)
+        columns, similarities = _neighbours(representation, i, floor)
         best: dict[int, list[tuple[float, int]]] = {}
         for j, similarity in zip(columns.tolist(), similarities.tolist()):
             best.setdefault(sentences[j].article, []).append((similarity, j))
@@ -258,6 +259,16 @@ def _disagreement(
     if dated:
         record["published"] = dated
     return record
+
+
+def _neighbours(representation: Representation, i: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sentences of other articles at least `floor` similar to sentence i: from the dense copy for
+    a small story (one row product), else from the graph or one sparse product."""
+    if representation.dense is None:
+        return representation.neighbours_of(i, floor=floor)
+    cosines = representation.dense @ representation.dense[i]
+    keep = np.flatnonzero((cosines >= floor) & (representation.articles != representation.articles[i]))
+    return keep, cosines[keep]
 
 
 def _evidence(source: int, sentence: Sentence) -> dict:

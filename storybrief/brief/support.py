@@ -102,7 +102,10 @@ PAIR_FEATURES = (
 )
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12", "twenty": "20", "hundred": "100",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
+    "hundred": "100",
     "thousand": "1000", "million": "1000000", "billion": "1000000000", "half": "0.5",
 }
 _PAIR_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
@@ -170,7 +173,7 @@ class PairReader:
         words_i, set_i, bigrams_i, numbers_i, vector_i, table_i, negation_i, hedge_i = self._read(claim)
         words_j, set_j, bigrams_j, numbers_j, vector_j, table_j, negation_j, hedge_j = self._read(candidate)
         soft, reverse_soft = self._soft(table_i, table_j)
-        core = claim_core(claim)
+        core, core_words = self._core(claim)
         _, core_set, _, _, _, core_table, _, _ = self._read(core)
         core_soft, _ = self._soft(core_table, table_j)
         shared = len(set_i & set_j)
@@ -185,8 +188,15 @@ class PairReader:
             float(np.log((len(words_j) + 1) / (len(words_i) + 1))),
             float(negation_i != negation_j), float(hedge_i != hedge_j),
             len(core_set & set_j) / max(len(core_set), 1), core_soft,
-            1.0 - len(content_words(core)) / max(len(words_i), 1),
+            1.0 - core_words / max(len(words_i), 1),
         ]
+
+    def _core(self, claim: str) -> tuple[str, int]:
+        key = "\0core\0" + claim
+        if key not in self._cache:
+            core = claim_core(claim)
+            self._cache[key] = (core, len(content_words(core)))
+        return self._cache[key]
 
 
 @dataclass(frozen=True)
@@ -255,15 +265,24 @@ class SupportJudge:
     def decide(
         self, i: int, candidates: list[int], cosines: list[float] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(probability, supports) for each candidate: the model's probability, and whether the
-        candidate is read as stating claim i's fact (model at its threshold, or the lexical rule)."""
+        """(probability, supports) for each candidate: the model's probability (1 where the lexical
+        rule already credits it), and whether the candidate is read as stating claim i's fact."""
         if not candidates:
             return np.zeros(0), np.zeros(0, bool)
         cosines = cosines if cosines is not None else list(self.representation.cosines([i], candidates)[0])
-        rows = np.array([self.features(i, j, c) for j, c in zip(candidates, cosines)])
-        probability = self.model.probability(rows)
-        probability[np.asarray(cosines) < SUPPORT_FLOOR] = 0.0
-        return probability, (probability >= self.model.threshold) | lexical_rule(rows)
+        # The lexical rule first, from the two cheap features: what it credits needs no model.
+        rep = self.representation
+        lexical = np.array([
+            c >= LEXICAL_COVERAGE_SIMILARITY and (c >= PARAPHRASE or coverage(rep, i, j) >= LEXICAL_COVERAGE)
+            for j, c in zip(candidates, cosines)
+        ], dtype=bool)
+        probability = np.ones(len(candidates))
+        rest = [k for k in range(len(candidates)) if not lexical[k] and cosines[k] >= SUPPORT_FLOOR]
+        probability[~lexical] = 0.0
+        if rest:
+            rows = np.array([self.features(i, candidates[k], cosines[k]) for k in rest])
+            probability[rest] = self.model.probability(rows)
+        return probability, lexical | (probability >= self.model.threshold)
 
     def supports(self, i: int, j: int) -> bool:
         return bool(self.decide(i, [j])[1][0])

@@ -120,3 +120,38 @@ def test_an_articles_last_sentence_that_stops_mid_way_is_marked_cut():
     ]
     cited, _, _ = attribute([0, 1, 2, 3, 4], sentences, originals, originals, represent(sentences))
     assert [s.cut for s in cited] == [False, False, True, False, False]
+
+
+def test_another_name_in_the_same_place_is_a_disagreement():
+    from storybrief.brief.attribute import differences
+
+    mine = "Police said the suspect, John Carver, was arrested at his home in Dayton on Friday."
+    theirs = "Police said the suspect, Mark Carver, was arrested at his home in Dayton on Friday."
+    assert differences(mine, theirs, 0.8) == {"kind": "names", "values": [["john"], ["mark"]]}
+    # a name the other sentence simply leaves out is not a disagreement
+    assert differences(mine, "Police said the suspect was arrested at his home in Dayton on Friday.", 0.8) is None
+    # nor are names far apart in the sentence (other roles)
+    assert differences("Smith met the mayor in Dayton.", "The mayor met Jones at the hall.", 0.8) is None
+
+
+def test_another_date_for_the_same_event_is_a_disagreement_weekdays_are_not():
+    from storybrief.brief.attribute import dates, differences
+
+    assert dates("The plant closed on Jan. 5, 1998 and again on 7 March.") == {"5 jan", "1998", "7 mar"}
+    d = differences("The plant closed on March 3 after the leak.", "The plant closed on March 5 after the leak.", 0.8)
+    assert d == {"kind": "dates", "values": [["3 mar"], ["5 mar"]]}
+    assert differences("The plant closed on Monday after the leak.", "The plant closed on Tuesday after the leak.", 0.8) is None
+    # too dissimilar to be the same fact: no disagreement claimed
+    assert differences("The plant closed on March 3.", "A new school opened on March 5.", 0.3) is None
+
+
+def test_a_name_disagreement_is_listed_with_its_evidence_not_cited():
+    originals = [Article("x", id="a"), Article("y", id="b")]
+    sentences = [
+        Sentence("Police said the suspect, John Carver, was arrested at his home in Dayton on Friday night.", 0, 0),
+        Sentence("Police said the suspect, Mark Carver, was arrested at his home in Dayton on Friday night.", 1, 3),
+    ]
+    cited, _, disagreements = attribute([0], sentences, originals, originals, represent(sentences))
+    assert cited[0].sources == [1]
+    [d] = disagreements
+    assert d["kind"] == "names" and d["evidence"] == {"article": 2, "index": 3, "text": sentences[1].text}
