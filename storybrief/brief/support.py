@@ -94,7 +94,9 @@ def best_per_article(
 
 SUPPORT_MODEL = MODELS / "support.json"
 REBUILD = "rebuild it with `python -m bench.build.support_model`"
-SUPPORT_FLOOR = 0.1  # TF-IDF cosine under which a candidate is never read as support (nothing shared)
+# TF-IDF cosine under which a candidate is never read as support: below it, model-only credits in
+# Multi-News briefs were mostly wrong (a fragment, a first-person aside; docs/design-citations.md).
+SUPPORT_FLOOR = 0.2
 PAIR_FEATURES = (
     "cosine", "coverage", "reverse_coverage", "vector_cosine", "numbers_found", "numbers_conflict", "claim_numbers",
     "content_coverage", "content_reverse_coverage", "bigram_coverage", "soft_coverage", "soft_reverse_coverage",

@@ -30,6 +30,7 @@ from storybrief.brief.represent import NEIGHBOUR_FLOOR, Representation, represen
 from storybrief.brief.segment import segment
 from storybrief.brief.support import (
     PAIR_FEATURES,
+    SUPPORT_FLOOR,
     PairReader,
     SupportModel,
     coverage,
@@ -175,7 +176,7 @@ def labelled_report(located: list[LabelledPair], model: SupportModel | None = No
     strict = labels == "supports"
     positive = np.isin(labels, POSITIVE)
     groups = [f"{p.pair['corpus']}:{p.pair['story']}" for p in located]
-    floor = features[:, PAIR_FEATURES.index("cosine")] >= 0.1
+    floor = features[:, PAIR_FEATURES.index("cosine")] >= SUPPORT_FLOOR
     decisions = {
         "lexical rule (before)": lexical_supports(features),
         "model, cross-validated": (cross_validated(features, positive, groups) >= model.threshold) & floor,
