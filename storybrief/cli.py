@@ -69,6 +69,9 @@ def summarize(
     evidence: bool = typer.Option(
         False, "--evidence", help="Under each sentence, each cited source's sentence that reports it (JSON always has it)."
     ),
+    semantic: bool = typer.Option(
+        False, "--semantic", help="Citations also read all-MiniLM-L6-v2 (the semantic extra; slower)."
+    ),
 ) -> None:
     """Brief one story from its articles."""
     from storybrief.brief.pipeline import summarize as summarize_story
@@ -77,7 +80,8 @@ def summarize(
     check_format(format)
     try:
         # Arguments are always paths here; only the library reads a bare string as article text.
-        brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method)
+        brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method,
+                                semantic=semantic)
     except StoryBriefError as exc:
         fail(str(exc))
     for warning in brief.warnings:
@@ -282,12 +286,13 @@ def evaluate(
     ),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="With --citations: the labelled pairs' ids."),
     labels: Optional[Path] = typer.Option(None, "--labels", help="With --citations: the labels of those pairs."),
+    semantic: bool = typer.Option(False, "--semantic", help="With --citations: the support decision of --semantic briefs."),
 ) -> None:
     """Score briefs against reference summaries: ROUGE with 95% intervals, speed and memory."""
     import json
 
     if citations or pairs or labels:
-        evaluate_citations(data, words, limit, pairs, labels, output)
+        evaluate_citations(data, words, limit, pairs, labels, output, semantic)
         return
 
     from rich.console import Console as RichConsole
@@ -323,7 +328,8 @@ def evaluate(
 
 
 def evaluate_citations(
-    data: str, words: int, limit: Optional[int], pairs: Optional[Path], labels: Optional[Path], output: Optional[Path]
+    data: str, words: int, limit: Optional[int], pairs: Optional[Path], labels: Optional[Path], output: Optional[Path],
+    semantic: bool = False,
 ) -> None:
     import json
 
@@ -333,10 +339,10 @@ def evaluate_citations(
         fail("--pairs and --labels go together (the labelled set's ids and its labels)")
     try:
         if labels is not None:
-            report = checks.labelled_report(checks.read_labelled(pairs, labels, data))
+            report = checks.labelled_report(checks.read_labelled(pairs, labels, data), semantic=semantic)
             lines = checks.labelled_lines(report)
         else:
-            report = checks.corpus_report(data, words=words, limit=limit)
+            report = checks.corpus_report(data, words=words, limit=limit, semantic=semantic)
             lines = checks.corpus_lines(report)
     except StoryBriefError as exc:
         fail(str(exc))

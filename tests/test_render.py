@@ -82,7 +82,8 @@ def _evidence_brief():
 
 def test_evidence_travels_in_json_and_back():
     data = json.loads(_evidence_brief().to_json())
-    assert data["sentences"][0]["evidence"]["2"] == {"article": 2, "index": 4, "text": "On Tuesday the *bridge* was shut."}
+    expected = {"article": 2, "index": 4, "text": "On Tuesday the *bridge* was shut."}
+    assert data["sentences"][0]["evidence"]["2"] == expected
     again = Brief.from_dict(data)
     assert again.sentences[0].evidence[2]["index"] == 4 and again.sentences[1].evidence == {}
 

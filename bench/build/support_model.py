@@ -25,7 +25,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from bench.build.citation_pairs import PAIRS, STORIES  # noqa: E402
-from storybrief.brief.support import SUPPORT_MODEL  # noqa: E402
+from storybrief.brief.support import SEMANTIC_MODEL, SUPPORT_MODEL, PairReader  # noqa: E402
+from storybrief.embed import load_encoder  # noqa: E402
 from storybrief.evaluation.citations import (  # noqa: E402
     POSITIVE,
     fit_model,
@@ -42,16 +43,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--stories", type=Path, default=STORIES)
-    parser.add_argument("--out", type=Path, default=SUPPORT_MODEL)
+    parser.add_argument("--semantic", action="store_true", help="the --semantic model (needs the semantic extra)")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    out = args.out or (SEMANTIC_MODEL if args.semantic else SUPPORT_MODEL)
     located = read_labelled(PAIRS, args.labels, args.stories)
-    features = pair_features(located)
+    features = pair_features(located, PairReader(encoder=load_encoder() if args.semantic else None))
     positive = np.array([p.label in POSITIVE for p in located])
     model = fit_model(features, positive)
-    args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     kinds = " or ".join(POSITIVE)
-    print(f"{len(located)} pairs, {int(positive.sum())} positive ({kinds}); model written to {args.out}")
-    print("\n".join(labelled_lines(labelled_report(located, model))))
+    print(f"{len(located)} pairs, {int(positive.sum())} positive ({kinds}); model written to {out}")
+    print("\n".join(labelled_lines(labelled_report(located, model, semantic=args.semantic))))
 
 
 if __name__ == "__main__":

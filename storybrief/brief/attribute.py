@@ -170,9 +170,10 @@ def attribute(
     originals: list[Article],
     representation: Representation,
     judge: SupportJudge | None = None,
+    semantic: bool = False,
 ) -> tuple[list[BriefSentence], list[Source], list[dict]]:
     sources, number = sources_of(originals)
-    judge = judge or SupportJudge(sentences, representation)
+    judge = judge or SupportJudge(sentences, representation, semantic=semantic)
     versions = _Versions(originals, judge)
     published = {number[a.id]: a.published for a in originals if a.published}
     cited: list[BriefSentence] = []

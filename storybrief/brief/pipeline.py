@@ -42,8 +42,9 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     return Prepared(originals, merged, sentences)
 
 
-def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
-    """represent → score → select → order → attribute."""
+def brief_prepared(prepared: Prepared, words: int, scorer: Scorer, semantic: bool = False) -> Brief:
+    """represent → score → select → order → attribute (`semantic`: the support decision also reads
+    all-MiniLM-L6-v2, docs/design-citations.md)."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
@@ -53,7 +54,9 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
         redundancy=select_stage.REDUNDANCY if redundancy is None else redundancy, per_word=per_word,
     )
     reading_order = order_stage.order(chosen, sentences, merged, representation)
-    cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
+    cited, sources, disagreements = attribute_stage.attribute(
+        reading_order, sentences, merged, originals, representation, semantic=semantic
+    )
     return Brief(
         sentences=cited,
         sources=sources,
@@ -81,14 +84,16 @@ def summarize(
     words: int = DEFAULT_WORDS,
     method: str = "default",
     scorer: Scorer | None = None,
+    semantic: bool = False,
 ) -> Brief:
     """Brief one story.
 
     `articles` are article texts, paths (files or folders) or `Article` objects; a text may hold
     several articles separated by `|||||`. `scorer` overrides `method` with any object that has
-    a `score(sentences, representation)` method.
+    a `score(sentences, representation)` method. `semantic` makes citations also read a sentence
+    encoder (the `semantic` extra; slower).
     """
     if not isinstance(words, int) or isinstance(words, bool) or words < 1:
         raise StoryBriefError(f"words must be a positive whole number, not {words!r}")
     scorer = scorer or get_scorer(method)
-    return brief_prepared(prepare(articles), words, scorer)
+    return brief_prepared(prepare(articles), words, scorer, semantic=semantic)

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storybrief.brief.represent import Representation
-from storybrief.embed import WordVectors, load_vectors
+from storybrief.embed import SentenceEncoder, WordVectors, load_encoder, load_vectors
 from storybrief.errors import StoryBriefError
 from storybrief.shipped import MODELS
 from storybrief.text import LOWER_WORD
@@ -93,6 +93,8 @@ def best_per_article(
 # this shape: docs/design-citations.md). The model is a JSON file of coefficients: no pickle.
 
 SUPPORT_MODEL = MODELS / "support.json"
+# `--semantic`: the same features and all-MiniLM-L6-v2's cosine of the two sentences (embed.SentenceEncoder).
+SEMANTIC_MODEL = MODELS / "support_semantic.json"
 REBUILD = "rebuild it with `python -m bench.build.support_model`"
 # TF-IDF cosine under which a candidate is never read as support: below it, model-only credits in
 # Multi-News briefs were mostly wrong (a fragment, a first-person aside; docs/design-citations.md).
@@ -102,6 +104,7 @@ PAIR_FEATURES = (
     "content_coverage", "content_reverse_coverage", "bigram_coverage", "soft_coverage", "soft_reverse_coverage",
     "length_ratio", "negation_mismatch", "hedge_mismatch", "core_coverage", "core_soft_coverage", "aside_share",
 )
+SEMANTIC_FEATURES = (*PAIR_FEATURES, "sentence_cosine")
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12", "thirteen": "13", "fourteen": "14",
@@ -143,9 +146,19 @@ def claim_core(text: str) -> str:
 class PairReader:
     """Features of (claim, candidate) pairs, with each sentence's words and vectors read once."""
 
-    def __init__(self, vectors: WordVectors | None = None):
+    def __init__(self, vectors: WordVectors | None = None, encoder: SentenceEncoder | None = None):
         self.vectors = vectors or load_vectors()
+        self.encoder = encoder  # given: SEMANTIC_FEATURES (a sentence encoder's cosine last)
         self._cache: dict[str, tuple] = {}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return SEMANTIC_FEATURES if self.encoder is not None else PAIR_FEATURES
+
+    def prepare(self, texts: list[str]) -> None:
+        """Encode many sentences in one batch before their pairs are read (the encoder caches them)."""
+        if self.encoder is not None:
+            self.encoder.encode(texts)
 
     def _read(self, text: str) -> tuple:
         cached = self._cache.get(text)
@@ -191,7 +204,7 @@ class PairReader:
             float(negation_i != negation_j), float(hedge_i != hedge_j),
             len(core_set & set_j) / max(len(core_set), 1), core_soft,
             1.0 - core_words / max(len(words_i), 1),
-        ]
+        ] + ([float(np.dot(*self.encoder.encode([claim, candidate])))] if self.encoder is not None else [])
 
     def _core(self, claim: str) -> tuple[str, int]:
         key = "\0core\0" + claim
@@ -216,20 +229,21 @@ class SupportModel:
         return 1.0 / (1.0 + np.exp(-z))
 
     def to_json(self) -> dict:
+        features = SEMANTIC_FEATURES if len(self.coef) == len(SEMANTIC_FEATURES) else PAIR_FEATURES
         return {
-            "features": list(PAIR_FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+            "features": list(features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
             "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold,
         }
 
 
-@lru_cache(maxsize=2)
-def load_support_model(path: str | Path = SUPPORT_MODEL) -> SupportModel:
+@lru_cache(maxsize=4)
+def load_support_model(path: str | Path = SUPPORT_MODEL, features: tuple[str, ...] = PAIR_FEATURES) -> SupportModel:
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise StoryBriefError(f"support model not readable at {path} ({exc}); {REBUILD}") from exc
-    if data.get("features") != list(PAIR_FEATURES):
+    if data.get("features") != list(features):
         raise StoryBriefError(f"support model at {path} was trained on other features; {REBUILD}")
     return SupportModel(
         np.asarray(data["mean"], dtype=np.float64), np.asarray(data["scale"], dtype=np.float64),
@@ -251,10 +265,14 @@ class SupportJudge:
     """Decides, for sentences of one story, whether a candidate sentence states a claim's fact."""
 
     def __init__(self, sentences: list[Sentence], representation: Representation,
-                 model: SupportModel | None = None, reader: PairReader | None = None):
+                 model: SupportModel | None = None, reader: PairReader | None = None, semantic: bool = False):
         self.sentences, self.representation = sentences, representation
-        self.model = model or load_support_model()
-        self.reader = reader or PairReader()
+        if semantic:
+            self.model = model or load_support_model(SEMANTIC_MODEL, SEMANTIC_FEATURES)
+            self.reader = reader or PairReader(encoder=load_encoder())
+        else:
+            self.model = model or load_support_model()
+            self.reader = reader or PairReader()
 
     def features(self, i: int, j: int, cosine: float | None = None) -> list[float]:
         if cosine is None:
@@ -282,6 +300,7 @@ class SupportJudge:
         rest = [k for k in range(len(candidates)) if not lexical[k] and cosines[k] >= SUPPORT_FLOOR]
         probability[~lexical] = 0.0
         if rest:
+            self.reader.prepare([self.sentences[i].text, *(self.sentences[candidates[k]].text for k in rest)])
             rows = np.array([self.features(i, candidates[k], cosines[k]) for k in rest])
             probability[rest] = self.model.probability(rows)
         return probability, lexical | (probability >= self.model.threshold)

@@ -30,6 +30,8 @@ from storybrief.brief.represent import NEIGHBOUR_FLOOR, Representation, represen
 from storybrief.brief.segment import segment
 from storybrief.brief.support import (
     PAIR_FEATURES,
+    SEMANTIC_FEATURES,
+    SEMANTIC_MODEL,
     SUPPORT_FLOOR,
     PairReader,
     SupportModel,
@@ -37,6 +39,7 @@ from storybrief.brief.support import (
     lexical_rule,
     load_support_model,
 )
+from storybrief.embed import load_encoder
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.types import Article, Brief, Sentence
 
@@ -123,13 +126,14 @@ def read_labelled(pairs_path: str | Path, labels_path: str | Path, stories_path:
 
 def pair_features(located: list[LabelledPair], reader: PairReader | None = None) -> np.ndarray:
     reader = reader or PairReader()
+    reader.prepare([p.sentences[k].text for p in located for k in (p.i, p.j)])
     rows = []
     for p in located:
         rep, i, j = p.representation, p.i, p.j
         cosine = float(rep.cosines([i], [j])[0, 0])
         claim, candidate = p.sentences[i].text, p.sentences[j].text
         rows.append(reader.features(claim, candidate, cosine, coverage(rep, i, j), coverage(rep, j, i)))
-    return np.array(rows, dtype=np.float64).reshape(len(rows), len(PAIR_FEATURES))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(reader.names))
 
 
 def lexical_supports(features: np.ndarray) -> np.ndarray:
@@ -168,10 +172,18 @@ def precision_recall(gold: Iterable[bool], predicted: Iterable[bool]) -> dict:
     }
 
 
-def labelled_report(located: list[LabelledPair], model: SupportModel | None = None) -> dict:
+def reader_and_model(semantic: bool = False) -> tuple[PairReader, SupportModel]:
+    if semantic:
+        return PairReader(encoder=load_encoder()), load_support_model(SEMANTIC_MODEL, SEMANTIC_FEATURES)
+    return PairReader(), load_support_model()
+
+
+def labelled_report(located: list[LabelledPair], model: SupportModel | None = None, semantic: bool = False) -> dict:
     """Precision and recall of each decision on the labelled pairs, overall and per corpus/stratum."""
-    model = model or load_support_model()
-    features = pair_features(located)
+    reader, shipped = reader_and_model(semantic) if model is None else (
+        PairReader(encoder=load_encoder() if semantic else None), model)
+    model = shipped
+    features = pair_features(located, reader)
     labels = np.array([p.label for p in located])
     strict = labels == "supports"
     positive = np.isin(labels, POSITIVE)
@@ -236,9 +248,10 @@ def lexical_evidence(brief: Brief, originals: list[Article]) -> dict:
 def corpus_report(
     data: str, words: int = 250, limit: int | None = None,
     brief: Callable[[list[Article], int], Brief] | None = None, progress: Callable[[int], None] | None = None,
+    semantic: bool = False,
 ) -> dict:
     """Lexical evidence of the citations in the briefs of a corpus of clusters."""
-    brief = brief or (lambda articles, budget: summarize(articles, words=budget))
+    brief = brief or (lambda articles, budget: summarize(articles, words=budget, semantic=semantic))
     totals: Counter = Counter()
     clusters = skipped = 0
     for number, line in read_lines(data):

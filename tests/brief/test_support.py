@@ -21,14 +21,15 @@ def test_numbers_in_digits_and_words_are_one_figure():
 
 
 def test_claim_core_leaves_out_asides_and_the_closing_attribution():
-    core = claim_core("Galileo, which arrived at Jupiter in 1995, is not scheduled to visit Europa again, officials said.")
+    core = claim_core("Galileo, which arrived at Jupiter in 1995, is not scheduled to visit Europa, officials said.")
     assert "Jupiter" not in core and "officials" not in core and "Europa" in core
 
 
 def test_features_see_shared_figures_and_conflicting_ones():
     reader = PairReader()
-    agree = dict(zip(PAIR_FEATURES, reader.features("The storm killed 14 people.", "Fourteen people died in the storm.", 0.3, 0.4, 0.4)))
-    differ = dict(zip(PAIR_FEATURES, reader.features("The storm killed 14 people.", "The storm killed 12 people.", 0.8, 0.8, 0.8)))
+    claim = "The storm killed 14 people."
+    agree = dict(zip(PAIR_FEATURES, reader.features(claim, "Fourteen people died in the storm.", 0.3, 0.4, 0.4)))
+    differ = dict(zip(PAIR_FEATURES, reader.features(claim, "The storm killed 12 people.", 0.8, 0.8, 0.8)))
     assert agree["numbers_found"] == 1.0 and agree["numbers_conflict"] == 0.0
     assert differ["numbers_found"] == 0.0 and differ["numbers_conflict"] == 1.0
 

@@ -80,7 +80,8 @@ def _brief(sources, evidence, origin=1):
 
 
 def test_a_citation_to_an_outlet_with_nothing_close_counts_as_without_lexical_evidence():
-    originals = prepare(STORY[:1] + ["The football club postponed its Saturday match because of the weather.\n"]).originals
+    other = "The football club postponed its Saturday match because of the weather.\n"
+    originals = prepare(STORY[:1] + [other]).originals
     brief = _brief([1, 2], {1: {"article": 1, "index": 0, "text": "x"}})
     counts = checks.lexical_evidence(brief, originals)
     assert counts == {"citations": 1, "no_lexical_evidence": 1, "no_evidence": 1}
@@ -91,7 +92,8 @@ def test_a_citation_to_an_outlet_with_nothing_close_counts_as_without_lexical_ev
 
 def test_corpus_report_over_clusters(tmp_path):
     data = tmp_path / "clusters.jsonl"
-    data.write_text(json.dumps({"id": "c1", "documents": STORY}) + "\n" + json.dumps({"id": "c2", "documents": []}) + "\n")
+    lines = [json.dumps({"id": "c1", "documents": STORY}), json.dumps({"id": "c2", "documents": []})]
+    data.write_text("\n".join(lines) + "\n")
     report = checks.corpus_report(str(data), words=40)
     assert report["clusters"] == 1 and report["skipped"] == 1
     assert report["no_evidence"] == 0 and report["citations"] >= 1
