@@ -117,11 +117,55 @@ def versions_lines(words: int = 250) -> list[str]:
     return lines
 
 
+def speed_lines(clusters: int, semantic: bool) -> list[str]:
+    """Milliseconds per 250-word brief: brief_prepared (represent to attribute) and attribute in it,
+    over the first `clusters` of Multi-News val, prepared once beforehand."""
+    import time
+
+    from bench.build.scorer_data import read_split
+    from storybrief.brief import attribute as attribute_stage
+    from storybrief.brief import pipeline
+    from storybrief.brief.score import get_scorer
+    from storybrief.errors import StoryBriefError
+
+    prepared = []
+    for record in read_split("val", 0, clusters):
+        try:
+            prepared.append(pipeline.prepare(record["documents"]))
+        except StoryBriefError:
+            continue
+    scorer, spent = get_scorer("default"), [0.0]
+    original = attribute_stage.attribute
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    pipeline.attribute_stage.attribute = timed
+    try:
+        pipeline.brief_prepared(prepared[0], 250, scorer, semantic=semantic)  # models loaded before timing
+        spent[0] = 0.0
+        start = time.perf_counter()
+        for p in prepared:
+            pipeline.brief_prepared(p, 250, scorer, semantic=semantic)
+        total = time.perf_counter() - start
+    finally:
+        pipeline.attribute_stage.attribute = original
+    n = len(prepared)
+    return [f"{'semantic' if semantic else 'default'}: {n} clusters, brief_prepared {1000 * total / n:.1f} ms, "
+            f"attribute {1000 * spent[0] / n:.1f} ms per brief"]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=HERE / "labels.jsonl")
     parser.add_argument("--clusters", type=int, default=200, help="Multi-News val clusters, lexical-evidence share")
     parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md")
+    parser.add_argument("--semantic", action="store_true", help="also the --semantic mode (needs the semantic extra)")
+    parser.add_argument("--semantic-clusters", type=int, default=50)
     args = parser.parse_args(argv)
     for path in (PAIRS, args.labels, STORIES):
         if not path.is_file():
@@ -131,10 +175,17 @@ def main(argv: list[str] | None = None) -> None:
     labelled = checks.labelled_report(located)
     corpus = checks.corpus_report(str(multinews("val")), words=250, limit=args.clusters)
     lines = ["Agreement between the two labelling passes:", *agreement_lines(agreed), "",
-             f"Support decisions against {args.labels.name}:", *checks.labelled_lines(labelled), "",
-             f"Lexical evidence, Multi-News val first {args.clusters} clusters, 250-word briefs:",
+             f"Support decisions against {args.labels.name} (default mode):", *checks.labelled_lines(labelled), "",
+             f"Lexical evidence, Multi-News val first {args.clusters} clusters, 250-word briefs (default mode):",
              *checks.corpus_lines(corpus), "",
-             "AP versions in DUC 2006, 250-word briefs:", *versions_lines()]
+             "AP versions in DUC 2006, 250-word briefs:", *versions_lines(), "",
+             "Speed (default mode):", *speed_lines(args.clusters, False)]
+    if args.semantic:
+        semantic = checks.labelled_report(located, semantic=True)
+        corpus = checks.corpus_report(str(multinews("val")), words=250, limit=args.semantic_clusters, semantic=True)
+        lines += ["", f"Support decisions against {args.labels.name} (--semantic):", *checks.labelled_lines(semantic),
+                  "", f"Lexical evidence, Multi-News val first {args.semantic_clusters} clusters (--semantic):",
+                  *checks.corpus_lines(corpus), "", "Speed (--semantic):", *speed_lines(args.semantic_clusters, True)]
     print("\n".join(lines))
     if args.write:
         from bench.report import write_section
