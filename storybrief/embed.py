@@ -112,18 +112,15 @@ class SentenceEncoder:
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()  # the file pads every text to 128 word pieces; batches pad to their longest
-        self._cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One row per text (cached: a text is encoded once per encoder)."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        # Batches of similar length waste little on padding.
-        todo.sort(key=len)
-        for start in range(0, len(todo), 32):
-            batch = todo[start:start + 32]
-            for text, vector in zip(batch, self._forward(batch)):
-                self._cache[text] = vector
-        return np.array([self._cache[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+        """One row per text."""
+        unique = sorted(set(texts), key=len)  # batches of similar length waste little on padding
+        vectors: dict[str, np.ndarray] = {}
+        for start in range(0, len(unique), 32):
+            batch = unique[start:start + 32]
+            vectors.update(zip(batch, self._forward(batch)))
+        return np.array([vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
     def _forward(self, texts: list[str]) -> np.ndarray:
         w = self.weights

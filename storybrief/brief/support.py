@@ -150,6 +150,7 @@ class PairReader:
         self.vectors = vectors or load_vectors()
         self.encoder = encoder  # given: SEMANTIC_FEATURES (a sentence encoder's cosine last)
         self._cache: dict[str, tuple] = {}
+        self._encoded: dict[str, np.ndarray] = {}  # one reader per brief: the cache dies with it
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -158,7 +159,9 @@ class PairReader:
     def prepare(self, texts: list[str]) -> None:
         """Encode many sentences in one batch before their pairs are read (the encoder caches them)."""
         if self.encoder is not None:
-            self.encoder.encode(texts)
+            todo = [t for t in dict.fromkeys(texts) if t not in self._encoded]
+            if todo:
+                self._encoded.update(zip(todo, self.encoder.encode(todo)))
 
     def _read(self, text: str) -> tuple:
         cached = self._cache.get(text)
@@ -204,7 +207,11 @@ class PairReader:
             float(negation_i != negation_j), float(hedge_i != hedge_j),
             len(core_set & set_j) / max(len(core_set), 1), core_soft,
             1.0 - core_words / max(len(words_i), 1),
-        ] + ([float(np.dot(*self.encoder.encode([claim, candidate])))] if self.encoder is not None else [])
+        ] + ([self._sentence_cosine(claim, candidate)] if self.encoder is not None else [])
+
+    def _sentence_cosine(self, claim: str, candidate: str) -> float:
+        self.prepare([claim, candidate])
+        return float(self._encoded[claim] @ self._encoded[candidate])
 
     def _core(self, claim: str) -> tuple[str, int]:
         key = "\0core\0" + claim
