@@ -21,8 +21,8 @@ def test_numbers_in_digits_and_words_are_one_figure():
 
 
 def test_claim_core_leaves_out_asides_and_the_closing_attribution():
-    core = claim_core("Galileo, which arrived at Jupiter in 1995, is not scheduled to visit Europa, officials said.")
-    assert "Jupiter" not in core and "officials" not in core and "Europa" in core
+    core = claim_core("The probe, which reached Mars in 2004, will not fly past the moon again, officials said.")
+    assert "Mars" not in core and "officials" not in core and "moon" in core
 
 
 def test_features_see_shared_figures_and_conflicting_ones():
