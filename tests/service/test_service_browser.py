@@ -8,15 +8,26 @@ import threading
 import time
 
 import pytest
+from service_checks import skip_or_fail
 from service_corpus import BRIDGE
 
 CHROMIUM = os.environ.get("STORYBRIEF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the browser test needs playwright (the 'test' extra)")
+
+
+@pytest.fixture
+def sync_api():
+    """Playwright's sync API, once Chromium and playwright are known to be there (skipped if not; failed under CI)."""
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        skip_or_fail("the browser test needs playwright (the 'test' extra)")
+    return sync_api
+
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -46,7 +57,7 @@ def server(tmp_path):
     thread.join(timeout=10)
 
 
-def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server):
+def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, sync_api):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
