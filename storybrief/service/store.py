@@ -22,6 +22,7 @@ from storybrief.service.schemas import ArticleIn, IngestedArticle
 from storybrief.types import Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
+ID_RANGE = range(-(2**63), 2**63)  # what an id column holds on both databases; any other id is not stored
 
 
 @dataclass
@@ -164,6 +165,8 @@ class Store:
             return list(stories), int(total or 0), self._sources(session, [s.id for s in stories])
 
     def story(self, story_id: int) -> tuple[StoryRow, list[ArticleRow], list[str]] | None:
+        if story_id not in ID_RANGE:
+            return None
         with self.db.read() as session:
             story = session.get(StoryRow, story_id)
             if story is None:
@@ -172,6 +175,8 @@ class Store:
             return story, list(articles), self._sources(session, [story_id]).get(story_id, [])
 
     def article(self, article_id: int) -> ArticleRow | None:
+        if article_id not in ID_RANGE:
+            return None
         with self.db.read() as session:
             return session.get(ArticleRow, article_id)
 

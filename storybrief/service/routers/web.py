@@ -4,33 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import jinja2
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from storybrief import __version__
 from storybrief.errors import StoryBriefError
 from storybrief.load import articles_from_text, decode
 from storybrief.service.db import StoryRow
 from storybrief.service.deps import StoreDep
 from storybrief.service.errors import one_line
+from storybrief.service.pages import page
 from storybrief.service.schemas import MAX_ARTICLE_CHARS, ArticleIn, utc
 from storybrief.service.security import safe_link, same_origin, token_matches
 from storybrief.service.store import Store
 
-PACKAGE = "storybrief.service"
 PER_PAGE = 20
+# What `?message=` may show: a key, never text from the address (a link could plant any words).
+MESSAGES = {"deleted": "Deleted."}
 
-templates = jinja2.Environment(loader=jinja2.PackageLoader(PACKAGE, "templates"), autoescape=True)
 router = APIRouter(include_in_schema=False)
-
-
-def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-    token_required = request.app.state.settings.token is not None
-    html = templates.get_template(name).render(token_required=token_required, version=__version__, **context)
-    return HTMLResponse(html, status_code=status)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -51,7 +44,7 @@ def index(
         page=page_number,
         total=total,
         pages=max(1, -(-total // PER_PAGE)),
-        message=message,
+        message=MESSAGES.get(message, ""),
     )
 
 

@@ -1,0 +1,25 @@
+"""Rendering the server's HTML pages (Jinja2, autoescape on)."""
+
+from __future__ import annotations
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from storybrief import __version__
+
+PACKAGE = "storybrief.service"
+
+templates = jinja2.Environment(loader=jinja2.PackageLoader(PACKAGE, "templates"), autoescape=True)
+
+
+def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    settings = request.app.state.settings
+    html = templates.get_template(name).render(token_required=settings.token is not None, version=__version__,
+                                               docs=settings.docs, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def is_page(request: Request) -> bool:
+    """A request for one of the pages (a browser reads the answer), not for the JSON API."""
+    return request.method in ("GET", "HEAD") and (request.url.path == "/" or request.url.path.startswith("/web/"))
