@@ -145,6 +145,12 @@ class StoryPage(BaseModel):
     total: int
 
 
+class Deleted(BaseModel):
+    article_ids: list[int] = Field(description="The articles removed.")
+    story_id: int
+    story_deleted: bool = Field(description="True when the story went too (it had no other article).")
+
+
 class Health(BaseModel):
     status: str
     database: str

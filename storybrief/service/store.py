@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storybrief.errors import InputError, StoryBriefError
@@ -18,7 +19,7 @@ from storybrief.load import parse_html
 from storybrief.pipeline import summarize
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
-from storybrief.service.schemas import ArticleIn, IngestedArticle
+from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
 from storybrief.types import Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
@@ -143,6 +144,55 @@ class Store:
         session.flush()  # the article's id
         self.assigner.remember(row.id, story.id, article)
         return IngestedArticle(id=row.id, story_id=story.id, created=True, duplicate_of=assignment.duplicate_of)
+
+    def delete_article(self, article_id: int) -> Deleted | None:
+        """Remove one article; its story goes too when it was the story's last. None: no such article."""
+        if article_id not in ID_RANGE:
+            return None
+        with self._deleting() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                return None
+            story = session.get(StoryRow, row.story_id)
+            remaining = story.article_count - 1 if story is not None else 0
+            return self._remove(session, row.story_id, [article_id], story_too=remaining <= 0)
+
+    def delete_story(self, story_id: int) -> Deleted | None:
+        """Remove a story and every article in it. None: no such story."""
+        if story_id not in ID_RANGE:
+            return None
+        with self._deleting() as session:
+            if session.get(StoryRow, story_id) is None:
+                return None
+            ids = list(session.scalars(select(ArticleRow.id).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)))
+            return self._remove(session, story_id, ids, story_too=True)
+
+    @contextmanager
+    def _deleting(self):
+        """A write under the assignment lock; the assigner forgets everything after it (its index holds
+        the removed articles) and rebuilds from the database at the next ingest. Another server process
+        on the same database keeps them until its own rebuild: an article it assigns to a removed story
+        starts a new one (see `_ingest_one`)."""
+        try:
+            with self.db.write() as session:
+                yield session
+        finally:
+            self.assigner.forget()
+
+    @staticmethod
+    def _remove(session, story_id: int, article_ids: list[int], story_too: bool) -> Deleted:
+        if article_ids:
+            session.execute(update(ArticleRow).where(ArticleRow.duplicate_of.in_(article_ids)).values(duplicate_of=None))
+            session.execute(delete(ArticleRow).where(ArticleRow.id.in_(article_ids)))
+        if story_too:
+            session.execute(delete(CachedBrief).where(CachedBrief.story_id == story_id))
+            session.execute(delete(StoryRow).where(StoryRow.id == story_id))
+        else:
+            story = session.get(StoryRow, story_id)
+            story.article_count -= len(article_ids)
+            story.version += 1  # the cached brief cites a removed article: recompute it
+            story.updated_at = utcnow()
+        return Deleted(article_ids=article_ids, story_id=story_id, story_deleted=story_too)
 
     # -- reads ---------------------------------------------------------------------------
 

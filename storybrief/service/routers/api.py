@@ -12,6 +12,7 @@ from storybrief.service.db import ArticleRow, StoryRow
 from storybrief.service.deps import DatabaseDep, StoreDep, require_token
 from storybrief.service.schemas import (
     ArticleDetail,
+    Deleted,
     ArticleOut,
     ArticlesIn,
     BriefOut,
@@ -52,6 +53,21 @@ def get_article(article_id: int, store: StoreDep) -> ArticleDetail:
     return ArticleDetail(**article_fields(row), text=row.text)
 
 
+@router.delete(
+    "/articles/{article_id}",
+    response_model=Deleted,
+    responses={**ERRORS, 404: {"model": ErrorOut}},
+    dependencies=[Depends(require_token)],
+    tags=["api"],
+)
+def delete_article(article_id: int, store: StoreDep) -> Deleted:
+    """Remove an article (its story too, when it was the last one); needs the token like every write."""
+    deleted = store.delete_article(article_id)
+    if deleted is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return deleted
+
+
 @router.get("/stories", response_model=StoryPage, tags=["api"])
 def get_stories(
     store: StoreDep,
@@ -81,6 +97,21 @@ def get_story(story_id: int, store: StoreDep) -> StoryDetail:
     story, articles, sources = found
     summary = story_summary(store, story, sources, True)
     return StoryDetail(**summary.model_dump(), articles=[ArticleOut(**article_fields(a)) for a in articles])
+
+
+@router.delete(
+    "/stories/{story_id}",
+    response_model=Deleted,
+    responses={**ERRORS, 404: {"model": ErrorOut}},
+    dependencies=[Depends(require_token)],
+    tags=["api"],
+)
+def delete_story(story_id: int, store: StoreDep) -> Deleted:
+    """Remove a story and all its articles; needs the token like every write."""
+    deleted = store.delete_story(story_id)
+    if deleted is None:
+        raise HTTPException(404, f"no story {story_id}")
+    return deleted
 
 
 @router.post(

@@ -99,6 +99,24 @@ async def post_form(request: Request, store: StoreDep):
     return RedirectResponse(f"/web/stories/{results[0].story_id}", status_code=303)
 
 
+@router.post("/web/stories/{story_id}/delete", response_class=HTMLResponse)
+async def delete_story_form(request: Request, story_id: int, store: StoreDep):
+    """The story page's delete button: the same origin and token rules as the add form."""
+    if not same_origin(request):
+        return page(request, "error.html", status=403, error="The form was posted from another site; refused.")
+    form = await request.form(max_files=0, max_fields=5)
+    try:
+        token = request.app.state.settings.token
+        if token is not None and not token_matches(str(form.get("token") or ""), token):
+            return page(request, "error.html", status=401,
+                        error="Wrong or missing token: this server needs its STORYBRIEF_TOKEN to delete.")
+    finally:
+        await form.close()
+    if await run_in_threadpool(store.delete_story, story_id) is None:
+        return page(request, "error.html", status=404, error=f"No story {story_id}.")
+    return RedirectResponse("/?message=deleted", status_code=303)
+
+
 def story_view(store: Store, story: StoryRow, sources: list[str]) -> dict:
     """What the templates show of a story: sentences with their citations resolved to article links."""
     data = store.brief(story)
