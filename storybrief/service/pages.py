@@ -13,6 +13,17 @@ PACKAGE = "storybrief.service"
 templates = jinja2.Environment(loader=jinja2.PackageLoader(PACKAGE, "templates"), autoescape=True)
 
 
+def article_label(article, words: int = 10) -> str:
+    """What a list calls an article: its title, else its opening words (never "article 5")."""
+    if article.title:
+        return article.title
+    opening = article.text.split()
+    return " ".join(opening[:words]) + (" …" if len(opening) > words else "")
+
+
+templates.globals["article_label"] = article_label
+
+
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     settings = request.app.state.settings
     html = templates.get_template(name).render(token_required=settings.token is not None, version=__version__,

@@ -19,10 +19,13 @@ from storybrief.load import parse_html
 from storybrief.pipeline import summarize
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
+from storybrief.service.outlets import clean_title, headline, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
 from storybrief.types import Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
+# Bumped when the shape or content rules of a cached brief change: older cached briefs are recomputed.
+BRIEF_FORMAT = 2
 ID_RANGE = range(-(2**63), 2**63)  # what an id column holds on both databases; any other id is not stored
 
 
@@ -48,8 +51,9 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
         raise InputError(f"{where}: no \"text\" or \"html\", and fetching URLs is disabled on this server")
     else:  # the schema already refuses this
         raise InputError(f"{where}: no article text")
-    article.title = item.title or article.title
-    article.source = item.source or article.source
+    site = article.source  # the page's own name for its site (og:site_name and the like), if any
+    article.title = item.title or clean_title(article.title, site, item.url) or headline(article.text)
+    article.source = outlet_name(item.source, site, item.url)
     article.published = item.published or article.published
     article.url = item.url or ""
     for field in ("text", "title", "source", "published", "url"):
@@ -79,11 +83,14 @@ def brief_data(brief: Brief, rows: dict[int, ArticleRow]) -> dict:
     data = brief.to_dict()
     for source, out in zip(brief.sources, data["sources"]):
         row = rows.get(int(source.article_id)) if source.article_id.isdigit() else None
-        out.update(article_id=row.id if row else None, name=source.name or "", url=row.url if row else None)
+        # The pipeline names a nameless source by its id ("5"): a number says nothing to a reader.
+        name = "" if source.name == source.article_id else source.name
+        out.update(article_id=row.id if row else None, name=name, url=row.url if row else None)
     for sentence in data["sentences"]:
         sentence["single_source"] = sentence["support"] == 1
         sentence.pop("origin", None)
     data.pop("single_source", None)
+    data["format"] = BRIEF_FORMAT
     return data
 
 
@@ -271,7 +278,8 @@ class Store:
     def _cached(self, story_id: int, version: int) -> dict | None:
         with self.db.read() as session:
             cached = session.get(CachedBrief, story_id)
-            if cached is not None and cached.version >= version and cached.words == self.words and cached.method == self.method:
+            if (cached is not None and cached.version >= version and cached.words == self.words
+                    and cached.method == self.method and cached.data.get("format") == BRIEF_FORMAT):
                 return cached.data
         return None
 
@@ -287,7 +295,7 @@ class Store:
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
         except StoryBriefError as exc:
-            data = {"error": str(exc)}
+            data = {"error": str(exc), "format": BRIEF_FORMAT}
         try:
             with self.db.write(serialise=False) as session:
                 cached = session.get(CachedBrief, story_id)

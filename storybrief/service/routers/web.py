@@ -14,7 +14,7 @@ from storybrief.load import articles_from_text, decode
 from storybrief.service.db import StoryRow
 from storybrief.service.deps import StoreDep
 from storybrief.service.errors import one_line
-from storybrief.service.pages import page
+from storybrief.service.pages import article_label, page
 from storybrief.service.schemas import MAX_ARTICLE_CHARS, ArticleIn, utc
 from storybrief.service.security import safe_link, same_origin, token_matches
 from storybrief.service.store import Store
@@ -54,7 +54,8 @@ def story_page(request: Request, story_id: int, store: StoreDep) -> HTMLResponse
     if found is None:
         return page(request, "error.html", status=404, error=f"No story {story_id}.")
     story, articles, sources = found
-    return page(request, "story.html", story=story_view(store, story, sources), articles=articles)
+    labels = {a.id: article_label(a) for a in articles}
+    return page(request, "story.html", story=story_view(store, story, sources), articles=articles, labels=labels)
 
 
 @router.get("/web/articles/{article_id}", response_class=HTMLResponse)
