@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import jinja2
+from markupsafe import Markup, escape
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from storybrief import __version__
+from storybrief.service.search import MARK_END, MARK_START
 
 PACKAGE = "storybrief.service"
 
@@ -21,7 +23,13 @@ def article_label(article, words: int = 10) -> str:
     return " ".join(opening[:words]) + (" …" if len(opening) > words else "")
 
 
+def highlight(snippet: str | None) -> Markup:
+    """A search snippet escaped, with its match marks turned into <mark> elements."""
+    return Markup(str(escape(snippet or "")).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
 templates.globals["article_label"] = article_label
+templates.filters["highlight"] = highlight
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:

@@ -132,6 +132,8 @@ class StorySummary(BaseModel):
     updated_at: datetime
     brief: BriefOut | None = None
     brief_error: str | None = Field(None, description="Why the story has no brief (e.g. no complete sentences).")
+    snippet: str | None = Field(None, description="Search only: where the story's best article matches, each match "
+                                                  "between ** and **.")
 
 
 class StoryDetail(StorySummary):

@@ -10,6 +10,7 @@ import hashlib
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,8 @@ from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
 from storybrief.service.outlets import clean_title, headline, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
+from storybrief.service.search import MARK_END, MARK_START, search, search_terms
+from storybrief.service.search import backend as search_backend
 from storybrief.types import Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
@@ -57,8 +60,9 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
     article.published = item.published or article.published
     article.url = item.url or ""
     for field in ("text", "title", "source", "published", "url"):
-        # NUL is valid JSON but PostgreSQL cannot store it in text, and it is never content.
-        setattr(article, field, getattr(article, field).replace("\x00", ""))
+        # NUL is valid JSON but PostgreSQL cannot store it in text, and it is never content; the
+        # search's highlight marks are private-use characters no article needs.
+        setattr(article, field, getattr(article, field).replace("\x00", "").replace(MARK_START, "").replace(MARK_END, ""))
     if not article.text.strip():
         raise InputError(f"{where}: no article text")
     return article
@@ -94,6 +98,13 @@ def brief_data(brief: Brief, rows: dict[int, ArticleRow]) -> dict:
     return data
 
 
+class Listing(NamedTuple):
+    stories: list[StoryRow]
+    total: int
+    sources: dict[int, list[str]]  # story id -> its outlets
+    snippets: dict[int, str]  # story id -> where its best article matches the query (search only)
+
+
 class Store:
     def __init__(self, database: Database, assigner: StoryAssigner | None = None, words: int = 150,
                  method: str = "default", fetcher=None) -> None:
@@ -104,6 +115,7 @@ class Store:
         self.fetcher = fetcher
         self._brief_locks: dict[int, threading.Lock] = {}
         self._brief_locks_guard = threading.Lock()
+        self._search_backend: str | None = None  # found at the first search (after the migrations ran)
 
     # -- writes --------------------------------------------------------------------------
 
@@ -203,9 +215,19 @@ class Store:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def stories(self, query: str = "", page: int = 1, per_page: int = 20) -> tuple[list[StoryRow], int, dict[int, list[str]]]:
-        """A page of stories, most recently updated first, with their outlets."""
+    def stories(self, query: str = "", page: int = 1, per_page: int = 20, sort: str = "newest") -> Listing:
+        """A page of stories with their outlets: matches of `query` best first (see `search`), else
+        most recently updated first (`sort="newest"`) or most articles first (`sort="biggest"`)."""
+        terms = search_terms(query)
         with self.db.read() as session:
+            if terms:
+                if self._search_backend is None:
+                    self._search_backend = search_backend(session)
+                if self._search_backend != "like":
+                    hits = search(session, self._search_backend, query, terms, page, per_page)
+                    found = {s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(hits.story_ids)))}
+                    stories = [found[i] for i in hits.story_ids if i in found]
+                    return Listing(stories, hits.total, self._sources(session, hits.story_ids), hits.snippets)
             selection = select(StoryRow)
             if query.strip():
                 pattern = "%" + _escape_like(query.strip().lower()) + "%"
@@ -216,10 +238,11 @@ class Store:
                 ))
                 selection = selection.where(or_(func.lower(StoryRow.title).like(pattern, escape="\\"), StoryRow.id.in_(matching)))
             total = session.scalar(select(func.count()).select_from(selection.subquery()))
+            order = (StoryRow.article_count.desc(),) if sort == "biggest" else ()
             stories = session.scalars(
-                selection.order_by(StoryRow.updated_at.desc(), StoryRow.id.desc()).offset((page - 1) * per_page).limit(per_page)
+                selection.order_by(*order, StoryRow.updated_at.desc(), StoryRow.id.desc()).offset((page - 1) * per_page).limit(per_page)
             ).all()
-            return list(stories), int(total or 0), self._sources(session, [s.id for s in stories])
+            return Listing(list(stories), int(total or 0), self._sources(session, [s.id for s in stories]), {})
 
     def story(self, story_id: int) -> tuple[StoryRow, list[ArticleRow], list[str]] | None:
         if story_id not in ID_RANGE:

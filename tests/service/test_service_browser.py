@@ -73,6 +73,7 @@ def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, 
             page.click("form[action='/web/articles'] button[type=submit]")
             page.wait_for_url("**/web/stories/*")
             page.goto(server + "/")
+            page.click("section.add summary")  # the form is folded away once there are stories
             hostile = BRIDGE[0]["text"] + f" Officials said {SCRIPT} the ferry timetable is final."
             page.fill("textarea[name=text]", hostile)
             page.fill("input[name=title]", f"Bridge {SCRIPT} closure")

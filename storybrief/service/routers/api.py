@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 
@@ -25,8 +25,10 @@ from storybrief.service.schemas import (
     SummarizeRequest,
     utc,
 )
+from storybrief.service.search import MARK_END, MARK_START
 from storybrief.service.store import Store, article_from, brief_data
 
+Sort = Literal["newest", "biggest"]
 ERRORS = {401: {"model": ErrorOut}, 413: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
 router = APIRouter()
@@ -72,16 +74,19 @@ def delete_article(article_id: int, store: StoreDep) -> Deleted:
 def get_stories(
     store: StoreDep,
     q: Annotated[
-        str, Query(max_length=200, description="Only stories whose title or articles contain this text.")
+        str,
+        Query(max_length=200, description='Full-text search: stories whose articles hold every word and "quoted phrase", '
+                                          "best match first."),
     ] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     briefs: Annotated[bool, Query(description="Include each story's brief (computed when out of date).")] = True,
+    sort: Annotated[Sort, Query(description="Without q: newest (last updated) or biggest (most articles) first.")] = "newest",
 ) -> StoryPage:
-    """Stories, most recently updated first."""
-    stories, total, sources = store.stories(q, page, per_page)
+    """Stories, most recently updated first (or biggest first); with `q`, the best matches first."""
+    stories, total, sources, snippets = store.stories(q, page, per_page, sort)
     return StoryPage(
-        stories=[story_summary(store, s, sources.get(s.id, []), briefs) for s in stories],
+        stories=[story_summary(store, s, sources.get(s.id, []), briefs, snippets.get(s.id)) for s in stories],
         page=page,
         per_page=per_page,
         total=total,
@@ -152,7 +157,7 @@ def article_fields(row: ArticleRow) -> dict:
     )
 
 
-def story_summary(store: Store, story: StoryRow, sources: list[str], with_brief: bool) -> StorySummary:
+def story_summary(store: Store, story: StoryRow, sources: list[str], with_brief: bool, snippet: str | None = None) -> StorySummary:
     brief, error = None, None
     if with_brief:
         data = store.brief(story)
@@ -169,4 +174,5 @@ def story_summary(store: Store, story: StoryRow, sources: list[str], with_brief:
         updated_at=utc(story.updated_at),
         brief=brief,
         brief_error=error,
+        snippet=snippet.replace(MARK_START, "**").replace(MARK_END, "**") if snippet is not None else None,
     )

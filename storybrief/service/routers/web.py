@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -20,6 +20,7 @@ from storybrief.service.security import safe_link, same_origin, token_matches
 from storybrief.service.store import Store
 
 PER_PAGE = 20
+ARTICLES_PER_PAGE = 50  # a story page lists its articles this many at a time
 # What `?message=` may show: a key, never text from the address (a link could plant any words).
 MESSAGES = {"deleted": "Deleted."}
 
@@ -33,9 +34,10 @@ def index(
     q: Annotated[str, Query(max_length=200)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     message: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[Literal["newest", "biggest"], Query()] = "newest",
 ) -> HTMLResponse:
-    stories, total, sources = store.stories(q, page_number, PER_PAGE)
-    views = [story_view(store, s, sources.get(s.id, [])) for s in stories]
+    stories, total, sources, snippets = store.stories(q, page_number, PER_PAGE, sort)
+    views = [story_view(store, s, sources.get(s.id, []), snippets.get(s.id)) for s in stories]
     return page(
         request,
         "index.html",
@@ -45,17 +47,23 @@ def index(
         total=total,
         pages=max(1, -(-total // PER_PAGE)),
         message=MESSAGES.get(message, ""),
+        sort=sort,
     )
 
 
 @router.get("/web/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: int, store: StoreDep) -> HTMLResponse:
+def story_page(
+    request: Request, story_id: int, store: StoreDep, page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1
+) -> HTMLResponse:
     found = store.story(story_id)
     if found is None:
         return page(request, "error.html", status=404, error=f"No story {story_id}.")
     story, articles, sources = found
     labels = {a.id: article_label(a) for a in articles}
-    return page(request, "story.html", story=story_view(store, story, sources), articles=articles, labels=labels)
+    pages = max(1, -(-len(articles) // ARTICLES_PER_PAGE))
+    shown = articles[(page_number - 1) * ARTICLES_PER_PAGE : page_number * ARTICLES_PER_PAGE]
+    return page(request, "story.html", story=story_view(store, story, sources), articles=shown, labels=labels,
+                page=page_number, pages=pages)
 
 
 @router.get("/web/articles/{article_id}", response_class=HTMLResponse)
@@ -118,7 +126,7 @@ async def delete_story_form(request: Request, story_id: int, store: StoreDep):
     return RedirectResponse("/?message=deleted", status_code=303)
 
 
-def story_view(store: Store, story: StoryRow, sources: list[str]) -> dict:
+def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str | None = None) -> dict:
     """What the templates show of a story: sentences with their citations resolved to article links."""
     data = store.brief(story)
     numbered = {s["id"]: s for s in data.get("sources", [])}
@@ -142,15 +150,30 @@ def story_view(store: Store, story: StoryRow, sources: list[str]) -> dict:
                 "cut": sentence.get("cut", False),
             }
         )
+    cited = sorted({n for s in data.get("sentences", []) for n in s["sources"]} & set(numbered))
+    disagreements = []
+    for d in data.get("disagreements", []):
+        source = numbered.get(d.get("source"), {})
+        disagreements.append({
+            "number": d.get("source"), "article_id": source.get("article_id"),
+            "label": source.get("name") or source.get("title") or f"source {d.get('source')}",
+            "mine": d["figures"][0], "theirs": d["figures"][1], "text": d.get("text", ""),
+        })
+    first, last = utc(story.created_at), utc(story.updated_at)
+    span = (f"{first:%d %b %Y} – {last:%d %b %Y}" if first.date() != last.date() else f"{last:%d %b %Y}")
     return {
         "id": story.id,
         "title": story.title,
         "articles": story.article_count,
         "sources": sources,
-        "updated": utc(story.updated_at).strftime("%Y-%m-%d %H:%M UTC"),
+        "updated": last.strftime("%Y-%m-%d %H:%M UTC"),
+        "span": f"{span}, updated {last:%H:%M} UTC",
         "sentences": sentences,
         "error": data.get("error"),
         "numbered": [numbered[k] for k in sorted(numbered)],
+        "cited": [numbered[k] for k in cited],
+        "disagreements": disagreements,
+        "snippet": snippet,
     }
 
 
