@@ -220,14 +220,11 @@ class Store:
         most recently updated first (`sort="newest"`) or most articles first (`sort="biggest"`)."""
         terms = search_terms(query)
         with self.db.read() as session:
-            if terms:
-                if self._search_backend is None:
-                    self._search_backend = search_backend(session)
-                if self._search_backend != "like":
-                    hits = search(session, self._search_backend, query, terms, page, per_page)
-                    found = {s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(hits.story_ids)))}
-                    stories = [found[i] for i in hits.story_ids if i in found]
-                    return Listing(stories, hits.total, self._sources(session, hits.story_ids), hits.snippets)
+            if terms and self.search_backend() != "like":
+                hits = search(session, self.search_backend(), query, terms, page, per_page)
+                found = {s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(hits.story_ids)))}
+                stories = [found[i] for i in hits.story_ids if i in found]
+                return Listing(stories, hits.total, self._sources(session, hits.story_ids), hits.snippets)
             selection = select(StoryRow)
             if query.strip():
                 pattern = "%" + _escape_like(query.strip().lower()) + "%"
@@ -243,6 +240,13 @@ class Store:
                 selection.order_by(*order, StoryRow.updated_at.desc(), StoryRow.id.desc()).offset((page - 1) * per_page).limit(per_page)
             ).all()
             return Listing(list(stories), int(total or 0), self._sources(session, [s.id for s in stories]), {})
+
+    def search_backend(self) -> str:
+        """"fts5", "tsvector" or "like", found once (the migrations have run by then)."""
+        if self._search_backend is None:
+            with self.db.read() as session:
+                self._search_backend = search_backend(session)
+        return self._search_backend
 
     def story(self, story_id: int) -> tuple[StoryRow, list[ArticleRow], list[str]] | None:
         if story_id not in ID_RANGE:
