@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, *, assigner: StoryAssigner | No
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        store.close()
         database.dispose()
 
     docs = {} if settings.docs else {"docs_url": None, "redoc_url": None}

@@ -7,6 +7,8 @@ Pipeline work is delegated: text extraction to `storybrief.load`, story assignme
 from __future__ import annotations
 
 import hashlib
+import queue
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +29,12 @@ from storybrief.service.search import backend as search_backend
 from storybrief.types import Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
+# The cost cap of one brief: each article's first 20,000 characters (cut back to a sentence end), and
+# 250,000 characters in all, newest articles first. A 1 MB article briefs in ~2 s; its first 20,000
+# characters in a fraction of that (docs/design-service.md).
+MAX_BRIEF_ARTICLE_CHARS = 20_000
+MAX_BRIEF_CHARS = 250_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")
 # Bumped when the shape or content rules of a cached brief change: older cached briefs are recomputed.
 BRIEF_FORMAT = 2
 ID_RANGE = range(-(2**63), 2**63)  # what an id column holds on both databases; any other id is not stored
@@ -98,6 +106,17 @@ def brief_data(brief: Brief, rows: dict[int, ArticleRow]) -> dict:
     return data
 
 
+class BriefInput(NamedTuple):
+    """What a brief reads of a stored article: its text capped (see `capped`)."""
+
+    id: int
+    title: str
+    source: str
+    url: str | None
+    published: str
+    text: str
+
+
 class Listing(NamedTuple):
     stories: list[StoryRow]
     total: int
@@ -116,6 +135,11 @@ class Store:
         self._brief_locks: dict[int, threading.Lock] = {}
         self._brief_locks_guard = threading.Lock()
         self._search_backend: str | None = None  # found at the first search (after the migrations ran)
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._queued: set[int] = set()
+        self._worker: threading.Thread | None = None
+        self._worker_guard = threading.Lock()
+        self._closed = False
 
     # -- writes --------------------------------------------------------------------------
 
@@ -130,7 +154,47 @@ class Store:
         except BaseException:
             self.assigner.forget()  # it may remember articles that were rolled back
             raise
+        self._brief_later({r.story_id for r in results if r.created})
         return results
+
+    # -- briefs made when articles arrive ----------------------------------------------------
+
+    def _brief_later(self, story_ids: set[int]) -> None:
+        """Have a background thread write the briefs of stories that just changed, so the next read
+        finds them cached instead of making them itself."""
+        with self._worker_guard:
+            if self._closed:
+                return
+            for story_id in sorted(story_ids - self._queued):
+                self._queued.add(story_id)
+                self._queue.put(story_id)
+            if story_ids and (self._worker is None or not self._worker.is_alive()):
+                self._worker = threading.Thread(target=self._work, name="storybrief-briefs", daemon=True)
+                self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            story_id = self._queue.get()
+            if story_id is None:
+                return
+            with self._worker_guard:
+                self._queued.discard(story_id)
+            try:
+                with self.db.read() as session:
+                    story = session.get(StoryRow, story_id)
+                if story is not None:
+                    self.brief(story)
+            except Exception:  # noqa: BLE001 - the next read of the story makes the brief and reports what failed
+                pass
+
+    def close(self, timeout: float = 30) -> None:
+        """Stop the background brief writer (at shutdown, before the database is closed)."""
+        with self._worker_guard:
+            self._closed = True
+            worker = self._worker
+        if worker is not None and worker.is_alive():
+            self._queue.put(None)
+            worker.join(timeout)
 
     def _ingest_one(self, session, item: Incoming) -> IngestedArticle:
         article = item.article
@@ -314,10 +378,19 @@ class Store:
         with self.db.read() as session:
             # Version first: articles read after it can only be newer, so the cache never claims too much.
             version = session.scalar(select(StoryRow.version).where(StoryRow.id == story_id))
-            rows = session.scalars(
-                select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
+            newest = session.execute(
+                select(ArticleRow.id, ArticleRow.title, ArticleRow.source, ArticleRow.url, ArticleRow.published,
+                       func.substr(ArticleRow.text, 1, MAX_BRIEF_ARTICLE_CHARS + 1).label("text"))
+                .where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
             ).all()
-        rows = list(reversed(rows))
+        rows, total = [], 0
+        for row in newest:
+            text = capped(row.text, MAX_BRIEF_ARTICLE_CHARS)
+            if rows and total + len(text) > MAX_BRIEF_CHARS:
+                break
+            total += len(text)
+            rows.append(BriefInput(row.id, row.title, row.source, row.url, row.published, text))
+        rows.reverse()
         articles = stored_articles(rows)
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
@@ -333,6 +406,14 @@ class Store:
         except IntegrityError:
             pass  # another server process cached it first; its brief is as good as this one
         return data
+
+
+def capped(text: str, limit: int) -> str:
+    """`text` if it is at most `limit` characters, else its start up to the last sentence end before the limit."""
+    if len(text) <= limit:
+        return text
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit)]
+    return text[: ends[-1]].rstrip() if ends else text[:limit]
 
 
 def stored_articles(rows: list[ArticleRow]) -> list[Article]:
