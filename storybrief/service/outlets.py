@@ -4,7 +4,7 @@ Outlet: the `source` given, else the page's site name (trafilatura reads og:site
 like), else the URL's registered domain (tldextract with the public suffix list bundled in the
 package, never fetched), else nothing (the page then shows the title or "source N").
 Title: the one given, else the page's (og:title, <title>) without a trailing or leading " | Site",
-else a first line of the text that reads as a headline.
+else the text's headline line, found as the brief's cleaning finds it.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from storybrief.clean import clean_article
+from storybrief.types import Article
+
 # " | ", " - ", " – ", " — ", " :: ", " · ": how pages join a headline and the site's name.
 SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
-HEADLINE_WORDS = range(3, 21)
 
 
 @lru_cache(maxsize=1)
@@ -84,11 +86,6 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 
 def headline(text: str) -> str:
-    """The text's first line when it reads as a headline (3-20 words, no final full stop, more text after)."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    if len(lines) < 2:
-        return ""
-    first = lines[0]
-    if len(first.split()) in HEADLINE_WORDS and not first.endswith((".", ",", ";", ":")) and len(first) <= 200:
-        return first
-    return ""
+    """The text's headline, as the brief's cleaning finds it: the first substantive line that reads as
+    one (menus such as "Home / News / Local" and boilerplate skipped), else ""."""
+    return clean_article(Article(text=text)).title

@@ -10,6 +10,7 @@ import hashlib
 import queue
 import re
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -140,6 +141,7 @@ class Store:
         self._worker: threading.Thread | None = None
         self._worker_guard = threading.Lock()
         self._closed = False
+        self._unfinished = 0  # briefs queued and not yet made
 
     # -- writes --------------------------------------------------------------------------
 
@@ -167,6 +169,7 @@ class Store:
                 return
             for story_id in sorted(story_ids - self._queued):
                 self._queued.add(story_id)
+                self._unfinished += 1
                 self._queue.put(story_id)
             if story_ids and (self._worker is None or not self._worker.is_alive()):
                 self._worker = threading.Thread(target=self._work, name="storybrief-briefs", daemon=True)
@@ -186,6 +189,18 @@ class Store:
                     self.brief(story)
             except Exception:  # noqa: BLE001 - the next read of the story makes the brief and reports what failed
                 pass
+            finally:
+                with self._worker_guard:
+                    self._unfinished -= 1
+
+    def wait_for_briefs(self, timeout: float | None = None) -> bool:
+        """Block until the background writer has made every brief it was given (for tests and scripts)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._unfinished:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def close(self, timeout: float = 30) -> None:
         """Stop the background brief writer (at shutdown, before the database is closed)."""

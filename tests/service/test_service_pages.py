@@ -69,3 +69,16 @@ def test_the_favicon_is_served(client):
     assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").text
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.text.startswith("<svg")
+
+
+def test_the_article_page_shows_the_cleaned_text_and_the_raw_behind_a_link(client):
+    raw = ("Home / News / Local\n\nHarbour bridge shut for six weeks\n\n" + BRIDGE[0]["text"]
+           + "\n\nShow Comments\n\nAsia & AmericasEurope & RussiaNews")
+    [result] = client.post("/articles", json={"text": raw, "source": "Coastal Herald"}).json()["articles"]
+    assert client.get(f"/articles/{result['id']}").json()["title"] == "Harbour bridge shut for six weeks"
+    cleaned = client.get(f"/web/articles/{result['id']}").text
+    body = re.search(r'<div class="text">(.*?)</div>', cleaned, flags=re.S).group(1)
+    assert "steel girders" in body and "Show Comments" not in body and "Home / News" not in body
+    assert f'href="/web/articles/{result["id"]}?raw=1"' in cleaned
+    received = re.search(r'<div class="text">(.*?)</div>', client.get(f"/web/articles/{result['id']}?raw=1").text, flags=re.S).group(1)
+    assert "Show Comments" in received and "Home / News / Local" in received

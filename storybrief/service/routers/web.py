@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from storybrief.clean import clean_article
 from storybrief.errors import StoryBriefError
 from storybrief.load import articles_from_text, decode
 from storybrief.service.db import StoryRow
@@ -18,6 +19,7 @@ from storybrief.service.pages import article_label, page
 from storybrief.service.schemas import MAX_ARTICLE_CHARS, ArticleIn, utc
 from storybrief.service.security import safe_link, same_origin, token_matches
 from storybrief.service.store import Store
+from storybrief.types import Article
 
 PER_PAGE = 20
 ARTICLES_PER_PAGE = 50  # a story page lists its articles this many at a time
@@ -67,12 +69,14 @@ def story_page(
 
 
 @router.get("/web/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: int, store: StoreDep) -> HTMLResponse:
+def article_page(request: Request, article_id: int, store: StoreDep, raw: bool = False) -> HTMLResponse:
+    """The article as the brief reads it (menus, "Show Comments" and the like removed); as received with ?raw=1."""
     row = store.article(article_id)
     if row is None:
         return page(request, "error.html", status=404, error=f"No article {article_id}.")
-    paragraphs = [p.strip() for p in row.text.split("\n") if p.strip()]
-    return page(request, "article.html", article=row, paragraphs=paragraphs, link=safe_link(row.url))
+    text = row.text if raw else clean_article(Article(text=row.text)).text or row.text
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    return page(request, "article.html", article=row, paragraphs=paragraphs, link=safe_link(row.url), raw=raw)
 
 
 @router.post("/web/articles", response_class=HTMLResponse)
