@@ -94,7 +94,7 @@ def brief_data(brief: Brief, rows: dict[int, ArticleRow]) -> dict:
     """Brief.to_dict() with each source tied to its stored article in `rows`, by database id
     (`stored_articles` makes Article.id the row's id; the brief's `Source.article_id` carries it)."""
     data = brief.to_dict()
-    for source, out in zip(brief.sources, data["sources"]):
+    for source, out in zip(brief.sources, data["sources"], strict=True):
         row = rows.get(int(source.article_id)) if source.article_id.isdigit() else None
         # The pipeline names a nameless source by its id ("5"): a number says nothing to a reader.
         name = "" if source.name == source.article_id else source.name

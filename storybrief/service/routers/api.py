@@ -131,8 +131,10 @@ def post_summarize(request: SummarizeRequest, store: StoreDep) -> BriefOut:
         articles.append(article)
     brief = summarize(articles, words=request.words, method=request.method)
     data = brief_data(brief, {})
-    for source, item in zip(data["sources"], request.articles):
-        source["url"] = item.url
+    # By the article each source is, not by position: an article with no text left after cleaning has no source.
+    urls = {str(n): item.url for n, item in enumerate(request.articles, 1)}
+    for source, out in zip(brief.sources, data["sources"], strict=True):
+        out["url"] = urls.get(source.article_id)
     return BriefOut(**data)
 
 
