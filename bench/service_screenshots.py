@@ -28,8 +28,9 @@ SIZES = {"desktop": (1280, 900), "mobile": (390, 844)}
 
 
 def post(base: str, body) -> list[dict]:
-    request = urllib.request.Request(base + "/articles", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        base + "/articles", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
     with urllib.request.urlopen(request, timeout=300) as response:
         return json.loads(response.read())["articles"]
 
@@ -69,7 +70,9 @@ def main() -> None:
     app.state.store.wait_for_briefs(timeout=600)  # so the pages show briefs made in the background
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         for name, (width, height) in SIZES.items():
             page = browser.new_page(viewport={"width": width, "height": height})
             for label, path in (("index", "/"), ("story", f"/web/stories/{story}")):

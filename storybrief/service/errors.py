@@ -45,7 +45,9 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
         message = f"nothing at {request.url.path}"
     elif exc.status_code == 405 and message == "Method Not Allowed":
         allowed = (exc.headers or {}).get("Allow", "")
-        message = f"{request.method} is not allowed on {request.url.path}" + (f" (allowed: {allowed})" if allowed else "")
+        message = f"{request.method} is not allowed on {request.url.path}" + (
+            f" (allowed: {allowed})" if allowed else ""
+        )
     elif exc.status_code == 400 and message == "There was an error parsing the body":
         message = "the request body cannot be read (JSON must be UTF-8 text)"
     if is_page(request) and exc.status_code == 404:

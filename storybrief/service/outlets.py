@@ -27,12 +27,13 @@ def _extractor():
 
     # No suffix list URLs and no cache: the snapshot inside the package is used, nothing is fetched.
     # Private suffixes too: user.github.io and user.blogspot.com are outlets of their own.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True,
-                                 include_psl_private_domains=True)
+    return tldextract.TLDExtract(
+        suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True, include_psl_private_domains=True
+    )
 
 
 def registered_domain(url: str | None) -> str:
-    """"bbc.co.uk" for https://www.bbc.co.uk/news/1; "" for an IP address or no URL."""
+    """ "bbc.co.uk" for https://www.bbc.co.uk/news/1; "" for an IP address or no URL."""
     host = urlsplit(url or "").hostname or ""
     if not host:
         return ""
@@ -74,8 +75,9 @@ def _is_site(part: str, names: set[str]) -> bool:
     part = part.strip().lower()
     words = part.split()
     # The site's name, its domain, or a short name that starts with the domain's label ("BBC News").
-    return bool(part) and (part.replace(" ", "") in {n.replace(" ", "") for n in names}
-                           or (len(words) <= 3 and words[0] in names))
+    return bool(part) and (
+        part.replace(" ", "") in {n.replace(" ", "") for n in names} or (len(words) <= 3 and words[0] in names)
+    )
 
 
 def _rejoin(title: str, parts: list[str]) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import jinja2
-from markupsafe import Markup, escape
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from storybrief import __version__
 from storybrief.service.search import MARK_END, MARK_START
@@ -34,8 +34,9 @@ templates.filters["highlight"] = highlight
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     settings = request.app.state.settings
-    html = templates.get_template(name).render(token_required=settings.token is not None, version=__version__,
-                                               docs=settings.docs, **context)
+    html = templates.get_template(name).render(
+        token_required=settings.token is not None, version=__version__, docs=settings.docs, **context
+    )
     return HTMLResponse(html, status_code=status)
 
 

@@ -43,7 +43,7 @@ class Hits:
 
 
 def backend(session: Session) -> str:
-    """"fts5", "tsvector" or "like" (SQLite without FTS5)."""
+    """ "fts5", "tsvector" or "like" (SQLite without FTS5)."""
     if session.get_bind().dialect.name == "postgresql":
         return "tsvector"
     found = session.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles_fts'")).first()
@@ -71,38 +71,59 @@ def _sqlite(session: Session, query: str, terms: list[str], page: int, per_page:
                 WHERE articles_fts MATCH :match LIMIT -1)
               GROUP BY story_id"""
     total = session.execute(text(f"SELECT count(*) FROM ({best})"), {"match": match}).scalar() or 0
-    rows = session.execute(text(f"""
+    rows = session.execute(
+        text(f"""
         SELECT b.story_id, b.article_id FROM ({best}) b JOIN stories s ON s.id = b.story_id
         ORDER BY lower(s.title) = :exact DESC, b.score, s.updated_at DESC, s.id DESC LIMIT :limit OFFSET :offset"""),
-        {"match": match, "exact": query.strip().lower(), "limit": per_page, "offset": (page - 1) * per_page}).all()
+        {"match": match, "exact": query.strip().lower(), "limit": per_page, "offset": (page - 1) * per_page},
+    ).all()
     snippets = {}
     if rows:
         ids = ",".join(str(int(article_id)) for _, article_id in rows)
-        by_article = dict(session.execute(text(
-            f"SELECT rowid, snippet(articles_fts, -1, :start, :end, '…', 24) FROM articles_fts "
-            f"WHERE articles_fts MATCH :match AND rowid IN ({ids})"),
-            {"match": match, "start": MARK_START, "end": MARK_END}).all())
+        by_article = dict(
+            session.execute(
+                text(
+                    f"SELECT rowid, snippet(articles_fts, -1, :start, :end, '…', 24) FROM articles_fts "
+                    f"WHERE articles_fts MATCH :match AND rowid IN ({ids})"
+                ),
+                {"match": match, "start": MARK_START, "end": MARK_END},
+            ).all()
+        )
         snippets = {story_id: by_article.get(article_id, "") for story_id, article_id in rows}
     return Hits([story_id for story_id, _ in rows], int(total), snippets)
 
 
 def _postgres(session: Session, query: str, terms: list[str], page: int, per_page: int) -> Hits:
     # websearch_to_tsquery reads '"a" "b c"' as a AND (b FOLLOWED BY c): the same syntax as FTS5's.
-    params = {"q": fts5_query(terms), "exact": query.strip().lower(), "limit": per_page, "offset": (page - 1) * per_page}
+    params = {
+        "q": fts5_query(terms),
+        "exact": query.strip().lower(),
+        "limit": per_page,
+        "offset": (page - 1) * per_page,
+    }
     best = """SELECT DISTINCT ON (a.story_id) a.story_id, a.id AS article_id, ts_rank_cd(a.search, q.query) AS score
               FROM articles a, (SELECT websearch_to_tsquery('english', :q) AS query) q
               WHERE a.search @@ q.query ORDER BY a.story_id, score DESC, a.id"""
     total = session.execute(text(f"SELECT count(*) FROM ({best}) b"), params).scalar() or 0
-    rows = session.execute(text(f"""
+    rows = session.execute(
+        text(f"""
         SELECT b.story_id, b.article_id FROM ({best}) b JOIN stories s ON s.id = b.story_id
         ORDER BY lower(s.title) = :exact DESC, b.score DESC, s.updated_at DESC, s.id DESC LIMIT :limit OFFSET :offset"""),
-        params).all()
+        params,
+    ).all()
     snippets = {}
     if rows:
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=…"
-        by_article = dict(session.execute(text(
-            "SELECT id, ts_headline('english', left(text, 20000), websearch_to_tsquery('english', :q), :options) "
-            "FROM articles WHERE id = ANY(:ids)"), {"q": params["q"], "options": options,
-                                                    "ids": [article_id for _, article_id in rows]}).all())
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=…"
+        )
+        by_article = dict(
+            session.execute(
+                text(
+                    "SELECT id, ts_headline('english', left(text, 20000), websearch_to_tsquery('english', :q), :options) "
+                    "FROM articles WHERE id = ANY(:ids)"
+                ),
+                {"q": params["q"], "options": options, "ids": [article_id for _, article_id in rows]},
+            ).all()
+        )
         snippets = {story_id: by_article.get(article_id, "") for story_id, article_id in rows}
     return Hits([story_id for story_id, _ in rows], int(total), snippets)

@@ -92,14 +92,25 @@ class HostAllowlist:
         if host_name(given) in self.hosts:
             await self.app(scope, receive, send)
             return
-        message = (f"this server does not answer to the host name {host_name(given)[:100]!r} (a guard against DNS "
-                   "rebinding); set STORYBRIEF_ALLOWED_HOSTS to the names it is reached by")
+        message = (
+            f"this server does not answer to the host name {host_name(given)[:100]!r} (a guard against DNS "
+            "rebinding); set STORYBRIEF_ALLOWED_HOSTS to the names it is reached by"
+        )
         await send_json(send, 400, message)
 
 
 async def send_json(send: Send, status: int, message: str) -> None:
     """An {"error": message} answer sent from an ASGI middleware, before the app saw the request."""
     payload = json.dumps({"error": message}).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

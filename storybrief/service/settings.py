@@ -82,10 +82,15 @@ class Settings:
             default = (*LOOPBACK_NAMES, self.host.strip("[]").lower()) if is_local(self.host) else ("*",)
             object.__setattr__(self, "allowed_hosts", tuple(dict.fromkeys(default)))
         else:
-            object.__setattr__(self, "allowed_hosts", tuple(h.strip().strip("[]").lower().rstrip(".") for h in self.allowed_hosts
-                                                            if h.strip()))
+            object.__setattr__(
+                self,
+                "allowed_hosts",
+                tuple(h.strip().strip("[]").lower().rstrip(".") for h in self.allowed_hosts if h.strip()),
+            )
             if not self.allowed_hosts:
-                raise SettingsError("STORYBRIEF_ALLOWED_HOSTS / allowed_hosts: no host name given (use * to answer to any)")
+                raise SettingsError(
+                    "STORYBRIEF_ALLOWED_HOSTS / allowed_hosts: no host name given (use * to answer to any)"
+                )
         _check_range("words", self.words, 1, MAX_BRIEF_WORDS)
         _check_range("max_body", self.max_body, MIN_BODY, None)
         _check_range("port", self.port, 1, 65535)

@@ -21,10 +21,16 @@ def test_capped_cuts_back_to_a_sentence_end():
 def test_a_story_of_huge_articles_is_briefed_from_capped_text(client, monkeypatch):
     seen = []
     real = store_module.summarize
-    monkeypatch.setattr(store_module, "summarize", lambda articles, **kw: seen.append([len(a.text) for a in articles]) or real(articles, **kw))
+    monkeypatch.setattr(
+        store_module,
+        "summarize",
+        lambda articles, **kw: seen.append([len(a.text) for a in articles]) or real(articles, **kw),
+    )
     sentence = "The harbour bridge repairs will take six weeks, engineers said on Monday. "
-    huge = [{**BRIDGE[n % 3], "id": f"huge-{n}", "url": None, "text": BRIDGE[n % 3]["text"] + " " + sentence * 3000}
-            for n in range(15)]  # 15 articles of ~220,000 characters each
+    huge = [
+        {**BRIDGE[n % 3], "id": f"huge-{n}", "url": None, "text": BRIDGE[n % 3]["text"] + " " + sentence * 3000}
+        for n in range(15)
+    ]  # 15 articles of ~220,000 characters each
     [first, *_] = client.post("/articles", json=huge).json()["articles"]
     story = client.get(f"/stories/{first['story_id']}").json()
     assert story["brief"]["sentences"]

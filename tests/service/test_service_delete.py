@@ -14,7 +14,9 @@ def post(client, body, **kwargs):
 def test_deleting_an_article_updates_its_story_and_brief(client):
     results = post(client, BRIDGE)
     story_id = results[0]["story_id"]
-    assert {s["article_id"] for s in client.get(f"/stories/{story_id}").json()["brief"]["sources"]} == {r["id"] for r in results}
+    assert {s["article_id"] for s in client.get(f"/stories/{story_id}").json()["brief"]["sources"]} == {
+        r["id"] for r in results
+    }
     gone = client.delete(f"/articles/{results[1]['id']}")
     assert gone.status_code == 200
     assert gone.json() == {"article_ids": [results[1]["id"]], "story_id": story_id, "story_deleted": False}
@@ -36,7 +38,11 @@ def test_deleting_a_story_removes_its_articles_and_forgets_them(client):
     bridge = post(client, BRIDGE[:2])
     [chess] = post(client, CHESS[0])
     gone = client.delete(f"/stories/{bridge[0]['story_id']}").json()
-    assert gone == {"article_ids": [bridge[0]["id"], bridge[1]["id"]], "story_id": bridge[0]["story_id"], "story_deleted": True}
+    assert gone == {
+        "article_ids": [bridge[0]["id"], bridge[1]["id"]],
+        "story_id": bridge[0]["story_id"],
+        "story_deleted": True,
+    }
     assert client.get("/health").json()["articles"] == 1
     assert client.get(f"/stories/{bridge[0]['story_id']}").status_code == 404
     # The story index forgot them: a wire copy of a deleted article is new, not a duplicate, in a new story.
@@ -68,7 +74,9 @@ def test_deletes_need_the_token(make_client):
     assert f'action="/web/stories/{article["story_id"]}/delete"' in story_page and 'name="token"' in story_page
     path = f"/web/stories/{article['story_id']}/delete"
     assert client.post(path, data={"token": "nope"}).status_code == 401
-    assert client.post(path, data={"token": "s3cret"}, headers={"Origin": "https://attacker.example"}).status_code == 403
+    assert (
+        client.post(path, data={"token": "s3cret"}, headers={"Origin": "https://attacker.example"}).status_code == 403
+    )
     done = client.post(path, data={"token": "s3cret"}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/?message=deleted"
     assert "Deleted." in client.get(done.headers["location"]).text

@@ -33,15 +33,24 @@ def test_unknown_addresses_and_methods(client):
 
 
 def test_a_body_that_is_not_utf8_is_400(client):
-    response = client.post("/articles", content=b'{"text": "caf\xe9 opens"}', headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/articles", content=b'{"text": "caf\xe9 opens"}', headers={"Content-Type": "application/json"}
+    )
     assert_error(response, 400, "cannot be read")
 
 
 def test_validation_413_and_token_errors_have_the_headers(make_client):
     client = make_client(max_body=2048, token="s3cret")
-    assert_error(client.post("/articles", content=b"{}", headers={"Content-Type": "application/json",
-                                                                  "Authorization": "Bearer s3cret"}), 422, "text")
-    assert_error(client.post("/articles", content=b"x" * 3000, headers={"Content-Type": "application/json"}), 413, "2048")
+    assert_error(
+        client.post(
+            "/articles", content=b"{}", headers={"Content-Type": "application/json", "Authorization": "Bearer s3cret"}
+        ),
+        422,
+        "text",
+    )
+    assert_error(
+        client.post("/articles", content=b"x" * 3000, headers={"Content-Type": "application/json"}), 413, "2048"
+    )
     assert_error(client.post("/articles", json=BRIDGE[0]), 401, "Bearer")
     assert_error(client.get("/stories/abc"), 422, "story_id")
 
@@ -59,8 +68,10 @@ def test_pages_past_int64_are_404_pages(client, path):
     assert "default-src 'none'" in response.headers["content-security-policy"]
 
 
-@pytest.mark.parametrize("path, status", [("/web/stories/abc", 404), ("/web/articles/1x", 404), ("/?page=x", 422),
-                                          ("/?page=0", 422), ("/web/nothing", 404)])
+@pytest.mark.parametrize(
+    "path, status",
+    [("/web/stories/abc", 404), ("/web/articles/1x", 404), ("/?page=x", 422), ("/?page=0", 422), ("/web/nothing", 404)],
+)
 def test_bad_page_addresses_get_a_page_not_raw_json(client, path, status):
     response = client.get(path)
     assert response.status_code == status

@@ -9,7 +9,9 @@ from service_corpus import BRIDGE, CHESS, DROUGHT
 
 from storybrief.service.routers import web
 
-DISAGREEING = dict(BRIDGE[1], text=BRIDGE[1]["text"] + " The council estimates that the bridge repairs will cost 5.1 million dollars.")
+DISAGREEING = dict(
+    BRIDGE[1], text=BRIDGE[1]["text"] + " The council estimates that the bridge repairs will cost 5.1 million dollars."
+)
 
 
 def cards(html: str) -> list[str]:
@@ -34,7 +36,9 @@ def test_sorting_by_size(client):
     biggest = [re.search(r"<h2><a [^>]*>([^<]*)</a>", c).group(1) for c in cards(client.get("/?sort=biggest").text)]
     assert newest[0] == DROUGHT[0]["title"] and biggest[0] == BRIDGE[0]["title"]
     assert client.get("/?sort=loudest").status_code == 422
-    assert [s["title"] for s in client.get("/stories", params={"sort": "biggest", "briefs": False}).json()["stories"]][0] == BRIDGE[0]["title"]
+    assert [s["title"] for s in client.get("/stories", params={"sort": "biggest", "briefs": False}).json()["stories"]][
+        0
+    ] == BRIDGE[0]["title"]
 
 
 def test_the_story_page_shows_disagreements_and_the_single_source_legend(client):
@@ -72,13 +76,18 @@ def test_the_favicon_is_served(client):
 
 
 def test_the_article_page_shows_the_cleaned_text_and_the_raw_behind_a_link(client):
-    raw = ("Home / News / Local\n\nHarbour bridge shut for six weeks\n\n" + BRIDGE[0]["text"]
-           + "\n\nShow Comments\n\nAsia & AmericasEurope & RussiaNews")
+    raw = (
+        "Home / News / Local\n\nHarbour bridge shut for six weeks\n\n"
+        + BRIDGE[0]["text"]
+        + "\n\nShow Comments\n\nAsia & AmericasEurope & RussiaNews"
+    )
     [result] = client.post("/articles", json={"text": raw, "source": "Coastal Herald"}).json()["articles"]
     assert client.get(f"/articles/{result['id']}").json()["title"] == "Harbour bridge shut for six weeks"
     cleaned = client.get(f"/web/articles/{result['id']}").text
     body = re.search(r'<div class="text">(.*?)</div>', cleaned, flags=re.S).group(1)
     assert "steel girders" in body and "Show Comments" not in body and "Home / News" not in body
     assert f'href="/web/articles/{result["id"]}?raw=1"' in cleaned
-    received = re.search(r'<div class="text">(.*?)</div>', client.get(f"/web/articles/{result['id']}?raw=1").text, flags=re.S).group(1)
+    received = re.search(
+        r'<div class="text">(.*?)</div>', client.get(f"/web/articles/{result['id']}?raw=1").text, flags=re.S
+    ).group(1)
     assert "Show Comments" in received and "Home / News / Local" in received

@@ -11,9 +11,12 @@ from storybrief.service.app import create_app
 from storybrief.service.search import search_terms
 from storybrief.service.settings import Settings
 
-FERRY = {"title": "Ferry timetable", "source": "Harbour Gazette",
-         "text": "The ferry company published a new timetable for the harbour on Tuesday. Boats will leave every "
-                 "fifteen minutes from the north pier while the bridge is repaired, the company said."}
+FERRY = {
+    "title": "Ferry timetable",
+    "source": "Harbour Gazette",
+    "text": "The ferry company published a new timetable for the harbour on Tuesday. Boats will leave every "
+    "fifteen minutes from the north pier while the bridge is repaired, the company said.",
+}
 
 
 def titles(client, q, **params):
@@ -31,7 +34,14 @@ def loaded(client):
 
 
 def test_query_syntax():
-    assert search_terms('Bridge  "steel GIRDERS" closes -ferry OR x*:') == ["bridge", "steel girders", "closes", "ferry", "or", "x"]
+    assert search_terms('Bridge  "steel GIRDERS" closes -ferry OR x*:') == [
+        "bridge",
+        "steel girders",
+        "closes",
+        "ferry",
+        "or",
+        "x",
+    ]
     assert search_terms('%_ "" ;') == []
 
 
@@ -59,7 +69,17 @@ def test_the_best_match_ranks_first_and_an_exact_title_first_of_all(loaded):
 
 
 def test_operators_are_plain_characters_never_errors(loaded):
-    for q in ["bridge -ferry", "bridge OR chess", "girder*", "title:bridge", 'unbalanced "quote', "NEAR(bridge", "^bridge", "%", "_"]:
+    for q in [
+        "bridge -ferry",
+        "bridge OR chess",
+        "girder*",
+        "title:bridge",
+        'unbalanced "quote',
+        "NEAR(bridge",
+        "^bridge",
+        "%",
+        "_",
+    ]:
         response = loaded.get("/stories", params={"q": q})
         assert response.status_code == 200, (q, response.text)
     assert titles(loaded, "%") == [] and titles(loaded, "_") == []
@@ -74,8 +94,13 @@ def test_snippets_highlight_the_match(loaded):
 
 
 def test_snippets_are_escaped(client):
-    client.post("/articles", json={"text": "Officials said <b>the dam</b> & the <script>x()</script> levee will hold. " * 3,
-                                   "source": "Valley Times"})
+    client.post(
+        "/articles",
+        json={
+            "text": "Officials said <b>the dam</b> & the <script>x()</script> levee will hold. " * 3,
+            "source": "Valley Times",
+        },
+    )
     page = client.get("/", params={"q": "levee"}).text
     assert "<script>" not in page and "<b>the dam" not in page
     # Escaped text around the mark (PostgreSQL's ts_headline drops what looks like a tag; FTS5 keeps it, escaped).
@@ -95,8 +120,12 @@ def test_like_is_the_fallback_where_fts5_is_missing(tmp_path):
     with TestClient(create_app(settings)) as client:
         client.post("/articles", json=[BRIDGE[0], CHESS[0]])
         with client.app.state.database.write() as session:  # as a SQLite built without FTS5 would have it
-            for statement in ("DROP TRIGGER articles_fts_insert", "DROP TRIGGER articles_fts_delete",
-                              "DROP TRIGGER articles_fts_update", "DROP TABLE articles_fts"):
+            for statement in (
+                "DROP TRIGGER articles_fts_insert",
+                "DROP TRIGGER articles_fts_delete",
+                "DROP TRIGGER articles_fts_update",
+                "DROP TABLE articles_fts",
+            ):
                 session.connection().exec_driver_sql(statement)
     with TestClient(create_app(settings)) as client:
         assert client.app.state.store.search_backend() == "like"

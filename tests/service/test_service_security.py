@@ -21,19 +21,25 @@ def loopback_app(tmp_path):
     app.state.database.dispose()
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1", "localhost."])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1", "localhost."]
+)
 def test_loopback_names_are_answered(loopback_app, host):
     client = TestClient(loopback_app, base_url=f"http://{host}")
     assert client.get("/health", headers={"Host": host}).status_code == 200
 
 
-@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8000", "127.0.0.1.attacker.example", "", "localhost:80@x"])
+@pytest.mark.parametrize(
+    "host", ["attacker.example", "attacker.example:8000", "127.0.0.1.attacker.example", "", "localhost:80@x"]
+)
 def test_a_rebound_name_can_neither_read_nor_write(loopback_app, host):
     client = TestClient(loopback_app)
-    for response in (client.get("/stories", headers={"Host": host}),
-                     client.get("/", headers={"Host": host}),
-                     client.post("/articles", json=BRIDGE[0], headers={"Host": host}),
-                     client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Host": host})):
+    for response in (
+        client.get("/stories", headers={"Host": host}),
+        client.get("/", headers={"Host": host}),
+        client.post("/articles", json=BRIDGE[0], headers={"Host": host}),
+        client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Host": host}),
+    ):
         assert response.status_code == 400
         assert "STORYBRIEF_ALLOWED_HOSTS" in response.json()["error"]
         assert response.headers["x-content-type-options"] == "nosniff"
@@ -58,8 +64,10 @@ def test_the_allowlist_is_configurable(tmp_path, monkeypatch):
     assert Settings(host="127.0.0.5").allowed_hosts == ("localhost", "127.0.0.1", "::1", "127.0.0.5")
 
 
-@pytest.mark.parametrize("header, name", [("[::1]:8000", "::1"), ("Example.COM.:80", "example.com"), ("a.example", "a.example"),
-                                          ("::1", "::1")])
+@pytest.mark.parametrize(
+    "header, name",
+    [("[::1]:8000", "::1"), ("Example.COM.:80", "example.com"), ("a.example", "a.example"), ("::1", "::1")],
+)
 def test_host_names(header, name):
     assert host_name(header) == name
 
@@ -79,10 +87,12 @@ def test_under_ci_a_test_that_cannot_run_fails_instead_of_skipping():
     from pathlib import Path
 
     here = Path(__file__).parent
-    code = ("import sys; sys.path.insert(0, %r)\n"
-            "import pytest, service_checks\n"
-            "try:\n    service_checks.skip_or_fail('no server')\n"
-            "except BaseException as e:\n    print(type(e).__name__, e)\n") % str(here)
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "import pytest, service_checks\n"
+        "try:\n    service_checks.skip_or_fail('no server')\n"
+        "except BaseException as e:\n    print(type(e).__name__, e)\n"
+    ) % str(here)
     for ci, expected in (("true", "Failed CI=true and no server"), ("", "Skipped no server")):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "CI": ci})
         assert out.stdout.strip() == expected, out.stdout + out.stderr

@@ -12,10 +12,10 @@ from storybrief.service.db import ArticleRow, StoryRow
 from storybrief.service.deps import DatabaseDep, StoreDep, require_token
 from storybrief.service.schemas import (
     ArticleDetail,
-    Deleted,
     ArticleOut,
     ArticlesIn,
     BriefOut,
+    Deleted,
     ErrorOut,
     Health,
     IngestResult,
@@ -75,13 +75,18 @@ def get_stories(
     store: StoreDep,
     q: Annotated[
         str,
-        Query(max_length=200, description='Full-text search: stories whose articles hold every word and "quoted phrase", '
-                                          "best match first."),
+        Query(
+            max_length=200,
+            description='Full-text search: stories whose articles hold every word and "quoted phrase", '
+            "best match first.",
+        ),
     ] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     briefs: Annotated[bool, Query(description="Include each story's brief (computed when out of date).")] = True,
-    sort: Annotated[Sort, Query(description="Without q: newest (last updated) or biggest (most articles) first.")] = "newest",
+    sort: Annotated[
+        Sort, Query(description="Without q: newest (last updated) or biggest (most articles) first.")
+    ] = "newest",
 ) -> StoryPage:
     """Stories, most recently updated first (or biggest first); with `q`, the best matches first."""
     stories, total, sources, snippets = store.stories(q, page, per_page, sort)
@@ -159,7 +164,9 @@ def article_fields(row: ArticleRow) -> dict:
     )
 
 
-def story_summary(store: Store, story: StoryRow, sources: list[str], with_brief: bool, snippet: str | None = None) -> StorySummary:
+def story_summary(
+    store: Store, story: StoryRow, sources: list[str], with_brief: bool, snippet: str | None = None
+) -> StorySummary:
     brief, error = None, None
     if with_brief:
         data = store.brief(story)

@@ -55,7 +55,10 @@ def index(
 
 @router.get("/web/stories/{story_id}", response_class=HTMLResponse)
 def story_page(
-    request: Request, story_id: int, store: StoreDep, page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1
+    request: Request,
+    story_id: int,
+    store: StoreDep,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     found = store.story(story_id)
     if found is None:
@@ -64,8 +67,15 @@ def story_page(
     labels = {a.id: article_label(a) for a in articles}
     pages = max(1, -(-len(articles) // ARTICLES_PER_PAGE))
     shown = articles[(page_number - 1) * ARTICLES_PER_PAGE : page_number * ARTICLES_PER_PAGE]
-    return page(request, "story.html", story=story_view(store, story, sources), articles=shown, labels=labels,
-                page=page_number, pages=pages)
+    return page(
+        request,
+        "story.html",
+        story=story_view(store, story, sources),
+        articles=shown,
+        labels=labels,
+        page=page_number,
+        pages=pages,
+    )
 
 
 @router.get("/web/articles/{article_id}", response_class=HTMLResponse)
@@ -121,8 +131,12 @@ async def delete_story_form(request: Request, story_id: int, store: StoreDep):
     try:
         token = request.app.state.settings.token
         if token is not None and not token_matches(str(form.get("token") or ""), token):
-            return page(request, "error.html", status=401,
-                        error="Wrong or missing token: this server needs its STORYBRIEF_TOKEN to delete.")
+            return page(
+                request,
+                "error.html",
+                status=401,
+                error="Wrong or missing token: this server needs its STORYBRIEF_TOKEN to delete.",
+            )
     finally:
         await form.close()
     if await run_in_threadpool(store.delete_story, story_id) is None:
@@ -158,13 +172,18 @@ def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str |
     disagreements = []
     for d in data.get("disagreements", []):
         source = numbered.get(d.get("source"), {})
-        disagreements.append({
-            "number": d.get("source"), "article_id": source.get("article_id"),
-            "label": source.get("name") or source.get("title") or f"source {d.get('source')}",
-            "mine": d["figures"][0], "theirs": d["figures"][1], "text": d.get("text", ""),
-        })
+        disagreements.append(
+            {
+                "number": d.get("source"),
+                "article_id": source.get("article_id"),
+                "label": source.get("name") or source.get("title") or f"source {d.get('source')}",
+                "mine": d["figures"][0],
+                "theirs": d["figures"][1],
+                "text": d.get("text", ""),
+            }
+        )
     first, last = utc(story.created_at), utc(story.updated_at)
-    span = (f"{first:%d %b %Y} – {last:%d %b %Y}" if first.date() != last.date() else f"{last:%d %b %Y}")
+    span = f"{first:%d %b %Y} – {last:%d %b %Y}" if first.date() != last.date() else f"{last:%d %b %Y}"
     return {
         "id": story.id,
         "title": story.title,
