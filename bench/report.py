@@ -25,7 +25,7 @@ def machine_line() -> str:
     CPU, cores, load at the start (a busy machine makes timings noisy), Python, OS."""
     import os
 
-    from storybrief.evaluate import machine
+    from storybrief.evaluation.evaluate import machine
 
     info = machine()
     load = f", load average {os.getloadavg()[0]:.1f} at start" if hasattr(os, "getloadavg") else ""

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from storybrief.brief.pipeline import summarize
 from storybrief.engines import Engine, SerialEngine
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import documents_of, json_object
-from storybrief.pipeline import DEFAULT_WORDS, summarize
-from storybrief.types import Article
-
+from storybrief.io.story import documents_of, json_object
+from storybrief.text import id_of
+from storybrief.types import DEFAULT_WORDS, Article
 
 CHUNK_LINES = 8  # clusters per task: enough to hide the per-task overhead, few enough to balance workers
 WORKER_DIED = "its worker process died while briefing it (a crash or out of memory)"
@@ -59,9 +59,9 @@ class BriefJob:
         try:
             result = brief_line(line, number, self.name, self.words, self.method)
         except StoryBriefError as exc:
-            return number, _id_of(line, number), None, str(exc)
+            return number, id_of(line, number), None, str(exc)
         except Exception as exc:  # noqa: BLE001 - a bug hit by one cluster must not stop the other thousands
-            return number, _id_of(line, number), None, f"internal error: {type(exc).__name__}: {_one_line(exc)}"
+            return number, id_of(line, number), None, f"internal error: {type(exc).__name__}: {_one_line(exc)}"
         return number, result["id"], json.dumps(result, ensure_ascii=False), None
 
 
@@ -162,7 +162,7 @@ def run_batch(
                 return [[item] for item in chunk]
 
             def lost(chunk: list, exc: BaseException) -> list[Outcome]:
-                return [(number, _id_of(line, number), None, WORKER_DIED) for number, line in chunk]
+                return [(number, id_of(line, number), None, WORKER_DIED) for number, line in chunk]
 
             for outcomes in engine.map(job, chunked(lines, chunk_lines), split=split, lost=lost):
                 for number, record_id, output, error in outcomes:
@@ -179,7 +179,7 @@ def run_batch(
 
 def _skip_done(lines: Iterable[tuple[int, str]], done: set[str], skipped: Callable[[int], None] | None) -> Iterator[tuple[int, str]]:
     for number, line in lines:
-        if _id_of(line, number) in done:
+        if id_of(line, number) in done:
             if skipped is not None:
                 skipped(number)
             continue
@@ -243,13 +243,6 @@ def _ids_in(lines: list[str], path: Path) -> set[str]:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else ""
-
-
-def _id_of(line: str, number: int) -> str:
-    try:
-        return str(json.loads(line).get("id", number))
-    except (ValueError, AttributeError):
-        return str(number)
 
 
 def count_lines(path: str | Path) -> int | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from storybrief import __version__
 from storybrief.errors import StoryBriefError
+from storybrief.types import DEFAULT_WORDS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Brief a news story from many articles, every sentence cited.")
 stderr = Console(stderr=True)
@@ -41,7 +41,9 @@ def check_format(format: str) -> None:
 
 
 def example_path() -> Path:
-    return Path(str(resources.files("storybrief") / "examples" / "harbour-bridge"))
+    from storybrief.shipped import EXAMPLE_STORY
+
+    return EXAMPLE_STORY
 
 
 def _version(value: bool) -> None:
@@ -60,13 +62,13 @@ def main(
 @app.command()
 def summarize(
     paths: Optional[list[str]] = typer.Argument(None, help="Article files or folders, or '-' for stdin. None: the bundled example story."),
-    words: int = typer.Option(150, "--words", "-w", help="Word budget of the brief."),
+    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of the brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
     method: str = typer.Option("default", "--method", "-m", help="Scoring method (default, centroid, lead, ...)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
 ) -> None:
     """Brief one story from its articles."""
-    from storybrief.pipeline import summarize as summarize_story
+    from storybrief.brief.pipeline import summarize as summarize_story
 
     check_words(words)
     check_format(format)
@@ -96,7 +98,7 @@ class EngineName(str, Enum):
 def batch(
     source: str = typer.Argument(..., metavar="IN.jsonl", help="One cluster a line: {id, documents} or {id, document}; .gz allowed."),
     target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line, in input order; .gz allowed."),
-    words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
+    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     method: str = typer.Option("default", "--method", "-m"),
     engine: EngineName = typer.Option(EngineName.local, "--engine", "-e", help="local: a process pool on this machine; dask: a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); none: a local Dask cluster."),
@@ -172,7 +174,7 @@ def brief_engine(workers: int, stories: int):
 def stories(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief})."),
-    words: int = typer.Option(150, "--words", "-w", help="Word budget of each brief."),
+    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
     window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
@@ -181,10 +183,9 @@ def stories(
     workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
-    from storybrief.feeds import read_pile
-    from storybrief.grouping import StoryIndex
-    from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
-    from storybrief.state import load_index
+    from storybrief.io.pile import read_pile
+    from storybrief.stories import StoryIndex
+    from storybrief.stories.render import render_stories_json, render_stories_markdown, render_stories_text
 
     check_words(words)
     check_format(format)
@@ -194,7 +195,7 @@ def stories(
         fail(f"--window-days must be 0 or more, not {window}")
     try:
         pile = read_pile(inputs)
-        index = load_index(state, threshold=threshold, window_days=window) if state else StoryIndex()
+        index = StoryIndex.load(state, threshold=threshold, window_days=window) if state else StoryIndex()
         if not state:
             index.threshold = index.threshold if threshold is None else threshold
             index.window_days = index.window_days if window is None else window
@@ -277,9 +278,9 @@ def evaluate(
 
     from rich.console import Console as RichConsole
 
-    from storybrief.evaluate import evaluate as run_evaluation
-    from storybrief.evaluate import report_table
-    from storybrief.peers import BASELINES
+    from storybrief.evaluation.evaluate import evaluate as run_evaluation
+    from storybrief.evaluation.evaluate import report_table
+    from storybrief.evaluation.peers import BASELINES
 
     methods = [m.strip() for item in method or ["default"] for m in item.split(",") if m.strip()]
     peers = [b.strip() for item in baseline or [] for b in item.split(",") if b.strip()]

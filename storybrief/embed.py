@@ -1,4 +1,4 @@
-"""Static word vectors distilled from all-MiniLM-L6-v2 (bench/distill_vectors.py), for a
+"""Static word vectors distilled from all-MiniLM-L6-v2 (bench/build/distill_vectors.py), for a
 semantic view of sentences that costs a dictionary look-up per word rather than a neural network.
 
 A sentence's vector is the SIF-weighted mean of its known words' vectors (frequent words count
@@ -7,16 +7,16 @@ less), L2-normalised; a sentence with no known word gets a zero vector.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from storybrief.errors import StoryBriefError
+from storybrief.shipped import MODELS
+from storybrief.text import LOWER_WORD
 
-VECTORS_PATH = Path(__file__).parent / "models" / "words.npz"
-TOKEN = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
+VECTORS_PATH = MODELS / "words.npz"
 SIF = 1e-3  # smoothing of the inverse-frequency weight a / (a + p(word))
 
 
@@ -30,10 +30,10 @@ class WordVectors:
 
     def sentences(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised row per text."""
-        return self.from_tokens([TOKEN.findall(text.lower()) for text in texts])
+        return self.from_tokens([LOWER_WORD.findall(text.lower()) for text in texts])
 
     def from_tokens(self, tokens: list[list[str]]) -> np.ndarray:
-        """One L2-normalised row per token list (words as TOKEN finds them in lower-cased text)."""
+        """One L2-normalised row per token list (words as LOWER_WORD finds them in lower-cased text)."""
         out = np.zeros((len(tokens), self.dims), dtype=np.float32)
         index = self.index
         for row, words in enumerate(tokens):
@@ -48,6 +48,6 @@ class WordVectors:
 def load_vectors(path: str | Path = VECTORS_PATH) -> WordVectors:
     path = Path(path)
     if not path.is_file():
-        raise StoryBriefError(f"word vectors not found at {path}; reinstall storybrief or rebuild them with bench/distill_vectors.py")
+        raise StoryBriefError(f"word vectors not found at {path}; reinstall storybrief or rebuild them with bench/build/distill_vectors.py")
     with np.load(path, allow_pickle=False) as data:
         return WordVectors(list(data["words"]), data["vectors"], data["frequency"])

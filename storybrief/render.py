@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from storybrief.types import Brief, BriefSentence, Source
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the records render themselves through this module, so it must not import them at run time
+    from storybrief.types import Brief, BriefSentence, Source
 
 
 def _label(source: Source) -> str:
@@ -30,7 +33,7 @@ def render_text(brief: Brief) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     # Article text is untrusted: keep it from turning into links, HTML or emphasis.
     for char in "\\`*_[]<>#|":
         text = text.replace(char, "\\" + char)
@@ -42,15 +45,15 @@ def render_markdown(brief: Brief) -> str:
     for s in brief.sentences:
         marks = "".join(f"[^{n}]" for n in s.sources)
         flag = " *(one source)*" if s.single_source and len(brief.sources) > 1 else ""
-        lines.append(f"- {_escape_markdown(shown(s))} {marks}{flag}")
+        lines.append(f"- {escape_markdown(shown(s))} {marks}{flag}")
     if brief.disagreements:
         lines.append("")
         lines.append("**Where sources differ**")
         lines.append("")
         for d in brief.disagreements:
-            lines.append(f"- On \"{_escape_markdown(brief.sentences[d['sentence']].text[:80])}…\": "
-                         f"{_escape_markdown(d['text'])} [^{d['source']}]")
+            lines.append(f"- On \"{escape_markdown(brief.sentences[d['sentence']].text[:80])}…\": "
+                         f"{escape_markdown(d['text'])} [^{d['source']}]")
     lines.append("")
     for s in brief.sources:
-        lines.append(f"[^{s.id}]: {_escape_markdown(_label(s))}")
+        lines.append(f"[^{s.id}]: {escape_markdown(_label(s))}")
     return "\n".join(lines) + "\n"

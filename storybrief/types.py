@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from storybrief.render import render_markdown, render_text
+
+# A brief's word budget when none is asked for (the CLI, the API, batch and story briefs).
+DEFAULT_WORDS = 150
+
 
 @dataclass
 class Article:
@@ -120,13 +125,9 @@ class Brief:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_text(self) -> str:
-        from storybrief.render import render_text
-
         return render_text(self)
 
     def to_markdown(self) -> str:
-        from storybrief.render import render_markdown
-
         return render_markdown(self)
 
 

@@ -191,7 +191,6 @@ def test_cli_exit_code_says_some_lines_failed(tmp_path, small_input):
 def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path):
     import signal
     import time
-
     import uuid
 
     # Enough lines that the run cannot finish between two polls, however fast a brief is.
@@ -222,10 +221,9 @@ def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path):
 
 def test_a_dask_worker_that_dies_costs_only_its_own_line(tmp_path):
     pytest.importorskip("distributed", reason="the dask extra is not installed")
+    import batch_helpers
     import cloudpickle
     import dask
-
-    import batch_helpers
 
     cloudpickle.register_pickle_by_value(batch_helpers)  # the workers cannot import tests/
     source = tmp_path / "in.jsonl"

@@ -1,10 +1,9 @@
 import json
 
+from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY
 from typer.testing import CliRunner
 
 from storybrief.cli import app
-
-from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY
 
 runner = CliRunner()
 

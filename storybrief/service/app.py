@@ -13,8 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 
 from storybrief import __version__
+from storybrief.brief.score import get_scorer
 from storybrief.errors import first_line
-from storybrief.score import get_scorer
 from storybrief.service import migrate
 from storybrief.service.assign import StoryAssigner, make_assigner
 from storybrief.service.db import Database, DatabaseError

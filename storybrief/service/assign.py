@@ -9,12 +9,12 @@ grouping can be replaced without touching the API code:
     assigner.forget()                                 # after a rollback: drop in-memory state
 
 `StoryIndexAssigner` (the default) puts the stories work's incremental grouping,
-`storybrief.grouping.StoryIndex`, behind this interface; the database stays the record of which
+`storybrief.stories.StoryIndex`, behind this interface; the database stays the record of which
 article is in which story, and the index is rebuilt from it (see the class).
 
 `SimilarityAssigner` is the simpler alternative, first-story detection in the classic style: an
 article joins the story of its nearest recent article when they are near-copies (MinHash of
-5-shingles, as `storybrief.dedupe`) or similar enough (TF-IDF cosine ≥ threshold), and starts a
+5-shingles, as `storybrief.brief.dedupe`) or similar enough (TF-IDF cosine ≥ threshold), and starts a
 new story otherwise. Its state is a window of recent articles kept in memory and caught up from
 the database at every call, so several server processes on one database agree.
 """
@@ -33,10 +33,11 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storybrief.dedupe import COPY_THRESHOLD, copy_lsh, minhash, shingles
+from storybrief.brief.dedupe import COPY_THRESHOLD, copy_lsh, minhash, shingles
 from storybrief.errors import StoryBriefError
-from storybrief.grouping import StoryIndex, idf_of
 from storybrief.service.db import ArticleRow
+from storybrief.stories import StoryIndex
+from storybrief.text import idf
 from storybrief.types import Article
 
 # Cosine of TF-IDF vectors above which two articles report the same story. Measured on
@@ -159,7 +160,7 @@ class SimilarityAssigner:
     def _nearest(self, row: sp.csr_matrix) -> tuple[int | None, float]:
         n = len(self.ids)
         if self._weighted is None or len(self._added_since) >= max(50, n // 20):
-            self._idf = idf_of(self.df, n)
+            self._idf = idf(self.df, n)
             self._weighted_ids = list(self.ids)
             self._weighted = self._weigh(self._weighted_ids)
             self._added_since = []

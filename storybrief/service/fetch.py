@@ -15,7 +15,7 @@ import ssl
 from urllib.parse import urljoin, urlsplit
 
 from storybrief.errors import StoryBriefError
-from storybrief.load import decode
+from storybrief.io.story import decode
 
 MAX_FETCH_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 10

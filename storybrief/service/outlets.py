@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from storybrief.clean import clean_article
+from storybrief.brief.clean import clean_article
 from storybrief.types import Article
 
 # " | ", " - ", " – ", " — ", " :: ", " · ": how pages join a headline and the site's name.

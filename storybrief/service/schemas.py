@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from storybrief.types import DEFAULT_WORDS
+
 # One article is at most this many characters of text or HTML; a story page, not a data dump.
 MAX_ARTICLE_CHARS = 1_000_000
 MAX_ARTICLES_PER_REQUEST = 500
@@ -73,7 +75,7 @@ class SummarizeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)
-    words: int = Field(150, ge=1, le=MAX_BRIEF_WORDS)
+    words: int = Field(DEFAULT_WORDS, ge=1, le=MAX_BRIEF_WORDS)
     method: str = Field("default", max_length=50)
 
 

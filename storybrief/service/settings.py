@@ -36,8 +36,8 @@ from storybrief.errors import StoryBriefError
 from storybrief.service.db import DEFAULT_DB
 from storybrief.service.limits import DEFAULT_MAX_BODY
 from storybrief.service.schemas import MAX_BRIEF_WORDS
+from storybrief.types import DEFAULT_WORDS
 
-DEFAULT_WORDS = 150
 MIN_BODY = 1024
 
 ENV = {

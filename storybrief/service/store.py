@@ -1,6 +1,6 @@
 """What the endpoints do with the database: ingest articles, list stories, keep briefs current.
 
-Pipeline work is delegated: text extraction to `storybrief.load`, story assignment to a
+Pipeline work is delegated: text extraction to `storybrief.io.story`, story assignment to a
 `StoryAssigner`, briefs to `storybrief.summarize`.
 """
 
@@ -11,6 +11,7 @@ import queue
 import re
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -18,16 +19,16 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.load import parse_html
-from storybrief.pipeline import summarize
+from storybrief.io.story import parse_html
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
 from storybrief.service.outlets import clean_title, headline, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
 from storybrief.service.search import MARK_END, MARK_START, search, search_terms
 from storybrief.service.search import backend as search_backend
-from storybrief.types import Article, Brief
+from storybrief.types import DEFAULT_WORDS, Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
 # The cost cap of one brief: each article's first 20,000 characters (cut back to a sentence end), and
@@ -125,8 +126,65 @@ class Listing(NamedTuple):
     snippets: dict[int, str]  # story id -> where its best article matches the query (search only)
 
 
+class BriefWriter:
+    """A background thread that makes the briefs of stories that just changed, one at a time, so the
+    next read finds them cached instead of making them itself."""
+
+    def __init__(self, make: Callable[[int], None]) -> None:
+        self.make = make
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._queued: set[int] = set()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+        self._closed = False
+        self._unfinished = 0  # briefs queued and not yet made
+
+    def submit(self, story_ids: set[int]) -> None:
+        with self._guard:
+            if self._closed:
+                return
+            for story_id in sorted(story_ids - self._queued):
+                self._queued.add(story_id)
+                self._unfinished += 1
+                self._queue.put(story_id)
+            if story_ids and (self._thread is None or not self._thread.is_alive()):
+                self._thread = threading.Thread(target=self._work, name="storybrief-briefs", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            story_id = self._queue.get()
+            if story_id is None:
+                return
+            with self._guard:
+                self._queued.discard(story_id)
+            try:
+                self.make(story_id)
+            except Exception:  # noqa: BLE001 - the next read of the story makes the brief and reports what failed
+                pass
+            finally:
+                with self._guard:
+                    self._unfinished -= 1
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._unfinished:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    def close(self, timeout: float = 30) -> None:
+        with self._guard:
+            self._closed = True
+            thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._queue.put(None)
+            thread.join(timeout)
+
+
 class Store:
-    def __init__(self, database: Database, assigner: StoryAssigner | None = None, words: int = 150,
+    def __init__(self, database: Database, assigner: StoryAssigner | None = None, words: int = DEFAULT_WORDS,
                  method: str = "default", fetcher=None) -> None:
         self.db = database
         self.assigner = assigner or StoryIndexAssigner()
@@ -136,12 +194,7 @@ class Store:
         self._brief_locks: dict[int, threading.Lock] = {}
         self._brief_locks_guard = threading.Lock()
         self._search_backend: str | None = None  # found at the first search (after the migrations ran)
-        self._queue: queue.Queue[int | None] = queue.Queue()
-        self._queued: set[int] = set()
-        self._worker: threading.Thread | None = None
-        self._worker_guard = threading.Lock()
-        self._closed = False
-        self._unfinished = 0  # briefs queued and not yet made
+        self.writer = BriefWriter(self._brief_of)
 
     # -- writes --------------------------------------------------------------------------
 
@@ -162,54 +215,21 @@ class Store:
     # -- briefs made when articles arrive ----------------------------------------------------
 
     def _brief_later(self, story_ids: set[int]) -> None:
-        """Have a background thread write the briefs of stories that just changed, so the next read
-        finds them cached instead of making them itself."""
-        with self._worker_guard:
-            if self._closed:
-                return
-            for story_id in sorted(story_ids - self._queued):
-                self._queued.add(story_id)
-                self._unfinished += 1
-                self._queue.put(story_id)
-            if story_ids and (self._worker is None or not self._worker.is_alive()):
-                self._worker = threading.Thread(target=self._work, name="storybrief-briefs", daemon=True)
-                self._worker.start()
+        self.writer.submit(story_ids)
 
-    def _work(self) -> None:
-        while True:
-            story_id = self._queue.get()
-            if story_id is None:
-                return
-            with self._worker_guard:
-                self._queued.discard(story_id)
-            try:
-                with self.db.read() as session:
-                    story = session.get(StoryRow, story_id)
-                if story is not None:
-                    self.brief(story)
-            except Exception:  # noqa: BLE001 - the next read of the story makes the brief and reports what failed
-                pass
-            finally:
-                with self._worker_guard:
-                    self._unfinished -= 1
+    def _brief_of(self, story_id: int) -> None:
+        with self.db.read() as session:
+            story = session.get(StoryRow, story_id)
+        if story is not None:
+            self.brief(story)
 
     def wait_for_briefs(self, timeout: float | None = None) -> bool:
         """Block until the background writer has made every brief it was given (for tests and scripts)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self._unfinished:
-            if deadline is not None and time.monotonic() > deadline:
-                return False
-            time.sleep(0.02)
-        return True
+        return self.writer.wait(timeout)
 
     def close(self, timeout: float = 30) -> None:
         """Stop the background brief writer (at shutdown, before the database is closed)."""
-        with self._worker_guard:
-            self._closed = True
-            worker = self._worker
-        if worker is not None and worker.is_alive():
-            self._queue.put(None)
-            worker.join(timeout)
+        self.writer.close(timeout)
 
     def _ingest_one(self, session, item: Incoming) -> IngestedArticle:
         article = item.article

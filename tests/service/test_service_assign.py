@@ -175,7 +175,8 @@ def test_index_replay_is_deterministic_and_places_stored_stories(database):
             reader.catch_up(session)
         index = reader.index
         built.append(({k: sorted(r.rows) for k, r in index.stories.items()}, list(index.row_ids), dict(index.copies),
-                      (index.vectors() != writer.index.vectors()).nnz if index.vectors().shape == writer.index.vectors().shape else -1))
+                      (index.corpus.vectors() != writer.index.corpus.vectors()).nnz
+                      if index.corpus.vectors().shape == writer.index.corpus.vectors().shape else -1))
         with database.read() as session:
             stored = {row.id: row.story_id for row in session.scalars(select(ArticleRow))}
         assert {reader.article_of[a]: reader.story_of[index.row_story[index.row_of[a]]] for a in index.articles} == stored

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 
 from storybrief import __version__
-from storybrief.pipeline import summarize
+from storybrief.brief.pipeline import summarize
 from storybrief.service.db import ArticleRow, StoryRow
 from storybrief.service.deps import DatabaseDep, StoreDep, require_token
 from storybrief.service.schemas import (

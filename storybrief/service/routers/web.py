@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from storybrief.clean import clean_article
+from storybrief.brief.clean import clean_article
 from storybrief.errors import StoryBriefError
-from storybrief.load import articles_from_text, decode
+from storybrief.io.story import articles_from_text, decode
 from storybrief.service.db import StoryRow
 from storybrief.service.deps import StoreDep
 from storybrief.service.errors import one_line

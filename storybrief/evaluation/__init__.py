@@ -1,0 +1,1 @@
+"""Measuring briefs: ROUGE against references, side by side with peer summarizers."""

@@ -1,0 +1,47 @@
+"""Shared text primitives: named tokenisers, the end of a sentence, month names, the shortest
+sentence, the IDF weight, ids made from text, and an error's first line. One definition each."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import numpy as np
+
+# Tokenisers, by what they keep.
+WORD = re.compile(r"\w+")  # word characters, any case: shingles, trigrams
+CASED_WORD = re.compile(r"[\w'-]+")  # as written, with inner apostrophes and hyphens: surface cues
+ROUGE_WORD = re.compile(r"[a-z0-9]+")  # lower-cased letters and digits, as ROUGE tokenises
+LOWER_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")  # lower-cased text: the word vectors' and prior's words
+
+# The text ends its sentence: a terminal mark, then closing quotes or brackets.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+# A month name or its abbreviation, as a regular-expression fragment (case-insensitive use).
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# Fewer words than this is a fragment, never a sentence (and no trim may leave fewer).
+MIN_WORDS = 4
+
+
+def idf(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:
+    """Smoothed inverse document frequency, as scikit-learn's TfidfVectorizer computes it."""
+    return (np.log((1 + n_documents) / (1 + document_frequency)) + 1).astype(np.float32)
+
+
+def text_id(text: str) -> str:
+    """A stable article id made from its text, for articles that come without one."""
+    return "a" + hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def first_line(exc: BaseException) -> str:
+    """An error's message cut to its first line (a database driver's message runs on for lines)."""
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__
+
+
+def id_of(line: str, number: int) -> str:
+    """The `id` of a JSONL line, or its line number when the line has none or is not JSON."""
+    try:
+        return str(json.loads(line).get("id", number))
+    except (ValueError, AttributeError):
+        return str(number)

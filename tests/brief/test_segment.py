@@ -1,0 +1,60 @@
+import pytest
+
+from storybrief.brief.segment import segment, split_sentences
+from storybrief.types import Article
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sen. Maria Lopez (D., Ore.) spoke on Friday. She left at noon.",
+         ["Sen. Maria Lopez (D., Ore.) spoke on Friday.", "She left at noon."]),
+        ("Dr. Adams arrived at 5 p.m. on Jan. 5. The U.S. team left later.",
+         ["Dr. Adams arrived at 5 p.m. on Jan. 5.", "The U.S. team left later."]),
+        ('He said: "This is it. We are done." Then he left the room.',
+         ['He said: "This is it. We are done."', "Then he left the room."]),
+        ("the u.s. army said on monday it would act. officials declined to comment on the plan.",
+         ["the u.s. army said on monday it would act.", "officials declined to comment on the plan."]),
+        ("Mr. Jones paid $3.5 million for the house. Shares fell 2.5% on Tuesday.",
+         ["Mr. Jones paid $3.5 million for the house.", "Shares fell 2.5% on Tuesday."]),
+        ("Was it late? Yes, it was very late! Nobody came to the door.",
+         ["Was it late?", "Yes, it was very late!", "Nobody came to the door."]),
+        ('"We will win," the coach said. "It is certain."', ['"We will win," the coach said.', '"It is certain."']),
+    ],
+)
+def test_sentence_boundaries(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_paragraphs_never_run_together():
+    assert split_sentences("First paragraph has no full stop\nSecond paragraph is here.") == [
+        "First paragraph has no full stop",
+        "Second paragraph is here.",
+    ]
+
+
+def test_segment_records_positions_and_drops_fragments_and_junk():
+    article = Article(
+        text="The bridge closed on Tuesday after a crack was found. Too short. "
+        "Breaking news emails get breaking news alerts and special reports. Engineers will inspect it on Wednesday morning."
+    )
+    other = Article(text="Traffic was diverted onto the ring road for the whole day.")
+    sentences = segment([article, other])
+    assert [s.text for s in sentences] == [
+        "The bridge closed on Tuesday after a crack was found.",
+        "Engineers will inspect it on Wednesday morning.",
+        "Traffic was diverted onto the ring road for the whole day.",
+    ]
+    assert [(s.article, s.index) for s in sentences] == [(0, 0), (0, 1), (1, 0)]
+    assert sentences[1].position == 0.5 and sentences[0].words == 10
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [('"Let us be patient."', False), ('"Let us be patient".', False), ('"We will rebuild every house in this town, whatever it costs."', True),
+     ('"Let us wait," she said.', True), ("Too short.", False)],
+)
+def test_bare_short_quotes_and_fragments_are_not_self_contained(text, kept):
+    from storybrief.brief.segment import is_self_contained
+
+    assert is_self_contained(text) is kept

@@ -1,0 +1,168 @@
+import numpy as np
+import pytest
+
+from storybrief.brief.represent import represent
+from storybrief.brief.select import select
+from storybrief.errors import BudgetError
+from storybrief.types import Sentence
+
+TEXTS = [
+    "The bridge was closed on Tuesday after engineers found a crack in a girder.",  # 14 words
+    "Engineers found a crack in a girder and the bridge was closed on Tuesday.",  # paraphrase of 0
+    "Commuters were told to use the ferry while the bridge stays shut.",  # 12
+    "The mayor promised a full inspection report within two weeks.",  # 10
+    "Local shops fear a loss of trade.",  # 7
+]
+
+
+@pytest.fixture
+def story():
+    sentences = [Sentence(text=t, article=i % 2, index=i) for i, t in enumerate(TEXTS)]
+    return sentences, represent(sentences)
+
+
+def test_budget_is_never_exceeded_and_filled_with_shorter_sentences(story):
+    sentences, rep = story
+    scores = np.array([5.0, 4.0, 3.0, 2.0, 1.0])
+    chosen = select(sentences, scores, rep, words=22)
+    assert sum(sentences[i].words for i in chosen) <= 22
+    # 14 + 12 would not fit; the walk goes on and fills with the 7-word sentence.
+    assert chosen == [0, 4]
+
+
+def test_redundant_paraphrase_is_skipped(story):
+    sentences, rep = story
+    chosen = select(sentences, np.array([5.0, 4.9, 1, 1, 1]), rep, words=200)
+    assert 0 in chosen and 1 not in chosen
+    assert set(chosen) == {0, 2, 3, 4}
+
+
+def test_budget_below_every_sentence_is_an_error(story):
+    sentences, rep = story
+    with pytest.raises(BudgetError, match="shortest has 7"):
+        select(sentences, np.ones(5), rep, words=6)
+
+
+def test_exact_budget_fits(story):
+    sentences, rep = story
+    assert select(sentences, np.array([1, 1, 1, 1, 5.0]), rep, words=7) == [4]
+
+
+def test_per_word_scores_choose_the_most_valuable_set_that_fits(story):
+    sentences, rep = story
+    # Values per word; 14×5 + 7×1 = 77 (greedy) loses to 12×4 + 10×3 = 78 in 22 words.
+    scores = np.array([5.0, 4.5, 4.0, 3.0, 1.0])
+    assert select(sentences, scores, rep, words=22) == [0, 4]
+    chosen = select(sentences, scores, rep, words=22, per_word=True)
+    assert sorted(chosen) == [2, 3]
+    assert sum(sentences[i].words for i in chosen) <= 22
+
+
+def test_per_word_selection_skips_redundant_sentences_and_keeps_the_budget(story):
+    sentences, rep = story
+    chosen = select(sentences, np.array([5.0, 4.9, 1, 1, 1]), rep, words=200, per_word=True)
+    assert 0 in chosen and 1 not in chosen
+    assert set(chosen) == {0, 2, 3, 4}
+    for budget in range(7, 60, 3):
+        chosen = select(sentences, np.array([0.2, -0.1, 0.5, 0.3, 0.9]), rep, words=budget, per_word=True)
+        assert chosen and sum(sentences[i].words for i in chosen) <= budget
+
+
+@pytest.mark.parametrize("per_word", [False, True], ids=["greedy", "knapsack"])
+def test_a_sentence_that_is_all_quotation_is_chosen_only_when_nothing_else_fits(per_word):
+    texts = TEXTS[2:] + ['"We will not reopen the bridge until every girder has been checked twice."']
+    sentences = [Sentence(text=t, article=i % 2, index=i) for i, t in enumerate(texts)]
+    rep = represent(sentences)
+    scores = np.array([1.0, 1.0, 1.0, 9.0])  # the quotation scores best
+    roomy = select(sentences, scores, rep, words=100, per_word=per_word)
+    assert set(roomy) == {0, 1, 2, 3}  # room for all: it is still chosen
+    tight = select(sentences, scores, rep, words=14, per_word=per_word)
+    assert 3 not in tight and tight  # room for it or for others: the others
+    only = [Sentence(text=texts[3], article=0, index=0)]
+    assert select(only, np.array([1.0]), represent(only), words=20, per_word=per_word) == [0]
+
+
+def test_knapsack_finds_the_best_set_within_capacity():
+    from storybrief.brief.select import knapsack
+
+    values, weights = np.array([6.0, 5.0, 5.0, 0.0]), np.array([10, 6, 6, 1])
+    # 6+6 words hold 10.0 > 6.0 (the single most valuable item); a worthless item is not taken.
+    assert knapsack(values, weights, 12) == [1, 2]
+    assert knapsack(values, weights, 10) == [0]
+    assert knapsack(values, weights, 5) == []
+
+
+def test_concepts_are_content_words_and_word_pairs_with_plurals_folded():
+    from storybrief.brief.select import concepts
+
+    found = concepts("The attacks on the ports")
+    assert {"attack", "port", "attack on", "the port"} <= found
+    assert "the" not in found and "on the" not in found  # stop words alone, or in pairs, say nothing
+    assert concepts("Attacked ports") & concepts("the attacks on a port") >= {"attack", "port"}
+
+
+COVERED_STORY = [
+    "Floods closed the harbour bridge and the coastal railway line on Monday morning, the city council said.",  # 18
+    "The coastal railway line and the harbour bridge were closed by floods on Monday morning, council officials confirmed.",  # 18
+    "Volunteers handed out blankets and hot meals to hundreds of stranded commuters at three evacuation centres.",  # 16
+]
+
+
+def test_per_word_selection_passes_over_a_sentence_whose_content_is_already_covered():
+    sentences = [Sentence(text=t, article=i, index=0) for i, t in enumerate(COVERED_STORY)]
+    rep = represent(sentences)
+    scores = np.array([5.0, 4.0, 3.0])
+    # On its own the second sentence is worth more than the third (score × words) ...
+    assert scores[1] * sentences[1].words > scores[2] * sentences[2].words
+    # ... but after the first it adds little; with room for one more, the new content wins.
+    # (redundancy=1.0 switches the cosine test off: coverage alone must do it.)
+    budget = 45
+    assert sentences[0].words + sentences[1].words + sentences[2].words > budget
+    chosen = select(sentences, scores, rep, words=budget, redundancy=1.0, per_word=True)
+    assert chosen == [0, 2]
+
+
+def test_per_word_selection_never_exceeds_the_budget_nor_repeats_a_sentence():
+    rng = np.random.default_rng(3)
+    vocabulary = [f"w{k}" for k in range(60)] + ["the", "of", "and"]
+    texts = [" ".join(rng.choice(vocabulary, size=rng.integers(4, 30))) + "." for _ in range(40)]
+    sentences = [Sentence(text=t, article=k % 5, index=k // 5) for k, t in enumerate(texts)]
+    rep = represent(sentences)
+    shortest = min(s.words for s in sentences)
+    for budget in (shortest, 41, 97, 180, 400, 2000):
+        scores = rng.normal(size=len(sentences))
+        chosen = select(sentences, scores, rep, words=budget, redundancy=1.0, per_word=True)
+        assert chosen and len(set(chosen)) == len(chosen)
+        assert sum(sentences[i].words for i in chosen) <= budget
+
+
+def test_a_budget_far_below_the_story_takes_the_most_valuable_set_regardless_of_overlap():
+    # The same three sentences in a story many times their length: a 45-word brief is a small
+    # share of it (below COVERAGE_SHARE), where overlap within the brief costs little, so the
+    # plain knapsack of independent values applies and the two best sentences go in together.
+    filler = [f"Filler sentence number {k} talks about weather and roads and nothing else here." for k in range(20)]
+    sentences = [Sentence(text=t, article=i, index=0) for i, t in enumerate(COVERED_STORY + filler)]
+    rep = represent(sentences)
+    scores = np.array([5.0, 4.0, 3.0] + [-1.0] * len(filler))
+    from storybrief.brief.select import COVERAGE_SHARE
+
+    assert 45 < COVERAGE_SHARE * sum(s.words for s in sentences)
+    assert select(sentences, scores, rep, words=45, redundancy=1.0, per_word=True) == [0, 1]
+
+
+@pytest.mark.parametrize("per_word", [False, True])
+def test_a_story_too_big_for_the_dense_copy_gets_the_same_choice(monkeypatch, per_word):
+    import storybrief.brief.represent as represent_module
+
+    rng = np.random.default_rng(5)
+    vocabulary = [f"w{k}" for k in range(30)] + ["the", "of", "and"]
+    texts = [" ".join(rng.choice(vocabulary, size=rng.integers(4, 20))) + "." for _ in range(30)]
+    sentences = [Sentence(text=t, article=k % 4, index=k // 4) for k, t in enumerate(texts)]
+    scores = rng.random(len(sentences))
+    small = represent(sentences)
+    assert small.dense is not None
+    monkeypatch.setattr(represent_module, "DENSE_CELLS", 0)
+    big = represent(sentences)
+    assert big.dense is None
+    for budget in (40, 120):
+        assert select(sentences, scores, small, budget, per_word=per_word) == select(sentences, scores, big, budget, per_word=per_word)
