@@ -42,7 +42,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.build import data_dir
+from bench.data import BENCH_DATA
 
 DEFAULT_SOURCE = "/work/.mirror/gsandeep1241+TextSummarizer/repo"
 BASELINES = {"duc2006": {"1"}, "duc2007": {"1", "2"}, "duc2007-update": {"35", "58"}}
@@ -66,8 +66,8 @@ class Snapshot:
         else:
             self.git = True
             try:
-                listing = subprocess.run(["git", "--git-dir", str(path), "ls-tree", "-r", "--name-only", "HEAD", "DUC_data"],
-                                         capture_output=True, check=True, text=True).stdout
+                command = ["git", "--git-dir", str(path), "ls-tree", "-r", "--name-only", "HEAD", "DUC_data"]
+                listing = subprocess.run(command, capture_output=True, check=True, text=True).stdout
             except (OSError, subprocess.CalledProcessError) as exc:
                 raise BuildError(f"{path}: neither a folder holding DUC_data/ nor a git directory ({exc})") from None
             self.files = listing.splitlines()
@@ -130,6 +130,8 @@ def undo_ldc(text: str) -> str:
     for code, char in ENTITIES.items():
         text = text.replace(code, char)
     text = LDC_CODE.sub(" ", text)
+    # ``` and ''' are a double quote around a single one (``They asked, `How much?''').
+    text = text.replace("```", "\"'").replace("'''", "'\"")
     text = text.replace("``", '"').replace("''", '"').replace("`", "'")
     text = re.sub(r"(?<=\S) _ (?=\S)", " — ", text)  # the NYT's typewriter dash
     return " ".join(text.split())
@@ -195,7 +197,8 @@ def parse_topics(sgml: str) -> list[Topic]:
             raise BuildError("a <topic> without <num>")
         title = " ".join(re.search(r"<title>(.*?)</title>", block, re.S).group(1).split())
         narrative = " ".join(re.search(r"<narr>(.*?)</narr>", block, re.S).group(1).split())
-        sets = {name or "": ids.split() for name, ids in re.findall(r"<docs(?:-([A-Z]))?>(.*?)</docs(?:-[A-Z])?>", block, re.S)}
+        listed = re.findall(r"<docs(?:-([A-Z]))?>(.*?)</docs(?:-[A-Z])?>", block, re.S)
+        sets = {name or "": ids.split() for name, ids in listed}
         topics.append(Topic(number.group(1), title, narrative, sets))
     if not topics:
         raise BuildError("no <topic> in the topics file")
@@ -356,10 +359,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, default=Path(os.environ.get("STORYBRIEF_DUC_SOURCE") or DEFAULT_SOURCE),
                         help="git snapshot (or checkout) holding DUC_data/")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default $STORYBRIEF_BENCH_DATA or bench/.data)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default $STORYBRIEF_BENCH_DATA or bench/.data)")
     parser.add_argument("--corpus", nargs="+", choices=sorted(BUILDERS), default=list(BUILDERS))
     args = parser.parse_args(argv)
-    out = args.out or data_dir()
+    out = args.out or BENCH_DATA
     try:
         if not args.source.exists():
             raise BuildError(f"{args.source}: no such folder (set --source or STORYBRIEF_DUC_SOURCE)")

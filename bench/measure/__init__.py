@@ -1,1 +1,0 @@
-"""Measurements on benchmark data built by `bench.build` (run as `python -m bench.measure.NAME`)."""

