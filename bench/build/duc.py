@@ -17,6 +17,9 @@ Written, one JSON object a line:
 - `duc2006-peers.jsonl`, `duc2007-peers.jsonl`, `duc2007-update-peers.jsonl`: every stored peer
   summary NIST scored, `{"topic", "system", "kind", "summary"}` (`kind`: participant, baseline or
   human; the summary one sentence a line, as NIST stored it).
+- `duc2006-nist.json`, `duc2007-update-nist.json`: NIST's published ROUGE recall by summarizer
+  (`rouge2.jk.m.avg`, `rougeSU4.jk.m.avg`, and ROUGE-1 from `rougejk.m.out`), which
+  `bench.measure.duc` checks its own figures for the participants against.
 
 Where the references come from: DUC 2006 and the update task, NIST's ROUGE `models/` (exactly the
 files NIST's official ROUGE run read). The snapshot has no ROUGE data for the DUC 2007 main task:
@@ -345,6 +348,25 @@ def build_duc2007_update(snapshot: Snapshot) -> tuple[list[dict], list[dict]]:
 
 
 BUILDERS = {"duc2006": build_duc2006, "duc2007": build_duc2007, "duc2007-update": build_duc2007_update}
+NIST_ROUGE = {"duc2006": "DUC_data/DUC2006/NISTeval/ROUGE/", "duc2007-update": "DUC_data/DUC2007/updateEval/ROUGE/"}
+
+
+def nist_figures(snapshot: Snapshot, folder: str) -> dict[str, dict[str, float]]:
+    """NIST's published average recall by summarizer: {"ROUGE-1"|"ROUGE-2"|"ROUGE-SU4": {system: recall}}."""
+    names = {"ROUGE-2": folder + "rouge2.jk.m.avg", "ROUGE-SU4": folder + "rougeSU4.jk.m.avg",
+             "ROUGE-1": folder + "rougejk.m.out"}
+    files = snapshot.read_many([name for name in names.values() if snapshot.names(name)])
+    figures: dict[str, dict[str, float]] = {}
+    for metric, name in names.items():
+        if name not in files:
+            continue
+        text = decode(files[name])
+        if metric == "ROUGE-1":
+            found = re.findall(r"^(\S+) ROUGE-1 Average_R: ([\d.]+)", text, re.M)
+        else:
+            found = re.findall(r"^(\S+) ([\d.]+) \(", text, re.M)
+        figures[metric] = {system: float(value) for system, value in found}
+    return figures
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -373,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
             records, peers = BUILDERS[corpus](snapshot)
             write_jsonl(out / f"{corpus}.jsonl", records)
             write_jsonl(out / f"{corpus}-peers.jsonl", peers)
+            if corpus in NIST_ROUGE and snapshot.names(NIST_ROUGE[corpus] + "rouge2.jk.m.avg"):
+                figures = json.dumps(nist_figures(snapshot, NIST_ROUGE[corpus]), indent=1, sort_keys=True)
+                (out / f"{corpus}-nist.json").write_text(figures + "\n", encoding="utf-8")
             scored = sum(1 for r in records if r["references"])
             systems = sorted({p["system"] for p in peers}, key=lambda s: (s.isalpha(), s.zfill(3)))
             print(f"{corpus}: {len(records)} records ({scored} with references), "

