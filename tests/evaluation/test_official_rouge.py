@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -19,8 +20,20 @@ def _perl_ready() -> bool:
     return subprocess.run(["perl", "-MXML::Parser", "-MDB_File", "-e", "1"], capture_output=True).returncode == 0
 
 
-needs_perl = pytest.mark.skipif(not _perl_ready(),
-                                reason="needs perl with XML::Parser and DB_File (CI installs libxml-parser-perl)")
+PERL_READY = _perl_ready()
+PERL_MISSING = "needs perl with XML::Parser and DB_File (.ci/run installs libxml-parser-perl)"
+
+
+@pytest.fixture
+def needs_perl_fixture():
+    """Skip without perl here; under CI (CI=true) fail instead, so a missing perl cannot turn the run green."""
+    if not PERL_READY:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and this test {PERL_MISSING}", pytrace=False)
+        pytest.skip(PERL_MISSING)
+
+
+needs_perl = pytest.mark.usefixtures("needs_perl_fixture")
 
 MODEL = "The police killed the gunman on Sunday.\nHis motive is not known."
 
