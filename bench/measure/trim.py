@@ -81,9 +81,13 @@ def main() -> None:
         for name, changed, dropped, removed in rows
     ]
     table = "| rule | sentences trimmed | sentences dropped | words removed |\n|---|---|---|---|\n" + "\n".join(lines)
-    print(f"{args.split}[{args.start}:{args.stop}]: {len(stories)} clusters, {total_sentences:,} sentences, {total_words:,} words")
+    print(
+        f"{args.split}[{args.start}:{args.stop}]: {len(stories)} clusters, {total_sentences:,} sentences, {total_words:,} words"
+    )
     print(table)
-    print(f"cost: {ms:.2f} ms per cluster (segment {1000 * off / len(stories):.2f} ms without trimming, {1000 * on / len(stories):.2f} with)")
+    print(
+        f"cost: {ms:.2f} ms per cluster (segment {1000 * off / len(stories):.2f} ms without trimming, {1000 * on / len(stories):.2f} with)"
+    )
     if args.write:
         from datetime import date
 

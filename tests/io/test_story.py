@@ -76,7 +76,11 @@ def test_oversized_file_is_refused_with_its_size(tmp_path: Path, monkeypatch):
 
 
 def test_jsonl_articles_and_gzip(tmp_path: Path):
-    lines = [json.dumps({"id": "x1", "text": PROSE, "title": "Vote", "source": "Gazette"}), "", json.dumps({"documents": [PROSE, PROSE + " Again."], "id": "c"})]
+    lines = [
+        json.dumps({"id": "x1", "text": PROSE, "title": "Vote", "source": "Gazette"}),
+        "",
+        json.dumps({"documents": [PROSE, PROSE + " Again."], "id": "c"}),
+    ]
     path = tmp_path / "arts.jsonl.gz"
     with gzip.open(path, "wt") as f:
         f.write("\n".join(lines))
