@@ -66,8 +66,10 @@ class Snapshot:
         else:
             self.git = True
             try:
-                listing = subprocess.run(["git", "--git-dir", str(path), "ls-tree", "-r", "--name-only", "HEAD", "DUC_data"],
-                                         capture_output=True, check=True, text=True).stdout
+                listing = subprocess.run(
+                    ["git", "--git-dir", str(path), "ls-tree", "-r", "--name-only", "HEAD", "DUC_data"],
+                    capture_output=True, check=True, text=True,
+                ).stdout
             except (OSError, subprocess.CalledProcessError) as exc:
                 raise BuildError(f"{path}: neither a folder holding DUC_data/ nor a git directory ({exc})") from None
             self.files = listing.splitlines()
@@ -195,7 +197,8 @@ def parse_topics(sgml: str) -> list[Topic]:
             raise BuildError("a <topic> without <num>")
         title = " ".join(re.search(r"<title>(.*?)</title>", block, re.S).group(1).split())
         narrative = " ".join(re.search(r"<narr>(.*?)</narr>", block, re.S).group(1).split())
-        sets = {name or "": ids.split() for name, ids in re.findall(r"<docs(?:-([A-Z]))?>(.*?)</docs(?:-[A-Z])?>", block, re.S)}
+        listed = re.findall(r"<docs(?:-([A-Z]))?>(.*?)</docs(?:-[A-Z])?>", block, re.S)
+        sets = {name or "": ids.split() for name, ids in listed}
         topics.append(Topic(number.group(1), title, narrative, sets))
     if not topics:
         raise BuildError("no <topic> in the topics file")
@@ -356,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, default=Path(os.environ.get("STORYBRIEF_DUC_SOURCE") or DEFAULT_SOURCE),
                         help="git snapshot (or checkout) holding DUC_data/")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default $STORYBRIEF_BENCH_DATA or bench/.data)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default $STORYBRIEF_BENCH_DATA or bench/.data)")
     parser.add_argument("--corpus", nargs="+", choices=sorted(BUILDERS), default=list(BUILDERS))
     args = parser.parse_args(argv)
     out = args.out or data_dir()

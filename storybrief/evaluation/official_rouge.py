@@ -30,7 +30,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from storybrief.errors import StoryBriefError
-from storybrief.peers import require
+from storybrief.evaluation.peers import require
 
 METRICS = ("ROUGE-1", "ROUGE-2", "ROUGE-SU4")
 COMMON = ("-m", "-2", "4", "-u", "-c", "95", "-f", "A", "-p", "0.5", "-t", "0", "-a", "-d")
@@ -105,7 +105,9 @@ def run_perl(command: list[str]) -> str:
     if done.returncode != 0:
         message = done.stderr.strip().splitlines()
         if any("XML/Parser.pm" in line or "XML/DOM.pm" in line for line in message):
-            raise RougeError("official ROUGE needs the Perl module XML::Parser (Debian: apt-get install libxml-parser-perl)")
+            raise RougeError(
+                "official ROUGE needs the Perl module XML::Parser (Debian: apt-get install libxml-parser-perl)"
+            )
         if any("DB_File.pm" in line for line in message):
             raise RougeError("official ROUGE needs the Perl module DB_File")
         raise RougeError(f"ROUGE-1.5.5 failed: {message[-1] if message else f'exit code {done.returncode}'}")
@@ -157,7 +159,10 @@ def score(
                 if summary is not None and lines_of(summary):
                     peers[system] = f"{topic_id[topic]}.{system_id[system]}"
                     (root / "peers" / peers[system]).write_text("\n".join(lines_of(summary)) + "\n", encoding="utf-8")
-            rounds = [(ref, [m for m in refs if m != ref]) for ref in refs] if jackknife and len(refs) > 1 else [(None, list(refs))]
+            if jackknife and len(refs) > 1:
+                rounds = [(ref, [m for m in refs if m != ref]) for ref in refs]
+            else:
+                rounds = [(None, list(refs))]
             for left_out, models in rounds:
                 # A reference's author is not scored against its own summary.
                 scored = [s for s in peers if s not in refs or (jackknife and s == left_out)]
@@ -201,7 +206,8 @@ def parse_output(output: str, by_id: Mapping[str, str], by_topic: Mapping[str, s
         if found := AVERAGE.match(line):
             pid, metric, kind, value, low, high = found.groups()
             if metric in METRICS:
-                averages[pid][metric].update({kind: float(value), f"{kind}_low": float(low), f"{kind}_high": float(high)})
+                interval = {f"{kind}_low": float(low), f"{kind}_high": float(high)}
+                averages[pid][metric].update({kind: float(value), **interval})
         elif found := EVAL.match(line):
             pid, metric, topic, recall = found.groups()[:4]
             if metric in METRICS:

@@ -19,7 +19,9 @@ def _perl_ready() -> bool:
     return subprocess.run(["perl", "-MXML::Parser", "-MDB_File", "-e", "1"], capture_output=True).returncode == 0
 
 
-needs_perl = pytest.mark.skipif(not _perl_ready(), reason="needs perl with XML::Parser and DB_File (CI installs libxml-parser-perl)")
+needs_perl = pytest.mark.skipif(
+    not _perl_ready(), reason="needs perl with XML::Parser and DB_File (CI installs libxml-parser-perl)"
+)
 
 MODEL = "The police killed the gunman on Sunday.\nHis motive is not known."
 
@@ -27,7 +29,8 @@ MODEL = "The police killed the gunman on Sunday.\nHis motive is not known."
 @needs_perl
 def test_identical_summary_scores_one_and_disjoint_scores_zero():
     refs = {"t1": {"A": MODEL}}
-    scores = score({"same": {"t1": MODEL}, "other": {"t1": "Quiet sunny weather expected for Friday."}}, refs, resamples=10)
+    summaries = {"same": {"t1": MODEL}, "other": {"t1": "Quiet sunny weather expected for Friday."}}
+    scores = score(summaries, refs, resamples=10)
     for metric in official_rouge.METRICS:
         assert scores["same"].average[metric]["R"] == 1.0
         assert scores["same"].average[metric]["F"] == 1.0
@@ -43,7 +46,8 @@ def test_hand_computed_recall():
     # model "police killed the gunman" has 3 unigrams + 6 skip bigrams = 9 units; the reversed peer's
     # counted unigrams (gunman, the, killed) match "the" and "killed", no skip bigram keeps its order: 2/9.
     refs = {"cat": {"A": "the cat sat on the mat"}, "gun": {"A": "police killed the gunman"}}
-    scores = score({"partial": {"cat": "the cat lay on a mat"}, "reversed": {"gun": "gunman the killed police"}}, refs, resamples=10)
+    summaries = {"partial": {"cat": "the cat lay on a mat"}, "reversed": {"gun": "gunman the killed police"}}
+    scores = score(summaries, refs, resamples=10)
     assert scores["partial"].recall("ROUGE-1") == pytest.approx(4 / 6, abs=1e-5)
     assert scores["partial"].recall("ROUGE-2") == pytest.approx(1 / 5, abs=1e-5)
     assert scores["reversed"].recall("ROUGE-1") == 1.0
@@ -75,8 +79,10 @@ def test_jackknifing_scores_a_human_only_against_the_other_references():
 @needs_perl
 def test_fast_options_give_the_official_commands_rouge_1_2_and_su4():
     refs = {
-        "t1": {"A": MODEL, "B": "A gunman was shot dead by police on Sunday; why he attacked is unclear.", "C": "Police shot the attacker."},
-        "t2": {"A": "The river rose two metres and flooded the lower town.", "B": "Floods forced 300 people from their homes."},
+        "t1": {"A": MODEL, "B": "A gunman was shot dead by police on Sunday; why he attacked is unclear.",
+               "C": "Police shot the attacker."},
+        "t2": {"A": "The river rose two metres and flooded the lower town.",
+               "B": "Floods forced 300 people from their homes."},
     }
     summaries = {
         "x": {"t1": "Police shot a gunman dead on Sunday.", "t2": "The lower town flooded when the river rose."},
@@ -94,7 +100,8 @@ def test_fast_options_give_the_official_commands_rouge_1_2_and_su4():
 @needs_perl
 def test_systems_without_a_topic_and_topics_without_references_are_left_out():
     refs = {"t1": {"A": MODEL}, "t2": {}}
-    scores = score({"x": {"t1": MODEL, "t2": "Anything at all."}, "y": {"t2": "Only an unscored topic."}}, refs, resamples=10)
+    summaries = {"x": {"t1": MODEL, "t2": "Anything at all."}, "y": {"t2": "Only an unscored topic."}}
+    scores = score(summaries, refs, resamples=10)
     assert set(scores) == {"x"} and scores["x"].topics == 1
 
 
