@@ -28,7 +28,8 @@ LAYERS = [
     ["storybrief.__main__"],
 ]
 BRIEF_STAGES = [
-    "clean", "trim", "dedupe", "segment", "represent", "support", "features", "score", "select", "order", "attribute", "pipeline",
+    "clean", "trim", "dedupe", "segment", "represent", "support", "features", "score", "select", "update", "order",
+    "attribute", "pipeline",
 ]
 
 
@@ -80,7 +81,8 @@ def imports_of(path: Path) -> list[tuple[str, list[str], int]]:
                 continue
             names = [alias.name for alias in node.names]
             # `from storybrief.brief import clean` imports the module storybrief.brief.clean
-            submodules = [n for n in names if (PACKAGE.parent / (base + "." + n).replace(".", "/")).with_suffix(".py").exists()
+            submodules = [n for n in names
+                          if (PACKAGE.parent / (base + "." + n).replace(".", "/")).with_suffix(".py").exists()
                           or (PACKAGE.parent / (base + "." + n).replace(".", "/") / "__init__.py").exists()]
             found += [(f"{base}.{n}", [], node.lineno) for n in submodules]
             rest = [n for n in names if n not in submodules]
@@ -109,7 +111,8 @@ def test_imports_point_down(module):
         elif theirs == mine:
             if mine == "storybrief.brief":
                 stage, other = module.rsplit(".", 1)[-1], target.rsplit(".", 1)[-1]
-                if other in BRIEF_STAGES and stage in BRIEF_STAGES and BRIEF_STAGES.index(other) >= BRIEF_STAGES.index(stage):
+                staged = other in BRIEF_STAGES and stage in BRIEF_STAGES
+                if staged and BRIEF_STAGES.index(other) >= BRIEF_STAGES.index(stage):
                     wrong.append(f"line {line}: stage {stage} imports the later stage {other}")
         elif rank(theirs) >= rank(mine):
             wrong.append(f"line {line}: {mine} imports {target}, which is not below it")
@@ -124,7 +127,8 @@ def test_the_package_root_gives_only_its_version():
 
 
 def test_no_import_cycles():
-    graph = {m: {t for t, _, _ in imports_of(p) if t in MODULES and t != m and t != "storybrief"} for m, p in MODULES.items()}
+    graph = {m: {t for t, _, _ in imports_of(p) if t in MODULES and t != m and t != "storybrief"}
+             for m, p in MODULES.items()}
     state: dict[str, int] = {}
     cycles = []
 
