@@ -31,3 +31,11 @@ LIBRARIES = [
      "The four threatened libraries in Brackenfold were saved when councillors voted to raise parking charges "
      "instead. The vote, thirty to twelve, followed the march and petition. Staff unions welcomed the decision."),
 ]
+
+# Three days after the proposal, on the same sub-topic: the same story, another event.
+CONSULTATION = (
+    "plan-4", "Valley Courier", "2025-04-05T10:00:00Z",
+    "The Brackenfold council plan to close the Eastmoor, Dunsby, Holt and Ashwell branch libraries went out to public "
+    "consultation on Saturday. The finance committee still wants to save 1.2 million pounds from the library budget. "
+    "Residents queued at the town hall to fill in consultation forms about the four libraries.",
+)

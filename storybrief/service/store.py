@@ -18,6 +18,7 @@ from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
+from storybrief.service.news import story_news
 from storybrief.service.schemas import ArticleIn, IngestedArticle
 from storybrief.types import DEFAULT_WORDS, Article, Brief
 
@@ -227,10 +228,15 @@ class Store:
             rows = session.scalars(
                 select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
             ).all()
+            before = session.get(CachedBrief, story_id)  # the previous brief: what is new is said against it
+            previous, made = (before.data, before.created_at) if before is not None else (None, None)
         rows = list(reversed(rows))
         articles = stored_articles(rows)
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
+            # Timeline, update brief and the briefs before, kept with the brief (storybrief.service.news).
+            data.update(story_news(previous, made, articles, {r.id: r.duplicate_of for r in rows}, self.words,
+                                   self.method, lambda brief: brief_data(brief, {r.id: r for r in rows})))
         except StoryBriefError as exc:
             data = {"error": str(exc)}
         try:

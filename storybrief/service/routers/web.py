@@ -56,12 +56,17 @@ def index(
 
 
 @router.get("/web/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: int, store: StoreDep) -> HTMLResponse:
+def story_page(
+    request: Request, story_id: int, store: StoreDep,
+    order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
+) -> HTMLResponse:
     found = store.story(story_id)
     if found is None:
         return page(request, "error.html", status=404, error=f"No story {story_id}.")
     story, articles, sources = found
-    return page(request, "story.html", story=story_view(store, story, sources), articles=articles)
+    view = story_view(store, story, sources)
+    timeline = view["timeline"] if order == "oldest" else view["timeline"][::-1]  # the toggle: newest first by default
+    return page(request, "story.html", story=view, articles=articles, timeline=timeline, order=order)
 
 
 @router.get("/web/articles/{article_id}", response_class=HTMLResponse)
@@ -139,7 +144,26 @@ def story_view(store: Store, story: StoryRow, sources: list[str]) -> dict:
         "sentences": sentences,
         "error": data.get("error"),
         "numbered": [numbered[k] for k in sorted(numbered)],
+        "timeline": data.get("timeline") or [],  # oldest first
+        "news": update_view(data.get("update")),  # not "update": a dict's method to Jinja
     }
+
+
+def update_view(update: dict | None) -> dict | None:
+    """What is new since the previous brief, as `_brief.html` shows a brief: its sentences with
+    their citations resolved to article links, and the day of the previous brief."""
+    if not update:
+        return None
+    numbered = {s["id"]: s for s in update.get("sources", [])}
+
+    def cite(n: int) -> dict:
+        source = numbered.get(n, {})
+        return {"number": n, "article_id": source.get("article_id"),
+                "label": source.get("name") or source.get("title") or f"source {n}"}
+
+    sentences = [{"text": s["text"], "single": s.get("single_source", False), "cut": s.get("cut", False),
+                  "cites": [cite(n) for n in s["sources"]]} for s in update.get("sentences", [])]
+    return {"since": update.get("since", "")[:10], "sentences": sentences, "error": None}
 
 
 async def form_articles(form) -> list[ArticleIn]:
