@@ -60,7 +60,7 @@ def made(words: int, articles: list[Article], context: dict) -> dict:
     """A story's brief, timeline and update brief (None when there is nothing earlier or new)."""
     brief = summarize(articles, words=words)
     try:
-        events = [event.to_dict() for event in timeline(articles, context.get("copies"))]
+        events = [event.to_dict() for event in timeline(articles, context.get("copies"), brief=brief)]
     except StoryBriefError:
         events = []  # the brief stands without it
     earlier_ids = set(context.get("earlier") or [])

@@ -38,7 +38,7 @@ from storybrief.errors import StoryBriefError
 from storybrief.io.pile import parse_date
 from storybrief.stories.records import Event
 from storybrief.stories.vectors import text_for_vectors
-from storybrief.types import Article
+from storybrief.types import Article, Brief
 
 EVENT_DAYS = 2.0
 EVENT_SIMILARITY = 0.12
@@ -121,9 +121,11 @@ def headline(articles: list[Article], earlier: list[str], scorer: Scorer) -> tup
 
 
 def timeline(articles: list[Article], copies: dict[str, list[str]] | None = None, scorer: Scorer | None = None,
-             ) -> list[Event]:
+             brief: Brief | None = None) -> list[Event]:
     """The events of a story, oldest first (undated ones last). `articles`: every article of the
-    story, copies included; `copies`: original id -> ids of its copies (others are originals)."""
+    story, copies included; `copies`: original id -> ids of its copies (others are originals).
+    `brief`: the story's brief made in this process from the same articles, if there is one: a
+    story of one event takes its headline from it (the same stages, already run)."""
     copies = copies or {}
     copy_of = {c: original for original, ids in copies.items() for c in ids}
     by_id = {a.id: a for a in articles}
@@ -131,13 +133,15 @@ def timeline(articles: list[Article], copies: dict[str, list[str]] | None = None
     scorer = scorer or get_scorer("default")
     events: list[Event] = []
     said: list[str] = []
-    for members in group_events(originals):
+    groups = group_events(originals)
+    for members in groups:
         chosen = [originals[k] for k in members]
         ids = [a.id for a in chosen]
         ids += [c for a in chosen for c in copies.get(a.id, []) if c in by_id]
         dated = sorted(a.published for a in (by_id[i] for i in ids) if a.published)
+        from_brief = from_the_brief(brief) if len(groups) == 1 and brief is not None else None
         try:
-            text, sources, sentences = headline(chosen, said, scorer)
+            text, sources, sentences = from_brief or headline(chosen, said, scorer)
         except StoryBriefError:
             # Nothing to quote (no complete sentence): the first title stands in, cited to its article.
             first = next((a for a in chosen if a.title.strip()), chosen[0])
@@ -147,6 +151,19 @@ def timeline(articles: list[Article], copies: dict[str, list[str]] | None = None
         events.append(Event(date=dated[0][:10] if dated else "", headline=text, sources=sources,
                             articles=oldest_first_ids(ids, by_id), outlets=outlets))
     return events
+
+
+def from_the_brief(brief: Brief) -> tuple[str, list[str], list[str]] | None:
+    """The headline of a story of one event from its brief: its first sentence fit for a headline
+    (the brief reads in article order, leads first), cited as the brief cites it; None when no
+    sentence is fit or the sources do not name their articles (a brief read back from a dict)."""
+    for sentence in brief.sentences:
+        if fit_for_headline(sentence.text, len(sentence.text.split())):
+            origin = sentence.origin["article"]
+            numbers = [origin, *(n for n in sentence.sources if n != origin)]
+            ids = [brief.sources[n - 1].article_id for n in numbers]
+            return (sentence.text, ids, []) if all(ids) else None
+    return None
 
 
 def oldest_first_ids(ids: list[str], by_id: dict[str, Article]) -> list[str]:
