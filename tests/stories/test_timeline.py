@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from running_story import LIBRARIES
 
+from storybrief.brief.pipeline import summarize
 from storybrief.stories import timeline as timeline_module
 from storybrief.stories.timeline import group_events, timeline
-from storybrief.types import Article
+from storybrief.types import Article, Brief
 
 
 def articles(records=LIBRARIES) -> list[Article]:
@@ -88,3 +89,15 @@ def test_an_article_without_sentences_gets_its_title():
 
 def test_no_articles_no_events():
     assert timeline([]) == []
+
+
+def test_a_story_of_one_event_takes_its_headline_from_its_brief():
+    plan = articles()[:3]
+    brief = summarize(plan, words=60)
+    (event,) = timeline(plan, brief=brief)
+    assert event.headline in [s.text for s in brief.sentences]
+    cited = next(s for s in brief.sentences if s.text == event.headline)
+    assert sorted(event.sources) == sorted(brief.sources[n - 1].article_id for n in cited.sources)
+    # A brief read back from its dict does not name its articles: the event is scored instead.
+    (again,) = timeline(plan, brief=Brief.from_dict(brief.to_dict()))
+    assert again == timeline(plan)[0]
