@@ -245,7 +245,7 @@ def serve(
     allow_fetch: Optional[bool] = typer.Option(None, "--allow-fetch/--no-allow-fetch", show_default=False,
                                                help="Let POST /articles give only a URL, fetched from public addresses. Default: $STORYBRIEF_ALLOW_FETCH or off."),
 ) -> None:
-    """Run the HTTP service: JSON API, web page at /, API docs at /docs. Settings: flags, else STORYBRIEF_* variables."""
+    """Run the HTTP service: JSON API, web page at /, schema at /openapi.json. Settings: flags, else STORYBRIEF_* variables."""
     from storybrief.service import missing_modules
 
     missing = missing_modules()

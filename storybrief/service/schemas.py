@@ -134,6 +134,8 @@ class StorySummary(BaseModel):
     updated_at: datetime
     brief: BriefOut | None = None
     brief_error: str | None = Field(None, description="Why the story has no brief (e.g. no complete sentences).")
+    snippet: str | None = Field(None, description="Search only: where the story's best article matches, each match "
+                                                  "between ** and **.")
 
 
 class EventOut(BaseModel):
@@ -166,6 +168,12 @@ class StoryPage(BaseModel):
     page: int
     per_page: int
     total: int
+
+
+class Deleted(BaseModel):
+    article_ids: list[int] = Field(description="The articles removed.")
+    story_id: int
+    story_deleted: bool = Field(description="True when the story went too (it had no other article).")
 
 
 class Health(BaseModel):

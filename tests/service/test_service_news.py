@@ -51,7 +51,7 @@ def test_the_story_page_shows_the_timeline_with_an_order_toggle_and_the_news(cli
     assert [e["date"] for e in data["timeline"]] == ["2025-04-01", "2025-04-05"]
     page = client.get(f"/web/stories/{story_id}").text
     assert "New since " in page and "<h2>Timeline</h2>" in page
-    assert page.index("New since") < page.index("<h2>Timeline</h2>") < page.index("<h2>All articles</h2>")
+    assert page.index("New since") < page.index("<h2>Timeline</h2>") < page.index("<h2 id=\"articles\">All articles")
     first, last = (e["headline"][:30] for e in data["timeline"])
     timeline = page[page.index("<h2>Timeline</h2>"):]
     assert timeline.index(last) < timeline.index(first)  # newest first unless asked
