@@ -43,6 +43,9 @@ from storybrief.types import Article, Brief
 EVENT_DAYS = 2.0
 EVENT_SIMILARITY = 0.12
 HEADLINE_WORDS = (6, 50)  # a news lead runs to 40-50 words
+# A headline is compared with at most this many sentences of the events before it, the latest: a
+# story of hundreds of events would otherwise compare each with all the others (quadratic).
+EARLIER_SENTENCES = 1000
 
 
 @dataclass
@@ -141,7 +144,7 @@ def timeline(articles: list[Article], copies: dict[str, list[str]] | None = None
         dated = sorted(a.published for a in (by_id[i] for i in ids) if a.published)
         from_brief = from_the_brief(brief) if len(groups) == 1 and brief is not None else None
         try:
-            text, sources, sentences = from_brief or headline(chosen, said, scorer)
+            text, sources, sentences = from_brief or headline(chosen, said[-EARLIER_SENTENCES:], scorer)
         except StoryBriefError:
             # Nothing to quote (no complete sentence): the first title stands in, cited to its article.
             first = next((a for a in chosen if a.title.strip()), chosen[0])
