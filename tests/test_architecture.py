@@ -37,6 +37,7 @@ BRIEF_STAGES = [
     "features",
     "score",
     "select",
+    "update",
     "order",
     "attribute",
     "pipeline",
