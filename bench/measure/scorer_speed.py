@@ -78,7 +78,7 @@ def main() -> None:
         return lexrank(parser.document, 12)
 
     systems = {
-        f"storybrief {m}": (lambda m: lambda r: storybrief.summarize(r["documents"], words=args.words, method=m))(m)
+        f"storybrief {m}": lambda r, m=m: storybrief.summarize(r["documents"], words=args.words, method=m)
         for m in ("learned", "centroid", "lead")
     }
     systems["summa textrank"] = lambda r: summa_summarizer.summarize("\n".join(r["documents"]), words=args.words)

@@ -28,6 +28,7 @@ import threading
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -162,10 +163,10 @@ def client_loop(load: Load, base: str, seed: int, deadline: float) -> None:
         while not load.stop.is_set() and time.monotonic() < deadline:
             article = load.take_article() if rng.random() < load.write_share else None
             if article is not None:
-                op, call = "POST /articles", lambda: http.post("/articles", json=article)
+                op, call = "POST /articles", partial(http.post, "/articles", json=article)
             elif load.stories and rng.random() < 0.5:
                 story = rng.choice(load.stories)
-                op, call = "GET /stories/{id}", lambda: http.get(f"/stories/{story}")
+                op, call = "GET /stories/{id}", partial(http.get, f"/stories/{story}")
             else:
                 op, call = "GET /stories", lambda: http.get("/stories", params={"per_page": 10})
             started = time.perf_counter()

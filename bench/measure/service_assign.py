@@ -28,12 +28,12 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.data import multinews
 from bench.report import machine_line, write_section
 from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner
 from storybrief.types import Article
 
 TAIL = 500  # the last articles of the stream, timed apart: the cost once the state is full
-from bench.data import multinews
 
 DATA = multinews("val")
 
@@ -56,7 +56,7 @@ def b_cubed(truth: list[int], predicted: list[int]) -> tuple[float, float, float
         by_truth[t].append(i)
         by_predicted[p].append(i)
     precision = recall = 0.0
-    for i, (t, p) in enumerate(zip(truth, predicted)):
+    for t, p in zip(truth, predicted):
         same = sum(1 for j in by_predicted[p] if truth[j] == t)
         precision += same / len(by_predicted[p])
         recall += same / len(by_truth[t])
