@@ -18,7 +18,8 @@ FERRY = [
         "2025-03-03T11:30:00Z",
         "Gullwick Island was cut off from the mainland after ferry workers began a three-day strike. "
         "Union leaders said deckhands had worked unpaid overtime on the Port Alder crossing for months. "
-        "The ferry operator said forty sailings were cancelled and freight for the island shops was stranded at the terminal. "
+        "The ferry operator said forty sailings were cancelled and "
+        "freight for the island shops was stranded at the terminal. "
         "Talks between the union and the operator are due to resume on Wednesday.",
     ),
     (
@@ -26,8 +27,10 @@ FERRY = [
         "Radio Ellison",
         "2025-03-04T07:15:00Z",
         "On the second day of the ferry strike, Gullwick Island shops ran short of milk and bread. "
-        "The deckhands union picketed the Port Alder terminal while the operator chartered a small boat for medical trips. "
-        "Union officials said the strike over rosters would end on Wednesday unless the ferry operator improved its pay offer. "
+        "The deckhands union picketed the Port Alder terminal while "
+        "the operator chartered a small boat for medical trips. "
+        "Union officials said the strike over rosters would end on "
+        "Wednesday unless the ferry operator improved its pay offer. "
         "Island councillors asked both sides to settle before the weekend sailings.",
     ),
 ]
@@ -46,7 +49,8 @@ VOLCANO = [
         "Coastal Herald",
         "2025-03-03T14:00:00Z",
         "Ash from the Skarvatn eruption drifted east as airlines cancelled hundreds of flights. "
-        "Volcanologists said the caldera had been swelling since January and the earthquake swarm gave a clear warning. "
+        "Volcanologists said the caldera had been swelling since "
+        "January and the earthquake swarm gave a clear warning. "
         "Farmers in the valleys moved livestock away from rivers as glacier meltwater rose. "
         "The aviation office said the airports would stay closed while the ash plume remained above six kilometres.",
     ),
@@ -67,14 +71,17 @@ CHESS = [
         "2025-03-03T18:00:00Z",
         "Grandmaster Ilse Varga won the twelfth game of the world chess championship with a daring knight sacrifice. "
         "Her opponent, the defending champion Tomas Reyes, resigned after forty-one moves of the Sicilian opening. "
-        "The championship match is now level at six points each, with two classical games left before any rapid tiebreak.",
+        "The championship match is now level at six points each, "
+        "with two classical games left before any rapid tiebreak.",
     ),
     (
         "chess-2",
         "Northern Press Agency",
         "2025-03-04T18:00:00Z",
-        "Tomas Reyes answered with a win in game thirteen of the world chess championship, pressing an endgame with rook and bishop. "
-        "Ilse Varga defended for six hours before resigning, and the defending champion now leads the match by one point. "
+        "Tomas Reyes answered with a win in game thirteen of the world chess championship, "
+        "pressing an endgame with rook and bishop. "
+        "Ilse Varga defended for six hours before resigning, "
+        "and the defending champion now leads the match by one point. "
         "Commentators said the knight sacrifice of game twelve had shaken the grandmaster less than expected.",
     ),
 ]

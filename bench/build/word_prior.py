@@ -17,10 +17,8 @@ import gzip
 import itertools
 import json
 import os
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 

@@ -1,6 +1,7 @@
 """Ensembles of learned-scorer models trained on different labels, evaluated on fixed scores.
 
-    python -m bench.experiments.ensemble_experiment --models base oracle250 --combos base base+0.5*oracle250 --seeds 13 14
+    python -m bench.experiments.ensemble_experiment --models base oracle250 \
+        --combos base base+0.5*oracle250 --seeds 13 14
 
 Each model is trained on the first 2,000 train records (features from bench/build/train_scorer.py's
 cache) and its val predictions are cached under the scorer cache, so combinations cost only the

@@ -136,7 +136,8 @@ def main() -> None:
         for name, selector in variants(args.variants).items():
             r = run(clusters, scores, words, selector)
             print(
-                f"| {words} | {name} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} | {r['ms']:.2f} | {r['words']:.0f} | ±{r['se1']:.2f}/±{r['se2']:.2f} |",
+                f"| {words} | {name} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} | {r['ms']:.2f} "
+                f"| {r['words']:.0f} | ±{r['se1']:.2f}/±{r['se2']:.2f} |",
                 flush=True,
             )
 

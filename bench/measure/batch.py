@@ -103,18 +103,21 @@ def main() -> None:
     lines = [
         "## Batch throughput (`bench/measure/batch.py`)",
         "",
-        f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}`.",
+        f"{dt.date.today().isoformat()}, {machine_line()}, "
+        f"`OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}`.",
         f"Input: the first {clusters} clusters of the Multi-News validation split"
         if args.limit
         else f"Input: the whole Multi-News validation split ({clusters} clusters)",
-        "briefed at the default 150 words; each run a fresh `storybrief batch` process, wall-clock time (imports, pool or cluster start-up included).",
+        "briefed at the default 150 words; each run a fresh `storybrief batch` process, "
+        "wall-clock time (imports, pool or cluster start-up included).",
         "",
         "| engine | workers | seconds | clusters/s | speed-up vs local x1 | written | failed |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['engine']} | {r['workers']} | {r['seconds']:.1f} | {r['rate']:.1f} | {base / r['seconds']:.2f} | {r['written']} | {r['failed']} |"
+            f"| {r['engine']} | {r['workers']} | {r['seconds']:.1f} | {r['rate']:.1f} | {base / r['seconds']:.2f} "
+            f"| {r['written']} | {r['failed']} |"
         )
     lines += ["", f"Output files byte-identical across the three runs: **{'yes' if identical else 'NO'}**."]
     if args.note:

@@ -231,7 +231,8 @@ def main() -> None:
     constructions = ["related", "repeat"] if args.construction == "both" else [args.construction]
     rows = []
     print(
-        f"{'story':>8} {'articles':>8} {'kept':>6} {'sentences':>9} {'neighbours':>10} {'seconds':>8} {'peak MB':>8}  stages (s)"
+        f"{'story':>8} {'articles':>8} {'kept':>6} {'sentences':>9} {'neighbours':>10} {'seconds':>8} "
+        f"{'peak MB':>8}  stages (s)"
     )
     for construction in constructions:
         for size in args.sizes:
@@ -244,7 +245,8 @@ def main() -> None:
             rows.append(row)
             stages = " ".join(f"{k}={v:.2f}" for k, v in row["stages"].items())
             print(
-                f"{construction:>8} {row['articles']:>8} {row['kept']:>6} {row['sentences']:>9} {row['neighbours']:>10} {row['seconds']:>8.2f} {row['peak_mb']:>8.0f}  {stages}",
+                f"{construction:>8} {row['articles']:>8} {row['kept']:>6} {row['sentences']:>9} "
+                f"{row['neighbours']:>10} {row['seconds']:>8.2f} {row['peak_mb']:>8.0f}  {stages}",
                 flush=True,
             )
     exponents = {c: growth_exponent([r for r in rows if r["construction"] == c]) for c in constructions}
@@ -256,26 +258,34 @@ def main() -> None:
     lines = [
         "## Large stories (`bench/measure/scale.py`)",
         "",
-        f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')}`, one run per size, each in a fresh process.",
+        f"{dt.date.today().isoformat()}, {machine_line()}, "
+        f"`OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')}`, one run per size, each in a fresh process.",
         "Stories: *related* = Multi-News validation clusters ranked by TF-IDF similarity to cluster 0, their documents",
-        "joined five at a time into full-length articles (~30 sentences), related topics first, loosely related ones at",
-        "the big sizes; the 5,000-article story goes round the split twice (shifted), re-running sentences as syndicated",
-        "copy does. *repeat* = cluster 0's event told n times with paraphrase noise (15% of words dropped, order shuffled,",
-        "a few sentences of other clusters mixed in): every fact in every article, the worst case for the similarity graph.",
+        "joined five at a time into full-length articles (~30 sentences), "
+        "related topics first, loosely related ones at",
+        "the big sizes; the 5,000-article story goes round the split twice (shifted), "
+        "re-running sentences as syndicated",
+        "copy does. *repeat* = cluster 0's event told n times with paraphrase noise "
+        "(15% of words dropped, order shuffled,",
+        "a few sentences of other clusters mixed in): every fact in every article, "
+        "the worst case for the similarity graph.",
         "Peak = the process's max RSS (Python, numpy, scikit-learn and the story text included).",
         "",
-        "| story | articles | kept after dedupe | sentences | neighbour pairs | seconds | peak RSS MB | slowest stages |",
+        "| story | articles | kept after dedupe | sentences | neighbour pairs | seconds | peak RSS MB "
+        "| slowest stages |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         slow = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1])[:3])
         lines.append(
-            f"| {r['construction']} | {r['articles']} | {r['kept']} | {r['sentences']} | {r['neighbours']} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {slow} |"
+            f"| {r['construction']} | {r['articles']} | {r['kept']} | {r['sentences']} | {r['neighbours']} "
+            f"| {r['seconds']:.2f} | {r['peak_mb']:.0f} | {slow} |"
         )
     lines.append("")
     for construction, exponent in exponents.items():
         lines.append(
-            f"Growth exponent, {construction} (least squares, log time on log sentences, sizes ≥ 100 articles): **{exponent:.2f}**."
+            f"Growth exponent, {construction} (least squares, log time on log sentences, sizes ≥ 100 articles): "
+            f"**{exponent:.2f}**."
         )
     lines += ["", "![time and memory by story size](scale.png)"]
     if args.note:

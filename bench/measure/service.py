@@ -28,6 +28,7 @@ import threading
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -162,10 +163,10 @@ def client_loop(load: Load, base: str, seed: int, deadline: float) -> None:
         while not load.stop.is_set() and time.monotonic() < deadline:
             article = load.take_article() if rng.random() < load.write_share else None
             if article is not None:
-                op, call = "POST /articles", lambda: http.post("/articles", json=article)
+                op, call = "POST /articles", partial(http.post, "/articles", json=article)
             elif load.stories and rng.random() < 0.5:
                 story = rng.choice(load.stories)
-                op, call = "GET /stories/{id}", lambda: http.get(f"/stories/{story}")
+                op, call = "GET /stories/{id}", partial(http.get, f"/stories/{story}")
             else:
                 op, call = "GET /stories", lambda: http.get("/stories", params={"per_page": 10})
             started = time.perf_counter()
@@ -300,10 +301,13 @@ def main() -> None:
     deduplicated = sum(1 for _, created in load.acked.values() if not created)
     total = sum(len(v) for v in load.latencies.values())
     lines = [
-        f"`bench/measure/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s against `storybrief serve` "
-        f"(one uvicorn process, 127.0.0.1), {backend}; {args.writes:.0%} of requests post one Multi-News validation article, "
+        f"`bench/measure/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s "
+        f"against `storybrief serve` "
+        f"(one uvicorn process, 127.0.0.1), {backend}; "
+        f"{args.writes:.0%} of requests post one Multi-News validation article, "
         f"the rest read `GET /stories?per_page=10` (briefs included) or one story. "
-        f"{machine_line()}, load average {os.getloadavg()[0]:.1f} at the end (the server, its clients and this script share the machine), "
+        f"{machine_line()}, load average {os.getloadavg()[0]:.1f} at the end "
+        f"(the server, its clients and this script share the machine), "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
         "| request | ok | requests/s | p50 ms | p99 ms |",
@@ -312,10 +316,12 @@ def main() -> None:
     for op in sorted(load.latencies):
         values = load.latencies[op]
         lines.append(
-            f"| {op} | {len(values)} | {len(values) / elapsed:.1f} | {percentile(values, 50):.0f} | {percentile(values, 99):.0f} |"
+            f"| {op} | {len(values)} | {len(values) / elapsed:.1f} | {percentile(values, 50):.0f} "
+            f"| {percentile(values, 99):.0f} |"
         )
     lines.append(
-        f"| all | {total} | {total / elapsed:.1f} | {percentile([x for v in load.latencies.values() for x in v], 50):.0f} | "
+        f"| all | {total} | {total / elapsed:.1f} | "
+        f"{percentile([x for v in load.latencies.values() for x in v], 50):.0f} | "
         f"{percentile([x for v in load.latencies.values() for x in v], 99):.0f} |"
     )
     lines.append("")
@@ -323,12 +329,15 @@ def main() -> None:
     lines.append(f"- Failed requests: {errors}.")
     if restart_s is not None:
         lines.append(
-            f"- Killed the StoryBrief server (not the database) with SIGKILL after {args.seconds / 2:.0f} s ({acked_before_kill} articles acknowledged by then); "
+            f"- Killed the StoryBrief server (not the database) with SIGKILL after {args.seconds / 2:.0f} s "
+            f"({acked_before_kill} articles acknowledged by then); "
             f"restarted and healthy again in {restart_s:.1f} s. Posts that failed were retried with the same client id."
         )
     lines.append(
-        f"- Acknowledged articles: {len(load.acked)} ({deduplicated} of them answered with an already stored article of "
-        f"the same outlet and text); in the database afterwards: {len(load.acked) - len(missing)}; missing: {len(missing)}; "
+        f"- Acknowledged articles: {len(load.acked)} "
+        f"({deduplicated} of them answered with an already stored article of "
+        f"the same outlet and text); in the database afterwards: {len(load.acked) - len(missing)}; "
+        f"missing: {len(missing)}; "
         f"under another client id: {len(wrong)}. Stories: {len(load.stories)}."
     )
     print("\n".join(lines))

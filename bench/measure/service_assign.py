@@ -28,12 +28,12 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.data import multinews
 from bench.report import machine_line, write_section
 from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner
 from storybrief.types import Article
 
 TAIL = 500  # the last articles of the stream, timed apart: the cost once the state is full
-from bench.data import multinews
 
 DATA = multinews("val")
 
@@ -56,7 +56,7 @@ def b_cubed(truth: list[int], predicted: list[int]) -> tuple[float, float, float
         by_truth[t].append(i)
         by_predicted[p].append(i)
     precision = recall = 0.0
-    for i, (t, p) in enumerate(zip(truth, predicted)):
+    for t, p in zip(truth, predicted):
         same = sum(1 for j in by_predicted[p] if truth[j] == t)
         precision += same / len(by_predicted[p])
         recall += same / len(by_truth[t])
@@ -115,13 +115,14 @@ def table(clusters: list[list[str]], split: str, runs: str, seed: int) -> list[s
         f"{len(clusters)} Multi-News {split} clusters ({rows[0]['articles']} articles of ≥ 50 words, clusters of ≥ 2), "
         f"streamed in random order (seed {seed}).",
         "",
-        "| assigner | threshold | B³ precision | B³ recall | B³ F1 | stories (true: %d) | ms/article | last %d | max ms |"
-        % (len(clusters), TAIL),
+        "| assigner | threshold | B³ precision | B³ recall | B³ F1 | stories (true: %d) "
+        "| ms/article | last %d | max ms |" % (len(clusters), TAIL),
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['assigner']} | {r['threshold']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['stories']} | {r['ms_per_article']:.1f} | {r['ms_tail']:.1f} | {r['ms_max']:.0f} |"
+            f"| {r['assigner']} | {r['threshold']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
+            f"| {r['stories']} | {r['ms_per_article']:.1f} | {r['ms_tail']:.1f} | {r['ms_max']:.0f} |"
         )
     return lines
 
@@ -146,12 +147,16 @@ def main() -> None:
     args = parser.parse_args()
     split = "validation" if "val" in args.data.name else "train" if "train" in args.data.name else args.data.name
     lines = [
-        "Story assignment of the service (`bench/measure/service_assign.py`): articles of Multi-News clusters streamed one at a "
+        "Story assignment of the service (`bench/measure/service_assign.py`): "
+        "articles of Multi-News clusters streamed one at a "
         "time through each assigner; B-cubed scores against the true clusters. "
         f"{machine_line()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}). "
-        f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
-        "max: the slowest single article (for the index this replays the rebuild from the newest stored articles inline, once it holds twice its window; the service now rebuilds in a background thread, see `bench/measure/service_rebuild.py` and docs/design-service.md). "
+        f"ms/article: the assigner's own time (no database), "
+        f"the mean over the whole stream and over its last {TAIL} articles; "
+        "max: the slowest single article (for the index this replays the rebuild from the newest stored articles "
+        "inline, once it holds twice its window; the service now rebuilds in a background thread, "
+        "see `bench/measure/service_rebuild.py` and docs/design-service.md). "
         f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}. "
         "Rerun: `OMP_NUM_THREADS=1 python -m bench.service_assign` (about 6 minutes).",
         "",

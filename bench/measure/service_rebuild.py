@@ -69,7 +69,8 @@ def main() -> None:
     args = parser.parse_args()
     texts = stream(args.articles)
     print(
-        f"{len(texts)} validation articles, one ingest each, index window {args.window} (rebuild past {2 * args.window})"
+        f"{len(texts)} validation articles, one ingest each, index window {args.window} "
+        f"(rebuild past {2 * args.window})"
     )
     print("| rebuild | ingests | median ms | p99 ms | max ms | total s |\n|---|---:|---:|---:|---:|---:|")
     for name, assigner in (
@@ -78,7 +79,8 @@ def main() -> None:
     ):
         ms = run(assigner, texts)
         print(
-            f"| {name} | {len(ms)} | {np.median(ms):.1f} | {np.percentile(ms, 99):.1f} | {ms.max():.1f} | {ms.sum() / 1000:.1f} |",
+            f"| {name} | {len(ms)} | {np.median(ms):.1f} | {np.percentile(ms, 99):.1f} | {ms.max():.1f} "
+            f"| {ms.sum() / 1000:.1f} |",
             flush=True,
         )
 

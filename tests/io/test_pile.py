@@ -15,7 +15,8 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
   <link>https://baycourier.example/ferry-strike</link>
   <guid>https://baycourier.example/ferry-strike</guid>
   <pubDate>Mon, 03 Mar 2025 11:30:00 +0000</pubDate>
-  <description><![CDATA[<p>{text}</p><script>alert("tracking")</script><p>Caf&eacute; owners &amp; shop keepers were &quot;worried&quot;.</p>]]></description>
+  <description><![CDATA[<p>{text}</p><script>alert("tracking")</script>\
+<p>Caf&eacute; owners &amp; shop keepers were &quot;worried&quot;.</p>]]></description>
 </item>
 <item>
   <title>Empty teaser</title>
