@@ -184,20 +184,19 @@ def brief_engine(workers: int, stories: int):
 @app.command()
 def stories(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief})."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief, timeline, update})."),
     words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
     window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
-    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay."),
+    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay, and a story that gained articles says what is new since the previous run."),
     brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
     workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
-    from storybrief.grouping import StoryIndex
     from storybrief.io.pile import read_pile
-    from storybrief.render_stories import render_stories_json, render_stories_markdown, render_stories_text
-    from storybrief.state import load_index
+    from storybrief.stories import StoryIndex
+    from storybrief.stories.render import render_stories_json, render_stories_markdown, render_stories_text
 
     check_words(words)
     check_format(format)
@@ -207,7 +206,7 @@ def stories(
         fail(f"--window-days must be 0 or more, not {window}")
     try:
         pile = read_pile(inputs)
-        index = load_index(state, threshold=threshold, window_days=window) if state else StoryIndex()
+        index = StoryIndex.load(state, threshold=threshold, window_days=window) if state else StoryIndex()
         if not state:
             index.threshold = index.threshold if threshold is None else threshold
             index.window_days = index.window_days if window is None else window
@@ -222,6 +221,7 @@ def stories(
                 task = progress.add_task("briefing", total=len(found))
                 for story, (_, made) in zip(found, index.briefs([s.id for s in found], words, engine)):
                     story.brief = made
+                    index.add_news(story)  # its timeline, and what is new since the previous run
                     progress.advance(task)
         if state:
             index.save(state)
@@ -245,25 +245,30 @@ def stories(
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface; set STORYBRIEF_TOKEN then)."),
-    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535),
+    host: Optional[str] = typer.Option(None, "--host", show_default=False,
+                                       help="Address to listen on. Default: $STORYBRIEF_HOST or 127.0.0.1 (0.0.0.0: every interface; set STORYBRIEF_TOKEN then)."),
+    port: Optional[int] = typer.Option(None, "--port", "-p", min=1, max=65535, show_default=False, help="Default: $STORYBRIEF_PORT or 8000."),
     db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...). Default: $STORYBRIEF_DB or ./storybrief.db."),
-    words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", min=1, max=2000, help="Word budget of each story's brief."),
-    max_body: int = typer.Option(10 * 1024 * 1024, "--max-body", min=1024, help="Largest request body in bytes (413 above it)."),
-    allow_fetch: bool = typer.Option(False, "--allow-fetch", help="Let POST /articles give only a URL, fetched from public addresses."),
+    words: Optional[int] = typer.Option(None, "--words", "-w", min=1, max=2000, show_default=False,
+                                        help="Word budget of each story's brief. Default: $STORYBRIEF_WORDS or 150."),
+    max_body: Optional[int] = typer.Option(None, "--max-body", min=1024, show_default=False,
+                                           help="Largest request body in bytes (413 above it). Default: $STORYBRIEF_MAX_BODY or 10485760."),
+    allow_fetch: Optional[bool] = typer.Option(None, "--allow-fetch/--no-allow-fetch", show_default=False,
+                                               help="Let POST /articles give only a URL, fetched from public addresses. Default: $STORYBRIEF_ALLOW_FETCH or off."),
 ) -> None:
-    """Run the HTTP service: JSON API, web page at /, API docs at /docs."""
+    """Run the HTTP service: JSON API, web page at /, schema at /openapi.json. Settings: flags, else STORYBRIEF_* variables."""
     from storybrief.service import missing_modules
 
     missing = missing_modules()
     if missing:
         fail(f"the service needs the 'service' extra (missing {', '.join(missing)}): pip install 'storybrief[service]'")
     from storybrief.service.server import serve as run_server
+    from storybrief.service.settings import Settings
 
     try:
-        run_server(host=host, port=port, db_url=db, words=words, max_body=max_body, allow_fetch=allow_fetch,
-                   warn=lambda message: stderr.print(message, style="bold red" if message.startswith("WARNING") else None,
-                                                     highlight=False, markup=False, soft_wrap=True))
+        settings = Settings.from_env(host=host, port=port, db_url=db, words=words, max_body=max_body, allow_fetch=allow_fetch)
+        run_server(settings, warn=lambda message: stderr.print(message, style="bold red" if message.startswith("WARNING") else None,
+                                                               highlight=False, markup=False, soft_wrap=True))
     except StoryBriefError as exc:
         fail(str(exc))
 

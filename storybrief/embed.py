@@ -50,7 +50,8 @@ def load_vectors(path: str | Path = VECTORS_PATH) -> WordVectors:
     path = Path(path)
     if not path.is_file():
         raise StoryBriefError(
-            f"word vectors not found at {path}; reinstall storybrief or rebuild them (bench/build/distill_vectors.py)"
+            f"word vectors not found at {path}; "
+            "reinstall storybrief or rebuild them with bench/build/distill_vectors.py"
         )
     with np.load(path, allow_pickle=False) as data:
         return WordVectors(list(data["words"]), data["vectors"], data["frequency"])

@@ -16,3 +16,10 @@ class InputError(StoryBriefError):
 
 class BudgetError(StoryBriefError):
     """The word budget is too small for any sentence."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message on one line: its first (of the driver's error, for a database
+    library's wrapper that keeps it in `orig`), or the exception's type name when it has none."""
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__

@@ -63,7 +63,7 @@ def render_text(brief: Brief, evidence: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _escape_markdown(text: str) -> str:
+def escape_markdown(text: str) -> str:
     # Article text is untrusted: keep it from turning into links, HTML or emphasis.
     for char in "\\`*_[]<>#|":
         text = text.replace(char, "\\" + char)
@@ -75,17 +75,17 @@ def render_markdown(brief: Brief, evidence: bool = False) -> str:
     for s in brief.sentences:
         marks = "".join(f"[^{n}]" for n in s.sources)
         flag = " *(one source)*" if s.single_source and len(brief.sources) > 1 else ""
-        lines.append(f"- {_escape_markdown(shown(s))} {marks}{flag}")
+        lines.append(f"- {escape_markdown(shown(s))} {marks}{flag}")
         if evidence:
-            lines.extend(_evidence_lines(s, "    - ", _escape_markdown))
+            lines.extend(_evidence_lines(s, "    - ", escape_markdown))
     if brief.disagreements:
         lines.append("")
         lines.append("**Where sources differ**")
         lines.append("")
         for d in brief.disagreements:
-            lines.append(f"- On \"{_escape_markdown(brief.sentences[d['sentence']].text[:80])}…\": "
-                         f"{_escape_markdown(differs(brief, d))}: {_escape_markdown(d['text'])} [^{d['source']}]")
+            lines.append(f"- On \"{escape_markdown(brief.sentences[d['sentence']].text[:80])}…\": "
+                         f"{escape_markdown(differs(brief, d))}: {escape_markdown(d['text'])} [^{d['source']}]")
     lines.append("")
     for s in brief.sources:
-        lines.append(f"[^{s.id}]: {_escape_markdown(_label(s))}")
+        lines.append(f"[^{s.id}]: {escape_markdown(_label(s))}")
     return "\n".join(lines) + "\n"

@@ -71,6 +71,9 @@ class Source:
     path: str
     words: int
     name: str = ""  # outlet or file name, for display
+    # The input Article.id this source is, so a caller can tie citations back to its own records
+    # (the service: database ids). Not part of to_dict: the brief's JSON is unchanged.
+    article_id: str = ""
 
 
 @dataclass

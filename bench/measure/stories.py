@@ -36,10 +36,10 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-import storybrief.grouping as group_module
 from bench.data import DATA
 from bench.report import machine_line, write_section
-from storybrief.grouping import StoryIndex
+from storybrief.stories import StoryIndex
+from storybrief.stories.agglomerate import THRESHOLD
 from storybrief.types import Article
 
 MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -122,7 +122,7 @@ def bcubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, flo
 
 
 def run(articles, truth, threshold: float | None = None) -> dict:
-    index = StoryIndex(threshold=threshold if threshold is not None else group_module.THRESHOLD)
+    index = StoryIndex(threshold=threshold if threshold is not None else THRESHOLD)
     fresh = [Article(text=a.text, id=a.id, source=a.source, published=a.published) for a in articles]
     start = time.perf_counter()
     assigned = index.add(fresh)
@@ -225,7 +225,7 @@ def main() -> None:
         "## Story grouping (`bench/measure/stories.py`)",
         "",
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine}. Multi-News **{args.split}** split, clusters of 2+ articles,"
-        f" seed {args.seed}, threshold {group_module.THRESHOLD}. Time = copy detection + vectors + neighbours + merging, no briefs.",
+        f" seed {args.seed}, threshold {THRESHOLD}. Time = copy detection + vectors + neighbours + merging, no briefs.",
         "",
         *lines,
         "",

@@ -110,7 +110,8 @@ def sources_of(originals: list[Article]) -> tuple[list[Source], dict[str, int]]:
     """One numbered source per original input article; ids start at 1 in input order."""
     sources, number = [], {}
     for n, article in enumerate(originals, 1):
-        sources.append(Source(id=n, title=article.title, path=article.path, words=article.words, name=article.source))
+        sources.append(Source(id=n, title=article.title, path=article.path, words=article.words, name=article.source,
+                              article_id=article.id))
         number[article.id] = n
     return sources, number
 

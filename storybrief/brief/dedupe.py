@@ -23,8 +23,8 @@ COPY_THRESHOLD = 0.6
 # A text almost wholly contained in another is a truncated or excerpted copy of it.
 CONTAINMENT_THRESHOLD = 0.8
 MIN_SHINGLES_FOR_CONTAINMENT = 20
-# 32 bands of 4 rows: pairs at Jaccard 0.4 become candidates with probability 0.56, at 0.6 with 0.98.
-# Given explicitly: datasketch derives them by numerical integration, 60 ms per index.
+# 32 bands of 4 rows: pairs at Jaccard 0.4 are likely candidates, at 0.6 almost certain. Given
+# explicitly: datasketch would derive them by numerical integration for every index it builds.
 LSH_BANDS = (32, 4)
 # Below this many articles comparing every pair exactly is cheaper than hashing.
 ALL_PAIRS_BELOW = 64

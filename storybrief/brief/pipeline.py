@@ -14,6 +14,7 @@ from storybrief.brief.dedupe import merge_copies
 from storybrief.brief.represent import represent
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
+from storybrief.brief.update import Earlier, discount
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import load
 from storybrief.types import DEFAULT_WORDS, Article, Brief, Sentence
@@ -42,16 +43,21 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     return Prepared(originals, merged, sentences)
 
 
-def brief_prepared(prepared: Prepared, words: int, scorer: Scorer, semantic: bool = False) -> Brief:
-    """represent → score → select → order → attribute (`semantic`: the support decision also reads
-    all-MiniLM-L6-v2, docs/design-citations.md)."""
+def brief_prepared(
+    prepared: Prepared, words: int, scorer: Scorer, earlier: Earlier | None = None, semantic: bool = False
+) -> Brief:
+    """represent → score → (update: what the reader knows is discounted) → select → order → attribute
+    (`semantic`: the support decision also reads all-MiniLM-L6-v2, docs/design-citations.md)."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
+    allowed = None
+    if earlier:
+        scores, allowed = discount(scores, sentences, earlier)
     name, per_word, redundancy = abilities(scorer)
     chosen = select_stage.select(
         sentences, scores, representation, words,
-        redundancy=select_stage.REDUNDANCY if redundancy is None else redundancy, per_word=per_word,
+        redundancy=select_stage.REDUNDANCY if redundancy is None else redundancy, per_word=per_word, allowed=allowed,
     )
     reading_order = order_stage.order(chosen, sentences, merged, representation)
     cited, sources, disagreements = attribute_stage.attribute(
@@ -64,7 +70,7 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer, semantic: boo
         method=name,
         budget=words,
         disagreements=disagreements,
-        warnings=input_warnings(prepared),
+        warnings=input_warnings(prepared) + (["nothing new since the earlier brief"] if earlier and not cited else []),
     )
 
 
@@ -73,9 +79,11 @@ def input_warnings(prepared: Prepared) -> list[str]:
     if len(prepared.originals) == 1:
         warnings.append("one article only: every sentence has a single source and nothing could be cross-checked")
     elif len(prepared.merged) == 1:
-        warnings.append(f"all {len(prepared.originals)} articles are copies of one story: support counts outlets, not independent reports")
+        warnings.append(f"all {len(prepared.originals)} articles are copies of one story: "
+                        "support counts outlets, not independent reports")
     if not looks_english(" ".join(a.text for a in prepared.merged)):
-        warnings.append("the text does not look like English: the brief relies on word statistics only and may be weaker")
+        warnings.append("the text does not look like English: "
+                        "the brief relies on word statistics only and may be weaker")
     return warnings
 
 
@@ -84,6 +92,8 @@ def summarize(
     words: int = DEFAULT_WORDS,
     method: str = "default",
     scorer: Scorer | None = None,
+    earlier: Iterable[str | Path | Article] | None = None,
+    earlier_brief: Brief | Iterable[str] | None = None,
     semantic: bool = False,
 ) -> Brief:
     """Brief one story.
@@ -92,8 +102,37 @@ def summarize(
     several articles separated by `|||||`. `scorer` overrides `method` with any object that has
     a `score(sentences, representation)` method. `semantic` makes citations also read a sentence
     encoder (the `semantic` extra; slower).
+
+    An update brief: `earlier` are the articles the reader has read before (in any of those
+    forms) and `earlier_brief` the brief they read (a `Brief` or its sentences); the brief of
+    `articles` then says only what those did not (`storybrief.brief.update`). It may be empty,
+    with a warning, when the new articles say nothing new.
     """
     if not isinstance(words, int) or isinstance(words, bool) or words < 1:
         raise StoryBriefError(f"words must be a positive whole number, not {words!r}")
     scorer = scorer or get_scorer(method)
-    return brief_prepared(prepare(articles), words, scorer, semantic=semantic)
+    known = None
+    if earlier is not None or earlier_brief is not None:
+        known = Earlier(earlier_sentences(earlier), brief_sentences(earlier_brief))
+    return brief_prepared(prepare(articles), words, scorer, known, semantic=semantic)
+
+
+def earlier_sentences(earlier: Iterable[str | Path | Article] | None) -> list[str]:
+    """The sentences of articles read before; none when they have none (all boilerplate, say)."""
+    if earlier is None:
+        return []
+    earlier = list(earlier)
+    if not earlier:
+        return []
+    try:
+        return [s.text for s in prepare(earlier).sentences]
+    except InputError:
+        return []
+
+
+def brief_sentences(brief: Brief | Iterable[str] | None) -> list[str]:
+    if brief is None:
+        return []
+    if isinstance(brief, Brief):
+        return [s.text for s in brief.sentences]
+    return [str(text) for text in brief]

@@ -33,8 +33,8 @@ NEIGHBOUR_FLOOR = 0.25  # similarities below this are kept as zero: unrelated se
 BLOCK_ROWS = 2048
 DENSE_ROWS = 256  # up to this many sentences the similarity graph comes from one dense product
 # Up to this many sentences x terms the later stages also get the rows as a dense array: on a
-# story of a few dozen sentences, slicing rows and small products through scipy.sparse cost about
-# ten times more than the same on a dense copy (Multi-News clusters: ~16 x 300).
+# story of a few dozen sentences, slicing rows and small products through scipy.sparse costs far
+# more than the same on a dense copy (docs/design-measured.md).
 DENSE_CELLS = 1_000_000
 BLOCK_ENTRIES = 8_000_000  # entries of one block's raw product (~100 MB): rows per block adapt to it
 PROBE_ROWS = 128  # the first block measures how dense the product is before the others are sized
@@ -95,7 +95,7 @@ class Representation:
 
 
 # sklearn's tokenisation (built once); the matrix is assembled here because TfidfVectorizer's
-# per-call validation costs about 1 ms, most of the time of a Multi-News-sized story.
+# per-call validation would be most of the time of a small story.
 _ANALYZER = TfidfVectorizer(lowercase=True, stop_words="english", token_pattern=r"(?u)\b\w\w+\b").build_analyzer()
 
 

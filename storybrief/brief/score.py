@@ -25,7 +25,7 @@ MODEL_PATH = MODELS / "scorer.txt"
 # A second model, trained on another label: 1 for the sentences a greedy ROUGE-1+2 oracle puts in a
 # 250-word summary and for their paraphrases in other articles, else 0. Its prediction is added to
 # the first model's, scaled by ORACLE_WEIGHT (the ensemble's weight 0.3 times the ratio of the two
-# models' spreads on their training records, 1.352; bench/build/train_scorer.py prints it): the per-word
+# models' spreads on their training records, which bench/build/train_scorer.py prints): the per-word
 # gain says how dense a sentence is, the oracle how likely a summary is to need it at all, and the
 # sum ranks better than either (docs/design-scorer.md).
 ORACLE_MODEL_PATH = MODELS / "scorer_oracle.txt"
@@ -111,8 +111,7 @@ class LearnedScorer:
     name = "learned"
     per_word = True  # scores are ROUGE gain per word: the selector may trade long for short sentences
     # Stricter than the selector's default 0.5: with this scorer it is no worse on Multi-News val
-    # (250 words: 45.80/17.12 vs 45.73/17.09) and it drops cross-outlet paraphrases that share
-    # few words (cosine ~0.41 in the bundled harbour-bridge example).
+    # and it drops cross-outlet paraphrases that share few words (docs/design-measured.md).
     redundancy = 0.4
 
     def __init__(
@@ -138,7 +137,7 @@ class LearnedScorer:
             return np.zeros(0)
         if len(sentences) <= CANDIDATE_POOL:
             return self.predict(sentence_features(sentences, representation))
-        # A huge story: the features cost ~0.2 ms a sentence, so only the CANDIDATE_POOL sentences
+        # A huge story: features cost time per sentence, so only the CANDIDATE_POOL sentences
         # the untrained scorer ranks highest are scored, as a story of their own (their support and
         # overlap counted among themselves). The rest could only be chosen ahead of far more
         # central sentences, which a brief of a few hundred words never reaches.

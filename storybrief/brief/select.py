@@ -38,7 +38,7 @@ TRIGRAM_OVERLAP = 0.5
 CANDIDATE_WORDS = 4  # per-word selection looks at the best candidates holding this many budgets of words
 TAIL = 40  # words of the budget that per-word selection packs exactly, by knapsack
 # Below this share of the story's words a brief overlaps little with itself: plain knapsack of
-# independent values (Multi-News: 100 words is ~23% of a cluster, 250 words ~58%).
+# independent values (docs/design-scorer.md, the selection rows).
 COVERAGE_SHARE = 0.35
 PAIR_WEIGHT = 2.0  # a word pair counts as much as two words (ROUGE-2 is the scarcer score)
 # Plurals and verb endings off, so "attacks"/"attacked" and "attack" are one concept (ROUGE
@@ -51,7 +51,9 @@ def trigrams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(tokens, tokens[1:], tokens[2:]))
 
 
-def repeats(grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], closest: float, redundancy: float) -> bool:
+def repeats(
+    grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], closest: float, redundancy: float
+) -> bool:
     """Whether a sentence says again what is chosen: too similar to one chosen sentence, or more
     than TRIGRAM_OVERLAP of its word trigrams already said."""
     if closest > redundancy:
@@ -86,13 +88,15 @@ def select(
     words: int,
     redundancy: float = REDUNDANCY,
     per_word: bool = False,
+    allowed: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
     `per_word`: the scores are values per word; choose by what each sentence adds, greedy then
-    knapsack for the last TAIL words (see the module notes).
+    knapsack for the last TAIL words (see the module notes). `allowed`: a mask of the sentences
+    that may be chosen (an update brief leaves out what the reader has read); default all.
     """
-    if not sentences:
+    if not sentences or (allowed is not None and not allowed.any()):
         return []
     shortest = min(s.words for s in sentences)
     if words < shortest:
@@ -105,15 +109,17 @@ def select(
     if bare.any() and not bare.all():
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word:
-        return _coverage_select(sentences, scores, representation, words, redundancy)
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
+        return _coverage_select(sentences, scores, representation, words, redundancy, allowed)
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if allowed is None or allowed[i]]
     chosen: list[int] = []
     left = words
 
     def closest(k: int, kept: list[int]) -> float:
         return float(representation.similarity(ranked[k], chosen).max())
 
-    for k in without_repeats(ranked, sentences, closest, redundancy, fits=lambda i: sentences[i].words <= left):
+    # `fits` reads `left` as it is when called: the budget left at that point of the walk.
+    fits = lambda i: sentences[i].words <= left  # noqa: E731, B023
+    for k in without_repeats(ranked, sentences, closest, redundancy, fits=fits):
         chosen.append(ranked[k])
         left -= sentences[ranked[k]].words
         if left < shortest:
@@ -122,12 +128,14 @@ def select(
 
 
 def _candidates(
-    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float
+    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
+    allowed: np.ndarray | None = None,
 ) -> list[int]:
     """The best non-redundant sentences, best first, holding CANDIDATE_WORDS budgets of words."""
     # The best sentences holding a few budgets of words, with their similarities in one product
     # (one sparse row slice per candidate would cost more than the rest of the selection).
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if sentences[int(i)].words <= words]
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable")
+              if sentences[int(i)].words <= words and (allowed is None or allowed[int(i)])]
     lengths = np.cumsum([sentences[i].words for i in ranked])
     ranked = ranked[: int(np.searchsorted(lengths, 2 * CANDIDATE_WORDS * words)) + 1]
     similarity = representation.cosines(ranked, ranked)
@@ -168,14 +176,19 @@ def concepts(text: str) -> set[str]:
     (a pair of two stop words says nothing), lower-cased and crudely stemmed."""
     tokens = ROUGE_WORD.findall(_SUFFIX.sub("", text.lower()))
     out = {word for word in tokens if word not in ENGLISH_STOP_WORDS}
-    out.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS)
+    out.update(
+        f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS
+    )
     return out
 
 
 def _coverage_select(
-    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float
+    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
+    allowed: np.ndarray | None = None,
 ) -> list[int]:
-    candidates = _candidates(sentences, scores, representation, words, redundancy)
+    candidates = _candidates(sentences, scores, representation, words, redundancy, allowed)
+    if not candidates:
+        return []
     lengths = np.array([sentences[i].words for i in candidates])
     low = float(np.min(scores))
     floor = 1e-6 * max(float(np.max(scores)) - low, 1e-9)  # a worthless sentence still beats an empty slot

@@ -9,7 +9,7 @@ grouping can be replaced without touching the API code:
     assigner.forget()                                 # after a rollback: drop in-memory state
 
 `StoryIndexAssigner` (the default) puts the stories work's incremental grouping,
-`storybrief.grouping.StoryIndex`, behind this interface; the database stays the record of which
+`storybrief.stories.StoryIndex`, behind this interface; the database stays the record of which
 article is in which story, and the index is rebuilt from it (see the class).
 
 `SimilarityAssigner` is the simpler alternative, first-story detection in the classic style: an
@@ -35,8 +35,9 @@ from sqlalchemy.orm import Session
 
 from storybrief.brief.dedupe import COPY_THRESHOLD, copy_lsh, minhash, shingles
 from storybrief.errors import StoryBriefError
-from storybrief.grouping import StoryIndex
 from storybrief.service.db import ArticleRow
+from storybrief.stories import StoryIndex
+from storybrief.text import idf
 from storybrief.types import Article
 
 # Cosine of TF-IDF vectors above which two articles report the same story. Measured on
@@ -59,6 +60,15 @@ class StoryAssigner(Protocol):
     def remember(self, article_id: int, story_id: int, article: Article) -> None: ...
 
     def forget(self) -> None: ...
+
+
+def stored_since(session: Session, last_id: int, window: int, *columns):
+    """The catch-up of both assigners: `columns` of the articles committed after `last_id` (by this
+    or another process), in id order; on the first call (`last_id` 0), of the newest `window`."""
+    if last_id == 0:
+        newest = session.scalars(select(ArticleRow.id).order_by(ArticleRow.id.desc()).limit(window)).all()
+        last_id = min(newest) - 1 if newest else 0
+    return session.execute(select(*columns).where(ArticleRow.id > last_id).order_by(ArticleRow.id))
 
 
 class SimilarityAssigner:
@@ -92,7 +102,7 @@ class SimilarityAssigner:
     # -- the interface -------------------------------------------------------------------
 
     def assign(self, session: Session, article: Article) -> Assignment:
-        self._catch_up(session)
+        self.catch_up(session)
         signature = minhash(shingles(article.text))
         for candidate in sorted(self.lsh.query(signature)):
             if self.signatures[candidate].jaccard(signature) >= COPY_THRESHOLD:
@@ -111,15 +121,10 @@ class SimilarityAssigner:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _catch_up(self, session: Session) -> None:
+    def catch_up(self, session: Session) -> None:
         """Add articles committed since the last call (by this or another process)."""
-        if self.last_id == 0:
-            newest = session.scalars(select(ArticleRow.id).order_by(ArticleRow.id.desc()).limit(self.window)).all()
-            start = min(newest) - 1 if newest else 0
-        else:
-            start = self.last_id
-        query = select(ArticleRow.id, ArticleRow.story_id, ArticleRow.text).where(ArticleRow.id > start).order_by(ArticleRow.id)
-        for article_id, story_id, text in session.execute(query):
+        for article_id, story_id, text in stored_since(session, self.last_id, self.window,
+                                                       ArticleRow.id, ArticleRow.story_id, ArticleRow.text):
             self._add(article_id, story_id, text)
             self.last_id = article_id
 
@@ -155,7 +160,7 @@ class SimilarityAssigner:
     def _nearest(self, row: sp.csr_matrix) -> tuple[int | None, float]:
         n = len(self.ids)
         if self._weighted is None or len(self._added_since) >= max(50, n // 20):
-            self._idf = (np.log((1 + n) / (1 + self.df)) + 1).astype(np.float32)
+            self._idf = idf(self.df, n)
             self._weighted_ids = list(self.ids)
             self._weighted = self._weigh(self._weighted_ids)
             self._added_since = []
@@ -225,7 +230,7 @@ class StoryIndexAssigner:
     # -- the interface -------------------------------------------------------------------
 
     def assign(self, session: Session, article: Article) -> Assignment:
-        self._catch_up(session)
+        self.catch_up(session)
         self.serial += 1
         key = f"new{self.serial}"
         [story] = self.index.add([replace(article, id=key, copies=list(article.copies))])
@@ -240,7 +245,7 @@ class StoryIndexAssigner:
         key, self.pending = self.pending, None
         story = self.index.row_story[self.index.row_of[key]] if key in self.index.row_of else None
         if story is None:  # not assigned through this object: take the database's word for it
-            self._place([(article_id, story_id, article, None)])
+            self.place([(article_id, story_id, article, None)])
             return
         if self.story_of.get(story, story_id) != story_id or self.key_of_story.get(story_id, story) != story:
             self.forget()  # stored elsewhere than the index said: rebuild from the database at the next assign
@@ -254,21 +259,15 @@ class StoryIndexAssigner:
         self.story_of[story], self.key_of_story[story_id] = story_id, story
         self.last_id = max(self.last_id, article_id)
 
-    def _catch_up(self, session: Session) -> None:
+    def catch_up(self, session: Session) -> None:
         """Place articles committed since the last call (by this or another process)."""
         self._renew(session)
-        if self.last_id == 0:
-            newest = session.scalars(select(ArticleRow.id).order_by(ArticleRow.id.desc()).limit(self.window)).all()
-            start = min(newest) - 1 if newest else 0
-        else:
-            start = self.last_id
-        query = (select(ArticleRow.id, ArticleRow.story_id, ArticleRow.text, ArticleRow.title, ArticleRow.source,
-                        ArticleRow.published, ArticleRow.duplicate_of)
-                 .where(ArticleRow.id > start).order_by(ArticleRow.id))
-        self._place([(article_id, story_id, Article(text=text, title=title or "", source=source or "", published=published or ""), duplicate_of)
-                     for article_id, story_id, text, title, source, published, duplicate_of in session.execute(query)])
+        rows = stored_since(session, self.last_id, self.window, ArticleRow.id, ArticleRow.story_id, ArticleRow.text,
+                            ArticleRow.title, ArticleRow.source, ArticleRow.published, ArticleRow.duplicate_of)
+        self.place([(article_id, story_id, Article(text=text, title=title or "", source=source or "", published=published or ""), duplicate_of)
+                     for article_id, story_id, text, title, source, published, duplicate_of in rows])
 
-    def _place(self, rows: list[tuple[int, int, Article, int | None]]) -> None:
+    def place(self, rows: list[tuple[int, int, Article, int | None]]) -> None:
         """Stored articles into the index, in the stories the database has them in."""
         articles, stories, originals = [], [], []
         for article_id, story_id, article, duplicate_of in rows:
@@ -330,7 +329,7 @@ class _Rebuild:
     def _run(self, bind, fresh: StoryIndexAssigner) -> None:
         try:
             with Session(bind) as session:
-                fresh._catch_up(session)
+                fresh.catch_up(session)
             self.result = fresh
         except Exception:  # noqa: BLE001 - reported by falling back to the in-request rebuild
             self.result = None

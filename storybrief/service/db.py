@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from storybrief.errors import StoryBriefError
+from storybrief.errors import StoryBriefError, first_line
 
 DEFAULT_DB = "sqlite:///./storybrief.db"
 # Any constant works; it names the one advisory lock that serialises story assignment on PostgreSQL.
@@ -36,7 +36,7 @@ class Base(DeclarativeBase):
     pass
 
 
-class Story(Base):
+class StoryRow(Base):
     __tablename__ = "stories"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -99,7 +99,7 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_db_engine(url: str) -> Engine:
     url = normalise_url(url)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
@@ -140,7 +140,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_db_engine(self.url)
         self.backend = self.engine.dialect.name
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._thread_lock = threading.Lock()
@@ -174,12 +174,8 @@ class Database:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:  # any driver error means the same thing to the caller
-            raise DatabaseError(f"cannot reach the database: {_first_line(exc)}") from exc
+            raise DatabaseError(f"cannot reach the database: {first_line(exc)}") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
 
-
-def _first_line(exc: BaseException) -> str:
-    message = str(getattr(exc, "orig", None) or exc).strip()
-    return message.splitlines()[0] if message else type(exc).__name__

@@ -320,8 +320,9 @@ def test_a_failed_batch_leaves_no_phantom_story(client, monkeypatch):
 
 def test_the_assigner_is_chosen_by_name(make_client, db_url, monkeypatch):
     from storybrief.errors import StoryBriefError
-    from storybrief.service.app import create_app, create_app_from_env
+    from storybrief.service.app import create_app
     from storybrief.service.assign import SimilarityAssigner, StoryIndexAssigner
+    from storybrief.service.settings import Settings
 
     client = make_client(assigner="similarity")
     assert isinstance(client.app.state.store.assigner, SimilarityAssigner)
@@ -329,8 +330,15 @@ def test_the_assigner_is_chosen_by_name(make_client, db_url, monkeypatch):
     assert stories[0] == stories[2] != stories[1]
     monkeypatch.setenv("STORYBRIEF_DB", db_url)
     monkeypatch.setenv("STORYBRIEF_ASSIGNER", "index")
-    app = create_app_from_env()
+    app = create_app()
     assert isinstance(app.state.store.assigner, StoryIndexAssigner)
     app.state.database.dispose()
     with pytest.raises(StoryBriefError, match="unknown story assigner 'nearest'"):
-        create_app(db_url, assigner="nearest")
+        create_app(Settings(db_url=db_url, assigner="nearest"))
+
+
+def test_summarize_ties_urls_to_their_own_articles(client):
+    """An article that cleaning empties has no source: the URLs of the others must not shift onto the wrong ones."""
+    articles = [{"text": "Advertisement", "url": "https://junk.example/ad"}, *BRIDGE]
+    brief = client.post("/summarize", json={"articles": articles, "words": 60}).json()
+    assert [(s["name"], s["url"]) for s in brief["sources"]] == [(b["source"], b.get("url")) for b in BRIDGE]

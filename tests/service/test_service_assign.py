@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storybrief.service import migrate
 from storybrief.service.assign import ASSIGNERS, SimilarityAssigner, StoryIndexAssigner
-from storybrief.service.db import ArticleRow, Database, Story, utcnow
+from storybrief.service.db import ArticleRow, Database, StoryRow, utcnow
 from storybrief.service.store import Store
 from storybrief.types import Article
 
@@ -40,7 +40,7 @@ def add(database, assigner, record, n):
         decision = assigner.assign(session, article)
         story_id = decision.story_id
         if story_id is None:
-            story = Story(title=article.title, version=1, article_count=1, created_at=utcnow(), updated_at=utcnow())
+            story = StoryRow(title=article.title, version=1, article_count=1, created_at=utcnow(), updated_at=utcnow())
             session.add(story)
             session.flush()
             story_id = story.id
@@ -113,7 +113,7 @@ def test_a_rolled_back_article_leaves_no_trace(database, make_assigner):
     with pytest.raises(RuntimeError):
         with database.write() as session:
             assigner.assign(session, Article(text=BRIDGE[0]["text"], title=BRIDGE[0]["title"]))
-            story = Story(title="bridge", version=1, article_count=1, created_at=utcnow(), updated_at=utcnow())
+            story = StoryRow(title="bridge", version=1, article_count=1, created_at=utcnow(), updated_at=utcnow())
             session.add(story)
             session.flush()
             row = ArticleRow(story_id=story.id, content_hash="rolled back", text=BRIDGE[0]["text"], created_at=utcnow())
@@ -125,7 +125,7 @@ def test_a_rolled_back_article_leaves_no_trace(database, make_assigner):
     _, story, decision = add(database, assigner, {**BRIDGE[0], "source": "Wire"}, 1)
     assert decision.story_id is None and decision.duplicate_of is None
     with database.read() as session:
-        assert session.get(Story, story).article_count == 1
+        assert session.get(StoryRow, story).article_count == 1
 
 
 def test_the_index_is_rebuilt_in_the_background_from_the_newest_articles_with_story_ids_kept(database):
@@ -172,10 +172,11 @@ def test_index_replay_is_deterministic_and_places_stored_stories(database):
     for _ in range(2):
         reader = StoryIndexAssigner()
         with database.read() as session:
-            reader._catch_up(session)
+            reader.catch_up(session)
         index = reader.index
         built.append(({k: sorted(r.rows) for k, r in index.stories.items()}, list(index.row_ids), dict(index.copies),
-                      (index.vectors() != writer.index.vectors()).nnz if index.vectors().shape == writer.index.vectors().shape else -1))
+                      (index.corpus.vectors() != writer.index.corpus.vectors()).nnz
+                      if index.corpus.vectors().shape == writer.index.corpus.vectors().shape else -1))
         with database.read() as session:
             stored = {row.id: row.story_id for row in session.scalars(select(ArticleRow))}
         assert {reader.article_of[a]: reader.story_of[index.row_story[index.row_of[a]]] for a in index.articles} == stored

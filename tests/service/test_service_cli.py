@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from storybrief import cli
 from storybrief.service import server
+from storybrief.service.settings import Settings
 
 
 def test_serve_says_in_one_line_when_the_extra_is_missing(monkeypatch):
@@ -46,5 +47,5 @@ def test_open_public_server_is_warned_about(monkeypatch, tmp_path, host, token, 
     else:
         monkeypatch.delenv("STORYBRIEF_TOKEN", raising=False)
     messages = []
-    server.serve(host=host, db_url=str(tmp_path / "s.db"), warn=messages.append)
+    server.serve(Settings.from_env(host=host, db_url=str(tmp_path / "s.db")), warn=messages.append)
     assert any("STORYBRIEF_TOKEN is not set" in m for m in messages) is warned

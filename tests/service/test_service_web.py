@@ -43,10 +43,10 @@ def test_search_box_filters_the_page(client):
 
 
 def test_only_http_urls_become_links(client):
-    from storybrief.service.app import _safe_link
+    from storybrief.service.security import safe_link
 
-    assert _safe_link("https://a.example/x") == "https://a.example/x"
-    assert _safe_link("javascript:alert(1)") is None and _safe_link("data:text/html,x") is None and _safe_link(None) is None
+    assert safe_link("https://a.example/x") == "https://a.example/x"
+    assert safe_link("javascript:alert(1)") is None and safe_link("data:text/html,x") is None and safe_link(None) is None
 
 
 def test_the_form_adds_pasted_text_and_uploaded_files(client):
@@ -97,10 +97,17 @@ def test_missing_pages_are_404(client):
     assert client.get("/web/articles/42").status_code == 404
 
 
-def test_openapi_docs_are_served(client):
+def test_the_schema_is_served_and_the_cdn_docs_only_when_asked_for(make_client):
+    client = make_client()
     schema = client.get("/openapi.json").json()
     assert {"/articles", "/stories", "/stories/{story_id}", "/summarize", "/health"} <= set(schema["paths"])
-    assert client.get("/docs").status_code == 200
+    for path in ("/docs", "/redoc"):  # their scripts come from a CDN: blank offline, so off by default
+        off = client.get(path)
+        assert off.status_code == 404 and "error" in off.json()
+    assert 'href="/openapi.json"' in client.get("/").text and 'href="/docs"' not in client.get("/").text
+    on = make_client(docs=True)
+    assert on.get("/docs").status_code == 200 and on.get("/redoc").status_code == 200
+    assert 'href="/docs"' in on.get("/").text
 
 
 def test_the_form_has_the_same_size_limit(make_client):

@@ -1,0 +1,81 @@
+"""Neighbour search: sparse products of the new articles' vectors with all vectors, in row blocks,
+keeping pairs above FLOOR (and within the time window when both articles are dated), and each
+row's MUTUAL_K highest similarities found so far (`note_similar`), the bar for a mutual pair."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+FLOOR = 0.1  # neighbour pairs below this similarity are not kept: unrelated articles
+MAX_NEIGHBOURS = 40  # neighbours kept per new article
+WINDOW_DAYS = 7.0  # dated articles further apart than this are never linked directly
+BLOCK_ROWS = 1024
+FEW_NEW = 64  # up to this many new rows, neighbours are found without transposing all vectors
+# Similarities kept per row: a pair among each side's MUTUAL_K most similar articles is mutual.
+MUTUAL_K = 3
+
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows i, rows j, similarities
+
+
+def neighbours(vectors: sp.csr_matrix, times: np.ndarray, first_new: int, window_days: float) -> Pairs:
+    """Pairs (new row i, any row j) with similarity ≥ FLOOR: at most MAX_NEIGHBOURS per new row
+    (rows from `first_new` on are new), dated pairs (`times`, NaN: undated) only within the window."""
+    # A few new rows (the service adds one at a time): multiply the matrix by their columns
+    # rather than transpose the whole matrix for each call. Same products.
+    transposed = None if vectors.shape[0] - first_new <= FEW_NEW else vectors.T.tocsr()
+    found_i, found_j, found_s = [], [], []
+    window = window_days * 86400.0
+    for start in range(first_new, vectors.shape[0], BLOCK_ROWS):
+        rows = vectors[start:start + BLOCK_ROWS]
+        block = (rows @ transposed).tocsr() if transposed is not None else (vectors @ rows.T).T.tocsr()
+        block.data[block.data < FLOOR] = 0
+        block.eliminate_zeros()
+        block = block.tocoo()
+        i = block.row.astype(np.int64) + start
+        j = block.col.astype(np.int64)
+        s = block.data
+        # Pairs of two new rows come twice, (i, j) and (j, i): both stay for the per-row
+        # cap; `unique_pairs` keeps each pair once.
+        keep = j != i
+        if window > 0:
+            ti, tj = times[i], times[j]
+            keep &= ~(np.abs(ti - tj) > window)  # NaN (undated) compares False: kept
+        i, j, s = i[keep], j[keep], s[keep]
+        order = np.lexsort((-s, i))
+        i, j, s = i[order], j[order], s[order]
+        starts = np.searchsorted(i, i, side="left")
+        rank = np.arange(len(i)) - starts
+        keep = rank < MAX_NEIGHBOURS
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+        found_s.append(s[keep])
+    if not found_i:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)
+
+
+def unique_pairs(pairs: Pairs) -> Pairs:
+    """Each pair once, as (lower row, higher row, similarity): `neighbours` gives a pair of
+    two new rows twice, (i, j) and (j, i)."""
+    i, j, s = pairs
+    low, high = np.minimum(i, j), np.maximum(i, j)
+    _, first = np.unique(low * (int(high.max(initial=0)) + 1) + high, return_index=True)
+    return low[first], high[first], s[first]
+
+
+def note_similar(top_similar: np.ndarray, low: np.ndarray, high: np.ndarray, similarity: np.ndarray) -> None:
+    """Fold pair similarities into each row's MUTUAL_K highest, in place (`top_similar`: one row
+    per vector row, highest first, 0 where fewer were found)."""
+    if not len(low):
+        return
+    rows = np.concatenate([low, high])
+    values = np.concatenate([similarity, similarity]).astype(np.float32)
+    touched = np.unique(rows)
+    rows = np.concatenate([rows, np.repeat(touched, MUTUAL_K)])
+    values = np.concatenate([values, top_similar[touched].ravel()])
+    order = np.lexsort((-values, rows))
+    rows, values = rows[order], values[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    keep = rank < MUTUAL_K  # every touched row has at least MUTUAL_K entries: its old ones
+    top_similar[rows[keep], rank[keep]] = values[keep]
