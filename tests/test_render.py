@@ -22,7 +22,7 @@ def test_json_schema_is_stable():
     assert set(data) >= {"sentences", "sources", "words", "method"}
     assert data["sentences"][0] == {
         "text": "The bridge closed on Tuesday.", "sources": [1, 2], "support": 2, "origin": {"article": 1, "index": 0}, "cut": False,
-        "date": "",
+        "evidence": {}, "date": "",
     }
     assert data["off_topic"] == []
     assert data["sources"][1] == {"id": 2, "title": "", "path": "b.txt", "words": 200, "name": "Radio"}
@@ -90,3 +90,37 @@ def test_a_day_is_shown_where_it_changes():
     assert "- **14 Nov 2016:** The bridge closed" in brief.to_markdown()
     assert Brief.from_dict(json.loads(brief.to_json())).sentences[1].date == "2017-01-21"
     assert not _brief().to_text().startswith("(")  # undated briefs show no day
+
+
+def _evidence_brief():
+    brief = _brief()
+    brief.sentences[0].evidence = {
+        1: {"article": 1, "index": 0, "text": "The bridge closed on Tuesday."},
+        2: {"article": 2, "index": 4, "text": "On Tuesday the *bridge* was shut."},
+    }
+    brief.disagreements = [{"sentence": 0, "source": 2, "text": "It closed after 162 people were hurt.",
+                            "kind": "figures", "values": [["about 180 people"], ["162 people"]], "claim_source": 1,
+                            "published": {"1": "1998-10-30", "2": "1998-10-31"}}]
+    return brief
+
+
+def test_evidence_travels_in_json_and_back():
+    data = json.loads(_evidence_brief().to_json())
+    expected = {"article": 2, "index": 4, "text": "On Tuesday the *bridge* was shut."}
+    assert data["sentences"][0]["evidence"]["2"] == expected
+    again = Brief.from_dict(data)
+    assert again.sentences[0].evidence[2]["index"] == 4 and again.sentences[1].evidence == {}
+
+
+def test_evidence_is_shown_on_request_only():
+    brief = _evidence_brief()
+    assert "sentence 5" not in brief.to_text()
+    text = brief.to_text(evidence=True)
+    assert "    [2] sentence 5: On Tuesday the *bridge* was shut." in text
+    md = brief.to_markdown(evidence=True)
+    assert "    - [2] sentence 5: On Tuesday the \\*bridge\\* was shut." in md
+
+
+def test_a_disagreement_says_who_says_what_and_when():
+    text = _evidence_brief().to_text()
+    assert "[2] (1998-10-31) says 162 people, [1] (1998-10-30) says about 180 people (figures)" in text

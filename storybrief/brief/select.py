@@ -55,7 +55,9 @@ def trigrams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(tokens, tokens[1:], tokens[2:]))
 
 
-def repeats(grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], closest: float, redundancy: float) -> bool:
+def repeats(
+    grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], closest: float, redundancy: float
+) -> bool:
     """Whether a sentence says again what is chosen: too similar to one chosen sentence, or more
     than TRIGRAM_OVERLAP of its word trigrams already said."""
     if closest > redundancy:
@@ -92,6 +94,7 @@ def select(
     per_word: bool = False,
     bundles: list[Bundle | None] | None = None,
     alone: list[bool] | None = None,
+    allowed: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
@@ -101,9 +104,10 @@ def select(
     budget when not already chosen; a sentence whose bundle is None is never taken so. `alone`
     (readable.context): such a sentence may also be taken by itself, at ALONE_VALUE of its value
     (per-word scores only). When no bundle fits the budget, sentences are taken alone (a brief
-    that leans on context beats none).
+    that leans on context beats none). `allowed`: a mask of the sentences that may be chosen, in
+    a bundle or not (an update brief leaves out what the reader has read); default all.
     """
-    if not sentences:
+    if not sentences or (allowed is not None and not allowed.any()):
         return []
     shortest = min(s.words for s in sentences)
     if words < shortest:
@@ -111,6 +115,11 @@ def select(
     if bundles is None or not any(b is not None and sum(sentences[j].words for j in b) <= words for b in bundles):
         bundles, alone = [(i,) for i in range(len(sentences))], None
     alone = alone if alone is not None else [False] * len(sentences)
+    if allowed is not None:
+        bundles = [b if b is not None and all(allowed[j] for j in b) else None for b in bundles]
+        alone = [a and bool(allowed[i]) for i, a in enumerate(alone)]
+        if not any(b is not None for b in bundles) and not any(alone):
+            return []
     usable = np.array([b is not None for b in bundles])
     # A sentence that is all quotation reads as nobody's words once out of its article (who said
     # it is in a sentence around it): such sentences rank below every other, chosen only when
@@ -199,7 +208,9 @@ def concepts(text: str) -> set[str]:
     (a pair of two stop words says nothing), lower-cased and crudely stemmed."""
     tokens = ROUGE_WORD.findall(_SUFFIX.sub("", text.lower()))
     out = {word for word in tokens if word not in ENGLISH_STOP_WORDS}
-    out.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS)
+    out.update(
+        f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS
+    )
     return out
 
 

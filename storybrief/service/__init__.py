@@ -4,7 +4,7 @@ Needs the `service` extra (FastAPI, uvicorn, SQLAlchemy, Alembic, Jinja2). The a
 `storybrief.service.app.create_app`; `storybrief serve` runs it under uvicorn.
 """
 
-REQUIRED_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "jinja2", "python_multipart")
+REQUIRED_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "jinja2", "python_multipart", "tldextract")
 
 
 def missing_modules() -> list[str]:

@@ -21,8 +21,9 @@ from storybrief.service.db import Database, DatabaseError
 from storybrief.service.errors import install_error_handlers
 from storybrief.service.fetch import fetch
 from storybrief.service.limits import BodyLimit
+from storybrief.service.pages import PACKAGE
 from storybrief.service.routers import api, web
-from storybrief.service.security import security_headers
+from storybrief.service.security import HostAllowlist, security_headers
 from storybrief.service.settings import Settings
 from storybrief.service.store import Store
 
@@ -53,9 +54,12 @@ def create_app(settings: Settings | None = None, *, assigner: StoryAssigner | No
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
+        store.close()
         database.dispose()
 
+    docs = {} if settings.docs else {"docs_url": None, "redoc_url": None}
     app = FastAPI(
+        **docs,
         title="StoryBrief",
         version=__version__,
         lifespan=lifespan,
@@ -65,9 +69,10 @@ def create_app(settings: Settings | None = None, *, assigner: StoryAssigner | No
     app.state.store = store
     app.state.database = database
     app.add_middleware(BodyLimit, max_bytes=settings.max_body)
+    app.add_middleware(HostAllowlist, hosts=settings.allowed_hosts)
     install_error_handlers(app)
     app.middleware("http")(security_headers)
-    app.mount("/static", StaticFiles(packages=[(web.PACKAGE, "static")]), name="static")
+    app.mount("/static", StaticFiles(packages=[(PACKAGE, "static")]), name="static")
     app.include_router(api.router)
     app.include_router(web.router)
     return app

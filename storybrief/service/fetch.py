@@ -26,10 +26,34 @@ class FetchError(StoryBriefError):
     """The URL may not or could not be fetched."""
 
 
+# IPv6 forms that carry an IPv4 address in their last 32 bits: NAT64's well-known prefix (a
+# gateway forwards to the IPv4 inside), SIIT's IPv4-translated form, and the old IPv4-compatible one.
+EMBEDDING_NETWORKS = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b::/96", "::ffff:0:0:0/96", "::/96"))
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215 local-use translation: never public
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address stands for: mapped, NAT64, translated, compatible, 6to4, Teredo."""
+    found = [ip.ipv4_mapped] if ip.ipv4_mapped is not None else []
+    if any(ip in network for network in EMBEDDING_NETWORKS):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
 def is_public_address(address: str) -> bool:
+    """Whether connecting to `address` reaches the public internet only; an IPv6 address that
+    embeds an IPv4 one (the connection may end there) is judged by the IPv4 address inside."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64:
+            return False
+        inside = embedded_ipv4(ip)
+        if inside:
+            return all(v4.is_global and not v4.is_multicast for v4 in inside)
     return ip.is_global and not ip.is_multicast
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from storybrief.service.security import send_json
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 
@@ -56,7 +56,4 @@ class BodyLimit:
         limit = self.max_bytes
         message = (f"request body is larger than the limit of {limit} bytes ({limit / 1e6:.1f} MB); "
                    "send fewer articles per request, or start the server with a larger --max-body")
-        payload = json.dumps({"error": message}).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()), (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": payload})
+        await send_json(send, 413, message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from importlib import resources
 
 from alembic import command
@@ -21,7 +22,7 @@ def alembic_config(database: Database) -> Config:
 def upgrade(database: Database, revision: str = "head") -> None:
     """Run pending migrations; safe when several servers start at once (they take turns)."""
     config = alembic_config(database)
-    with database.engine.begin() as connection:
+    with _writer(database) as connection:
         if database.backend == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_WRITE_LOCK + 1})
         config.attributes["connection"] = connection
@@ -30,6 +31,17 @@ def upgrade(database: Database, revision: str = "head") -> None:
 
 def downgrade(database: Database, revision: str = "base") -> None:
     config = alembic_config(database)
-    with database.engine.begin() as connection:
+    with _writer(database) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+@contextmanager
+def _writer(database: Database):
+    """A transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE, see db.py): it then waits
+    for a writer of a running server (busy_timeout) instead of failing with "database is locked"
+    when its first write finds the lock taken."""
+    with database.engine.connect() as connection:
+        connection = connection.execution_options(storybrief_write=True)
+        with connection.begin():
+            yield connection

@@ -136,10 +136,33 @@ class StorySummary(BaseModel):
     updated_at: datetime
     brief: BriefOut | None = None
     brief_error: str | None = Field(None, description="Why the story has no brief (e.g. no complete sentences).")
+    snippet: str | None = Field(None, description="Search only: where the story's best article matches, each match "
+                                                  "between ** and **.")
+
+
+class EventOut(BaseModel):
+    date: str = Field(description="Day of the event's first article (YYYY-MM-DD), '' when undated.")
+    headline: str = Field(description="A sentence quoted from the event's articles.")
+    sources: list[int] = Field(description="Articles that report the headline, its own first.")
+    articles: list[int] = Field(description="Every article of the event.")
+    outlets: list[str] = []
+
+
+class UpdateOut(BriefOut):
+    since: str = Field(description="When the previous brief was made (ISO 8601 UTC): the update says what it did not.")
+
+
+class EarlierBriefOut(BaseModel):
+    made: str
+    sentences: list[str]
+    articles: list[int]
 
 
 class StoryDetail(StorySummary):
     articles: list[ArticleOut]
+    timeline: list[EventOut] = Field([], description="The story's events, oldest first.")
+    update: UpdateOut | None = Field(None, description="What is new since the previous brief; null when nothing is.")
+    history: list[EarlierBriefOut] = Field([], description="The story's earlier briefs, oldest first.")
 
 
 class StoryPage(BaseModel):
@@ -147,6 +170,12 @@ class StoryPage(BaseModel):
     page: int
     per_page: int
     total: int
+
+
+class Deleted(BaseModel):
+    article_ids: list[int] = Field(description="The articles removed.")
+    story_id: int
+    story_deleted: bool = Field(description="True when the story went too (it had no other article).")
 
 
 class Health(BaseModel):

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 
-from storybrief.service.settings import Settings
+from storybrief.service.settings import Settings, is_local
 
-
-def is_local(host: str) -> bool:
-    """Whether binding to `host` keeps the server reachable from this machine only."""
-    if host in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+__all__ = ["is_local", "serve"]
 
 
 def serve(settings: Settings, warn: Callable[[str], None] = print) -> None:

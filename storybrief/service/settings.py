@@ -12,6 +12,14 @@
 | assigner     | STORYBRIEF_ASSIGNER       | index                      |
 | host         | STORYBRIEF_HOST           | 127.0.0.1                  |
 | port         | STORYBRIEF_PORT           | 8000                       |
+| allowed_hosts| STORYBRIEF_ALLOWED_HOSTS  | loopback names (localhost, 127.0.0.1, ::1 and `host`) when `host` is a loopback address, else `*` |
+| docs         | STORYBRIEF_DOCS           | false: no /docs or /redoc  |
+
+STORYBRIEF_ALLOWED_HOSTS is a comma-separated list of host names the server answers to (the `Host`
+header without its port); `*` answers to any. It is the guard against DNS rebinding: a page on
+another site whose name is made to resolve to 127.0.0.1 sends its own name as `Host`, and gets 400.
+/docs and /redoc load their scripts from a CDN, so they are off unless STORYBRIEF_DOCS is true
+(the schema itself, /openapi.json, is always served).
 
 `storybrief serve`'s flags (--db, --words, --max-body, --allow-fetch, --host, --port) override the
 variables; an unset or empty variable means the default.
@@ -19,6 +27,7 @@ variables; an unset or empty variable means the default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -41,7 +50,10 @@ ENV = {
     "assigner": "STORYBRIEF_ASSIGNER",
     "host": "STORYBRIEF_HOST",
     "port": "STORYBRIEF_PORT",
+    "allowed_hosts": "STORYBRIEF_ALLOWED_HOSTS",
+    "docs": "STORYBRIEF_DOCS",
 }
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -60,10 +72,25 @@ class Settings:
     assigner: str = "index"  # story assignment: "index" or "similarity"
     host: str = "127.0.0.1"  # where `storybrief serve` listens
     port: int = 8000
+    allowed_hosts: tuple[str, ...] | None = None  # Host names answered to; None: the default for `host`
+    docs: bool = False  # serve /docs and /redoc (their assets come from a CDN)
 
     def __post_init__(self) -> None:
         if self.token == "":
             object.__setattr__(self, "token", None)
+        if self.allowed_hosts is None:
+            default = (*LOOPBACK_NAMES, self.host.strip("[]").lower()) if is_local(self.host) else ("*",)
+            object.__setattr__(self, "allowed_hosts", tuple(dict.fromkeys(default)))
+        else:
+            object.__setattr__(
+                self,
+                "allowed_hosts",
+                tuple(h.strip().strip("[]").lower().rstrip(".") for h in self.allowed_hosts if h.strip()),
+            )
+            if not self.allowed_hosts:
+                raise SettingsError(
+                    "STORYBRIEF_ALLOWED_HOSTS / allowed_hosts: no host name given (use * to answer to any)"
+                )
         _check_range("words", self.words, 1, MAX_BRIEF_WORDS)
         _check_range("max_body", self.max_body, MIN_BODY, None)
         _check_range("port", self.port, 1, 65535)
@@ -88,6 +115,8 @@ def _parse(variable: str, raw: str, kind: str) -> object:
             return int(raw)
         except ValueError:
             raise SettingsError(f"{variable}={raw!r}: expected a whole number") from None
+    if kind.startswith("tuple"):
+        return tuple(part for part in raw.split(","))
     if kind == "bool":
         if raw.lower() in TRUE:
             return True
@@ -101,3 +130,13 @@ def _check_range(name: str, value: int, low: int, high: int | None) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < low or (high is not None and value > high):
         bound = f"{low}..{high}" if high is not None else f"at least {low}"
         raise SettingsError(f"{ENV[name]} / {name}: {value!r} is not a whole number {bound}")
+
+
+def is_local(host: str) -> bool:
+    """Whether binding to `host` keeps the server reachable from this machine only."""
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

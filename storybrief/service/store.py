@@ -7,10 +7,16 @@ Pipeline work is delegated: text extraction to `storybrief.io.story`, story assi
 from __future__ import annotations
 
 import hashlib
+import queue
+import re
 import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storybrief.brief.pipeline import summarize
@@ -18,10 +24,23 @@ from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
-from storybrief.service.schemas import ArticleIn, IngestedArticle
+from storybrief.service.news import story_news
+from storybrief.service.outlets import clean_title, headline, outlet_name
+from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
+from storybrief.service.search import MARK_END, MARK_START, search, search_terms
+from storybrief.service.search import backend as search_backend
 from storybrief.types import DEFAULT_WORDS, Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
+# The cost cap of one brief: each article's first 20,000 characters (cut back to a sentence end), and
+# 250,000 characters in all, newest articles first. A 1 MB article briefs in ~2 s; its first 20,000
+# characters in a fraction of that (docs/design-service.md).
+MAX_BRIEF_ARTICLE_CHARS = 20_000
+MAX_BRIEF_CHARS = 250_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")
+# Bumped when the shape or content rules of a cached brief change: older cached briefs are recomputed.
+BRIEF_FORMAT = 2
+ID_RANGE = range(-(2**63), 2**63)  # what an id column holds on both databases; any other id is not stored
 
 
 @dataclass
@@ -46,13 +65,15 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
         raise InputError(f"{where}: no \"text\" or \"html\", and fetching URLs is disabled on this server")
     else:  # the schema already refuses this
         raise InputError(f"{where}: no article text")
-    article.title = item.title or article.title
-    article.source = item.source or article.source
+    site = article.source  # the page's own name for its site (og:site_name and the like), if any
+    article.title = item.title or clean_title(article.title, site, item.url) or headline(article.text)
+    article.source = outlet_name(item.source, site, item.url)
     article.published = item.published or article.published
     article.url = item.url or ""
     for field in ("text", "title", "source", "published", "url"):
-        # NUL is valid JSON but PostgreSQL cannot store it in text, and it is never content.
-        setattr(article, field, getattr(article, field).replace("\x00", ""))
+        # NUL is valid JSON but PostgreSQL cannot store it in text, and it is never content; the
+        # search's highlight marks are private-use characters no article needs.
+        setattr(article, field, getattr(article, field).replace("\x00", "").replace(MARK_START, "").replace(MARK_END, ""))
     if not article.text.strip():
         raise InputError(f"{where}: no article text")
     return article
@@ -75,14 +96,92 @@ def brief_data(brief: Brief, rows: dict[int, ArticleRow]) -> dict:
     """Brief.to_dict() with each source tied to its stored article in `rows`, by database id
     (`stored_articles` makes Article.id the row's id; the brief's `Source.article_id` carries it)."""
     data = brief.to_dict()
-    for source, out in zip(brief.sources, data["sources"]):
+    for source, out in zip(brief.sources, data["sources"], strict=True):
         row = rows.get(int(source.article_id)) if source.article_id.isdigit() else None
-        out.update(article_id=row.id if row else None, name=source.name or "", url=row.url if row else None)
+        # The pipeline names a nameless source by its id ("5"): a number says nothing to a reader.
+        name = "" if source.name == source.article_id else source.name
+        out.update(article_id=row.id if row else None, name=name, url=row.url if row else None)
     for sentence in data["sentences"]:
         sentence["single_source"] = sentence["support"] == 1
         sentence.pop("origin", None)
     data.pop("single_source", None)
+    data["format"] = BRIEF_FORMAT
     return data
+
+
+class BriefInput(NamedTuple):
+    """What a brief reads of a stored article: its text capped (see `capped`)."""
+
+    id: int
+    title: str
+    source: str
+    url: str | None
+    published: str
+    text: str
+
+
+class Listing(NamedTuple):
+    stories: list[StoryRow]
+    total: int
+    sources: dict[int, list[str]]  # story id -> its outlets
+    snippets: dict[int, str]  # story id -> where its best article matches the query (search only)
+
+
+class BriefWriter:
+    """A background thread that makes the briefs of stories that just changed, one at a time, so the
+    next read finds them cached instead of making them itself."""
+
+    def __init__(self, make: Callable[[int], None]) -> None:
+        self.make = make
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._queued: set[int] = set()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+        self._closed = False
+        self._unfinished = 0  # briefs queued and not yet made
+
+    def submit(self, story_ids: set[int]) -> None:
+        with self._guard:
+            if self._closed:
+                return
+            for story_id in sorted(story_ids - self._queued):
+                self._queued.add(story_id)
+                self._unfinished += 1
+                self._queue.put(story_id)
+            if story_ids and (self._thread is None or not self._thread.is_alive()):
+                self._thread = threading.Thread(target=self._work, name="storybrief-briefs", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            story_id = self._queue.get()
+            if story_id is None:
+                return
+            with self._guard:
+                self._queued.discard(story_id)
+            try:
+                self.make(story_id)
+            except Exception:  # noqa: BLE001 - the next read of the story makes the brief and reports what failed
+                pass
+            finally:
+                with self._guard:
+                    self._unfinished -= 1
+
+    def wait(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._unfinished:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    def close(self, timeout: float = 30) -> None:
+        with self._guard:
+            self._closed = True
+            thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._queue.put(None)
+            thread.join(timeout)
 
 
 class Store:
@@ -95,6 +194,8 @@ class Store:
         self.fetcher = fetcher
         self._brief_locks: dict[int, threading.Lock] = {}
         self._brief_locks_guard = threading.Lock()
+        self._search_backend: str | None = None  # found at the first search (after the migrations ran)
+        self.writer = BriefWriter(self._brief_of)
 
     # -- writes --------------------------------------------------------------------------
 
@@ -109,7 +210,27 @@ class Store:
         except BaseException:
             self.assigner.forget()  # it may remember articles that were rolled back
             raise
+        self._brief_later({r.story_id for r in results if r.created})
         return results
+
+    # -- briefs made when articles arrive ----------------------------------------------------
+
+    def _brief_later(self, story_ids: set[int]) -> None:
+        self.writer.submit(story_ids)
+
+    def _brief_of(self, story_id: int) -> None:
+        with self.db.read() as session:
+            story = session.get(StoryRow, story_id)
+        if story is not None:
+            self.brief(story)
+
+    def wait_for_briefs(self, timeout: float | None = None) -> bool:
+        """Block until the background writer has made every brief it was given (for tests and scripts)."""
+        return self.writer.wait(timeout)
+
+    def close(self, timeout: float = 30) -> None:
+        """Stop the background brief writer (at shutdown, before the database is closed)."""
+        self.writer.close(timeout)
 
     def _ingest_one(self, session, item: Incoming) -> IngestedArticle:
         article = item.article
@@ -143,11 +264,67 @@ class Store:
         self.assigner.remember(row.id, story.id, article)
         return IngestedArticle(id=row.id, story_id=story.id, created=True, duplicate_of=assignment.duplicate_of)
 
+    def delete_article(self, article_id: int) -> Deleted | None:
+        """Remove one article; its story goes too when it was the story's last. None: no such article."""
+        if article_id not in ID_RANGE:
+            return None
+        with self._deleting() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                return None
+            story = session.get(StoryRow, row.story_id)
+            remaining = story.article_count - 1 if story is not None else 0
+            return self._remove(session, row.story_id, [article_id], story_too=remaining <= 0)
+
+    def delete_story(self, story_id: int) -> Deleted | None:
+        """Remove a story and every article in it. None: no such story."""
+        if story_id not in ID_RANGE:
+            return None
+        with self._deleting() as session:
+            if session.get(StoryRow, story_id) is None:
+                return None
+            ids = list(session.scalars(select(ArticleRow.id).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)))
+            return self._remove(session, story_id, ids, story_too=True)
+
+    @contextmanager
+    def _deleting(self):
+        """A write under the assignment lock; the assigner forgets everything after it (its index holds
+        the removed articles) and rebuilds from the database at the next ingest. Another server process
+        on the same database keeps them until its own rebuild: an article it assigns to a removed story
+        starts a new one (see `_ingest_one`)."""
+        try:
+            with self.db.write() as session:
+                yield session
+        finally:
+            self.assigner.forget()
+
+    @staticmethod
+    def _remove(session, story_id: int, article_ids: list[int], story_too: bool) -> Deleted:
+        if article_ids:
+            session.execute(update(ArticleRow).where(ArticleRow.duplicate_of.in_(article_ids)).values(duplicate_of=None))
+            session.execute(delete(ArticleRow).where(ArticleRow.id.in_(article_ids)))
+        if story_too:
+            session.execute(delete(CachedBrief).where(CachedBrief.story_id == story_id))
+            session.execute(delete(StoryRow).where(StoryRow.id == story_id))
+        else:
+            story = session.get(StoryRow, story_id)
+            story.article_count -= len(article_ids)
+            story.version += 1  # the cached brief cites a removed article: recompute it
+            story.updated_at = utcnow()
+        return Deleted(article_ids=article_ids, story_id=story_id, story_deleted=story_too)
+
     # -- reads ---------------------------------------------------------------------------
 
-    def stories(self, query: str = "", page: int = 1, per_page: int = 20) -> tuple[list[StoryRow], int, dict[int, list[str]]]:
-        """A page of stories, most recently updated first, with their outlets."""
+    def stories(self, query: str = "", page: int = 1, per_page: int = 20, sort: str = "newest") -> Listing:
+        """A page of stories with their outlets: matches of `query` best first (see `search`), else
+        most recently updated first (`sort="newest"`) or most articles first (`sort="biggest"`)."""
+        terms = search_terms(query)
         with self.db.read() as session:
+            if terms and self.search_backend() != "like":
+                hits = search(session, self.search_backend(), query, terms, page, per_page)
+                found = {s.id: s for s in session.scalars(select(StoryRow).where(StoryRow.id.in_(hits.story_ids)))}
+                stories = [found[i] for i in hits.story_ids if i in found]
+                return Listing(stories, hits.total, self._sources(session, hits.story_ids), hits.snippets)
             selection = select(StoryRow)
             if query.strip():
                 pattern = "%" + _escape_like(query.strip().lower()) + "%"
@@ -158,12 +335,22 @@ class Store:
                 ))
                 selection = selection.where(or_(func.lower(StoryRow.title).like(pattern, escape="\\"), StoryRow.id.in_(matching)))
             total = session.scalar(select(func.count()).select_from(selection.subquery()))
+            order = (StoryRow.article_count.desc(),) if sort == "biggest" else ()
             stories = session.scalars(
-                selection.order_by(StoryRow.updated_at.desc(), StoryRow.id.desc()).offset((page - 1) * per_page).limit(per_page)
+                selection.order_by(*order, StoryRow.updated_at.desc(), StoryRow.id.desc()).offset((page - 1) * per_page).limit(per_page)
             ).all()
-            return list(stories), int(total or 0), self._sources(session, [s.id for s in stories])
+            return Listing(list(stories), int(total or 0), self._sources(session, [s.id for s in stories]), {})
+
+    def search_backend(self) -> str:
+        """"fts5", "tsvector" or "like", found once (the migrations have run by then)."""
+        if self._search_backend is None:
+            with self.db.read() as session:
+                self._search_backend = search_backend(session)
+        return self._search_backend
 
     def story(self, story_id: int) -> tuple[StoryRow, list[ArticleRow], list[str]] | None:
+        if story_id not in ID_RANGE:
+            return None
         with self.db.read() as session:
             story = session.get(StoryRow, story_id)
             if story is None:
@@ -172,6 +359,8 @@ class Store:
             return story, list(articles), self._sources(session, [story_id]).get(story_id, [])
 
     def article(self, article_id: int) -> ArticleRow | None:
+        if article_id not in ID_RANGE:
+            return None
         with self.db.read() as session:
             return session.get(ArticleRow, article_id)
 
@@ -216,7 +405,8 @@ class Store:
     def _cached(self, story_id: int, version: int) -> dict | None:
         with self.db.read() as session:
             cached = session.get(CachedBrief, story_id)
-            if cached is not None and cached.version >= version and cached.words == self.words and cached.method == self.method:
+            if (cached is not None and cached.version >= version and cached.words == self.words
+                    and cached.method == self.method and cached.data.get("format") == BRIEF_FORMAT):
                 return cached.data
         return None
 
@@ -224,15 +414,31 @@ class Store:
         with self.db.read() as session:
             # Version first: articles read after it can only be newer, so the cache never claims too much.
             version = session.scalar(select(StoryRow.version).where(StoryRow.id == story_id))
-            rows = session.scalars(
-                select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
+            newest = session.execute(
+                select(ArticleRow.id, ArticleRow.title, ArticleRow.source, ArticleRow.url, ArticleRow.published,
+                       func.substr(ArticleRow.text, 1, MAX_BRIEF_ARTICLE_CHARS + 1).label("text"))
+                .where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
             ).all()
-        rows = list(reversed(rows))
+            before = session.get(CachedBrief, story_id)  # the previous brief: what is new is said against it
+            previous, made = (before.data, before.created_at) if before is not None else (None, None)
+            copy_of = dict(session.execute(select(ArticleRow.id, ArticleRow.duplicate_of).where(
+                ArticleRow.story_id == story_id, ArticleRow.duplicate_of.is_not(None))).all())
+        rows, total = [], 0
+        for row in newest:
+            text = capped(row.text, MAX_BRIEF_ARTICLE_CHARS)
+            if rows and total + len(text) > MAX_BRIEF_CHARS:
+                break
+            total += len(text)
+            rows.append(BriefInput(row.id, row.title, row.source, row.url, row.published, text))
+        rows.reverse()
         articles = stored_articles(rows)
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
+            # Timeline, update brief and the briefs before, kept with the brief (storybrief.service.news).
+            data.update(story_news(previous, made, articles, copy_of, self.words, self.method,
+                                   lambda brief: brief_data(brief, {r.id: r for r in rows})))
         except StoryBriefError as exc:
-            data = {"error": str(exc)}
+            data = {"error": str(exc), "format": BRIEF_FORMAT}
         try:
             with self.db.write(serialise=False) as session:
                 cached = session.get(CachedBrief, story_id)
@@ -243,6 +449,14 @@ class Store:
         except IntegrityError:
             pass  # another server process cached it first; its brief is as good as this one
         return data
+
+
+def capped(text: str, limit: int) -> str:
+    """`text` if it is at most `limit` characters, else its start up to the last sentence end before the limit."""
+    if len(text) <= limit:
+        return text
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, limit)]
+    return text[: ends[-1]].rstrip() if ends else text[:limit]
 
 
 def stored_articles(rows: list[ArticleRow]) -> list[Article]:

@@ -1,8 +1,10 @@
+from itertools import combinations
+
 import numpy as np
 import pytest
 
 from storybrief.brief.represent import represent
-from storybrief.brief.select import select
+from storybrief.brief.select import select, tree_knapsack
 from storybrief.errors import BudgetError
 from storybrief.types import Sentence
 
@@ -103,7 +105,9 @@ def test_concepts_are_content_words_and_word_pairs_with_plurals_folded():
 
 COVERED_STORY = [
     "Floods closed the harbour bridge and the coastal railway line on Monday morning, the city council said.",  # 18
-    "The coastal railway line and the harbour bridge were closed by floods on Monday morning, council officials confirmed.",  # 18
+    # 18 words:
+    "The coastal railway line and the harbour bridge were closed by floods on Monday morning, "
+    "council officials confirmed.",
     "Volunteers handed out blankets and hot meals to hundreds of stranded commuters at three evacuation centres.",  # 16
 ]
 
@@ -165,14 +169,23 @@ def test_a_story_too_big_for_the_dense_copy_gets_the_same_choice(monkeypatch, pe
     big = represent(sentences)
     assert big.dense is None
     for budget in (40, 120):
-        assert select(sentences, scores, small, budget, per_word=per_word) == select(sentences, scores, big, budget, per_word=per_word)
+        dense_choice = select(sentences, scores, small, budget, per_word=per_word)
+        assert dense_choice == select(sentences, scores, big, budget, per_word=per_word)
+
+
+@pytest.mark.parametrize("per_word", [False, True])
+def test_only_allowed_sentences_are_chosen(story, per_word):
+    sentences, rep = story
+    scores = np.array([5.0, 4.5, 4.0, 3.0, 1.0])
+    allowed = np.array([False, True, True, False, True])
+    chosen = select(sentences, scores, rep, words=200, per_word=per_word, allowed=allowed)
+    assert chosen and all(allowed[i] for i in chosen)
+    # The paraphrase of the best sentence is chosen now that the best one may not be.
+    assert 1 in chosen
+    assert select(sentences, scores, rep, words=200, per_word=per_word, allowed=np.zeros(5, dtype=bool)) == []
 
 
 # --- bundles: a sentence with what it leans on ------------------------------------------------
-
-from itertools import combinations  # noqa: E402
-
-from storybrief.brief.select import tree_knapsack  # noqa: E402
 
 LEANING = [
     "Kremlin spokesman Dmitry Peskov spoke to reporters in Moscow on Saturday.",  # 0: 11 words, article 0

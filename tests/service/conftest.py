@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("fastapi", reason="the service tests need the 'service' extra (pip install 'storybrief[service]')")
 
 from fastapi.testclient import TestClient  # noqa: E402
+from service_checks import skip_or_fail  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
 from storybrief.service.app import create_app  # noqa: E402
@@ -19,6 +20,7 @@ from storybrief.service.settings import Settings  # noqa: E402
 warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
 
 PG_ENV = "STORYBRIEF_TEST_PG"
+
 
 
 def reset_postgres(url: str) -> None:
@@ -38,7 +40,7 @@ def db_url(request, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'storybrief.db'}"
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.skip(f"PostgreSQL run of this test needs {PG_ENV}=<SQLAlchemy URL> (ci/start_pg.sh starts a throwaway server)")
+        skip_or_fail(f"the PostgreSQL run of this test needs {PG_ENV}=<SQLAlchemy URL> (ci/start_pg.sh starts a throwaway server)")
     reset_postgres(url)
     return url
 
@@ -49,6 +51,7 @@ def make_client(db_url):
     clients = []
 
     def make(**settings) -> TestClient:
+        settings.setdefault("allowed_hosts", ("testserver",))  # TestClient's Host
         client = TestClient(create_app(Settings(db_url=db_url, **settings)))
         client.__enter__()
         clients.append(client)

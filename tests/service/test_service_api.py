@@ -335,3 +335,10 @@ def test_the_assigner_is_chosen_by_name(make_client, db_url, monkeypatch):
     app.state.database.dispose()
     with pytest.raises(StoryBriefError, match="unknown story assigner 'nearest'"):
         create_app(Settings(db_url=db_url, assigner="nearest"))
+
+
+def test_summarize_ties_urls_to_their_own_articles(client):
+    """An article that cleaning empties has no source: the URLs of the others must not shift onto the wrong ones."""
+    articles = [{"text": "Advertisement", "url": "https://junk.example/ad"}, *BRIDGE]
+    brief = client.post("/summarize", json={"articles": articles, "words": 60}).json()
+    assert [(s["name"], s["url"]) for s in brief["sources"]] == [(b["source"], b.get("url")) for b in BRIDGE]

@@ -22,6 +22,24 @@ def test_public_addresses(address, public):
     assert is_public_address(address) is public
 
 
+@pytest.mark.parametrize("address, public", [
+    # NAT64 (64:ff9b::/96): the gateway connects to the IPv4 address in the last 32 bits.
+    ("64:ff9b::7f00:1", False), ("64:ff9b::a00:1", False), ("64:ff9b::a9fe:a9fe", False), ("64:ff9b::808:808", True),
+    ("64:ff9b:1::a00:1", False),  # local-use NAT64 prefix
+    # 6to4 (2002::/16): the IPv4 address in bits 16-48.
+    ("2002:7f00:1::1", False), ("2002:c0a8:101::", False), ("2002:808:808::1", True),
+    # IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d).
+    ("::127.0.0.1", False), ("::10.0.0.1", False), ("::8.8.8.8", True),
+    ("::ffff:0:127.0.0.1", False), ("::ffff:0:8.8.8.8", True),
+    # IPv4-mapped, in both spellings.
+    ("::ffff:169.254.169.254", False), ("::ffff:a9fe:a9fe", False), ("::ffff:8.8.8.8", True),
+    # Teredo: the client address is XOR-obfuscated; 127.0.0.1 here.
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),
+])
+def test_ipv6_forms_that_embed_ipv4_are_judged_by_the_ipv4_inside(address, public):
+    assert is_public_address(address) is public
+
+
 def test_loopback_and_private_hosts_are_refused(monkeypatch):
     with pytest.raises(FetchError, match="private or loopback"):
         fetch_module.fetch("http://127.0.0.1:9/x")

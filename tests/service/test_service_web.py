@@ -97,10 +97,17 @@ def test_missing_pages_are_404(client):
     assert client.get("/web/articles/42").status_code == 404
 
 
-def test_openapi_docs_are_served(client):
+def test_the_schema_is_served_and_the_cdn_docs_only_when_asked_for(make_client):
+    client = make_client()
     schema = client.get("/openapi.json").json()
     assert {"/articles", "/stories", "/stories/{story_id}", "/summarize", "/health"} <= set(schema["paths"])
-    assert client.get("/docs").status_code == 200
+    for path in ("/docs", "/redoc"):  # their scripts come from a CDN: blank offline, so off by default
+        off = client.get(path)
+        assert off.status_code == 404 and "error" in off.json()
+    assert 'href="/openapi.json"' in client.get("/").text and 'href="/docs"' not in client.get("/").text
+    on = make_client(docs=True)
+    assert on.get("/docs").status_code == 200 and on.get("/redoc").status_code == 200
+    assert 'href="/docs"' in on.get("/").text
 
 
 def test_the_form_has_the_same_size_limit(make_client):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query
 
@@ -15,6 +15,7 @@ from storybrief.service.schemas import (
     ArticleOut,
     ArticlesIn,
     BriefOut,
+    Deleted,
     ErrorOut,
     Health,
     IngestResult,
@@ -24,8 +25,10 @@ from storybrief.service.schemas import (
     SummarizeRequest,
     utc,
 )
+from storybrief.service.search import MARK_END, MARK_START
 from storybrief.service.store import Store, article_from, brief_data
 
+Sort = Literal["newest", "biggest"]
 ERRORS = {401: {"model": ErrorOut}, 413: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
 router = APIRouter()
@@ -52,20 +55,43 @@ def get_article(article_id: int, store: StoreDep) -> ArticleDetail:
     return ArticleDetail(**article_fields(row), text=row.text)
 
 
+@router.delete(
+    "/articles/{article_id}",
+    response_model=Deleted,
+    responses={**ERRORS, 404: {"model": ErrorOut}},
+    dependencies=[Depends(require_token)],
+    tags=["api"],
+)
+def delete_article(article_id: int, store: StoreDep) -> Deleted:
+    """Remove an article (its story too, when it was the last one); needs the token like every write."""
+    deleted = store.delete_article(article_id)
+    if deleted is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return deleted
+
+
 @router.get("/stories", response_model=StoryPage, tags=["api"])
 def get_stories(
     store: StoreDep,
     q: Annotated[
-        str, Query(max_length=200, description="Only stories whose title or articles contain this text.")
+        str,
+        Query(
+            max_length=200,
+            description='Full-text search: stories whose articles hold every word and "quoted phrase", '
+            "best match first.",
+        ),
     ] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     briefs: Annotated[bool, Query(description="Include each story's brief (computed when out of date).")] = True,
+    sort: Annotated[
+        Sort, Query(description="Without q: newest (last updated) or biggest (most articles) first.")
+    ] = "newest",
 ) -> StoryPage:
-    """Stories, most recently updated first."""
-    stories, total, sources = store.stories(q, page, per_page)
+    """Stories, most recently updated first (or biggest first); with `q`, the best matches first."""
+    stories, total, sources, snippets = store.stories(q, page, per_page, sort)
     return StoryPage(
-        stories=[story_summary(store, s, sources.get(s.id, []), briefs) for s in stories],
+        stories=[story_summary(store, s, sources.get(s.id, []), briefs, snippets.get(s.id)) for s in stories],
         page=page,
         per_page=per_page,
         total=total,
@@ -80,7 +106,25 @@ def get_story(story_id: int, store: StoreDep) -> StoryDetail:
         raise HTTPException(404, f"no story {story_id}")
     story, articles, sources = found
     summary = story_summary(store, story, sources, True)
-    return StoryDetail(**summary.model_dump(), articles=[ArticleOut(**article_fields(a)) for a in articles])
+    news = store.brief(story)  # cached with the brief: timeline, update, earlier briefs
+    return StoryDetail(**summary.model_dump(), articles=[ArticleOut(**article_fields(a)) for a in articles],
+                       timeline=news.get("timeline") or [], update=news.get("update"),
+                       history=news.get("history") or [])
+
+
+@router.delete(
+    "/stories/{story_id}",
+    response_model=Deleted,
+    responses={**ERRORS, 404: {"model": ErrorOut}},
+    dependencies=[Depends(require_token)],
+    tags=["api"],
+)
+def delete_story(story_id: int, store: StoreDep) -> Deleted:
+    """Remove a story and all its articles; needs the token like every write."""
+    deleted = store.delete_story(story_id)
+    if deleted is None:
+        raise HTTPException(404, f"no story {story_id}")
+    return deleted
 
 
 @router.post(
@@ -95,8 +139,10 @@ def post_summarize(request: SummarizeRequest, store: StoreDep) -> BriefOut:
         articles.append(article)
     brief = summarize(articles, words=request.words, method=request.method)
     data = brief_data(brief, {})
-    for source, item in zip(data["sources"], request.articles):
-        source["url"] = item.url
+    # By the article each source is, not by position: an article with no text left after cleaning has no source.
+    urls = {str(n): item.url for n, item in enumerate(request.articles, 1)}
+    for source, out in zip(brief.sources, data["sources"], strict=True):
+        out["url"] = urls.get(source.article_id)
     return BriefOut(**data)
 
 
@@ -121,7 +167,9 @@ def article_fields(row: ArticleRow) -> dict:
     )
 
 
-def story_summary(store: Store, story: StoryRow, sources: list[str], with_brief: bool) -> StorySummary:
+def story_summary(
+    store: Store, story: StoryRow, sources: list[str], with_brief: bool, snippet: str | None = None
+) -> StorySummary:
     brief, error = None, None
     if with_brief:
         data = store.brief(story)
@@ -138,4 +186,5 @@ def story_summary(store: Store, story: StoryRow, sources: list[str], with_brief:
         updated_at=utc(story.updated_at),
         brief=brief,
         brief_error=error,
+        snippet=snippet.replace(MARK_START, "**").replace(MARK_END, "**") if snippet is not None else None,
     )
