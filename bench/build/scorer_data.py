@@ -132,9 +132,10 @@ def reference_size(cluster: Cluster) -> tuple[int, int]:
 
 def brief_text(cluster: Cluster, scores: np.ndarray, words: int, per_word: bool = False, **select_options) -> str:
     """Select and order as the pipeline does; one sentence a line (for rougeLsum)."""
-    ordered = pipeline.compose(cluster.sentences, scores, cluster.representation, cluster.merged, words, per_word=per_word,
-                               **select_options)
-    return "\n".join(cluster.sentences[i].text for i in ordered)
+    ordered, sentences = pipeline.compose(
+        cluster.sentences, scores, cluster.representation, cluster.merged, words, per_word=per_word, **select_options
+    )
+    return "\n".join(sentences[i].text for i in ordered)
 
 
 _SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)

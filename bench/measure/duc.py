@@ -27,7 +27,7 @@ import json  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from datetime import date  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -37,7 +37,9 @@ from bench.report import BENCHMARKS, machine_line, write_section  # noqa: E402
 from storybrief.brief import pipeline  # noqa: E402
 from storybrief.brief.score import get_scorer  # noqa: E402
 from storybrief.errors import StoryBriefError  # noqa: E402
+from storybrief.evaluation.evaluate import brief_origins  # noqa: E402
 from storybrief.evaluation.official_rouge import SystemScores, score  # noqa: E402
+from storybrief.evaluation.readability import Readability  # noqa: E402
 from storybrief.types import Article  # noqa: E402
 
 CORPORA = {
@@ -76,6 +78,8 @@ class MethodRun:
     name: str  # as shown in the table: "storybrief default"
     briefs: dict[str, list[str]]  # topic -> sentences
     seconds: float
+    # topic -> (article, sentence index) of each sentence, for the readability measure
+    origins: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -92,17 +96,19 @@ def articles_of(record: dict) -> list[Article]:
 
 def brief_all(records: list[dict], method: str, words: int) -> MethodRun:
     scorer = get_scorer(method)  # built once: the learned scorer loads its model here
-    briefs, seconds = {}, 0.0
+    briefs, origins, seconds = {}, {}, 0.0
     for record in records:
         articles = articles_of(record)
         start = time.perf_counter()
-        brief = pipeline.summarize(articles, words=words, scorer=scorer)
+        prepared = pipeline.prepare(articles)
+        brief = pipeline.brief_prepared(prepared, words, scorer)
         seconds += time.perf_counter() - start
         sentences = [s.text for s in brief.sentences]
         if sum(len(s.split()) for s in sentences) > words:
             raise MeasureError(f"{record['id']}: the {method} brief is over {words} words")
         briefs[record["id"]] = sentences
-    return MethodRun(f"storybrief {method}", briefs, seconds)
+        origins[record["id"]] = brief_origins(brief, prepared)
+    return MethodRun(f"storybrief {method}", briefs, seconds, origins)
 
 
 # --- readability ------------------------------------------------------------------------------
@@ -187,18 +193,30 @@ def human_line(scores: dict[str, SystemScores], kinds: dict[str, str]) -> str:
             f" wrote for: ROUGE-2 {fmt(r2[0])}–{fmt(r2[-1])}, ROUGE-SU4 {fmt(su4[0])}–{fmt(su4[-1])}.")
 
 
-def readability_table(runs: list[MethodRun], references: dict[str, list[str]]) -> str:
+def readability_table(runs: list[MethodRun], references: dict[str, list[str]],
+                      participants: list[tuple[str, dict[str, list[str]]]] = ()) -> str:
     out = ["| sentences of | sentences | quote someone | unbalanced quotes | open with a pronoun"
-           " | open with and/but/so | open with \"he said\" | summaries opening with a quote | briefs/s |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    rows = [(run.name, run.briefs, f"{len(run.briefs) / run.seconds:.2f}") for run in runs]
-    rows.append(("the human references", references, "—"))
-    for name, briefs, rate in rows:
+           " | open with and/but/so | open with \"he said\" | summaries opening with a quote"
+           " | quote fragments | dangling openings | bad first sentence | briefs/s |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = [(run.name, run.briefs, run.origins, f"{len(run.briefs) / run.seconds:.2f}") for run in runs]
+    rows += [(name, briefs, {}, "—") for name, briefs in participants]
+    rows.append(("the human references", references, {}, "—"))
+    for name, briefs, origins, rate in rows:
         r = readability(briefs)
+        measured = Readability()
+        for topic, sentences in briefs.items():
+            measured.add(sentences, origins.get(topic))
+        m = measured.shares()
         out.append(f"| {name} | {r['sentences']} | {r['quotation']:.1%} | {r['unbalanced_quotes']:.1%}"
                    f" | {r['pronoun_opening']:.1%} | {r['connective_opening']:.1%} | {r['attribution_opening']:.1%}"
-                   f" | {r['quote_first']:.1%} | {rate} |")
+                   f" | {r['quote_first']:.1%} | {m['unbalanced_quotes']:.1%} | {m['dangling_openings']:.1%}"
+                   f" | {m['bad_first_sentence']:.1%} | {rate} |")
     return "\n".join(out)
+
+
+def _lines(summary: str | list[str]) -> list[str]:
+    return summary if isinstance(summary, list) else [s for s in summary.split("\n") if s.strip()]
 
 
 def nist_check(scores: dict[str, SystemScores], nist_path: Path) -> str:
@@ -219,7 +237,7 @@ def nist_check(scores: dict[str, SystemScores], nist_path: Path) -> str:
 
 def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: int, runs: list[MethodRun],
             references: dict[str, list[str]], scores: dict[str, SystemScores], kinds: dict[str, str], command: str,
-            seconds: float, check: str) -> str:
+            seconds: float, check: str, participants: list[tuple[str, dict[str, list[str]]]] = ()) -> str:
     title, _ = CORPORA[corpus]
     out = [
         f"## {title}: StoryBrief next to the participants (official ROUGE-1.5.5)",
@@ -237,10 +255,14 @@ def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: i
         "",
         human_line(scores, kinds),
         "",
-        "Readability: shares of all sentences (the next-to-last column: of whole summaries) of StoryBrief's briefs"
-        " and of the human references; speed in briefs per second (one thread, documents in, brief out):",
+        "Readability: shares of all sentences (the columns on summaries: of whole summaries) of StoryBrief's briefs,"
+        " the best three participants by ROUGE-2 and the human references; speed in briefs per second (one thread,"
+        " documents in, brief out). The last three columns are `storybrief evaluate`'s measure"
+        " (`storybrief.evaluation.readability`): for StoryBrief a sentence that follows its article's sentence before"
+        " it neither dangles nor splits a quotation; for the others, whose origins are not known, every leaning opening"
+        " counts and a quotation may pair with the sentence beside it:",
         "",
-        readability_table(runs, references),
+        readability_table(runs, references, participants),
     ]
     return "\n".join(out) + "\n"
 
@@ -291,8 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     written = {f"{r['id']}/{ref}": text.split("\n")
                for r in records for ref, text in zip(r["reference_ids"], r["references"])}
     check = nist_check(scores, BENCH_DATA / f"{args.corpus}-nist.json") if args.limit is None else ""
+    best = [r["system"] for r in rows if kinds.get(r["system"]) == "participant"][:3]
+    shown = [(f"system {system}", {t: _lines(text) for t, text in summaries[system].items()}) for system in best]
     body = section(args.corpus, words, len(records), rows, automatic, runs, written, scores, kinds, command, seconds,
-                   check)
+                   check, shown)
     print(body)
     if not args.no_write and args.limit is None:
         write_section(f"duc-{args.corpus}", body, args.output)

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from storybrief.brief import attribute as attribute_stage
 from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
@@ -36,7 +38,7 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     if not originals:
         raise InputError("nothing left to brief once boilerplate was removed")
     merged = merge_copies(originals)
-    sentences = readable.resolve_speakers(segment(merged))
+    sentences = segment(merged)
     if not sentences:
         if any(is_self_contained(t) for a in merged for t in split_sentences(a.text)):
             raise InputError("nothing left to brief once boilerplate was removed (every sentence is page furniture)")
@@ -60,8 +62,8 @@ def brief_prepared(
     if earlier:
         scores, allowed = discount(scores, sentences, earlier)
     name, per_word, redundancy = abilities(scorer)
-    reading_order = compose(sentences, scores, representation, merged, words, per_word,
-                            select_stage.REDUNDANCY if redundancy is None else redundancy, allowed=allowed)
+    reading_order, sentences = compose(sentences, scores, representation, merged, words, per_word,
+                                       select_stage.REDUNDANCY if redundancy is None else redundancy, allowed=allowed)
     cited, sources, disagreements = attribute_stage.attribute(
         reading_order, sentences, merged, originals, representation, semantic=semantic
     )
@@ -88,19 +90,18 @@ def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) 
 def compose(
     sentences: list[Sentence], scores, representation: Representation, merged: list[Article], words: int,
     per_word: bool = False, redundancy: float = select_stage.REDUNDANCY, allowed=None,
-) -> list[int]:
-    """select → order: the chosen sentences in reading order, each taken with what it leans on.
+) -> tuple[list[int], list[Sentence]]:
+    """select → order: the chosen sentences in reading order, each taken with what it leans on, and
+    the sentences with the chosen ones' pronoun speakers named (readable.Context.named).
     `allowed`: a mask of the sentences that may be chosen (update briefs), default all."""
-    context = readable.context(sentences)
-    bundles = context.bundles
-    if allowed is not None:
-        bundles = [b if b is not None and all(allowed[j] for j in b) else None for b in bundles]
+    context = readable.Context(sentences)
     chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
-                                 bundles=bundles, alone=context.alone, allowed=allowed)
+                                 bundles=context.bundles, alone=context.alone, allowed=allowed)
     if chosen and not any(opens(sentences[i].text) for i in chosen):
-        chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, bundles) or chosen
-    blocks = readable.blocks(chosen, bundles, sentences)
-    return order_stage.order(chosen, sentences, merged, representation, blocks=blocks)
+        chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, context, allowed) or chosen
+    named = context.with_names(chosen)
+    blocks = readable.blocks(chosen, context.bundles, named)
+    return order_stage.order(chosen, named, merged, representation, blocks=blocks), named
 
 
 def opens(text: str) -> bool:
@@ -109,20 +110,25 @@ def opens(text: str) -> bool:
 
 
 def with_opener(sentences: list[Sentence], scores, representation: Representation, words: int, redundancy: float,
-                per_word: bool, bundles: list[readable.Bundle | None]) -> list[int]:
+                per_word: bool, context: readable.Context, allowed=None) -> list[int]:
     """A selection that holds a sentence fit to open the brief: the best-scored one that stands
     alone, then the rest of the budget chosen as usual among sentences not repeating it. Empty
     when no sentence can open a brief."""
-    fit = [i for i in range(len(sentences)) if bundles[i] == (i,) and sentences[i].words <= words and opens(sentences[i].text)]
-    if not fit:
+    opener = next((int(i) for i in np.argsort(-scores, kind="stable")
+                   if (allowed is None or allowed[i]) and sentences[i].words <= words and opens(sentences[i].text)
+                   and context.bundle(int(i)) == (int(i),)), None)
+    if opener is None:
         return []
-    opener = max(fit, key=lambda i: scores[i])
     left = words - sentences[opener].words
-    similar = representation.similarity(opener, list(range(len(sentences)))) > redundancy
-    rest = [None if b is None or any(similar[j] or j == opener for j in b) else b for b in bundles]
-    if left < min(s.words for s in sentences) or all(b is None for b in rest):
+    if left < min(s.words for s in sentences):
         return [opener]
-    rest = select_stage.select(sentences, scores, representation, left, redundancy=redundancy, per_word=per_word, bundles=rest)
+    similar = representation.similarity(opener, list(range(len(sentences)))) > redundancy
+    keep = ~similar
+    keep[opener] = False
+    if allowed is not None:
+        keep &= allowed
+    rest = select_stage.select(sentences, scores, representation, left, redundancy=redundancy, per_word=per_word,
+                               bundles=context.bundles, alone=context.alone, allowed=keep)
     return [opener, *(i for i in rest if i != opener)]
 
 

@@ -11,7 +11,8 @@ The same rules measure briefs in `storybrief evaluate`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from storybrief.types import Sentence
 
@@ -58,17 +59,20 @@ PRONOUN_ATTRIBUTION = re.compile(
     rf"|(?:[,?!]\s*(?:''|[\"”])|''|[\"”])\s*(?:{SPEECH_VERBS})\s+(?:{_SUBJECTS})\b",
     re.I,
 )
-_OPENING_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _LEADING = re.compile(r"^[\s(\[–—-]*")
 
 
 def quote_marks(text: str) -> int:
     """How many double quotation marks the text holds."""
+    if "`" not in text and "''" not in text:  # the common case, counted in C
+        return text.count('"') + text.count("“") + text.count("”")
     return len(QUOTE_MARK.findall(text))
 
 
 def unbalanced(text: str) -> bool:
     """A quotation opens or closes in another sentence: an odd number of double quotation marks."""
+    if '"' not in text and "“" not in text and "”" not in text and "`" not in text and "''" not in text:
+        return False  # most sentences quote no one
     return quote_marks(text) % 2 == 1
 
 
@@ -77,9 +81,20 @@ def opens_with_quote(text: str) -> bool:
     return stripped.startswith(('"', "“", "``", "''"))
 
 
+# STANDS_ALONE_AFTER and the connectives of several words, compiled once.
+_STANDS_ALONE = {word: re.compile(rf"\s*(?:{follow})\b", re.I) for word, follow in STANDS_ALONE_AFTER.items()}
+_SINGLE_CONNECTIVES = frozenset(c for c in CONNECTIVES if " " not in c)
+_PHRASE_FIRST_WORDS = frozenset(c.split()[0] for c in CONNECTIVES if " " in c)
+_PHRASE_CONNECTIVE = re.compile(
+    r"(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTIVES if " " in c) + r")\b", re.I
+)
+_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they)\b", re.I)
+
+
 def _stands_alone(word: str, rest: str) -> bool:
-    follow = STANDS_ALONE_AFTER.get(word)
-    return bool(follow) and bool(re.match(rf"\s*(?:{follow})\b", rest, re.I))
+    follow = _STANDS_ALONE.get(word)
+    return follow is not None and bool(follow.match(rest))
 
 
 def opening(text: str) -> str | None:
@@ -92,7 +107,7 @@ def opening(text: str) -> str | None:
     - None: it reads on its own.
     """
     stripped = _LEADING.sub("", text)
-    if opens_with_quote(stripped):
+    if stripped.startswith(('"', "“", "``", "''")):
         if PRONOUN_ATTRIBUTION.search(stripped):
             return "attribution"
         marks = quote_marks(stripped)
@@ -100,26 +115,22 @@ def opening(text: str) -> str | None:
         after = QUOTE_MARK.split(stripped, maxsplit=2)
         outside = after[2] if marks >= 2 and len(after) > 2 else ""
         return None if len(outside.split()) >= 2 else "quote"
-    words = _OPENING_WORDS.findall(stripped[:80])
-    if not words:
-        return None
-    first = words[0].lower()
-    rest = stripped[stripped.lower().find(first) + len(first):]
-    lowered = " ".join(w.lower() for w in words[:4])
-    for phrase in CONNECTIVES:
-        if " " in phrase and (lowered + " ").startswith(phrase + " "):
+    found = _FIRST_WORD.match(stripped)
+    if found:
+        first = found.group(0).lower()
+        rest = stripped[found.end():]
+        if first in _PHRASE_FIRST_WORDS and _PHRASE_CONNECTIVE.match(stripped):
             return "connective"
-    if first in CONNECTIVES and not _stands_alone(first, rest):
-        # "So" and "Then" also open plain sentences when followed by a comma-less clause? They
-        # still point back; only the listed phrases are exempt.
-        return "connective"
-    if first in PRONOUNS and not _stands_alone(first, rest):
-        if first in ("that", "this", "these", "those", "such") and rest[:1] == "'":
-            return None
-        return "pronoun"
-    if first in FIRST_PERSON:
-        return "first_person"
-    if PRONOUN_ATTRIBUTION.search(stripped):
+        if first in _SINGLE_CONNECTIVES and not _stands_alone(first, rest):
+            return "connective"
+        if first in PRONOUNS and not _stands_alone(first, rest):
+            if first in ("that", "this", "these", "those", "such") and rest[:1] == "'":
+                return None
+            return "pronoun"
+        if first in FIRST_PERSON:
+            return "first_person"
+    # ("…, he said" needs a pronoun subject: most sentences have none, and this test is cheap.)
+    if _PRONOUN_SUBJECT.search(stripped) and PRONOUN_ATTRIBUTION.search(stripped):
         return "attribution"
     return None
 
@@ -160,72 +171,151 @@ MAX_BUNDLE_WORDS = 150
 QUOTE_SENTENCES = 4
 
 
-@dataclass
-class Context:
-    """What each sentence of a story needs from the sentences around it (see `context`)."""
+class _View(Sequence):
+    """A read-only sequence whose items are worked out when first asked for."""
 
-    bundles: list[Bundle | None]  # the sentences to take with it, itself included; None: not to be taken so
-    alone: list[bool]  # it may be taken by itself all the same, leaning on a sentence the brief leaves out
+    def __init__(self, size: int, item: Callable[[int], object]):
+        self._size, self._item = size, item
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._item(k) for k in range(*i.indices(self._size))]
+        return self._item(i)
+
+
+class Context:
+    """What each sentence of a story needs from the sentences around it, worked out on demand (a
+    brief looks at a few dozen candidates of a story of hundreds of sentences).
+
+    `bundles[i]`: the sentences (indices into `sentences`, itself included, in article order) a
+    brief must take with sentence i; None when it cannot be taken so. A sentence that leans on the
+    one before it (`opening`) needs that one, which may need its own; the sentences of a quotation
+    that runs over several sentences need each other. A sentence with no sentence before it to
+    lean on, a quotation that never closes, or a bundle over MAX_BUNDLE_SENTENCES or
+    MAX_BUNDLE_WORDS is not taken. A speaker named by a pronoun ("He added...", "..., she said")
+    whose name the article gives unambiguously (`named`) leans on nothing: the brief names them.
+
+    `alone[i]`: a sentence whose only need is the sentence it leans on may still be taken by itself
+    (select.py values it less: it then reads as a dangling opening); a quotation never is.
+    """
+
+    def __init__(self, sentences: list[Sentence]):
+        self.sentences = sentences
+        self._before = [-1] * len(sentences)  # the sentence before it in its article, when there is one
+        self._peers: dict[int, list[int]] = {}  # the sentences of its quotation over sentences
+        self._fragment: set[int] = set()  # part of a quotation that never closes
+        self._kind: dict[int, str | None] = {}
+        self._bundle: dict[int, Bundle | None] = {}
+        self._named: dict[int, str] = {}
+        self._articles: dict[int, list[int]] = {}
+        for i, s in enumerate(sentences):
+            self._articles.setdefault(s.article, []).append(i)
+        for members in self._articles.values():
+            members.sort(key=lambda i: sentences[i].index)
+            for previous, i in zip(members, members[1:]):
+                if sentences[previous].index == sentences[i].index - 1:
+                    self._before[i] = previous
+            fragments: list[int] = []
+            for span in _quote_spans([sentences[i] for i in members], fragments):
+                group = [members[p] for p in span]
+                for i in group:
+                    self._peers[i] = group
+            self._fragment.update(members[p] for p in fragments)
+        self._known: dict[int, list[set[str]]] = {}  # per article: names given up to each position
+        self.bundles: Sequence[Bundle | None] = _View(len(sentences), self.bundle)
+        self.alone: Sequence[bool] = _View(len(sentences), self.may_go_alone)
+
+    def kind(self, i: int) -> str | None:
+        """`opening` of sentence i, None when it is a pronoun speaker the brief can name."""
+        if i not in self._kind:
+            kind = opening(self.sentences[i].text)
+            if kind is not None and self.named(i) != self.sentences[i].text:
+                kind = opening(self.named(i))
+            self._kind[i] = kind
+        return self._kind[i]
+
+    def bundle(self, i: int) -> Bundle | None:
+        if i not in self._bundle:
+            self._bundle[i] = self._find_bundle(i)
+        return self._bundle[i]
+
+    def _find_bundle(self, i: int) -> Bundle | None:
+        seen, stack = {i}, [i]
+        while stack:
+            j = stack.pop()
+            if j in self._fragment:
+                return None
+            needs = list(self._peers.get(j, ()))
+            if self.kind(j) is not None:
+                if self._before[j] < 0:
+                    return None
+                needs.append(self._before[j])
+            for k in needs:
+                if k not in seen:
+                    seen.add(k)
+                    stack.append(k)
+            if len(seen) > MAX_BUNDLE_SENTENCES:
+                return None
+        if len(seen) > 1 and sum(self.sentences[j].words for j in seen) > MAX_BUNDLE_WORDS:
+            return None
+        return tuple(sorted(seen, key=lambda j: self.sentences[j].index))
+
+    def may_go_alone(self, i: int) -> bool:
+        kind = self.kind(i)
+        # A quotation with no speaker never goes alone: out of its article it is nobody's words.
+        return kind is not None and kind != "quote" and i not in self._peers and i not in self._fragment
+
+    def named(self, i: int) -> str:
+        """Sentence i's text, with a speaker named by a pronoun given the surname its article last
+        quoted where that is unambiguous (see SPEAKER_LOOKBACK); otherwise as it stands."""
+        if i in self._named:
+            return self._named[i]
+        text = self.sentences[i].text
+        self._named[i] = text
+        match = _MAY_NAME_A_SPEAKER.search(text) and _PRONOUN_SPEAKER.search(text)
+        if not match:
+            return text
+        members = self._articles[self.sentences[i].article]
+        pos = members.index(i)
+        known = self._names_up_to(self.sentences[i].article, pos)
+        for j in reversed(members[max(0, pos - SPEAKER_LOOKBACK):pos]):
+            found = speakers(self.sentences[j].text, known)
+            if found:
+                if len(found) == 1:
+                    self._named[i] = _named(text, match, found.pop(), self.sentences[j].text)
+                break
+        return self._named[i]
+
+    def _names_up_to(self, article: int, pos: int) -> set[str]:
+        """The surnames the article gives in full in its sentences up to position `pos`."""
+        known = self._known.setdefault(article, [])
+        members = self._articles[article]
+        while len(known) <= pos:
+            previous = known[-1] if known else set()
+            known.append(previous | persons(self.sentences[members[len(known)]].text))
+        return known[pos]
+
+    def with_names(self, chosen: Iterable[int]) -> list[Sentence]:
+        """The story's sentences, the chosen ones with their pronoun speakers named."""
+        out = list(self.sentences)
+        for i in chosen:
+            text = self.named(i)
+            if text != out[i].text:
+                out[i] = replace(out[i], text=text)
+        return out
 
 
 def context(sentences: list[Sentence]) -> Context:
-    """For each sentence, the sentences (indices into `sentences`, itself included, in article
-    order) a brief must take with it, None when it cannot be taken at all; and whether it may be
-    taken by itself all the same.
-
-    A sentence that leans on the one before it (`opening`) needs that one, which may need its
-    own; the sentences of a quotation that runs over several sentences need each other. A
-    sentence with no sentence before it to lean on, a quotation that never closes, or a bundle
-    over MAX_BUNDLE_SENTENCES or MAX_BUNDLE_WORDS is not taken. A sentence whose only need is
-    the sentence it leans on may still be taken alone (select.py values it less: it then reads
-    as a dangling opening); one that is part of a quotation never is.
-    """
-    needs: list[set[int]] = [set() for _ in sentences]
-    unusable = [False] * len(sentences)
-    quoted = [False] * len(sentences)  # part of a quotation over sentences, or of one that never closes
-    kinds = [opening(s.text) for s in sentences]
-    leans = [k is not None for k in kinds]
-    by_article: dict[int, list[int]] = {}
-    for i, s in enumerate(sentences):
-        by_article.setdefault(s.article, []).append(i)
-    for members in by_article.values():
-        members.sort(key=lambda i: sentences[i].index)
-        for pos, i in enumerate(members):
-            if leans[i]:
-                before = members[pos - 1] if pos else None
-                if before is None or sentences[before].index != sentences[i].index - 1:
-                    unusable[i] = True
-                else:
-                    needs[i].add(before)
-        fragments: list[int] = []
-        for span in _quote_spans([sentences[i] for i in members], fragments):
-            group = [members[p] for p in span]
-            for i in group:
-                needs[i].update(j for j in group if j != i)
-                quoted[i] = True
-        for p in fragments:
-            unusable[members[p]] = quoted[members[p]] = True
-    bundles: list[Bundle | None] = []
-    for i in range(len(sentences)):
-        seen, stack = {i}, [i]
-        while stack:
-            for j in needs[stack.pop()]:
-                if j not in seen:
-                    seen.add(j)
-                    stack.append(j)
-        if any(unusable[j] for j in seen) or len(seen) > 1 and (
-                len(seen) > MAX_BUNDLE_SENTENCES or sum(sentences[j].words for j in seen) > MAX_BUNDLE_WORDS):
-            bundles.append(None)
-        else:
-            bundles.append(tuple(sorted(seen, key=lambda j: sentences[j].index)))
-    # A quotation with no speaker never goes alone: out of its article it is nobody's words.
-    alone = [leans[i] and kinds[i] != "quote" and not quoted[i] and bundles[i] != (i,) for i in range(len(sentences))]
-    return Context(bundles, alone)
+    return Context(sentences)
 
 
 def bundles(sentences: list[Sentence]) -> list[Bundle | None]:
-    """`context(sentences).bundles`."""
-    return context(sentences).bundles
+    """Every sentence's bundle (see `Context`)."""
+    found = Context(sentences)
+    return [found.bundle(i) for i in range(len(sentences))]
 
 
 def _quote_spans(article: list[Sentence], unusable: list[int]) -> list[list[int]]:
@@ -308,6 +398,9 @@ _PRONOUN_SPEAKER = re.compile(
 )
 
 
+_MAY_NAME_A_SPEAKER = re.compile(r"^(?:He|She)\b|\b(?:he|she)\s")  # a cheap test before _PRONOUN_SPEAKER
+
+
 def persons(text: str) -> set[str]:
     """Surnames of the people a text names in full ("Dmitry Peskov" gives "Peskov")."""
     out = set()
@@ -318,54 +411,35 @@ def persons(text: str) -> set[str]:
     return out
 
 
+# A capitalised word before a speech verb ("Peskov said", "Peskov, the Kremlin's spokesman, told"),
+# and the words after one ("said Kremlin spokesman Dmitry Peskov"): where a speaker's name stands.
+_SPEAKER_BEFORE = re.compile(rf"\b([A-Z][\w'-]+)(?:,[^,]{{0,60}},)?\s+(?:has\s+|had\s+|also\s+)?{_SPEECH}\b")
+_SPEAKER_AFTER = re.compile(rf"\b{_SPEECH}((?:\s+[\w.'-]+){{1,5}})")
+
+
 def speakers(text: str, known: set[str]) -> set[str]:
     """The known surnames the text has speaking: "Peskov said", "said Kremlin spokesman Dmitry
     Peskov", "Peskov, the Kremlin's spokesman, told"."""
-    out = set()
-    for name in known:
-        if re.search(rf"\b{name}\b(?:,[^,]{{0,60}},)?\s+(?:has\s+|had\s+|also\s+)?{_SPEECH}\b", text) or re.search(
-            rf"\b{_SPEECH}\s+(?:[\w.-]+\s+){{0,4}}?{name}\b", text
-        ):
-            out.add(name)
-    return out
+    found = {m.group(1) for m in _SPEAKER_BEFORE.finditer(text)} & known
+    for m in _SPEAKER_AFTER.finditer(text):
+        found |= {w.strip(".,") for w in m.group(1).split()} & known
+    return found
 
 
 def resolve_speakers(sentences: list[Sentence]) -> list[Sentence]:
-    """The sentences with a speaker named by a pronoun ("He added...", "..., she said") given the
-    surname the article last quoted, where that is unambiguous (see SPEAKER_LOOKBACK)."""
-    out = list(sentences)
-    by_article: dict[int, list[int]] = {}
-    for i, s in enumerate(sentences):
-        by_article.setdefault(s.article, []).append(i)
-    for members in by_article.values():
-        if not any(_PRONOUN_SPEAKER.search(sentences[i].text) for i in members):
-            continue
-        known: set[str] = set()
-        for i in members:
-            known |= persons(sentences[i].text)
-        if not known:
-            continue
-        for pos, i in enumerate(members):
-            match = _PRONOUN_SPEAKER.search(sentences[i].text)
-            if not match:
-                continue
-            for j in reversed(members[max(0, pos - SPEAKER_LOOKBACK):pos]):
-                found = speakers(sentences[j].text, known)
-                if found:
-                    if len(found) == 1:
-                        out[i] = replace(sentences[i], text=_named(sentences[i].text, match, found.pop(), sentences[j].text))
-                    break
-    return out
+    """The sentences with every pronoun speaker named where the article makes it unambiguous."""
+    return Context(sentences).with_names(range(len(sentences)))
+
+
+_TITLED = re.compile(r"\b(Mr|Sir|Mrs|Ms|Miss|Dame)\.?\s+(?:[A-Z][\w'-]*\.?\s+){0,2}([A-Z][\w'-]+)\b")
 
 
 def _named(text: str, match: re.Match, name: str, source: str) -> str:
     pronoun = (match.group(1) or match.group(4)).lower()
     # A title that says the speaker's sex and a pronoun that says the other: leave it.
-    given = r"(?:[A-Z][\w'-]*\.?\s+){0,2}"  # a first name or initial between the title and the surname
-    if re.search(rf"\b(?:Mr|Sir)\.?\s+{given}{name}\b", source) and pronoun == "she" or re.search(
-        rf"\b(?:Mrs|Ms|Miss|Dame)\.?\s+{given}{name}\b", source
-    ) and pronoun == "he":
-        return text
+    for title, surname in _TITLED.findall(source):
+        if surname == name and (pronoun == "she") == (title in ("Mr", "Sir")):
+            return text
     if match.group(1):
         return f"[{name}]{match.group(2)}{text[match.end():]}"
     return f"{text[:match.start()]}{match.group(3)}[{name}]{match.group(5)}{text[match.end():]}"

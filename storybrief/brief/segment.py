@@ -27,7 +27,10 @@ ABBREVIATIONS = {
 # Also a quotation opening after a full stop: `. "lower` (Multi-News) and `."Word` with the mark
 # glued to the next word (a pairing its detokenised quotes get wrong); the mark goes with the
 # sentence it opens, not the one before (else both read as quote fragments).
-_LOWER_BOUNDARY = re.compile(r"(?<=[a-z0-9)\"'][.!?])(?:[\"'])?\s+(?=[a-z])|(?<=[a-z0-9)][.!?])(?:\s+(?=\"[a-z])|(?=\"[A-Za-z]))")
+_LOWER_BOUNDARY = re.compile(r"(?<=[a-z0-9)\"'][.!?])(?:[\"'])?\s+(?=[a-z])")
+_QUOTE_BOUNDARY = re.compile(
+    r"(?<=[a-z0-9)\"'][.!?])(?:[\"'])?\s+(?=[a-z])|(?<=[a-z0-9)][.!?])(?:\s+(?=\"[a-z])|(?=\"[A-Za-z]))"
+)
 MAX_WORDS = 80
 QUOTE_PIECES = 5  # a quotation is looked for over this many pieces of one paragraph
 # A short quotation with no speaker ("Let us be patient.") means nothing out of its article.
@@ -110,7 +113,7 @@ def _rejoin_open_quotes(pieces: list[str]) -> list[str]:
 
 def _split_lowercase(sentence: str) -> list[str]:
     parts, start = [], 0
-    for match in _LOWER_BOUNDARY.finditer(sentence):
+    for match in (_QUOTE_BOUNDARY if '"' in sentence else _LOWER_BOUNDARY).finditer(sentence):
         before = sentence[start:match.start()].rstrip("\"'")
         last = before.rsplit(None, 1)[-1].rstrip(".!?").lower() if before.split() else ""
         if last in ABBREVIATIONS or len(last) == 1 or "." in last and len(last) <= 5:

@@ -22,7 +22,7 @@ story's words overlaps little with itself and the greedy part only costs (at 100
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -92,58 +92,92 @@ def select(
     words: int,
     redundancy: float = REDUNDANCY,
     per_word: bool = False,
-    bundles: list[Bundle | None] | None = None,
-    alone: list[bool] | None = None,
+    bundles: Sequence[Bundle | None] | None = None,
+    alone: Sequence[bool] | None = None,
     allowed: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
     `per_word`: the scores are values per word; choose by what each sentence adds, greedy then
     knapsack for the last TAIL words (see the module notes).
-    `bundles` (readable.bundles): a sentence is taken with the sentences it leans on, which cost
-    budget when not already chosen; a sentence whose bundle is None is never taken so. `alone`
-    (readable.context): such a sentence may also be taken by itself, at ALONE_VALUE of its value
-    (per-word scores only). When no bundle fits the budget, sentences are taken alone (a brief
-    that leans on context beats none). `allowed`: a mask of the sentences that may be chosen, in
-    a bundle or not (an update brief leaves out what the reader has read); default all.
+    `bundles` (readable.Context.bundles, worked out only for the sentences looked at): a sentence
+    is taken with the sentences it leans on, which cost budget when not already chosen; a sentence
+    whose bundle is None is never taken so. `alone` (readable.Context.alone): such a sentence may
+    also be taken by itself, at ALONE_VALUE of its value (per-word scores only). When nothing can
+    be taken so, sentences are taken alone (a brief that leans on context beats none). `allowed`:
+    a mask of the sentences that may be chosen, in a bundle or not (an update brief leaves out
+    what the reader has read); default all.
     """
     if not sentences or (allowed is not None and not allowed.any()):
         return []
     shortest = min(s.words for s in sentences)
     if words < shortest:
         raise BudgetError(f"a budget of {words} words fits no sentence (the shortest has {shortest}); raise --words")
-    if bundles is None or not any(b is not None and sum(sentences[j].words for j in b) <= words for b in bundles):
-        bundles, alone = [(i,) for i in range(len(sentences))], None
-    alone = alone if alone is not None else [False] * len(sentences)
+    given = bundles is not None
+    if bundles is None:
+        bundles, alone = _Each(len(sentences), lambda i: (i,)), None
+    if alone is None:
+        alone = _Each(len(sentences), lambda i: False)
     if allowed is not None:
-        bundles = [b if b is not None and all(allowed[j] for j in b) else None for b in bundles]
-        alone = [a and bool(allowed[i]) for i, a in enumerate(alone)]
-        if not any(b is not None for b in bundles) and not any(alone):
-            return []
-    usable = np.array([b is not None for b in bundles])
+        bundles, alone = _allowed(bundles, alone, allowed)
     # A sentence that is all quotation reads as nobody's words once out of its article (who said
     # it is in a sentence around it): such sentences rank below every other, chosen only when
     # nothing else fits. No cost on Multi-News val (4 such sentences in 500 clusters); on scraped
-    # news they are common.
-    # (Bundles take care of it: such a sentence comes with the sentence before it, or not at all.)
-    bare = np.array([is_bare_quote(s.text) and bundles[i] == (i,) for i, s in enumerate(sentences)])
-    if bare.any() and not bare[usable].all():
+    # news they are common. (With bundles it comes with the sentence before it, or not at all.)
+    bare = np.array([is_bare_quote(s.text) for s in sentences])
+    if bare.any():
+        bare = bare & np.array([bool(b) and bundles[i] == (i,) for i, b in enumerate(bare)])
+    if bare.any() and not bare.all():
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word:
-        return _coverage_select(sentences, scores, representation, words, redundancy, bundles, alone)
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if usable[i]]
+        chosen = _coverage_select(sentences, scores, representation, words, redundancy, bundles, alone)
+    else:
+        chosen = _greedy(sentences, scores, representation, words, redundancy, bundles, shortest)
+    if not chosen and given and allowed is None:
+        return select(sentences, scores, representation, words, redundancy, per_word)
+    return chosen
+
+
+class _Each(Sequence):
+    """The same rule for every sentence, as a sequence."""
+
+    def __init__(self, size: int, item: Callable[[int], object]):
+        self._size, self._item = size, item
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._item(i)
+
+
+def _allowed(bundles: Sequence, alone: Sequence, allowed: np.ndarray) -> tuple[Sequence, Sequence]:
+    """Bundles and `alone` restricted to the allowed sentences."""
+    def bundle(i: int):
+        b = bundles[i]
+        return b if b is not None and all(allowed[j] for j in b) else None
+
+    return _Each(len(bundles), bundle), _Each(len(alone), lambda i: bool(alone[i]) and bool(allowed[i]))
+
+
+def _greedy(sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int,
+            redundancy: float, bundles: Sequence[Bundle | None], shortest: int) -> list[int]:
+    """Sentences (with their bundles) in score order while they fit and repeat nothing chosen."""
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
     chosen: list[int] = []
     taken = np.zeros(len(sentences), dtype=bool)
     left = words
 
     def missing(i: int) -> list[int]:
-        return [j for j in bundles[i] if not taken[j]]
+        return [j for j in bundles[i] or () if not taken[j]]
 
     def closest(k: int, kept: list[int]) -> float:
         return float(representation.similarity(ranked[k], chosen).max())
 
     def fits(i: int) -> bool:
         """Its bundle fits what is left, and what it brings along repeats nothing chosen."""
+        if bundles[i] is None:
+            return False
         rest = missing(i)
         if sum(sentences[j].words for j in rest) > left:
             return False
@@ -161,15 +195,22 @@ def select(
 
 def _candidates(
     sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
-    cost: np.ndarray,
+    cost: Callable[[int], int],
 ) -> list[int]:
     """The best non-redundant sentences, best first, holding CANDIDATE_WORDS budgets of words;
-    `cost`: the words each sentence takes (its bundle's), above the budget when it may not be taken."""
+    `cost(i)`: the words sentence i takes (its bundle's), above the budget when it may not be taken."""
     # The best sentences holding a few budgets of words, with their similarities in one product
-    # (one sparse row slice per candidate would cost more than the rest of the selection).
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if cost[int(i)] <= words]
-    lengths = np.cumsum([sentences[i].words for i in ranked])
-    ranked = ranked[: int(np.searchsorted(lengths, 2 * CANDIDATE_WORDS * words)) + 1]
+    # (one sparse row slice per candidate would cost more than the rest of the selection). Costs
+    # are asked for in score order, and only until enough words are gathered.
+    ranked: list[int] = []
+    gathered = 0
+    for i in np.argsort(-scores, kind="stable"):
+        i = int(i)
+        if sentences[i].words <= words and cost(i) <= words:
+            ranked.append(i)
+            gathered += sentences[i].words
+            if gathered >= 2 * CANDIDATE_WORDS * words:
+                break
     similarity = representation.cosines(ranked, ranked)
     candidates: list[int] = []  # positions in `ranked`
     gathered = 0
@@ -282,11 +323,14 @@ def _coverage_select(
     bundles: list[Bundle | None], alone: list[bool],
 ) -> list[int]:
     own = np.array([s.words for s in sentences])
-    cost = np.array([
-        min(sum(own[j] for j in b) if b is not None else words + 1, own[i] if alone[i] else words + 1)
-        for i, b in enumerate(bundles)
-    ])
+
+    def cost(i: int) -> int:
+        b = bundles[i]
+        return min(int(own[list(b)].sum()) if b is not None else words + 1, int(own[i]) if alone[i] else words + 1)
+
     candidates = _candidates(sentences, scores, representation, words, redundancy, cost)
+    if not candidates:
+        return []
     # Options: a candidate with its bundle, and by itself (worth ALONE_VALUE) where it may be.
     options = [(list(bundles[i]), 1.0) for i in candidates if bundles[i] is not None]
     options += [([i], ALONE_VALUE) for i in candidates if alone[i]]
@@ -300,7 +344,9 @@ def _coverage_select(
     needs = [[row[j] for j in members] for members, _ in options]  # rows each option takes
     factor = np.array([f for _, f in options])
     # A sentence brought along as context must not repeat what the brief says elsewhere.
-    repeat = _repeats_matrix(pool, sentences, representation, redundancy)
+    candidate_set = set(candidates)
+    repeat = _repeats_matrix(pool, sentences, representation, redundancy,
+                             [r for r, j in enumerate(pool) if j not in candidate_set])
     by_itself = np.arange(len(options)) >= len(options) - sum(alone[i] for i in candidates)
     taken = np.zeros(len(pool), dtype=bool)
     chosen: list[int] = []  # rows, in the order taken
@@ -377,16 +423,23 @@ def _coverage_select(
     return [pool[r] for r in chosen]
 
 
-def _repeats_matrix(pool: list[int], sentences: list[Sentence], representation: Representation, redundancy: float) -> np.ndarray:
-    """repeat[r, q]: the pool's sentences r and q say the same (`repeats` either way); False on the diagonal."""
-    similar = representation.cosines(pool, pool) > redundancy
+def _repeats_matrix(pool: list[int], sentences: list[Sentence], representation: Representation, redundancy: float,
+                    context: list[int]) -> np.ndarray:
+    """repeat[r, q]: the pool's sentences r and q say the same (`repeats` either way), for the
+    pairs that hold a `context` row (a sentence brought along, not a candidate: the candidates
+    repeat none of each other); False elsewhere and on the diagonal."""
+    similar = np.zeros((len(pool), len(pool)), dtype=bool)
+    if not context:
+        return similar
+    close = representation.cosines([pool[r] for r in context], pool) > redundancy
     grams = [trigrams(sentences[j].text) for j in pool]
-    for r in range(len(pool)):
-        for q in range(r + 1, len(pool)):
-            if not similar[r, q] and grams[r] and grams[q]:
-                shared = len(grams[r] & grams[q])
-                similar[r, q] = shared > TRIGRAM_OVERLAP * min(len(grams[r]), len(grams[q]))
-            similar[q, r] = similar[r, q]
+    for c, r in enumerate(context):
+        for q in range(len(pool)):
+            if close[c, q]:
+                similar[r, q] = similar[q, r] = True
+            elif q != r and grams[r] and grams[q]:
+                if len(grams[r] & grams[q]) > TRIGRAM_OVERLAP * min(len(grams[r]), len(grams[q])):
+                    similar[r, q] = similar[q, r] = True
     np.fill_diagonal(similar, False)
     return similar
 

@@ -79,8 +79,8 @@ def test_a_leaning_sentence_is_bundled_with_the_one_before_it():
         "The White House did not comment on the call.",
     ])
     found = context(sentences)
-    assert found.bundles == [(0,), (0, 1), (0, 1, 2), (3,)]
-    assert found.alone == [False, True, True, False]
+    assert list(found.bundles) == [(0,), (0, 1), (0, 1, 2), (3,)]
+    assert list(found.alone) == [False, True, True, False]
 
 
 def test_a_leaning_sentence_with_nothing_before_it_is_not_taken_with_anything():
@@ -127,7 +127,7 @@ def test_a_quotation_goes_on_into_a_paragraph_that_opens_with_a_quotation_mark()
     sentences = _article(
         ['The mayor said: "We will rebuild the pier this year.', '"Nobody will stop us," she added.'], paragraphs=[0, 1]
     )
-    assert context(sentences).bundles == [(0, 1), (0, 1)]
+    assert list(context(sentences).bundles) == [(0, 1), (0, 1)]
     # A new paragraph without the mark: the quotation was never closed.
     sentences = _article(['The mayor said: "We will rebuild the pier this year.', "The council met on Friday."], paragraphs=[0, 1])
     assert context(sentences).bundles[0] is None
