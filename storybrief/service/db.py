@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event, text
@@ -30,6 +30,12 @@ SQLITE_BUSY_MS = 30_000
 def utcnow() -> datetime:
     """Naive UTC: SQLite keeps no time zone, so both back ends store naive UTC alike."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def later(previous: datetime | None, now: datetime) -> datetime:
+    """`now`, or just after `previous` if the clock says otherwise: a story's `updated_at` only moves
+    forward (an Atom reader takes an older <updated> for no change), even when the clock went back."""
+    return now if previous is None or now > previous else previous + timedelta(microseconds=1)
 
 
 class Base(DeclarativeBase):
