@@ -28,7 +28,11 @@ USER_AGENT = f"storybrief/{__version__}"
 
 
 class FetchError(StoryBriefError):
-    """The URL may not or could not be fetched."""
+    """The URL may not or could not be fetched; `status`: the server's answer, when it gave one."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 # IPv6 forms that carry an IPv4 address in their last 32 bits: NAT64's well-known prefix (a
@@ -127,7 +131,7 @@ def request(url: str, headers: dict[str, str] | None = None, *, max_bytes: int =
             if response.status == 304:
                 return Response(304, answer, b"", url)
             if response.status != 200:
-                raise FetchError(f"{url}: the server answered {response.status} {response.reason}")
+                raise FetchError(f"{url}: the server answered {response.status} {response.reason}", response.status)
             declared = answer.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"{url}: larger than {_megabytes(max_bytes)} (Content-Length {declared})")

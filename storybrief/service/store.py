@@ -16,14 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
-from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, later, utcnow
+from storybrief.service.db import ArticleRow, CachedBrief, Database, FeedEntryRow, StoryRow, later, utcnow
 from storybrief.service.outlets import clean_title, headline, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
 from storybrief.service.search import MARK_END, MARK_START, search, search_terms
@@ -81,8 +81,12 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
 
 def incoming(item: ArticleIn, where: str, fetcher=None) -> Incoming:
     article = article_from(item, where, fetcher)
-    digest = hashlib.sha256(f"{article.source}\0{article.text}".encode()).hexdigest()
-    return Incoming(article, item.id, digest)
+    return Incoming(article, item.id, content_hash(article.source, article.text))
+
+
+def content_hash(source: str, text: str) -> str:
+    """The idempotency key of an article without a client id or URL: the same text from the same outlet."""
+    return hashlib.sha256(f"{source}\0{text}".encode()).hexdigest()
 
 
 def story_title(article: Article) -> str:
@@ -374,11 +378,19 @@ class Store:
 
     @staticmethod
     def _sources(session, story_ids: list[int]) -> dict[int, list[str]]:
+        """Each story's outlets in the order of their first article: the articles' own, and those of the
+        feeds that carried an article too (one article in two feeds lists both outlets)."""
         if not story_ids:
             return {}
+        named = union_all(
+            select(ArticleRow.story_id, ArticleRow.source, ArticleRow.id, literal(0))
+            .where(ArticleRow.story_id.in_(story_ids)),
+            select(ArticleRow.story_id, FeedEntryRow.outlet, ArticleRow.id, literal(1))
+            .join(FeedEntryRow, FeedEntryRow.article_id == ArticleRow.id).where(ArticleRow.story_id.in_(story_ids)),
+        ).subquery()
+        story, source, first, feeds_only = named.c
         rows = session.execute(
-            select(ArticleRow.story_id, ArticleRow.source).where(ArticleRow.story_id.in_(story_ids))
-            .group_by(ArticleRow.story_id, ArticleRow.source).order_by(ArticleRow.story_id, func.min(ArticleRow.id))
+            select(story, source).group_by(story, source).order_by(story, func.min(first), func.min(feeds_only))
         ).all()
         outlets: dict[int, list[str]] = {}
         for story_id, source in rows:
