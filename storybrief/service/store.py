@@ -376,6 +376,11 @@ class Store:
         with self.db.read() as session:
             return session.get(ArticleRow, article_id)
 
+    def outlets(self, story_ids: list[int]) -> dict[int, list[str]]:
+        """Each story's outlets (see `_sources`)."""
+        with self.db.read() as session:
+            return self._sources(session, story_ids)
+
     @staticmethod
     def _sources(session, story_ids: list[int]) -> dict[int, list[str]]:
         """Each story's outlets in the order of their first article: the articles' own, and those of the
