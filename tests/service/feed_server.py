@@ -7,8 +7,32 @@ import http.server
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from email.utils import formatdate
 from html import escape
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    """A wall clock and a monotonic clock that move only when told (or when slept on)."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now, self.ticks, self.slept = start, 0.0, []
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.ticks
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.ticks += seconds
+        self.now += timedelta(seconds=seconds)
 
 
 @dataclass

@@ -5,18 +5,16 @@ restarts and changed entries."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-from feed_server import FeedServer, http_date, page, rss
+from feed_server import T0, Clock, FeedServer, http_date, page, rss
 from service_corpus import BRIDGE, CHESS, DROUGHT
 from sqlalchemy import func, select
 
 from storybrief.service.db import ArticleRow, FeedEntryRow, FeedRow, StoryRow
 from storybrief.service.settings import Settings
 from storybrief.service.watch.watcher import Watcher, WatchOptions, open_store
-
-T0 = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -39,27 +37,6 @@ def store(db_url):
     for made in opened:
         made.close()
         made.db.dispose()
-
-
-class Clock:
-    """A wall clock and a monotonic clock that move only when told (or when slept on)."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self.now, self.ticks, self.slept = start, 0.0, []
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.ticks
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.advance(seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.ticks += seconds
-        self.now += timedelta(seconds=seconds)
 
 
 def watcher(store, urls, lines, clock=None, **options):
