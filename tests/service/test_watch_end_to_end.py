@@ -74,8 +74,8 @@ def test_feeds_in_on_a_schedule_and_atom_out(service, db_url, tmp_path):
                  "pubDate": http_date(clock.now.timestamp() - 600)} for n, r in items])
 
         herald_url = feeds.set("/herald.xml", body=herald([(0, BRIDGE[0]), (1, CHESS[0])]), etag='"h1"')
-        feeds.set("/courier/bridge", body=page("Eastport bridge shuts on Monday", BRIDGE[1]["text"], site="Bay Courier"),
-                  content_type="text/html; charset=utf-8")
+        article = page("Eastport bridge shuts on Monday", BRIDGE[1]["text"], site="Bay Courier")
+        feeds.set("/courier/bridge", body=article, content_type="text/html; charset=utf-8")
         courier_url = feeds.set("/courier.xml", body=rss("Bay Courier feed", [
             {"title": "Eastport bridge shuts on Monday", "link": feeds.url("/courier/bridge"), "guid": "c-1",
              "description": "The bridge closes on Monday."}]),
