@@ -278,7 +278,9 @@ def watch(
     pages: bool = typer.Option(
         True, "--pages/--no-pages", help="Fetch the page of an entry that holds only a summary."),
 ) -> None:
-    """Read RSS/Atom feeds on a schedule into the service's database: entries become articles, grouped and briefed."""
+    """Read RSS/Atom feeds on a schedule into the service's database: entries become articles, grouped and briefed.
+
+    FEEDS is read again before every cycle, so feeds can be added or removed while it runs."""
     from storybrief.service import missing_modules
 
     missing = missing_modules()
@@ -309,7 +311,8 @@ def watch(
     log(f"watching {len(found.urls)} feeds" + ("" if once else f", every {every}")
         + (", private addresses allowed" if allow_private else ""))
     try:
-        Watcher(store, found.urls, options, log=log).run(cycles=1 if once else None)
+        Watcher(store, found.urls, options, log=log, reload=lambda: read_feed_list(feeds).urls).run(
+            cycles=1 if once else None)
     except KeyboardInterrupt:
         log("stopped")
     finally:

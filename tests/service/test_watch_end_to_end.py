@@ -1,7 +1,7 @@
 """Done-when of issue 13's feeds part: the service under uvicorn and a feed-and-page server, both on
 127.0.0.1 only; feeds added in a FEEDS file; watch cycles run while an injected clock moves on 15
-minutes at a time (no real waiting); the Atom feeds read over HTTP show the stories, each updated
-in place. Three cycles, bounded in time."""
+minutes at a time (no real waiting), a feed added to the list on the way; the Atom feeds read over
+HTTP show the stories, each updated in place. Four cycles, bounded in time."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 from feed_server import Clock, FeedServer, http_date, page, rss
-from service_corpus import BRIDGE, CHESS
+from service_corpus import BRIDGE, CHESS, DROUGHT
 
 from storybrief.service.app import create_app
 from storybrief.service.settings import Settings
@@ -87,7 +87,8 @@ def test_feeds_in_on_a_schedule_and_atom_out(service, db_url, tmp_path):
         lines: list[str] = []
         watcher = Watcher(store, read_feed_list(listed).urls,
                           WatchOptions(every=900, delay=1.0, timeout=5, allow_private=True),
-                          log=lines.append, clock=clock, monotonic=clock.monotonic, sleep=clock.sleep)
+                          log=lines.append, clock=clock, monotonic=clock.monotonic, sleep=clock.sleep,
+                          reload=lambda: read_feed_list(listed).urls)
         try:
             # Cycle 1: three articles, two stories.
             first = watcher.cycle()
@@ -115,12 +116,28 @@ def test_feeds_in_on_a_schedule_and_atom_out(service, db_url, tmp_path):
             assert story.entries[0].id == bridge.id and len(story.entries) == 1 + 3
             assert {e.author for e in story.entries[1:]} == {"Coastal Herald", "Bay Courier"}
 
-            # 15 minutes more: both feeds unchanged; the Atom feed is unchanged too (304 on its ETag).
+            # 15 minutes more: both feeds unchanged, so the Atom feed is unchanged too (304 on its ETag)...
             clock.advance(900)
             third = watcher.cycle()
             assert (third.new, third.unchanged, third.failed) == (0, 2, 0)
             status, _, _ = get(f"{service}/feeds/stories.atom", {"If-None-Match": headers["etag"]})
             assert status == 304
+
+            # ... until a feed is added to the list: its story is a third entry, at the top.
+            valley = feeds.set("/valley.xml", body=rss("Valley Times", [
+                {"title": CHESS[1]["title"], "link": feeds.url("/valley/1"), "guid": "v-1",
+                 "content": CHESS[1]["text"]},
+                {"title": DROUGHT[0]["title"], "link": feeds.url("/valley/2"), "guid": "v-2",
+                 "content": DROUGHT[0]["text"]}]))
+            listed.write_text(listed.read_text() + valley + "\n")
+            clock.advance(900)
+            fourth = watcher.cycle()
+            assert (fourth.new, fourth.unchanged, fourth.feeds) == (2, 2, 3)
+            assert any("the list of feeds changed: 1 added, 0 removed" in line for line in lines)
+            assert store.wait_for_briefs(60)
+            last, _ = atom(f"{service}/feeds/stories.atom")
+            assert len(last.entries) == 3 and bridge.id in {e.id for e in last.entries}
+            assert "drought" in last.entries[0].title.lower() or "chess" in last.entries[0].title.lower()
         finally:
             store.close()
             store.db.dispose()

@@ -86,9 +86,11 @@ class Retry(Exception):
 class Watcher:
     def __init__(self, store: Store, urls: list[str], options: WatchOptions = WatchOptions(),
                  log: Callable[[str], None] = print, clock: Callable[[], datetime] = utc_now,
-                 monotonic: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 reload: Callable[[], list[str]] | None = None) -> None:
         self.store = store
         self.urls = list(dict.fromkeys(urls))
+        self.reload = reload  # read the list of feeds again before each cycle (feeds added or removed meanwhile)
         self.options = options
         self.log = log
         self.clock = clock
@@ -123,6 +125,7 @@ class Watcher:
             self.log(f"the clock went back {_span(self._last_cycle - now)} since the last cycle; "
                      "going on (the schedule follows a monotonic clock)")
         self._last_cycle = now
+        self._reload()
         report = CycleReport(feeds=len(self.urls))
         workers = max(1, self.options.workers)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="storybrief-watch") as pool:
@@ -130,6 +133,20 @@ class Watcher:
                 report.add(found)
         self.log(report.line(self.monotonic() - began))
         return report
+
+    def _reload(self) -> None:
+        if self.reload is None:
+            return
+        try:
+            urls = list(dict.fromkeys(self.reload()))
+        except StoryBriefError as exc:
+            self.log(f"the list of feeds cannot be read again ({first_line(exc)}); "
+                     f"going on with the {len(self.urls)} known")
+            return
+        added, removed = [u for u in urls if u not in self.urls], [u for u in self.urls if u not in urls]
+        if added or removed:
+            self.log(f"the list of feeds changed: {len(added)} added, {len(removed)} removed")
+        self.urls = urls
 
     # -- one feed --------------------------------------------------------------------------
 
