@@ -285,3 +285,14 @@ def client_for_store(store, db_url, make_client):
         return store(), make_client()
 
     return make
+
+
+def test_an_entry_without_text_is_said_once_and_remembered(server, store):
+    url = server.set("/feed", body=rss("Herald", [{"title": "Only a title", "guid": "t1"}, item(BRIDGE[0], 1)]))
+    lines = []
+    shop = store()
+    first = watcher(shop, [url], lines).cycle()
+    assert (first.new, first.skipped) == (1, 1)
+    assert any("entry 'Only a title' has no text in the feed or on its page, skipped" in line for line in lines)
+    second = watcher(shop, [url], lines).cycle()  # no validators: the whole feed again
+    assert (second.new, second.skipped) == (0, 0) and count(shop, FeedEntryRow) == 2
