@@ -248,8 +248,6 @@ class Watcher:
         stored = self.state.outlet(result.id)
         also = f"; {item.source} is listed as its outlet too" if item.source and item.source != stored else ""
         self.log(f"feed {url}: entry {name} is article {result.id}, already stored{also}")
-        if also:
-            self.store.writer.submit({result.story_id})  # its story's outlets changed
         return 0
 
     def _update(self, url: str, article_id: int, item: ArticleIn, name: str, report: CycleReport) -> None:
