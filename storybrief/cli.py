@@ -184,11 +184,11 @@ def brief_engine(workers: int, stories: int):
 @app.command()
 def stories(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief, timeline, update})."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief, timeline, update, related})."),
     words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
-    window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
+    window: Optional[float] = typer.Option(None, "--window-days", help="Deprecated: time now lowers the chance of a join smoothly (7-day decay). When given (> 0), also a hard cap: dated articles further apart are not linked directly (0: no cap, the default)."),
     state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay, and a story that gained articles says what is new since the previous run."),
     brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
     workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),

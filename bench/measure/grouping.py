@@ -6,16 +6,19 @@
 
 Methods, each run on each set (and on the dev/test halves where a set has them):
 
-- `StoryIndex`: today's grouping (`storybrief.stories.StoryIndex`, defaults: threshold 0.16,
-  7-day window), with the articles' dates and with the dates removed (undated sets: one row).
+- `StoryIndex`: the package's grouping (`storybrief.stories.StoryIndex`, defaults: threshold 0.16,
+  no hard window, time decay on the gap, related links between stories of a saga), scored on its
+  stories and, where its related links are followed (`+ related`), on the groups they join
+  (sagas). Dated sets: fed one day at a time in date order (a stream, as
+  `bench/experiments/grouping_time.py` runs it; the main row), all in one add, and in one add
+  with the dates removed; undated sets: one add.
 - `TF-IDF average linkage`: scikit-learn TF-IDF (English stop words, sublinear tf, words of
   letters), cosine distance, scipy average linkage over all pairs, cut at the similarity that
   gives the best B-cubed F1 **on the same pile** (an optimistic baseline: it is tuned on the
   answer; the chosen cut is printed).
-- `time-decay stories` (`bench/experiments/grouping_time.py`): the prototype of issue 13,
-  scored on its stories and, where its related links are followed (`+ related`), on the
-  groups they join (sagas). Dated sets: fed one day at a time in date order (a stream; the
-  main row), and all in one add; undated sets: one add.
+
+The prototype of issue 13 (`time-decay stories`, commit 8b091b0) was ported into the package;
+its rows are the `StoryIndex` rows now (same assignments on ECB+ and DUC 2006, checked).
 
 Metrics: B-cubed precision/recall/F1 (per article, averaged over articles) and ARI against the
 gold groups; articles/s = articles / seconds of grouping (vectors, neighbours, merging; for the
@@ -85,14 +88,25 @@ def as_articles(records: list[dict], dated: bool = True) -> list[Article]:
 # ----- methods: each returns ({name: {article id: group}}, seconds, note) ------------------------
 
 
-def story_index(records: list[dict], dated: bool = True):
-    from storybrief.stories import StoryIndex
+def story_index(records: list[dict], dated: bool = True, stream: bool = True):
+    """The package's StoryIndex: articles added one day at a time in date order (undated ones in
+    one add), or (`stream=False`) all in one add; its stories and its sagas (`+ related`)."""
+    from bench.experiments.grouping_time import run
 
     articles = as_articles(records, dated)
     start = time.perf_counter()
-    assigned = StoryIndex().add(articles)
+    stories, sagas = run(articles, stream=stream)
     seconds = time.perf_counter() - start
-    return {"": {a.id: s or f"skipped:{a.id}" for a, s in zip(articles, assigned)}}, seconds, ""
+    note = ""
+    if stream and any(a.published for a in articles):
+        # What a reader saw along the way: sagas over the articles seen so far, after each fifth.
+        truth = {r["id"]: r["gold"] for r in records}
+        *_, snapshots = run(articles, checkpoints=5)
+        marks = [bcubed(found, {a: truth[a] for a in found})[2] for _, found in snapshots]
+        note = "related-joined B³ F1 over the articles seen so far, after 1/5 .. 4/5 of the stream: " + ", ".join(
+            f"{m:.3f}" for m in marks
+        )
+    return {"": stories, "+ related": sagas}, seconds, note
 
 
 def tfidf_matrix(records: list[dict]):
@@ -131,39 +145,19 @@ def tfidf_average_linkage(records: list[dict], cuts=BASELINE_CUTS, truth: dict |
     return {"": best[2]}, seconds, f"cut at similarity {best[1]:.2f} (best on this pile)"
 
 
-def prototype(records: list[dict], dated: bool = True, stream: bool = True, **settings):
-    """The prototype, articles added one day at a time in date order (undated ones in one add),
-    or (`stream=False`) all in one add."""
-    from bench.experiments.grouping_time import run
-
-    articles = as_articles(records, dated)
-    start = time.perf_counter()
-    stories, sagas = run(articles, stream=stream, **settings)
-    seconds = time.perf_counter() - start
-    note = ""
-    if stream and any(a.published for a in articles):
-        # What a reader saw along the way: sagas over the articles seen so far, after each fifth.
-        truth = {r["id"]: r["gold"] for r in records}
-        *_, snapshots = run(as_articles(records, dated), checkpoints=5, **settings)
-        marks = [bcubed(found, {a: truth[a] for a in found})[2] for _, found in snapshots]
-        note = "related-joined B³ F1 over the articles seen so far, after 1/5 .. 4/5 of the stream: " + ", ".join(
-            f"{m:.3f}" for m in marks
-        )
-    return {"": stories, "+ related": sagas}, seconds, note
-
-
 def methods(dated_set: bool):
-    found = [("StoryIndex, with dates" if dated_set else "StoryIndex", lambda r: story_index(r, True))]
-    if dated_set:
-        found.append(("StoryIndex, dates removed", lambda r: story_index(r, False)))
-    found.append(("TF-IDF average linkage", tfidf_average_linkage))
-    found.append(("time-decay stories" + (", streamed by day" if dated_set else ""), lambda r: prototype(r, True)))
-    if dated_set:
-        found.append(("time-decay stories, one add", lambda r: prototype(r, True, stream=False)))
-    return found
+    if not dated_set:
+        return [("StoryIndex", lambda r: story_index(r, True, stream=False)),
+                ("TF-IDF average linkage", tfidf_average_linkage)]
+    return [
+        ("StoryIndex, streamed by day", lambda r: story_index(r, True)),
+        ("StoryIndex, one add", lambda r: story_index(r, True, stream=False)),
+        ("StoryIndex, dates removed", lambda r: story_index(r, False, stream=False)),
+        ("TF-IDF average linkage", tfidf_average_linkage),
+    ]
 
 
-PILES = {  # set -> its piles: (label, which split); the dev halves are where the prototype was tuned
+PILES = {  # set -> its piles: (label, which split); the dev halves are where the settings were tuned
     "ecbplus": [("ECB+", None), ("ECB+ dev half (topics 1-22)", "dev"), ("ECB+ test half (topics 23-45)", "test")],
     "duc2006": [
         ("DUC 2006", None),
@@ -230,7 +224,7 @@ def main() -> None:
             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine_line()}, single-threaded. Sets built by"
             " `python -m bench.build.grouping` (DUC text stays out of the repository). Gold: ECB+ = the event"
             " (each topic holds two look-alike events), DUC = the topic (a saga of months to years),"
-            " Multi-News = the cluster. `+ related` scores the groups the prototype's related links join (its sagas);"
+            " Multi-News = the cluster. `+ related` scores the groups StoryIndex's related links join (its sagas);"
             " the row above it scores its stories.",
             "",
             *lines,
