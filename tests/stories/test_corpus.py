@@ -8,7 +8,9 @@ from storybrief.stories.vectors import column, term_counts
 
 
 def add(corpus, records, published=None):
-    corpus.append([term_counts(r[3]) for r in records], published or [r[2] for r in records], [signature(r[3]) for r in records])
+    corpus.append(
+        [term_counts(r[3]) for r in records], published or [r[2] for r in records], [signature(r[3]) for r in records]
+    )
 
 
 def test_appended_rows_count_documents_times_and_signatures():
