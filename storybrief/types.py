@@ -39,6 +39,7 @@ class Sentence:
     index: int  # position of the sentence in its article
     position: float = 0.0  # index / sentences in the article, 0 = lead
     words: int = 0
+    paragraph: int = 0  # position of its paragraph in the article (a quotation may run over paragraphs)
 
     def __post_init__(self) -> None:
         if not self.words:
@@ -83,6 +84,8 @@ class Brief:
     disagreements: list[dict] = field(default_factory=list)
     # Things a reader should know about the input: one source only, text that is not English.
     warnings: list[str] = field(default_factory=list)
+    # Source ids of the articles set aside as not belonging with the others (no sentence comes from them).
+    off_topic: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -103,6 +106,7 @@ class Brief:
             "single_source": [i for i, s in enumerate(self.sentences) if s.single_source],
             "disagreements": self.disagreements,
             "warnings": self.warnings,
+            "off_topic": self.off_topic,
         }
 
     @classmethod
@@ -119,6 +123,7 @@ class Brief:
             budget=data.get("budget", 0),
             disagreements=list(data.get("disagreements", [])),
             warnings=list(data.get("warnings", [])),
+            off_topic=list(data.get("off_topic", [])),
         )
 
     def to_json(self, indent: int | None = 2) -> str:

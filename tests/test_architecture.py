@@ -28,7 +28,7 @@ LAYERS = [
     ["storybrief.__main__"],
 ]
 BRIEF_STAGES = [
-    "clean", "trim", "dedupe", "segment", "represent", "support", "features", "score", "select", "order", "attribute", "pipeline",
+    "clean", "trim", "dedupe", "segment", "readable", "topic", "represent", "support", "features", "score", "select", "order", "attribute", "pipeline",
 ]
 
 

@@ -53,6 +53,12 @@ def sources_of(originals: list[Article]) -> tuple[list[Source], dict[str, int]]:
     return sources, number
 
 
+def numbers_of(article: Article, originals: list[Article]) -> list[int]:
+    """The source numbers of an article and of the copies merged into it."""
+    number = {a.id: n for n, a in enumerate(originals, 1)}
+    return [number[i] for i in [article.id, *article.copies] if i in number]
+
+
 def attribute(
     order: list[int],
     sentences: list[Sentence],

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storybrief.brief import attribute as attribute_stage
 from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
+from storybrief.brief import topic
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
-from storybrief.brief.represent import represent
+from storybrief.brief import readable
+from storybrief.brief.represent import Representation, represent
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
 from storybrief.errors import InputError, StoryBriefError
@@ -43,16 +45,16 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
 
 
 def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
-    """represent → score → select → order → attribute."""
+    """off-topic articles set aside → represent → score → select → order → attribute."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
+    away = topic.off_topic(merged, sentences)
+    if away:
+        merged, sentences = on_topic(merged, sentences, away)
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
     name, per_word, redundancy = abilities(scorer)
-    chosen = select_stage.select(
-        sentences, scores, representation, words,
-        redundancy=select_stage.REDUNDANCY if redundancy is None else redundancy, per_word=per_word,
-    )
-    reading_order = order_stage.order(chosen, sentences, merged, representation)
+    reading_order = compose(sentences, scores, representation, merged, words, per_word,
+                            select_stage.REDUNDANCY if redundancy is None else redundancy)
     cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
     return Brief(
         sentences=cited,
@@ -62,7 +64,27 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
         budget=words,
         disagreements=disagreements,
         warnings=input_warnings(prepared),
+        off_topic=sorted(n for a in away for n in attribute_stage.numbers_of(prepared.merged[a], originals)),
     )
+
+
+def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) -> tuple[list[Article], list[Sentence]]:
+    """The articles and sentences left once the articles at positions `away` are set aside
+    (sentences renumbered to the articles left)."""
+    kept = [a for a in range(len(merged)) if a not in set(away)]
+    new = {a: k for k, a in enumerate(kept)}
+    return [merged[a] for a in kept], [replace(s, article=new[s.article]) for s in sentences if s.article in new]
+
+
+def compose(
+    sentences: list[Sentence], scores, representation: Representation, merged: list[Article], words: int,
+    per_word: bool = False, redundancy: float = select_stage.REDUNDANCY,
+) -> list[int]:
+    """select → order: the chosen sentences in reading order, each taken with what it leans on."""
+    bundles = readable.bundles(sentences)
+    chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
+                                 bundles=bundles)
+    return order_stage.order(chosen, sentences, merged, representation, blocks=readable.blocks(chosen, bundles, sentences))
 
 
 def input_warnings(prepared: Prepared) -> list[str]:

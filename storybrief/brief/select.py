@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from storybrief.brief.readable import Bundle
 from storybrief.brief.represent import Representation
 from storybrief.brief.segment import is_bare_quote
 from storybrief.errors import BudgetError
@@ -86,48 +87,65 @@ def select(
     words: int,
     redundancy: float = REDUNDANCY,
     per_word: bool = False,
+    bundles: list[Bundle | None] | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
     `per_word`: the scores are values per word; choose by what each sentence adds, greedy then
     knapsack for the last TAIL words (see the module notes).
+    `bundles` (readable.bundles): a sentence is taken with the sentences it leans on, which cost
+    budget when not already chosen; a sentence whose bundle is None is never taken. When no
+    bundle fits the budget, sentences are taken alone (a brief that leans on context beats none).
     """
     if not sentences:
         return []
     shortest = min(s.words for s in sentences)
     if words < shortest:
         raise BudgetError(f"a budget of {words} words fits no sentence (the shortest has {shortest}); raise --words")
+    if bundles is None or not any(b is not None and sum(sentences[j].words for j in b) <= words for b in bundles):
+        bundles = [(i,) for i in range(len(sentences))]
+    usable = np.array([b is not None for b in bundles])
     # A sentence that is all quotation reads as nobody's words once out of its article (who said
     # it is in a sentence around it): such sentences rank below every other, chosen only when
     # nothing else fits. No cost on Multi-News val (4 such sentences in 500 clusters); on scraped
     # news they are common.
-    bare = np.array([is_bare_quote(s.text) for s in sentences])
-    if bare.any() and not bare.all():
+    # (Bundles take care of it: such a sentence comes with the sentence before it, or not at all.)
+    bare = np.array([is_bare_quote(s.text) and bundles[i] == (i,) for i, s in enumerate(sentences)])
+    if bare.any() and not bare[usable].all():
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word:
-        return _coverage_select(sentences, scores, representation, words, redundancy)
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
+        return _coverage_select(sentences, scores, representation, words, redundancy, bundles)
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if usable[i]]
     chosen: list[int] = []
+    taken = np.zeros(len(sentences), dtype=bool)
     left = words
+
+    def missing(i: int) -> list[int]:
+        return [j for j in bundles[i] if not taken[j]]
 
     def closest(k: int, kept: list[int]) -> float:
         return float(representation.similarity(ranked[k], chosen).max())
 
-    for k in without_repeats(ranked, sentences, closest, redundancy, fits=lambda i: sentences[i].words <= left):
-        chosen.append(ranked[k])
-        left -= sentences[ranked[k]].words
+    for k in without_repeats(ranked, sentences, closest, redundancy,
+                             fits=lambda i: sum(sentences[j].words for j in missing(i)) <= left):
+        for j in missing(ranked[k]):
+            chosen.append(j)
+            taken[j] = True
+            left -= sentences[j].words
         if left < shortest:
             break
     return chosen
 
 
 def _candidates(
-    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float
+    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
+    cost: np.ndarray,
 ) -> list[int]:
-    """The best non-redundant sentences, best first, holding CANDIDATE_WORDS budgets of words."""
+    """The best non-redundant sentences, best first, holding CANDIDATE_WORDS budgets of words;
+    `cost`: the words each sentence takes (its bundle's), above the budget when it may not be taken."""
     # The best sentences holding a few budgets of words, with their similarities in one product
     # (one sparse row slice per candidate would cost more than the rest of the selection).
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if sentences[int(i)].words <= words]
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if cost[int(i)] <= words]
     lengths = np.cumsum([sentences[i].words for i in ranked])
     ranked = ranked[: int(np.searchsorted(lengths, 2 * CANDIDATE_WORDS * words)) + 1]
     similarity = representation.cosines(ranked, ranked)
@@ -172,43 +190,154 @@ def concepts(text: str) -> set[str]:
     return out
 
 
+def tree_knapsack(values: np.ndarray, weights: np.ndarray, parent: list[int], capacity: int) -> list[int]:
+    """Items with the highest summed value within `capacity`, where an item may be taken only
+    with its parent (`parent[k]`, -1 for none; the items form a forest): 0/1 knapsack over the
+    items in depth-first order, where leaving an item out leaves out its subtree (O(items ×
+    capacity)). Positions of the items taken, in that order."""
+    n = len(values)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for k, p in enumerate(parent):
+        if p >= 0:
+            children[p].append(k)
+    preorder: list[int] = []
+    stack = [k for k in range(n - 1, -1, -1) if parent[k] < 0]
+    while stack:
+        k = stack.pop()
+        preorder.append(k)
+        stack.extend(reversed(children[k]))
+    size = np.ones(n, dtype=np.int64)
+    for k in reversed(preorder):
+        if parent[k] >= 0:
+            size[parent[k]] += size[k]
+    best = np.zeros((n + 1, capacity + 1))
+    took = np.zeros((n, capacity + 1), dtype=bool)
+    for position in range(n - 1, -1, -1):
+        k = preorder[position]
+        weight = int(weights[k])
+        skip = best[position + size[k]]
+        with_it = np.full(capacity + 1, -np.inf)
+        if weight <= capacity:
+            with_it[weight:] = best[position + 1][: capacity + 1 - weight] + values[k]
+        took[position] = with_it > skip
+        best[position] = np.where(took[position], with_it, skip)
+    chosen, position, left = [], 0, capacity
+    while position < n:
+        k = preorder[position]
+        if took[position, left]:
+            chosen.append(k)
+            left -= int(weights[k])
+            position += 1
+        else:
+            position += int(size[k])
+    return chosen
+
+
+def _forest(pool: list[int], bundles: list[Bundle | None]) -> tuple[list[list[int]], list[int]]:
+    """The pool's rows as nodes of a forest: rows that need each other (a quotation over several
+    sentences) are one node, and a node's parent holds the sentence its first row leans on."""
+    row = {j: r for r, j in enumerate(pool)}
+    closure = [{row[j] for j in bundles[i]} for i in pool]  # a bundle's members are in the pool
+    node_of = [-1] * len(pool)
+    nodes: list[list[int]] = []
+    for r in range(len(pool)):
+        if node_of[r] < 0:
+            members = sorted((q for q in closure[r] if r in closure[q]), key=lambda q: pool[q])
+            for q in members:
+                node_of[q] = len(nodes)
+            nodes.append(members)
+    parent = []
+    for members in nodes:
+        before = closure[members[0]] - set(members)
+        parent.append(node_of[max(before, key=lambda q: pool[q])] if before else -1)
+    return nodes, parent
+
+
 def _coverage_select(
-    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float
+    sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
+    bundles: list[Bundle | None],
 ) -> list[int]:
-    candidates = _candidates(sentences, scores, representation, words, redundancy)
-    lengths = np.array([sentences[i].words for i in candidates])
+    cost = np.array([sum(sentences[j].words for j in b) if b is not None else words + 1 for b in bundles])
+    candidates = _candidates(sentences, scores, representation, words, redundancy, cost)
+    # The rows: the candidates and the sentences their bundles bring along.
+    pool = list(dict.fromkeys(j for i in candidates for j in bundles[i]))
+    row = {j: r for r, j in enumerate(pool)}
+    lengths = np.array([sentences[j].words for j in pool])
     low = float(np.min(scores))
     floor = 1e-6 * max(float(np.max(scores)) - low, 1e-9)  # a worthless sentence still beats an empty slot
-    values = np.maximum(scores[candidates], 0.0) * lengths + floor
+    values = np.maximum(scores[pool], 0.0) * lengths + floor
+    needs = [[row[j] for j in bundles[i]] for i in candidates]  # rows each candidate takes
+    taken = np.zeros(len(pool), dtype=bool)
+    chosen: list[int] = []  # rows, in the order taken
+
+    def take(rows: list[int]) -> None:
+        for r in rows:
+            if not taken[r]:
+                taken[r] = True
+                chosen.append(r)
+
     if words < COVERAGE_SHARE * sum(s.words for s in sentences):
-        return [candidates[k] for k in knapsack(values, lengths, words)]
-    # gives[k, c]: what candidate k is worth through concept c (its value spread over its concepts
-    # by weight); a set is worth, per concept, the most that any of its sentences gives.
+        nodes, parent = _forest(pool, bundles)
+        node_values = np.array([values[n].sum() for n in nodes])
+        node_lengths = np.array([lengths[n].sum() for n in nodes])
+        for k in tree_knapsack(node_values, node_lengths, parent, words):
+            take(nodes[k])
+        return [pool[r] for r in chosen]
+    # gives[r, c]: what row r is worth through concept c (its value spread over its concepts by
+    # weight); a set is worth, per concept, the most that any of its sentences gives.
     # A sentence of stop words only gets a concept of its own, so its value is not lost.
-    said = [concepts(sentences[i].text) or {f"#{k}"} for k, i in enumerate(candidates)]
+    said = [concepts(sentences[j].text) or {f"#{r}"} for r, j in enumerate(pool)]
     flat = [c for concept_set in said for c in concept_set]
     index: dict[str, int] = {}
     columns = np.array([index.setdefault(c, len(index)) for c in flat], dtype=np.int64)
-    rows = np.repeat(np.arange(len(candidates)), [len(concept_set) for concept_set in said])
+    rows = np.repeat(np.arange(len(pool)), [len(concept_set) for concept_set in said])
     weights = np.array([PAIR_WEIGHT if " " in c else 1.0 for c in flat])
-    gives = np.zeros((len(candidates), len(index)))
-    gives[rows, columns] = values[rows] * weights / np.bincount(rows, weights=weights, minlength=len(candidates))[rows]
+    gives = np.zeros((len(pool), len(index)))
+    gives[rows, columns] = values[rows] * weights / np.bincount(rows, weights=weights, minlength=len(pool))[rows]
     covered = np.zeros(gives.shape[1])
-    chosen: list[int] = []  # positions in `candidates`
-    free = np.ones(len(candidates), dtype=bool)
+    single = np.array([len(n) == 1 for n in needs])
+    heads = np.array([n[-1] if len(n) == 1 else 0 for n in needs])
     left = words
+
+    def gains() -> tuple[np.ndarray, np.ndarray]:
+        """What each candidate would add, and the words it would take, given what is taken."""
+        added = np.zeros(len(needs))
+        extra = np.zeros(len(needs), dtype=np.int64)
+        free = single & ~taken[heads]
+        added[free] = np.maximum(gives[heads[free]] - covered, 0.0).sum(axis=1)
+        extra[free] = lengths[heads[free]]
+        for k in np.flatnonzero(~single):
+            rest = [r for r in needs[k] if not taken[r]]
+            if rest:
+                added[k] = np.maximum(gives[rest].max(axis=0) - covered, 0.0).sum()
+                extra[k] = lengths[rest].sum()
+        return added, extra
+
     while left > TAIL:
-        fits = np.flatnonzero(free & (lengths <= left))
+        added, extra = gains()
+        fits = np.flatnonzero((extra > 0) & (extra <= left))
         if not len(fits):
             break
-        added = np.maximum(gives[fits] - covered, 0.0).sum(axis=1)
-        k = int(fits[np.argmax(added / lengths[fits])])
-        chosen.append(k)
-        free[k] = False
-        left -= int(lengths[k])
-        covered = np.maximum(covered, gives[k])
+        k = int(fits[np.argmax(added[fits] / extra[fits])])
+        rest = [r for r in needs[k] if not taken[r]]
+        take(rest)
+        left -= int(lengths[rest].sum())
+        covered = np.maximum(covered, gives[rest].max(axis=0))
     else:
-        rest = np.flatnonzero(free)
-        added = np.maximum(gives[rest] - covered, 0.0).sum(axis=1)
-        chosen += [int(rest[k]) for k in knapsack(added, lengths[rest], left)]
-    return [candidates[k] for k in chosen]
+        added, extra = gains()
+        open_ = np.flatnonzero(extra > 0)
+        for k in knapsack(added[open_], extra[open_], left):
+            take(needs[int(open_[k])])
+        _fill(needs, added, lengths, taken, words - int(lengths[taken].sum()), take)
+    return [pool[r] for r in chosen]
+
+
+def _fill(needs: list[list[int]], values: np.ndarray, lengths: np.ndarray, taken: np.ndarray, left: int,
+          take: Callable[[list[int]], None]) -> None:
+    """Use budget a knapsack of overlapping bundles left (it counts a shared sentence twice): the
+    most valuable bundles that still fit, by value per word."""
+    for k in np.argsort(-values / np.maximum([lengths[n].sum() for n in needs], 1), kind="stable"):
+        extra = int(lengths[[r for r in needs[k] if not taken[r]]].sum())
+        if 0 < extra <= left:
+            take(needs[k])
+            left -= extra

@@ -34,15 +34,17 @@ def test_is_quote():
     assert not is_quote('The mayor called it "a disaster" on Monday evening in the town hall.')
 
 
-def test_at_equal_position_the_earlier_dated_article_comes_first():
+def test_the_newest_days_lead_opens_then_the_rest_reads_in_date_order():
     sentences, rep = _story([
         ("The council approved the new budget for the harbour district on Friday.", 0, 0, 0.0),
         ("The harbour district budget was first proposed by the mayor in March.", 1, 0, 0.0),
+        ("Harbour traders asked the mayor for lower fees at a meeting in April.", 2, 0, 0.0),
     ])
-    articles = [Article("a", published="2024-05-10"), Article("b", published="2024-03-02")]
-    assert order([0, 1], sentences, articles, rep) == [1, 0]
-    articles = [Article("a", published="2024-03-02"), Article("b", published="2024-05-10")]
-    assert order([0, 1], sentences, articles, rep) == [0, 1]
+    articles = [Article("a", published="2024-05-10"), Article("b", published="2024-03-02"), Article("c", published="2024-04-11")]
+    assert order([0, 1, 2], sentences, articles, rep) == [0, 1, 2]
+    # The same facts with the dates swapped round: the newest is now the March sentence's article.
+    articles = [Article("a", published="2024-03-02"), Article("b", published="2024-05-10"), Article("c", published="2024-04-11")]
+    assert order([0, 1, 2], sentences, articles, rep) == [1, 0, 2]
 
 
 def test_undated_articles_follow_dated_ones_then_keep_input_order():
