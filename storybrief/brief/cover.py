@@ -30,8 +30,8 @@ from storybrief.types import Sentence
 POOL = 120  # best-scored sentences the program chooses from
 MIN_WORDS = 8  # shorter sentences are fragments, datelines or captions
 MIN_ARTICLES = 3  # a concept must be used by this many articles (fewer when the story has fewer)
-SCORE_SHARE = 0.25  # the scorer's value of the pool, scaled to this share of the pool's concept value
-GAP = 1e-3  # the set found is within this share of the best possible value
+SCORE_SHARE = 1.0  # the scorer's value of the pool, scaled to this share of the pool's concept value
+GAP = 0.02  # the set found is within this share of the best possible value
 TIME_LIMIT = 2.0  # seconds, a guard only (a long solve would return its best set so far)
 LAST_SOLVE = (0.0, 0)  # (seconds, HiGHS status) of the latest solve, for experiments
 _SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
@@ -94,7 +94,9 @@ def cover(
     stands = [bundles[j] is not None and all(m in row_of for m in bundles[j]) for j in rows]
     carriers: dict[str, list[int]] = defaultdict(list)  # concept -> pool rows that carry it
     for r, j in enumerate(rows):
-        for c in pairs(sentences[j].text):
+        # Sorted: the program's variables in an order that does not depend on string hashing, so
+        # the solver takes the same path (and the same set among equally good ones) in every process.
+        for c in sorted(pairs(sentences[j].text)):
             if c in weight:
                 carriers[c].append(r)
     if not carriers:
@@ -193,8 +195,9 @@ def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carriers: list[lis
             if cost > left:
                 continue
             gain = row_value[rest].sum() + concept_value[(carries[rest].max(axis=0) > 0) & ~covered].sum()
-            if gain / cost > best_rate:
-                best, best_rate, best_rest = r, gain / cost, rest
+            rate = gain / cost**GREEDY_POWER
+            if rate > best_rate:
+                best, best_rate, best_rest = r, rate, rest
         if best < 0:
             break
         taken[best_rest] = True
@@ -204,9 +207,10 @@ def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carriers: list[lis
 
 
 SOLVER = "milp"
-QUOTES = "keep"
+GREEDY_POWER = 1.0
+QUOTES = "drop"
 POOL_BY = "score"
-LONG_STORY = 6000  # story words from which `select` uses `cover` (docs/design-generalize.md)
+LONG_STORY = 1000  # story words from which `select` uses `cover` (docs/design-generalize.md)
 
 
 def applies(sentences: list[Sentence], words: int) -> bool:
