@@ -88,3 +88,18 @@ def test_quotations_are_left_out_when_enough_else_fills_the_budget(monkeypatch):
     assert 2 in cover.cover(sentences, scores, words=60, score_share=5.0)
     monkeypatch.setattr(cover, "QUOTES", "drop")
     assert 2 not in cover.cover(sentences, scores, words=60, score_share=5.0)
+
+
+def test_a_sentence_that_cannot_stand_alone_comes_only_with_the_one_that_brings_it(solver):
+    sentences = story()
+    scores = np.ones(len(sentences))
+    bundles = [(i,) for i in range(len(sentences))]
+    # Article 1's flood sentence may not be taken alone, only as part of its dam sentence's bundle;
+    # the other flood sentences may not be taken at all (so, unconstrained, it would be the pick).
+    for i in (0, 3, 6, 9):
+        bundles[i] = None
+    bundles[4] = (3, 4)
+    for words in (20, 30, 60):
+        chosen = cover.cover(sentences, scores, words=words, bundles=bundles) or []
+        assert 3 not in chosen or 4 in chosen
+        assert sum(sentences[i].words for i in chosen) <= words
