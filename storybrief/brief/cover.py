@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storybrief.brief.readable import quote_marks
+from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED
 from storybrief.text import ROUGE_WORD
 from storybrief.types import Sentence
 
@@ -47,10 +48,18 @@ def pairs(text: str) -> set[str]:
 def concept_weights(sentences: list[Sentence]) -> dict[str, int]:
     """Concept -> number of articles using it, for pairs used by at least min(MIN_ARTICLES, articles) articles."""
     used: dict[str, set[int]] = defaultdict(set)
-    for s in sentences:
+    present = sorted({s.article for s in sentences})
+    n_articles = len(present)
+    counted = sentences
+    if len(sentences) > LARGE_STORY and n_articles > SAMPLE_ARTICLES:
+        # A huge story: counted in the fixed sample of articles `represent` also compares with
+        # (linear, not quadratic, in the story; the same sample on every run).
+        sample = set(np.random.default_rng(SAMPLE_SEED).choice(present, SAMPLE_ARTICLES, replace=False).tolist())
+        counted = [s for s in sentences if s.article in sample]
+        n_articles = SAMPLE_ARTICLES
+    for s in counted:
         for pair in pairs(s.text):
             used[pair].add(s.article)
-    n_articles = len({s.article for s in sentences})
     least = max(2, min(MIN_ARTICLES, n_articles))
     return {pair: len(articles) for pair, articles in used.items() if len(articles) >= least}
 

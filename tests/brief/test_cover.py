@@ -17,8 +17,9 @@ def story(articles: int = 4) -> list[Sentence]:
     """Every article reports the flood and the dam; each adds a sentence of its own, one a quote."""
     sentences = []
     for a in range(articles):
-        own = QUOTE if a == 0 else OWN[a]
-        texts = [f"{FLOOD}, witness {a} reported.", f"Officials said {DAM} as rain kept falling.", own]
+        own = QUOTE if a == 0 else OWN[a % len(OWN)]
+        texts = [f"{FLOOD}, witness {a} reported.", f"Officials said {DAM} as rain kept falling."]
+        texts += [own] if a < len(OWN) else []
         sentences += [Sentence(text=t, article=a, index=i) for i, t in enumerate(texts)]
     return sentences
 
@@ -103,3 +104,12 @@ def test_a_sentence_that_cannot_stand_alone_comes_only_with_the_one_that_brings_
         chosen = cover.cover(sentences, scores, words=words, bundles=bundles) or []
         assert 3 not in chosen or 4 in chosen
         assert sum(sentences[i].words for i in chosen) <= words
+
+
+def test_a_huge_story_counts_concepts_in_a_fixed_sample_of_articles(monkeypatch):
+    monkeypatch.setattr(cover, "LARGE_STORY", 10)
+    monkeypatch.setattr(cover, "SAMPLE_ARTICLES", 5)
+    sentences = story(articles=12)
+    weights = cover.concept_weights(sentences)
+    assert weights["river burst"] == 5  # counted in 5 of the 12 articles
+    assert weights == cover.concept_weights(sentences)  # the same sample every time
