@@ -160,8 +160,12 @@ def cover(
         constraints.append(LinearConstraint(a_lean, -np.inf, 0.0))
     if SOLVER == "greedy":
         started = time.perf_counter()
-        taken = _greedy(row_value, np.array([weight[c] for c in shared], dtype=float), [carriers[c] for c in shared],
-                        lengths, needs, words)
+        concept_values = np.array([weight[c] for c in shared], dtype=float)
+        carries = np.zeros((n_rows, n_concepts))
+        for k, c in enumerate(shared):
+            carries[carriers[c], k] = 1.0
+        units = _greedy(row_value, concept_values, carries, lengths, needs, words)
+        taken = sorted({m for u in units for m in needs[u]})
         _record(time.perf_counter() - started, 0)
         return [rows[r] for r in sorted(taken, key=lambda r: (-scores[rows[r]], rows[r]))] or None
     started = time.perf_counter()
@@ -184,35 +188,39 @@ def _record(seconds: float, status: int) -> None:
     LAST_SOLVE = (seconds, status)
 
 
-def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carriers: list[list[int]], lengths: np.ndarray,
-            needs: list[list[int]], words: int) -> list[int]:
-    """The same objective maximised greedily by value added per word (Lin & Bilmes 2010): rows taken."""
-    n_rows = len(row_value)
-    carries = np.zeros((n_rows, len(concept_value)))
-    for k, rs in enumerate(carriers):
-        carries[rs, k] = 1.0
-    taken = np.zeros(n_rows, dtype=bool)
-    covered = np.zeros(len(concept_value), dtype=bool)
-    left = words
+def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carries: np.ndarray, lengths: np.ndarray,
+            needs: list[list[int]], words: int, units: list[int] | None = None) -> list[int]:
+    """The objective maximised greedily by value added per word**GREEDY_POWER (Lin & Bilmes 2010),
+    from the `units` (rows that stand alone, each taken with its needs) already chosen: the units."""
+    units = list(units or [])
+    taken = np.zeros(len(row_value), dtype=bool)
+    for u in units:
+        taken[needs[u]] = True
+    covered = carries[taken].any(axis=0)
+    left = words - int(lengths[taken].sum())
     while True:
         best, best_rate, best_rest = -1, 0.0, []
-        for r in range(n_rows):
+        marginal = row_value + carries @ np.where(covered, 0.0, concept_value)
+        for r in range(len(row_value)):
             if not needs[r] or taken[r]:
                 continue
             rest = [m for m in needs[r] if not taken[m]]
             cost = float(lengths[rest].sum())
             if cost > left:
                 continue
-            gain = row_value[rest].sum() + concept_value[(carries[rest].max(axis=0) > 0) & ~covered].sum()
+            if len(rest) == 1:
+                gain = marginal[rest[0]]
+            else:
+                gain = row_value[rest].sum() + concept_value[carries[rest].any(axis=0) & ~covered].sum()
             rate = gain / cost**GREEDY_POWER
             if rate > best_rate:
                 best, best_rate, best_rest = r, rate, rest
         if best < 0:
-            break
+            return units
+        units.append(best)
         taken[best_rest] = True
-        covered |= carries[best_rest].max(axis=0) > 0
+        covered |= carries[best_rest].any(axis=0)
         left -= int(lengths[best_rest].sum())
-    return list(np.flatnonzero(taken))
 
 
 SOLVER = "milp"
