@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -46,23 +46,27 @@ def pairs(text: str) -> set[str]:
     return {f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in stop or b not in stop}
 
 
-def concept_weights(sentences: list[Sentence]) -> dict[str, int]:
-    """Concept -> number of articles using it, for pairs used by at least min(MIN_ARTICLES, articles) articles."""
-    used: dict[str, set[int]] = defaultdict(set)
+def concept_weights(sentences: list[Sentence], said: dict[int, set[str]] | None = None) -> dict[str, int]:
+    """Concept -> number of articles using it, for pairs used by at least min(MIN_ARTICLES, articles)
+    articles. `said`: a cache of each sentence's `pairs` by index, filled as they are computed."""
+    said = {} if said is None else said
     present = sorted({s.article for s in sentences})
     n_articles = len(present)
-    counted = sentences
+    counted = range(len(sentences))
     if len(sentences) > LARGE_STORY and n_articles > SAMPLE_ARTICLES:
         # A huge story: counted in the fixed sample of articles `represent` also compares with
         # (linear, not quadratic, in the story; the same sample on every run).
         sample = set(np.random.default_rng(SAMPLE_SEED).choice(present, SAMPLE_ARTICLES, replace=False).tolist())
-        counted = [s for s in sentences if s.article in sample]
+        counted = [i for i, s in enumerate(sentences) if s.article in sample]
         n_articles = SAMPLE_ARTICLES
-    for s in counted:
-        for pair in pairs(s.text):
-            used[pair].add(s.article)
+    per_article: dict[int, set[str]] = defaultdict(set)
+    for i in counted:
+        if i not in said:
+            said[i] = pairs(sentences[i].text)
+        per_article[sentences[i].article] |= said[i]
+    used = Counter(pair for article_pairs in per_article.values() for pair in article_pairs)
     least = max(2, min(MIN_ARTICLES, n_articles))
-    return {pair: len(articles) for pair, articles in used.items() if len(articles) >= least}
+    return {pair: count for pair, count in used.items() if count >= least}
 
 
 def cover(
@@ -83,7 +87,8 @@ def cover(
 
     pool = POOL if pool is None else pool
     score_share = SCORE_SHARE if score_share is None else score_share
-    weight = concept_weights(sentences)
+    said: dict[int, set[str]] = {}
+    weight = concept_weights(sentences, said)
     if not weight:
         return None
     n = len(sentences)
@@ -96,7 +101,8 @@ def cover(
             usable = unquoted
     ranked = sorted(usable, key=lambda i: (-scores[i], i))[:pool]
     if POOL_BY == "both":
-        density = {i: sum(weight.get(c, 0) for c in pairs(sentences[i].text)) / sentences[i].words for i in usable}
+        density = {i: sum(weight.get(c, 0) for c in said.get(i) or pairs(sentences[i].text)) / sentences[i].words
+                   for i in usable}
         ranked = list(dict.fromkeys(ranked + sorted(usable, key=lambda i: (-density[i], i))[:pool]))
     # The pool: the best sentences and what their bundles bring along.
     rows = list(dict.fromkeys(j for i in ranked for j in bundles[i]))
@@ -106,7 +112,7 @@ def cover(
     for r, j in enumerate(rows):
         # Sorted: the program's variables in an order that does not depend on string hashing, so
         # the solver takes the same path (and the same set among equally good ones) in every process.
-        for c in sorted(pairs(sentences[j].text)):
+        for c in sorted(said[j] if j in said else pairs(sentences[j].text)):
             if c in weight:
                 carriers[c].append(r)
     if not carriers:
