@@ -66,7 +66,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         clusters = tmp / "clusters.jsonl"
-        clusters.write_text("".join(json.dumps({"id": r["id"], "documents": r["documents"]}) + "\n" for r in val_records(300)))
+        clusters.write_text(
+            "".join(json.dumps({"id": r["id"], "documents": r["documents"]}) + "\n" for r in val_records(300))
+        )
         for words in (100, 250):
             out = tmp / f"briefs{words}.jsonl"
             rc = run("batch", str(clusters), str(out), "--words", str(words), "--workers", "1")

@@ -11,8 +11,17 @@ if TYPE_CHECKING:  # what IDEs and type checkers see; at run time these load on 
 
 __version__ = "0.1.0"
 __all__ = [
-    "summarize", "group", "Story", "StoryIndex",
-    "Article", "Brief", "BriefSentence", "Sentence", "Source", "StoryBriefError", "__version__",
+    "summarize",
+    "group",
+    "Story",
+    "StoryIndex",
+    "Article",
+    "Brief",
+    "BriefSentence",
+    "Sentence",
+    "Source",
+    "StoryBriefError",
+    "__version__",
 ]
 
 # The pipeline pulls in scikit-learn and friends; `storybrief --version` should not wait for them.

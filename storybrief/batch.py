@@ -74,7 +74,9 @@ def open_text(path: str | Path, mode: str = "r") -> IO[str]:
     path = Path(path)
     try:
         if path.suffix == ".gz":
-            return io.TextIOWrapper(gzip.open(path, mode.replace("t", "") + "b"), encoding="utf-8", errors="strict", newline="\n")
+            return io.TextIOWrapper(
+                gzip.open(path, mode.replace("t", "") + "b"), encoding="utf-8", errors="strict", newline="\n"
+            )
         return open(path, mode, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise InputError(f"{path}: cannot open ({exc.strerror or exc})") from exc
@@ -84,7 +86,9 @@ def cluster_of(record: dict, number: int, name: str) -> tuple[str, list[Article]
     """A record's id (its line number when it has none) and its documents as articles."""
     record_id = str(record.get("id", number))
     documents = documents_of(record, f"{name}:{number}")
-    return record_id, [Article(text=t, id=f"{record_id}#{k + 1}", source=f"{record_id}#{k + 1}") for k, t in enumerate(documents)]
+    return record_id, [
+        Article(text=t, id=f"{record_id}#{k + 1}", source=f"{record_id}#{k + 1}") for k, t in enumerate(documents)
+    ]
 
 
 def parse_record(line: str, number: int, name: str) -> tuple[str, list[Article]]:
@@ -158,6 +162,7 @@ def run_batch(
         if done:
             lines = _skip_done(lines, done, skipped)
         with open_text(target, "a" if resume else "w") as out:
+
             def split(chunk: list) -> list[list]:
                 return [[item] for item in chunk]
 
@@ -177,7 +182,9 @@ def run_batch(
     return written, failures
 
 
-def _skip_done(lines: Iterable[tuple[int, str]], done: set[str], skipped: Callable[[int], None] | None) -> Iterator[tuple[int, str]]:
+def _skip_done(
+    lines: Iterable[tuple[int, str]], done: set[str], skipped: Callable[[int], None] | None
+) -> Iterator[tuple[int, str]]:
     for number, line in lines:
         if id_of(line, number) in done:
             if skipped is not None:

@@ -66,6 +66,12 @@ def summarize(
     format: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
     method: str = typer.Option("default", "--method", "-m", help="Scoring method (default, centroid, lead, ...)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
+    evidence: bool = typer.Option(
+        False, "--evidence", help="Under each sentence, each cited source's sentence that reports it (JSON always has it)."
+    ),
+    semantic: bool = typer.Option(
+        False, "--semantic", help="Citations also read all-MiniLM-L6-v2 (the semantic extra; slower)."
+    ),
 ) -> None:
     """Brief one story from its articles."""
     from storybrief.brief.pipeline import summarize as summarize_story
@@ -74,12 +80,17 @@ def summarize(
     check_format(format)
     try:
         # Arguments are always paths here; only the library reads a bare string as article text.
-        brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method)
+        brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method,
+                                semantic=semantic)
     except StoryBriefError as exc:
         fail(str(exc))
     for warning in brief.warnings:
         stderr.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-    rendered = {"text": brief.to_text, "markdown": brief.to_markdown, "json": lambda: brief.to_json() + "\n"}[format]()
+    rendered = {
+        "text": lambda: brief.to_text(evidence=evidence),
+        "markdown": lambda: brief.to_markdown(evidence=evidence),
+        "json": lambda: brief.to_json() + "\n",
+    }[format]()
     if output is None:
         sys.stdout.write(rendered)
         return
@@ -173,12 +184,12 @@ def brief_engine(workers: int, stories: int):
 @app.command()
 def stories(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief})."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief, timeline, update})."),
     words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
     window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
-    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay."),
+    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay, and a story that gained articles says what is new since the previous run."),
     brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
     workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),
 ) -> None:
@@ -210,6 +221,7 @@ def stories(
                 task = progress.add_task("briefing", total=len(found))
                 for story, (_, made) in zip(found, index.briefs([s.id for s in found], words, engine)):
                     story.brief = made
+                    index.add_news(story)  # its timeline, and what is new since the previous run
                     progress.advance(task)
         if state:
             index.save(state)
@@ -272,9 +284,22 @@ def evaluate(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report as JSON here."),
     resamples: int = typer.Option(1000, "--resamples", min=10, help="Bootstrap resamples for the 95% intervals."),
     memory_clusters: int = typer.Option(10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."),
+    intruder: bool = typer.Option(False, "--intruder", help="Add one article of another cluster to each cluster; report the share of brief sentences taken from it."),
+    citations: bool = typer.Option(
+        False, "--citations",
+        help="Check citations, not ROUGE: the share without lexical evidence; with --pairs/--labels, precision and "
+        "recall of the support decision (DATA is then the stories file bench/build/citation_pairs.py writes).",
+    ),
+    pairs: Optional[Path] = typer.Option(None, "--pairs", help="With --citations: the labelled pairs' ids."),
+    labels: Optional[Path] = typer.Option(None, "--labels", help="With --citations: the labels of those pairs."),
+    semantic: bool = typer.Option(False, "--semantic", help="With --citations: the support decision of --semantic briefs."),
 ) -> None:
     """Score briefs against reference summaries: ROUGE with 95% intervals, speed and memory."""
     import json
+
+    if citations or pairs or labels:
+        evaluate_citations(data, words, limit, pairs, labels, output, semantic)
+        return
 
     from rich.console import Console as RichConsole
 
@@ -291,7 +316,7 @@ def evaluate(
             report = run_evaluation(
                 data, words=words, limit=limit, methods=methods,
                 baselines=BASELINES if baselines else peers, resamples=resamples,
-                memory_clusters=memory_clusters, progress=lambda n: progress.update(task, completed=n),
+                memory_clusters=memory_clusters, progress=lambda n: progress.update(task, completed=n), intruder=intruder,
             )
         except StoryBriefError as exc:
             fail(str(exc))
@@ -299,8 +324,35 @@ def evaluate(
         stderr.print(f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}", highlight=False, markup=False, soft_wrap=True)
     console = RichConsole()
     if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
-        console = RichConsole(width=200)
+        console = RichConsole(width=260)
     console.print(report_table(report))
+    if output is not None:
+        try:
+            output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+
+
+def evaluate_citations(
+    data: str, words: int, limit: Optional[int], pairs: Optional[Path], labels: Optional[Path], output: Optional[Path],
+    semantic: bool = False,
+) -> None:
+    import json
+
+    from storybrief.evaluation import citations as checks
+
+    if (pairs is None) != (labels is None):
+        fail("--pairs and --labels go together (the labelled set's ids and its labels)")
+    try:
+        if labels is not None:
+            report = checks.labelled_report(checks.read_labelled(pairs, labels, data), semantic=semantic)
+            lines = checks.labelled_lines(report)
+        else:
+            report = checks.corpus_report(data, words=words, limit=limit, semantic=semantic)
+            lines = checks.corpus_lines(report)
+    except StoryBriefError as exc:
+        fail(str(exc))
+    sys.stdout.write("\n".join(lines) + "\n")
     if output is not None:
         try:
             output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

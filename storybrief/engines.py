@@ -84,8 +84,13 @@ class Engine:
         return True
 
     # -- the shared ordered window ---------------------------------------------------------
-    def map(self, fn: Callable[[list], list], chunks: Iterable[list], split: Callable[[list], list[list]] | None = None,
-            lost: Callable[[list, BaseException], list] | None = None) -> Iterator[list]:
+    def map(
+        self,
+        fn: Callable[[list], list],
+        chunks: Iterable[list],
+        split: Callable[[list], list[list]] | None = None,
+        lost: Callable[[list, BaseException], list] | None = None,
+    ) -> Iterator[list]:
         """`fn(chunk)` for every chunk, in order. When a worker dies on a chunk, `split(chunk)`
         gives its one-line sub-chunks, which are retried alone; a sub-chunk that kills its worker
         again becomes `lost(sub_chunk, exc)`."""
@@ -113,7 +118,8 @@ class Engine:
                     # Work queued behind it died with the same workers: send it again (the culprit
                     # among it, if any, comes back here and is split in its turn).
                     pending = deque(
-                        (c, h, g) if self.healthy(h) else (c, self.submit(fn, c), self.generation) for c, h, g in pending
+                        (c, h, g) if self.healthy(h) else (c, self.submit(fn, c), self.generation)
+                        for c, h, g in pending
                     )
                 outcome = self._one_by_one(fn, chunk, split, lost)
             yield outcome
@@ -168,8 +174,10 @@ class LocalEngine(Engine):
 
     def _start(self, workers: int | None = None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=workers or self.workers, mp_context=self._context,
-            initializer=_exit_with_parent, initargs=(os.getpid(),),
+            max_workers=workers or self.workers,
+            mp_context=self._context,
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
         )
 
     def submit(self, fn: Callable, chunk: list) -> Future:
@@ -243,8 +251,13 @@ class DaskEngine(Engine):
 
     name = "dask"
 
-    def __init__(self, address: str | None = None, workers: int | None = None, processes: bool = True,
-                 timeout: str = CONNECT_TIMEOUT):
+    def __init__(
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        processes: bool = True,
+        timeout: str = CONNECT_TIMEOUT,
+    ):
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
@@ -257,8 +270,11 @@ class DaskEngine(Engine):
                 self._client = Client(address, timeout=timeout, set_as_default=False)
             else:
                 self._cluster = LocalCluster(
-                    n_workers=workers or default_workers(), threads_per_worker=1, processes=processes,
-                    dashboard_address=None, silence_logs=50,
+                    n_workers=workers or default_workers(),
+                    threads_per_worker=1,
+                    processes=processes,
+                    dashboard_address=None,
+                    silence_logs=50,
                     # Listen on this machine only (in-process workers use their own transport).
                     **({"host": "127.0.0.1"} if processes else {}),
                 )
@@ -266,7 +282,9 @@ class DaskEngine(Engine):
         except (OSError, TimeoutError) as exc:
             if self._cluster is not None:
                 self._cluster.close()
-            raise EngineError(f"cannot reach the Dask scheduler at {address or 'a local cluster'}: {_first_line(exc)}") from exc
+            raise EngineError(
+                f"cannot reach the Dask scheduler at {address or 'a local cluster'}: {_first_line(exc)}"
+            ) from exc
         known = len(self._client.scheduler_info().get("workers", {}))
         self.workers = workers if workers and not address else max(1, known)
 
@@ -282,7 +300,9 @@ class DaskEngine(Engine):
             raise
         except (OSError, TimeoutError, asyncio.CancelledError, FuturesCancelled) as exc:
             # The scheduler went away mid-run: what is written so far is whole lines; --resume finishes it.
-            raise EngineError(f"lost the Dask cluster during the run ({_first_line(exc)}); rerun with --resume") from exc
+            raise EngineError(
+                f"lost the Dask cluster during the run ({_first_line(exc)}); rerun with --resume"
+            ) from exc
 
     def lost_worker(self, exc: BaseException) -> bool:
         from distributed import KilledWorker

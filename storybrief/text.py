@@ -13,7 +13,9 @@ import numpy as np
 WORD = re.compile(r"\w+")  # word characters, any case: shingles, trigrams
 CASED_WORD = re.compile(r"[\w'-]+")  # as written, with inner apostrophes and hyphens: surface cues
 ROUGE_WORD = re.compile(r"[a-z0-9]+")  # lower-cased letters and digits, as ROUGE tokenises
-LOWER_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")  # lower-cased text: the word vectors' and prior's words
+LOWER_WORD = re.compile(
+    r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]"
+)  # lower-cased text: the word vectors' and prior's words
 
 # The text ends its sentence: a terminal mark, then closing quotes or brackets.
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")

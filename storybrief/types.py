@@ -55,6 +55,12 @@ class BriefSentence:
     # The sentence stops mid-way in its source (the article was cut off there): quoted as it
     # stands, and shown with a trailing "…" so nobody reads it as complete.
     cut: bool = False
+    # For each cited source, the sentence of its own that reports this one:
+    # {source id: {"article": source id, "index": sentence index in that source, "text": ...}}.
+    # A source is cited only with its evidence.
+    evidence: dict[int, dict] = field(default_factory=dict)
+    # The day its article was published (ISO), set when the brief's sentences come from different days.
+    date: str = ""
 
     @property
     def single_source(self) -> bool:
@@ -94,7 +100,8 @@ class Brief:
     def to_dict(self) -> dict:
         return {
             "sentences": [
-                {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin, "cut": s.cut}
+                {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin, "cut": s.cut,
+                 "evidence": {str(n): e for n, e in s.evidence.items()}, "date": s.date}
                 for s in self.sentences
             ],
             "sources": [
@@ -114,7 +121,10 @@ class Brief:
         """The inverse of `to_dict`, for briefs kept in a store."""
         return cls(
             sentences=[
-                BriefSentence(s["text"], list(s["sources"]), s["support"], dict(s["origin"]), bool(s.get("cut", False)))
+                BriefSentence(
+                    s["text"], list(s["sources"]), s["support"], dict(s["origin"]), bool(s.get("cut", False)),
+                    {int(n): dict(e) for n, e in s.get("evidence", {}).items()}, s.get("date", ""),
+                )
                 for s in data["sentences"]
             ],
             sources=[Source(s["id"], s["title"], s["path"], s["words"], s.get("name", "")) for s in data["sources"]],
@@ -129,11 +139,11 @@ class Brief:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
-    def to_text(self) -> str:
-        return render_text(self)
+    def to_text(self, evidence: bool = False) -> str:
+        return render_text(self, evidence=evidence)
 
-    def to_markdown(self) -> str:
-        return render_markdown(self)
+    def to_markdown(self, evidence: bool = False) -> str:
+        return render_markdown(self, evidence=evidence)
 
 
 __all__ = ["Article", "Sentence", "BriefSentence", "Source", "Brief", "asdict"]

@@ -18,7 +18,8 @@ def cluster(k: int) -> dict:
     for a in range(n):
         documents.append(
             f"The council of {town} approved a new budget of {100 + k} million dollars on Tuesday after a long debate. "
-            f"Officials in {town} said the plan would repair {10 + k + a} bridges and several schools over {2 + a} years. "
+            f"Officials in {town} said the plan would repair {10 + k + a} "
+            f"bridges and several schools over {2 + a} years. "
             f"Residents who spoke at the meeting in {town} asked for more money for public transport and parks. "
             f"The mayor told reporters that the vote was the most important decision of her term so far. "
             f"Critics argued that the spending would raise local taxes for families within the next decade. "

@@ -19,15 +19,26 @@ FLOOD_WIRE = (
 def flood_story() -> list[Article]:
     """Four outlets on one flood: a wire story, a copy of it, and two independent reports."""
     return [
-        Article(id="wire", source="Wire Agency", text="River Tessel floods Marrow\n" + FLOOD_WIRE + "Share this article\nShow Comments\n"),
-        Article(id="copy", source="Daily Copy", text="Marrow flooded as river breaks barrier\n" + FLOOD_WIRE + "Advertisement\n"),
+        Article(
+            id="wire",
+            source="Wire Agency",
+            text="River Tessel floods Marrow\n" + FLOOD_WIRE + "Share this article\nShow Comments\n",
+        ),
+        Article(
+            id="copy",
+            source="Daily Copy",
+            text="Marrow flooded as river breaks barrier\n" + FLOOD_WIRE + "Advertisement\n",
+        ),
         Article(
             id="local",
             source="Marrow Gazette",
             text=(
-                "About 300 residents were forced from their homes in Marrow on Sunday after heavy rain flooded the lower town, the fire service said.\n"
-                "The mayor, Ada Quill, opened the sports hall as an emergency shelter and asked volunteers to bring blankets.\n"
-                "\"We have never seen the Tessel this high,\" said Piet Walen, who has run the bakery by the bridge for 30 years.\n"
+                "About 300 residents were forced from their homes in Marrow on Sunday "
+                "after heavy rain flooded the lower town, the fire service said.\n"
+                "The mayor, Ada Quill, opened the sports hall as an "
+                "emergency shelter and asked volunteers to bring blankets.\n"
+                '"We have never seen the Tessel this high," said Piet Walen, '
+                "who has run the bakery by the bridge for 30 years.\n"
                 "Insurers said it was too early to estimate the cost of the damage.\n"
             ),
         ),
@@ -35,7 +46,8 @@ def flood_story() -> list[Article]:
             id="radio",
             source="Radio North",
             text=(
-                "Boats were used by rescue crews to reach families trapped on upper floors in Marrow, and there were no deaths.\n"
+                "Boats were used by rescue crews to reach families trapped "
+                "on upper floors in Marrow, and there were no deaths.\n"
                 "The regional government said it would release emergency funds for the town on Monday.\n"
                 "Schools in the lower town will stay closed until Wednesday.\n"
             ),

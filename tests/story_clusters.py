@@ -34,7 +34,8 @@ FERRY = {
 LIBRARY = {
     "id": "library",
     "documents": [
-        "The city library on Marlow Street reopened on Saturday after a two-year renovation costing 14 million dollars. "
+        "The city library on Marlow Street reopened on Saturday "
+        "after a two-year renovation costing 14 million dollars. "
         "The building now has a rooftop reading garden and a children's wing. "
         "Hundreds of residents queued before the doors opened at nine o'clock. "
         "The head librarian said membership applications had tripled in a week.",
@@ -62,7 +63,8 @@ ORCHARD = {
         "The harvest is now forecast at under half the usual size. "
         "Beekeepers said their hives had been moved out of the valley before the cold snap.",
     ],
-    "summary": "A late spring frost destroyed most apple blossom in the Vell valley, where temperatures fell to minus four degrees. "
+    "summary": "A late spring frost destroyed most apple blossom in the Vell valley, "
+    "where temperatures fell to minus four degrees. "
     "Growers expect less than half a normal harvest and have asked the regional government for emergency grants. "
     "Cider prices could rise in the autumn.",
 }

@@ -28,7 +28,21 @@ LAYERS = [
     ["storybrief.__main__"],
 ]
 BRIEF_STAGES = [
-    "clean", "trim", "dedupe", "segment", "readable", "topic", "represent", "support", "features", "score", "select", "order", "attribute", "pipeline",
+    "clean",
+    "trim",
+    "dedupe",
+    "segment",
+    "readable",
+    "topic",
+    "represent",
+    "support",
+    "features",
+    "score",
+    "select",
+    "update",
+    "order",
+    "attribute",
+    "pipeline",
 ]
 
 
@@ -80,8 +94,12 @@ def imports_of(path: Path) -> list[tuple[str, list[str], int]]:
                 continue
             names = [alias.name for alias in node.names]
             # `from storybrief.brief import clean` imports the module storybrief.brief.clean
-            submodules = [n for n in names if (PACKAGE.parent / (base + "." + n).replace(".", "/")).with_suffix(".py").exists()
-                          or (PACKAGE.parent / (base + "." + n).replace(".", "/") / "__init__.py").exists()]
+            submodules = [
+                n
+                for n in names
+                if (PACKAGE.parent / (base + "." + n).replace(".", "/")).with_suffix(".py").exists()
+                or (PACKAGE.parent / (base + "." + n).replace(".", "/") / "__init__.py").exists()
+            ]
             found += [(f"{base}.{n}", [], node.lineno) for n in submodules]
             rest = [n for n in names if n not in submodules]
             if rest:
@@ -109,7 +127,11 @@ def test_imports_point_down(module):
         elif theirs == mine:
             if mine == "storybrief.brief":
                 stage, other = module.rsplit(".", 1)[-1], target.rsplit(".", 1)[-1]
-                if other in BRIEF_STAGES and stage in BRIEF_STAGES and BRIEF_STAGES.index(other) >= BRIEF_STAGES.index(stage):
+                if (
+                    other in BRIEF_STAGES
+                    and stage in BRIEF_STAGES
+                    and BRIEF_STAGES.index(other) >= BRIEF_STAGES.index(stage)
+                ):
                     wrong.append(f"line {line}: stage {stage} imports the later stage {other}")
         elif rank(theirs) >= rank(mine):
             wrong.append(f"line {line}: {mine} imports {target}, which is not below it")
@@ -124,7 +146,9 @@ def test_the_package_root_gives_only_its_version():
 
 
 def test_no_import_cycles():
-    graph = {m: {t for t, _, _ in imports_of(p) if t in MODULES and t != m and t != "storybrief"} for m, p in MODULES.items()}
+    graph = {
+        m: {t for t, _, _ in imports_of(p) if t in MODULES and t != m and t != "storybrief"} for m, p in MODULES.items()
+    }
     state: dict[str, int] = {}
     cycles = []
 
@@ -132,7 +156,7 @@ def test_no_import_cycles():
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append(trail[trail.index(nxt):] + [nxt] if nxt in trail else [node, nxt])
+                cycles.append(trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt])
             elif nxt not in state:
                 visit(nxt, trail + [nxt])
         state[node] = 2

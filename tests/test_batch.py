@@ -158,8 +158,23 @@ def test_unreachable_scheduler_is_one_line_error_and_leaves_out_untouched(tmp_pa
     target.write_text("previous results\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
-        [sys.executable, "-m", "storybrief", "batch", str(source), str(target), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "storybrief",
+            "batch",
+            str(source),
+            str(target),
+            "--engine",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
     )
     assert done.returncode != 0
     assert "error:" in done.stderr and "scheduler" in done.stderr and "Traceback" not in done.stderr
@@ -181,7 +196,11 @@ def test_cli_exit_code_says_some_lines_failed(tmp_path, small_input):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
         [sys.executable, "-m", "storybrief", "batch", str(source), str(target), "--workers", "1"],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
     )
     assert done.returncode == 1
     assert f"{source}:5: id 5: malformed JSON" in done.stderr
@@ -201,7 +220,18 @@ def test_cli_killed_halfway_then_resumed_gives_the_clean_output(tmp_path):
     target = tmp_path / "out.jsonl"
     tag = f"storybrief-test-{uuid.uuid4()}"  # marks every process this run starts
     env = dict(os.environ, PYTHONPATH=str(ROOT), STORYBRIEF_TEST_TAG=tag)
-    command = [sys.executable, "-m", "storybrief", "batch", str(source), str(target), "--workers", "1", "--chunk-lines", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "storybrief",
+        "batch",
+        str(source),
+        str(target),
+        "--workers",
+        "1",
+        "--chunk-lines",
+        "1",
+    ]
     running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not target.exists() or target.read_bytes().count(b"\n") < 3):
@@ -241,7 +271,13 @@ def test_cli_refuses_to_write_over_its_input(tmp_path):
     write_input(source, 2)
     before = source.read_bytes()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "storybrief", "batch", str(source), str(source)],
-                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "storybrief", "batch", str(source), str(source)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode != 0 and "error:" in done.stderr
     assert source.read_bytes() == before

@@ -141,3 +141,29 @@ def test_batch_all_good_exits_zero(tmp_path: Path):
 def test_batch_missing_input(tmp_path: Path):
     assert_one_line_error(sb("batch", str(tmp_path / "nope.jsonl"), str(tmp_path / "out.jsonl")), "no such file")
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_summarize_shows_each_citations_evidence_on_request(story_dir: Path):
+    plain = sb("summarize", str(story_dir), "--words", "60")
+    shown = sb("summarize", str(story_dir), "--words", "60", "--evidence")
+    assert plain.returncode == 0 and shown.returncode == 0, shown.stderr.decode()
+    evidence = [line for line in shown.stdout.decode().splitlines() if line.startswith("    [")]
+    assert evidence and " sentence " in evidence[0]
+    assert not any(line.startswith("    [") for line in plain.stdout.decode().splitlines())
+    data = json.loads(sb("summarize", str(story_dir), "--words", "60", "--format", "json").stdout)
+    assert all(set(map(str, s["sources"])) == set(s["evidence"]) for s in data["sentences"])
+
+
+def test_evaluate_citations_on_a_corpus(tmp_path: Path):
+    data = tmp_path / "clusters.jsonl"
+    data.write_text(json.dumps({"id": "c1", "documents": STORY}) + "\n")
+    result = sb("evaluate", str(data), "--citations", "--words", "60")
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert "without lexical evidence" in out and "without evidence: 0 (0.0 %)" in out
+
+
+def test_evaluate_citations_needs_pairs_and_labels_together(tmp_path: Path):
+    data = tmp_path / "stories.jsonl"
+    data.write_text("")
+    assert_one_line_error(sb("evaluate", str(data), "--citations", "--labels", str(data)), "go together")

@@ -1,5 +1,6 @@
 import json
 
+from running_story import LIBRARIES
 from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY
 from typer.testing import CliRunner
 
@@ -41,7 +42,8 @@ def test_stories_markdown_and_text_on_stdout(tmp_path):
 
 
 def test_bad_lines_are_notes_and_the_rest_is_grouped(tmp_path):
-    source = write_jsonl(tmp_path / "in.jsonl", [record(FERRY[0]), "{oops", {"id": "blank", "text": ""}, record(FERRY[1])])
+    lines = [record(FERRY[0]), "{oops", {"id": "blank", "text": ""}, record(FERRY[1])]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
     result = runner.invoke(app, ["stories", str(source), "--format", "json", "--no-brief"])
     assert result.exit_code == 0, result.output
     assert "malformed JSON" in result.output and "blank" in result.output
@@ -62,8 +64,10 @@ def test_state_keeps_story_ids_across_runs(tmp_path):
     first_in = write_jsonl(tmp_path / "one.jsonl", [record(r) for r in FERRY[:2] + CHESS[:1]])
     second_in = write_jsonl(tmp_path / "two.jsonl", [record(r) for r in [FERRY[2], CHESS[1], UNRELATED]])
     first_out, second_out = tmp_path / "one-out.jsonl", tmp_path / "two-out.jsonl"
-    assert runner.invoke(app, ["stories", str(first_in), "--state", str(state), "--out", str(first_out), "--no-brief"]).exit_code == 0
-    result = runner.invoke(app, ["stories", str(second_in), "--state", str(state), "--out", str(second_out), "--no-brief"])
+    first = runner.invoke(app, ["stories", str(first_in), "--state", str(state), "--out", str(first_out), "--no-brief"])
+    assert first.exit_code == 0
+    result = runner.invoke(app, ["stories", str(second_in), "--state", str(state), "--out", str(second_out),
+                                 "--no-brief"])
     assert result.exit_code == 0, result.output
     before = {s["id"]: set(s["articles"]) for s in map(json.loads, first_out.read_text().splitlines())}
     after = {s["id"]: set(s["articles"]) for s in map(json.loads, second_out.read_text().splitlines())}
@@ -100,3 +104,31 @@ def test_negative_workers_is_a_one_line_error(tmp_path):
     source = write_jsonl(tmp_path / "in.jsonl", [record(r) for r in FERRY])
     result = runner.invoke(app, ["stories", str(source), "--workers", "-1"])
     assert result.exit_code == 1 and "--workers" in result.output
+
+
+def test_a_rerun_with_state_says_what_is_new_in_a_story_that_gained_articles(tmp_path):
+    state = tmp_path / "state"
+    first_in = write_jsonl(tmp_path / "one.jsonl", [record(r) for r in LIBRARIES[:2]] + [record(UNRELATED)])
+    second_in = write_jsonl(tmp_path / "two.jsonl", [record(LIBRARIES[2])])
+    first_out, second_out = tmp_path / "one-out.jsonl", tmp_path / "two-out.jsonl"
+    assert runner.invoke(app, ["stories", str(first_in), "--state", str(state), "--out", str(first_out)]).exit_code == 0
+    first = {s["id"]: s for s in map(json.loads, first_out.read_text().splitlines())}
+    assert all(s["update"] is None and s["timeline"] for s in first.values())
+    result = runner.invoke(app, ["stories", str(second_in), "--state", str(state), "--out", str(second_out)])
+    assert result.exit_code == 0, result.output
+    second = {s["id"]: s for s in map(json.loads, second_out.read_text().splitlines())}
+    (grown,) = [s for s in second.values() if "plan-3" in s["articles"]]
+    (quiet,) = [s for s in second.values() if UNRELATED[0] in s["articles"]]
+    assert quiet["update"] is None
+    update = grown["update"]
+    assert update["since"] == LIBRARIES[1][2] and update["sentences"]
+    assert all(s["text"] in LIBRARIES[2][3] and s["sources"] == [1] for s in update["sentences"])
+    earlier = {s["text"] for s in first[grown["id"]]["brief"]["sentences"]}
+    assert not earlier & {s["text"] for s in update["sentences"]}
+    assert {event["date"] for event in grown["timeline"]} == {"2025-04-01"}
+    # The text output shows the timeline and the news.
+    third_in = write_jsonl(tmp_path / "three.jsonl", [record(LIBRARIES[3])])
+    shown = runner.invoke(app, ["stories", str(third_in), "--state", str(state)])
+    assert shown.exit_code == 0 and "Timeline:" in shown.output
+    markdown = runner.invoke(app, ["stories", str(second_in), "--state", str(state), "--format", "markdown"])
+    assert markdown.exit_code == 0 and "**Timeline**" in markdown.output and "New since" not in markdown.output

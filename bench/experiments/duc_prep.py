@@ -40,8 +40,9 @@ def raw_text(markup: str, mode: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--method", default="default")
-    parser.add_argument("--source", type=Path,
-                        default=Path(os.environ.get("STORYBRIEF_DUC_SOURCE") or duc.DEFAULT_SOURCE))
+    parser.add_argument(
+        "--source", type=Path, default=Path(os.environ.get("STORYBRIEF_DUC_SOURCE") or duc.DEFAULT_SOURCE)
+    )
     args = parser.parse_args(argv)
     records = [json.loads(line) for line in (BENCH_DATA / "duc2006.jsonl").open(encoding="utf-8")]
     snapshot = duc.Snapshot(args.source)
@@ -58,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         "as built (date order)": built,
         "documents in id order": lambda r: [Article(text=t) for _, t in sorted(zip(r["doc_ids"], r["documents"]))],
         "NYT ' _ ' dash kept": lambda r: [Article(text=t.replace(" — ", " _ ")) for t in r["documents"]],
-        "headline as the first line": lambda r: [Article(text=f"{h}\n{t}")
-                                                 for t, h in zip(r["documents"], r["titles"])],
+        "headline as the first line": lambda r: [
+            Article(text=f"{h}\n{t}") for t, h in zip(r["documents"], r["titles"])
+        ],
         "LDC's ASCII quotes kept": lambda r: raw(r, "ldc_quotes"),
         "each document on one line": lambda r: raw(r, "one_line"),
         "LDC line breaks kept": lambda r: raw(r, "wraps"),

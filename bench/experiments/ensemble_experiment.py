@@ -1,6 +1,7 @@
 """Ensembles of learned-scorer models trained on different labels, evaluated on fixed scores.
 
-    python -m bench.experiments.ensemble_experiment --models base oracle250 --combos base base+0.5*oracle250 --seeds 13 14
+    python -m bench.experiments.ensemble_experiment --models base oracle250 \
+        --combos base base+0.5*oracle250 --seeds 13 14
 
 Each model is trained on the first 2,000 train records (features from bench/build/train_scorer.py's
 cache) and its val predictions are cached under the scorer cache, so combinations cost only the
@@ -97,9 +98,19 @@ def main():
                 scores += weight * preds[name] * (spread["base"] / spread[name])
             res = []
             for words in args.words:
-                r = np.mean([[100 * v.fmeasure for v in _FAST.score(data.split_reference(c.reference),
-                              data.brief_text(c, s, words, per_word=True, redundancy=0.4)).values()]
-                             for c, s in zip(val, split(scores, gv))], axis=0)
+                r = np.mean(
+                    [
+                        [
+                            100 * v.fmeasure
+                            for v in _FAST.score(
+                                data.split_reference(c.reference),
+                                data.brief_text(c, s, words, per_word=True, redundancy=0.4),
+                            ).values()
+                        ]
+                        for c, s in zip(val, split(scores, gv))
+                    ],
+                    axis=0,
+                )
                 res.append(f"{words}: {r[0]:.2f}/{r[1]:.2f}")
             print(f"seed {seed} {combo:40s} {'  '.join(res)}  ({time.time() - t:.0f} s)", flush=True)
 

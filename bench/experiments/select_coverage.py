@@ -97,8 +97,24 @@ def pool(sentences, scores, representation, words, redundancy, trigram=True):
 knapsack = select_stage.knapsack  # (values, lengths, words) -> chosen positions
 
 
-def coverage_select(cluster, scores, words, alpha=0.5, r=1.0, beta=1.0, weights="one", mode="share", stem=1.0,
-                    redundancy=0.4, trigram=1.0, start="knapsack", search=1.0, unigrams="content", iterations=3, tail=0):
+def coverage_select(
+    cluster,
+    scores,
+    words,
+    alpha=0.5,
+    r=1.0,
+    beta=1.0,
+    weights="one",
+    mode="share",
+    stem=1.0,
+    redundancy=0.4,
+    trigram=1.0,
+    start="knapsack",
+    search=1.0,
+    unigrams="content",
+    iterations=3,
+    tail=0,
+):
     sentences, rep = cluster.sentences, cluster.representation
     cand = pool(sentences, scores, rep, words, redundancy, bool(trigram))
     if not cand:

@@ -50,7 +50,15 @@ def run(clusters, scores, words: int, selector) -> dict:
         _BASELINE[key] = np.array(results)
     diff = np.array(results) - _BASELINE[key]
     se = diff.std(axis=0) / np.sqrt(len(diff))
-    return {"se1": se[0], "se2": se[1], "rouge1": r[0], "rouge2": r[1], "rougeLsum": r[2], "ms": 1000 * seconds / len(clusters), "words": float(np.mean(used))}
+    return {
+        "se1": se[0],
+        "se2": se[1],
+        "rouge1": r[0],
+        "rouge2": r[1],
+        "rougeLsum": r[2],
+        "ms": 1000 * seconds / len(clusters),
+        "words": float(np.mean(used)),
+    }
 
 
 def variants(names: list[str]):
@@ -68,13 +76,16 @@ def variants(names: list[str]):
 
             out[name] = lambda c, s, w, kw=kwargs: coverage_select(c, s, w, **{"start": "knapsack", "search": 0, **kw})
         elif base == "select":  # the package's own per-word selection; upper-case options set its constants
+
             def selector(c, s, w, kw=kwargs):
                 constants = {k: v for k, v in kw.items() if k.isupper()}
                 saved = {k: getattr(select_stage, k) for k in constants}
                 for k, v in constants.items():
                     setattr(select_stage, k, v)
                 try:
-                    return select_stage.select(c.sentences, s, c.representation, w, redundancy=kw.get("redundancy", 0.4), per_word=True)
+                    return select_stage.select(
+                        c.sentences, s, c.representation, w, redundancy=kw.get("redundancy", 0.4), per_word=True
+                    )
                 finally:
                     for k, v in saved.items():
                         setattr(select_stage, k, v)
@@ -82,13 +93,16 @@ def variants(names: list[str]):
             out[name] = selector
         elif base == "greedy":
             out[name] = lambda c, s, w, kw=kwargs: select_stage.select(
-                c.sentences, s, c.representation, w, redundancy=kw.get("redundancy", 0.4), per_word=False)
+                c.sentences, s, c.representation, w, redundancy=kw.get("redundancy", 0.4), per_word=False
+            )
         elif base == "cov":
             from select_coverage import coverage_select
 
             out[name] = lambda c, s, w, kw=kwargs: coverage_select(c, s, w, **kw)
         elif base == "oracle":  # the true per-word label as the score (upper bound of the scorer)
-            out[name] = lambda c, s, w: select_stage.select(c.sentences, oracle_scores(c), c.representation, w, redundancy=0.4, per_word=True)
+            out[name] = lambda c, s, w: select_stage.select(
+                c.sentences, oracle_scores(c), c.representation, w, redundancy=0.4, per_word=True
+            )
         else:
             raise SystemExit(f"unknown variant {name}")
     return out
@@ -121,7 +135,11 @@ def main() -> None:
     for words in args.words:
         for name, selector in variants(args.variants).items():
             r = run(clusters, scores, words, selector)
-            print(f"| {words} | {name} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} | {r['ms']:.2f} | {r['words']:.0f} | ±{r['se1']:.2f}/±{r['se2']:.2f} |", flush=True)
+            print(
+                f"| {words} | {name} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} | {r['ms']:.2f} "
+                f"| {r['words']:.0f} | ±{r['se1']:.2f}/±{r['se2']:.2f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ from storybrief.brief.score import get_scorer
 
 
 def load_revision(revision: str):
-    source = subprocess.run(["git", "show", f"{revision}:storybrief/brief/select.py"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    source = subprocess.run(
+        ["git", "show", f"{revision}:storybrief/brief/select.py"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     path = os.path.join(tempfile.mkdtemp(), "select_at_revision.py")
     with open(path, "w") as f:
         f.write(source)
@@ -58,7 +60,10 @@ def main() -> None:
         for _ in range(args.repeat):
             times["current"].append(per_cluster_ms(current, clusters, scores, words))
             times[args.against].append(per_cluster_ms(other, clusters, scores, words))
-        print(f"words={words:4d}  current {min(times['current']):.3f}  {args.against} {min(times[args.against]):.3f}", flush=True)
+        print(
+            f"words={words:4d}  current {min(times['current']):.3f}  {args.against} {min(times[args.against]):.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

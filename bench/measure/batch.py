@@ -44,7 +44,18 @@ def run(engine_name: str, workers: int, source: Path, target: Path) -> dict:
     import subprocess
 
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-    command = [sys.executable, "-m", "storybrief", "batch", str(source), str(target), "--engine", engine_name, "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "storybrief",
+        "batch",
+        str(source),
+        str(target),
+        "--engine",
+        engine_name,
+        "--workers",
+        str(workers),
+    ]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
     seconds = time.perf_counter() - started
@@ -54,7 +65,14 @@ def run(engine_name: str, workers: int, source: Path, target: Path) -> dict:
     with open(target, encoding="utf-8") as stream:
         written = sum(1 for _ in stream)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
-    return {"engine": engine_name, "workers": workers, "written": written, "failed": failed, "seconds": seconds, "sha": digest}
+    return {
+        "engine": engine_name,
+        "workers": workers,
+        "written": written,
+        "failed": failed,
+        "seconds": seconds,
+        "sha": digest,
+    }
 
 
 def main() -> None:
@@ -72,8 +90,11 @@ def main() -> None:
             row = run(engine_name, workers, source, Path(folder) / f"out-{engine_name}-{workers}.jsonl")
             row["rate"] = clusters / row["seconds"]
             rows.append(row)
-            print(f"{engine_name:>6} x{workers}: {row['seconds']:7.1f} s "
-                  f"{row['rate']:6.1f} clusters/s, {row['written']} written, {row['failed']} failed, output {row['sha']}", flush=True)
+            print(
+                f"{engine_name:>6} x{workers}: {row['seconds']:7.1f} s "
+                f"{row['rate']:6.1f} clusters/s, {row['written']} written, {row['failed']} failed, output {row['sha']}",
+                flush=True,
+            )
     base = rows[0]["seconds"]
     identical = len({r["sha"] for r in rows}) == 1
     print(f"outputs identical across runs: {identical}")
@@ -82,15 +103,22 @@ def main() -> None:
     lines = [
         "## Batch throughput (`bench/measure/batch.py`)",
         "",
-        f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}`.",
-        f"Input: the first {clusters} clusters of the Multi-News validation split" if args.limit else f"Input: the whole Multi-News validation split ({clusters} clusters)",
-        "briefed at the default 150 words; each run a fresh `storybrief batch` process, wall-clock time (imports, pool or cluster start-up included).",
+        f"{dt.date.today().isoformat()}, {machine_line()}, "
+        f"`OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}`.",
+        f"Input: the first {clusters} clusters of the Multi-News validation split"
+        if args.limit
+        else f"Input: the whole Multi-News validation split ({clusters} clusters)",
+        "briefed at the default 150 words; each run a fresh `storybrief batch` process, "
+        "wall-clock time (imports, pool or cluster start-up included).",
         "",
         "| engine | workers | seconds | clusters/s | speed-up vs local x1 | written | failed |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['engine']} | {r['workers']} | {r['seconds']:.1f} | {r['rate']:.1f} | {base / r['seconds']:.2f} | {r['written']} | {r['failed']} |")
+        lines.append(
+            f"| {r['engine']} | {r['workers']} | {r['seconds']:.1f} | {r['rate']:.1f} | {base / r['seconds']:.2f} "
+            f"| {r['written']} | {r['failed']} |"
+        )
     lines += ["", f"Output files byte-identical across the three runs: **{'yes' if identical else 'NO'}**."]
     if args.note:
         lines += ["", args.note]

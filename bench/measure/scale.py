@@ -56,7 +56,9 @@ def related_order(clusters: list[list[str]], seed: int = SEED_CLUSTER) -> list[i
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [" ".join(c)[:20000] for c in clusters]
-    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_features=50000, dtype=np.float32).fit_transform(texts)
+    vectors = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, max_features=50000, dtype=np.float32
+    ).fit_transform(texts)
     similarity = (vectors @ vectors[seed].T).toarray().ravel()
     similarity[seed] = 2.0
     return [int(i) for i in np.argsort(-similarity, kind="stable")]
@@ -75,7 +77,7 @@ def build_story(n_articles: int, clusters: list[list[str]], order: list[int], pe
     while len(documents) < needed:
         documents.extend(pool[shift:] + pool[:shift])
         shift += per_article // 2 + 1
-    return ["\n".join(documents[k * per_article:(k + 1) * per_article]) for k in range(n_articles)]
+    return ["\n".join(documents[k * per_article : (k + 1) * per_article]) for k in range(n_articles)]
 
 
 def build_repeated_story(n_articles: int, clusters: list[list[str]], order: list[int], seed: int = 0) -> list[str]:
@@ -155,7 +157,9 @@ def measure(story: list[str]) -> dict:
         json.dump(story, handle)
     try:
         env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-        done = subprocess.run([sys.executable, __file__, "--one", handle.name], capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", handle.name], capture_output=True, text=True, env=env, check=False
+        )
         if done.returncode != 0:
             raise SystemExit(f"size {len(story)} failed:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout.strip().splitlines()[-1])
@@ -167,7 +171,9 @@ def growth_exponent(rows: list[dict]) -> float:
     """Least-squares slope of log(time) on log(sentences), sizes ≥ 100 articles (10 is start-up bound)."""
     import numpy as np
 
-    points = [(r["sentences"], r["seconds"]) for r in rows if r["articles"] >= 100] or [(r["sentences"], r["seconds"]) for r in rows]
+    points = [(r["sentences"], r["seconds"]) for r in rows if r["articles"] >= 100] or [
+        (r["sentences"], r["seconds"]) for r in rows
+    ]
     if len(points) < 2:
         return float("nan")
     x, y = np.log([p[0] for p in points]), np.log([p[1] for p in points])
@@ -207,9 +213,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
-    parser.add_argument("--note", default="", help="a line added under the table (e.g. 'machine shared with other jobs')")
+    parser.add_argument(
+        "--note", default="", help="a line added under the table (e.g. 'machine shared with other jobs')"
+    )
     parser.add_argument("--construction", choices=["related", "repeat", "both"], default="both")
-    parser.add_argument("--per-article", type=int, default=5, help="validation documents joined into one article (related)")
+    parser.add_argument(
+        "--per-article", type=int, default=5, help="validation documents joined into one article (related)"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -220,7 +230,10 @@ def main() -> None:
     order = related_order(clusters)
     constructions = ["related", "repeat"] if args.construction == "both" else [args.construction]
     rows = []
-    print(f"{'story':>8} {'articles':>8} {'kept':>6} {'sentences':>9} {'neighbours':>10} {'seconds':>8} {'peak MB':>8}  stages (s)")
+    print(
+        f"{'story':>8} {'articles':>8} {'kept':>6} {'sentences':>9} {'neighbours':>10} {'seconds':>8} "
+        f"{'peak MB':>8}  stages (s)"
+    )
     for construction in constructions:
         for size in args.sizes:
             if construction == "related":
@@ -231,7 +244,11 @@ def main() -> None:
             row["construction"] = construction
             rows.append(row)
             stages = " ".join(f"{k}={v:.2f}" for k, v in row["stages"].items())
-            print(f"{construction:>8} {row['articles']:>8} {row['kept']:>6} {row['sentences']:>9} {row['neighbours']:>10} {row['seconds']:>8.2f} {row['peak_mb']:>8.0f}  {stages}", flush=True)
+            print(
+                f"{construction:>8} {row['articles']:>8} {row['kept']:>6} {row['sentences']:>9} "
+                f"{row['neighbours']:>10} {row['seconds']:>8.2f} {row['peak_mb']:>8.0f}  {stages}",
+                flush=True,
+            )
     exponents = {c: growth_exponent([r for r in rows if r["construction"] == c]) for c in constructions}
     for construction, exponent in exponents.items():
         print(f"growth exponent for {construction} (time ~ sentences^k, sizes >= 100 articles): k = {exponent:.2f}")
@@ -241,23 +258,35 @@ def main() -> None:
     lines = [
         "## Large stories (`bench/measure/scale.py`)",
         "",
-        f"{dt.date.today().isoformat()}, {machine_line()}, `OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')}`, one run per size, each in a fresh process.",
+        f"{dt.date.today().isoformat()}, {machine_line()}, "
+        f"`OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '1')}`, one run per size, each in a fresh process.",
         "Stories: *related* = Multi-News validation clusters ranked by TF-IDF similarity to cluster 0, their documents",
-        "joined five at a time into full-length articles (~30 sentences), related topics first, loosely related ones at",
-        "the big sizes; the 5,000-article story goes round the split twice (shifted), re-running sentences as syndicated",
-        "copy does. *repeat* = cluster 0's event told n times with paraphrase noise (15% of words dropped, order shuffled,",
-        "a few sentences of other clusters mixed in): every fact in every article, the worst case for the similarity graph.",
+        "joined five at a time into full-length articles (~30 sentences), "
+        "related topics first, loosely related ones at",
+        "the big sizes; the 5,000-article story goes round the split twice (shifted), "
+        "re-running sentences as syndicated",
+        "copy does. *repeat* = cluster 0's event told n times with paraphrase noise "
+        "(15% of words dropped, order shuffled,",
+        "a few sentences of other clusters mixed in): every fact in every article, "
+        "the worst case for the similarity graph.",
         "Peak = the process's max RSS (Python, numpy, scikit-learn and the story text included).",
         "",
-        "| story | articles | kept after dedupe | sentences | neighbour pairs | seconds | peak RSS MB | slowest stages |",
+        "| story | articles | kept after dedupe | sentences | neighbour pairs | seconds | peak RSS MB "
+        "| slowest stages |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         slow = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1])[:3])
-        lines.append(f"| {r['construction']} | {r['articles']} | {r['kept']} | {r['sentences']} | {r['neighbours']} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {slow} |")
+        lines.append(
+            f"| {r['construction']} | {r['articles']} | {r['kept']} | {r['sentences']} | {r['neighbours']} "
+            f"| {r['seconds']:.2f} | {r['peak_mb']:.0f} | {slow} |"
+        )
     lines.append("")
     for construction, exponent in exponents.items():
-        lines.append(f"Growth exponent, {construction} (least squares, log time on log sentences, sizes ≥ 100 articles): **{exponent:.2f}**.")
+        lines.append(
+            f"Growth exponent, {construction} (least squares, log time on log sentences, sizes ≥ 100 articles): "
+            f"**{exponent:.2f}**."
+        )
     lines += ["", "![time and memory by story size](scale.png)"]
     if args.note:
         lines += ["", args.note]

@@ -32,7 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clusters", type=int, default=100)
     parser.add_argument("--words", type=int, default=250)
-    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md (section scorer-speed)")
+    parser.add_argument(
+        "--write", action="store_true", help="write the figures to docs/benchmarks.md (section scorer-speed)"
+    )
     args = parser.parse_args()
     records = data.read_split("val", 0, args.clusters)
     # The same records for every system: those StoryBrief can brief (a few Multi-News clusters are
@@ -76,7 +78,7 @@ def main() -> None:
         return lexrank(parser.document, 12)
 
     systems = {
-        f"storybrief {m}": (lambda m: lambda r: storybrief.summarize(r["documents"], words=args.words, method=m))(m)
+        f"storybrief {m}": lambda r, m=m: storybrief.summarize(r["documents"], words=args.words, method=m)
         for m in ("learned", "centroid", "lead")
     }
     systems["summa textrank"] = lambda r: summa_summarizer.summarize("\n".join(r["documents"]), words=args.words)
@@ -85,21 +87,28 @@ def main() -> None:
     for name, ms in times.items():
         print(f"{name:20s} {ms:7.1f} ms/cluster  {1000 / ms:6.1f} clusters/s")
     learned = times["storybrief learned"]
-    print(f"learned vs summa: {times['summa textrank'] / learned:.2f}x the throughput; vs sumy LexRank: {times['sumy lexrank'] / learned:.2f}x")
+    print(
+        f"learned vs summa: {times['summa textrank'] / learned:.2f}x the throughput; "
+        f"vs sumy LexRank: {times['sumy lexrank'] / learned:.2f}x"
+    )
     if args.write:
         from datetime import date
 
         from report import machine_line, write_section
 
         body = (
-            f"Whole pipeline per cluster (load to render) for each StoryBrief method, against summa TextRank and sumy LexRank "
-            f"(12 sentences, blingfire sentences) on the raw articles; Multi-News val[0:{args.clusters}] ({len(records)} clusters; {skipped} made only of placeholder pages left out), {args.words}-word briefs, "
+            f"Whole pipeline per cluster (load to render) for each StoryBrief method, "
+            f"against summa TextRank and sumy LexRank "
+            f"(12 sentences, blingfire sentences) on the raw articles; Multi-News val[0:{args.clusters}] "
+            f"({len(records)} clusters; {skipped} made only of placeholder pages left out), {args.words}-word briefs, "
             f"one process, one thread. Machine: {machine_line()}, {date.today()} "
             f"(compare ratios, not absolute times). Script: `bench/measure/scorer_speed.py`.\n\n"
             "| system | ms/cluster | clusters/s |\n|---|---|---|\n"
             + "\n".join(f"| {name} | {ms:.1f} | {1000 / ms:.1f} |" for name, ms in times.items())
         )
-        write_section("scorer-speed", "## Throughput of the scoring methods (`bench/measure/scorer_speed.py`)\n\n" + body)
+        write_section(
+            "scorer-speed", "## Throughput of the scoring methods (`bench/measure/scorer_speed.py`)\n\n" + body
+        )
 
 
 if __name__ == "__main__":

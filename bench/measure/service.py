@@ -28,6 +28,7 @@ import threading
 import time
 from collections import defaultdict
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -47,14 +48,20 @@ def load_articles(path: Path, count: int, run: str) -> list[dict]:
             record = json.loads(line)
             for k, text in enumerate(record["documents"]):
                 if len(text.split()) >= 40:
-                    articles.append({"text": text[:20000], "source": f"outlet {k + 1}", "title": "",
-                                     "id": f"{run}-{record['id']}-{k}"})
+                    articles.append(
+                        {
+                            "text": text[:20000],
+                            "source": f"outlet {k + 1}",
+                            "title": "",
+                            "id": f"{run}-{record['id']}-{k}",
+                        }
+                    )
             if len(articles) >= count:
                 break
     # Shuffle within blocks of ~60 articles (about 20 stories): stories keep gaining articles
     # over a stretch of the run while other stories are read, as in a live feed.
     rng = random.Random(0)
-    blocks = [articles[i:i + 60] for i in range(0, len(articles), 60)]
+    blocks = [articles[i : i + 60] for i in range(0, len(articles), 60)]
     for block in blocks:
         rng.shuffle(block)
     return [a for block in blocks for a in block][:count]
@@ -82,8 +89,22 @@ class Server:
         env = {**os.environ, "OMP_NUM_THREADS": "1", "STORYBRIEF_TOKEN": ""}
         with open(self.log, "a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "storybrief", "serve", "--host", "127.0.0.1", "--port", str(self.port), "--db", self.db],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "storybrief",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    self.db,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         while time.monotonic() - started < timeout:
             if self.process.poll() is not None:
@@ -142,10 +163,10 @@ def client_loop(load: Load, base: str, seed: int, deadline: float) -> None:
         while not load.stop.is_set() and time.monotonic() < deadline:
             article = load.take_article() if rng.random() < load.write_share else None
             if article is not None:
-                op, call = "POST /articles", lambda: http.post("/articles", json=article)
+                op, call = "POST /articles", partial(http.post, "/articles", json=article)
             elif load.stories and rng.random() < 0.5:
                 story = rng.choice(load.stories)
-                op, call = "GET /stories/{id}", lambda: http.get(f"/stories/{story}")
+                op, call = "GET /stories/{id}", partial(http.get, f"/stories/{story}")
             else:
                 op, call = "GET /stories", lambda: http.get("/stories", params={"per_page": 10})
             started = time.perf_counter()
@@ -163,8 +184,11 @@ def client_loop(load: Load, base: str, seed: int, deadline: float) -> None:
                         if result["story_id"] not in load.stories:
                             load.stories.append(result["story_id"])
                     continue
-                kind = "during restart" if load.outage.is_set() else (
-                    "connection" if response is None else f"HTTP {response.status_code}")
+                kind = (
+                    "during restart"
+                    if load.outage.is_set()
+                    else ("connection" if response is None else f"HTTP {response.status_code}")
+                )
                 load.errors[kind] += 1
                 if article is not None:
                     load.retry.append(article)  # idempotent on the client id: safe to send again
@@ -240,7 +264,10 @@ def main() -> None:
     load = Load(articles, args.writes)
     started = time.monotonic()
     deadline = started + args.seconds
-    threads = [threading.Thread(target=client_loop, args=(load, server.url, n, deadline), daemon=True) for n in range(args.clients)]
+    threads = [
+        threading.Thread(target=client_loop, args=(load, server.url, n, deadline), daemon=True)
+        for n in range(args.clients)
+    ]
     for thread in threads:
         thread.start()
     restart_s = None
@@ -266,14 +293,21 @@ def main() -> None:
     # (when this post created it) or another one (when the text was already stored: deduplicated).
     stored = stored_articles(db)
     missing = [cid for cid, (article_id, _) in load.acked.items() if article_id not in stored]
-    wrong = [cid for cid, (article_id, created) in load.acked.items() if created and article_id in stored and stored[article_id] != cid]
+    wrong = [
+        cid
+        for cid, (article_id, created) in load.acked.items()
+        if created and article_id in stored and stored[article_id] != cid
+    ]
     deduplicated = sum(1 for _, created in load.acked.values() if not created)
     total = sum(len(v) for v in load.latencies.values())
     lines = [
-        f"`bench/measure/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s against `storybrief serve` "
-        f"(one uvicorn process, 127.0.0.1), {backend}; {args.writes:.0%} of requests post one Multi-News validation article, "
+        f"`bench/measure/service.py`: {args.clients} concurrent clients for {args.seconds:.0f} s "
+        f"against `storybrief serve` "
+        f"(one uvicorn process, 127.0.0.1), {backend}; "
+        f"{args.writes:.0%} of requests post one Multi-News validation article, "
         f"the rest read `GET /stories?per_page=10` (briefs included) or one story. "
-        f"{machine_line()}, load average {os.getloadavg()[0]:.1f} at the end (the server, its clients and this script share the machine), "
+        f"{machine_line()}, load average {os.getloadavg()[0]:.1f} at the end "
+        f"(the server, its clients and this script share the machine), "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
         "| request | ok | requests/s | p50 ms | p99 ms |",
@@ -281,25 +315,40 @@ def main() -> None:
     ]
     for op in sorted(load.latencies):
         values = load.latencies[op]
-        lines.append(f"| {op} | {len(values)} | {len(values) / elapsed:.1f} | {percentile(values, 50):.0f} | {percentile(values, 99):.0f} |")
-    lines.append(f"| all | {total} | {total / elapsed:.1f} | {percentile([x for v in load.latencies.values() for x in v], 50):.0f} | "
-                 f"{percentile([x for v in load.latencies.values() for x in v], 99):.0f} |")
+        lines.append(
+            f"| {op} | {len(values)} | {len(values) / elapsed:.1f} | {percentile(values, 50):.0f} "
+            f"| {percentile(values, 99):.0f} |"
+        )
+    lines.append(
+        f"| all | {total} | {total / elapsed:.1f} | "
+        f"{percentile([x for v in load.latencies.values() for x in v], 50):.0f} | "
+        f"{percentile([x for v in load.latencies.values() for x in v], 99):.0f} |"
+    )
     lines.append("")
     errors = ", ".join(f"{kind}: {n}" for kind, n in sorted(load.errors.items())) or "none"
     lines.append(f"- Failed requests: {errors}.")
     if restart_s is not None:
-        lines.append(f"- Killed the StoryBrief server (not the database) with SIGKILL after {args.seconds / 2:.0f} s ({acked_before_kill} articles acknowledged by then); "
-                     f"restarted and healthy again in {restart_s:.1f} s. Posts that failed were retried with the same client id.")
-    lines.append(f"- Acknowledged articles: {len(load.acked)} ({deduplicated} of them answered with an already stored article of "
-                 f"the same outlet and text); in the database afterwards: {len(load.acked) - len(missing)}; missing: {len(missing)}; "
-                 f"under another client id: {len(wrong)}. Stories: {len(load.stories)}.")
+        lines.append(
+            f"- Killed the StoryBrief server (not the database) with SIGKILL after {args.seconds / 2:.0f} s "
+            f"({acked_before_kill} articles acknowledged by then); "
+            f"restarted and healthy again in {restart_s:.1f} s. Posts that failed were retried with the same client id."
+        )
+    lines.append(
+        f"- Acknowledged articles: {len(load.acked)} "
+        f"({deduplicated} of them answered with an already stored article of "
+        f"the same outlet and text); in the database afterwards: {len(load.acked) - len(missing)}; "
+        f"missing: {len(missing)}; "
+        f"under another client id: {len(wrong)}. Stories: {len(load.stories)}."
+    )
     print("\n".join(lines))
     if not args.no_write:
         name = "service-postgresql" if db.startswith("postgresql") else "service"
         title = "## Service: load and kill -9" + (" (PostgreSQL)" if db.startswith("postgresql") else " (SQLite)")
         write_section(name, title + "\n\n" + "\n".join(lines))
     if missing or wrong:
-        raise SystemExit(f"DURABILITY FAILURE: {len(missing)} acknowledged articles missing, {len(wrong)} under another id")
+        raise SystemExit(
+            f"DURABILITY FAILURE: {len(missing)} acknowledged articles missing, {len(wrong)} under another id"
+        )
 
 
 if __name__ == "__main__":

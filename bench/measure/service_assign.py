@@ -28,12 +28,12 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.data import multinews
 from bench.report import machine_line, write_section
 from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner
 from storybrief.types import Article
 
 TAIL = 500  # the last articles of the stream, timed apart: the cost once the state is full
-from bench.data import multinews
 
 DATA = multinews("val")
 
@@ -56,7 +56,7 @@ def b_cubed(truth: list[int], predicted: list[int]) -> tuple[float, float, float
         by_truth[t].append(i)
         by_predicted[p].append(i)
     precision = recall = 0.0
-    for i, (t, p) in enumerate(zip(truth, predicted)):
+    for t, p in zip(truth, predicted):
         same = sum(1 for j in by_predicted[p] if truth[j] == t)
         precision += same / len(by_predicted[p])
         recall += same / len(by_truth[t])
@@ -75,7 +75,7 @@ def run(clusters: list[list[str]], name: str, threshold: float, seed: int) -> di
         newest stored articles (StoryIndexAssigner.catch_up) is replayed from `stored`."""
         if isinstance(assigner, StoryIndexAssigner) and len(assigner.index.articles) > 2 * assigner.window:
             assigner.forget()
-            assigner.place(stored[-assigner.window:])
+            assigner.place(stored[-assigner.window :])
 
     assigner.catch_up = catch_up
     predicted, next_story, times = [], 1, []
@@ -91,9 +91,18 @@ def run(clusters: list[list[str]], name: str, threshold: float, seed: int) -> di
         predicted.append(story)
     tail = times[-TAIL:]
     precision, recall, f1 = b_cubed([c for c, _ in stream], predicted)
-    return {"assigner": name, "threshold": threshold, "precision": precision, "recall": recall, "f1": f1,
-            "stories": len(set(predicted)), "articles": len(stream), "ms_per_article": 1000 * sum(times) / len(times),
-            "ms_tail": 1000 * sum(tail) / len(tail), "ms_max": 1000 * max(times)}
+    return {
+        "assigner": name,
+        "threshold": threshold,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "stories": len(set(predicted)),
+        "articles": len(stream),
+        "ms_per_article": 1000 * sum(times) / len(times),
+        "ms_tail": 1000 * sum(tail) / len(tail),
+        "ms_max": 1000 * max(times),
+    }
 
 
 def table(clusters: list[list[str]], split: str, runs: str, seed: int) -> list[str]:
@@ -106,34 +115,48 @@ def table(clusters: list[list[str]], split: str, runs: str, seed: int) -> list[s
         f"{len(clusters)} Multi-News {split} clusters ({rows[0]['articles']} articles of ≥ 50 words, clusters of ≥ 2), "
         f"streamed in random order (seed {seed}).",
         "",
-        "| assigner | threshold | B³ precision | B³ recall | B³ F1 | stories (true: %d) | ms/article | last %d | max ms |" % (len(clusters), TAIL),
+        "| assigner | threshold | B³ precision | B³ recall | B³ F1 | stories (true: %d) "
+        "| ms/article | last %d | max ms |" % (len(clusters), TAIL),
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['assigner']} | {r['threshold']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['stories']} | {r['ms_per_article']:.1f} | {r['ms_tail']:.1f} | {r['ms_max']:.0f} |")
+        lines.append(
+            f"| {r['assigner']} | {r['threshold']:.2f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} "
+            f"| {r['stories']} | {r['ms_per_article']:.1f} | {r['ms_tail']:.1f} | {r['ms_max']:.0f} |"
+        )
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clusters", type=int, default=1000)
-    parser.add_argument("--runs", default="index:0.12,index:0.15,index:0.18,similarity:0.15,similarity:0.2,similarity:0.25",
-                        help="assigner:threshold pairs, comma-separated")
+    parser.add_argument(
+        "--runs",
+        default="index:0.12,index:0.15,index:0.18,similarity:0.15,similarity:0.2,similarity:0.25",
+        help="assigner:threshold pairs, comma-separated",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--also", default=f"val:1000:1,train:4000:0",
-                        help="further streams, split:clusters:seed, comma-separated ('' for none), each run with "
-                             "both assigners at their service defaults; files next to --data")
+    parser.add_argument(
+        "--also",
+        default="val:1000:1,train:4000:0",
+        help="further streams, split:clusters:seed, comma-separated ('' for none), each run with "
+        "both assigners at their service defaults; files next to --data",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     split = "validation" if "val" in args.data.name else "train" if "train" in args.data.name else args.data.name
     lines = [
-        "Story assignment of the service (`bench/measure/service_assign.py`): articles of Multi-News clusters streamed one at a "
+        "Story assignment of the service (`bench/measure/service_assign.py`): "
+        "articles of Multi-News clusters streamed one at a "
         "time through each assigner; B-cubed scores against the true clusters. "
         f"{machine_line()}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"single-threaded (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}). "
-        f"ms/article: the assigner's own time (no database), the mean over the whole stream and over its last {TAIL} articles; "
-        "max: the slowest single article (for the index this replays the rebuild from the newest stored articles inline, once it holds twice its window; the service now rebuilds in a background thread, see `bench/measure/service_rebuild.py` and docs/design-service.md). "
+        f"ms/article: the assigner's own time (no database), "
+        f"the mean over the whole stream and over its last {TAIL} articles; "
+        "max: the slowest single article (for the index this replays the rebuild from the newest stored articles "
+        "inline, once it holds twice its window; the service now rebuilds in a background thread, "
+        "see `bench/measure/service_rebuild.py` and docs/design-service.md). "
         f"Service defaults: index {INDEX_THRESHOLD}, similarity {SIMILARITY_THRESHOLD}. "
         "Rerun: `OMP_NUM_THREADS=1 python -m bench.service_assign` (about 6 minutes).",
         "",
@@ -143,7 +166,10 @@ def main() -> None:
     for item in filter(None, args.also.split(",")):
         other, count, seed = item.split(":")
         path = args.data.parent / f"multinews-{other}.jsonl.gz"
-        lines += ["", *table(load_clusters(path, int(count)), "validation" if other == "val" else other, defaults, int(seed))]
+        lines += [
+            "",
+            *table(load_clusters(path, int(count)), "validation" if other == "val" else other, defaults, int(seed)),
+        ]
     print("\n".join(lines))
     if not args.no_write:
         write_section("service-assign", "## Service: story assignment\n\n" + "\n".join(lines))

@@ -68,12 +68,21 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     args = parser.parse_args()
     texts = stream(args.articles)
-    print(f"{len(texts)} validation articles, one ingest each, index window {args.window} (rebuild past {2 * args.window})")
+    print(
+        f"{len(texts)} validation articles, one ingest each, index window {args.window} "
+        f"(rebuild past {2 * args.window})"
+    )
     print("| rebuild | ingests | median ms | p99 ms | max ms | total s |\n|---|---:|---:|---:|---:|---:|")
-    for name, assigner in (("in the request (before)", InlineRebuildAssigner(window=args.window)),
-                           ("background thread", StoryIndexAssigner(window=args.window))):
+    for name, assigner in (
+        ("in the request (before)", InlineRebuildAssigner(window=args.window)),
+        ("background thread", StoryIndexAssigner(window=args.window)),
+    ):
         ms = run(assigner, texts)
-        print(f"| {name} | {len(ms)} | {np.median(ms):.1f} | {np.percentile(ms, 99):.1f} | {ms.max():.1f} | {ms.sum() / 1000:.1f} |", flush=True)
+        print(
+            f"| {name} | {len(ms)} | {np.median(ms):.1f} | {np.percentile(ms, 99):.1f} | {ms.max():.1f} "
+            f"| {ms.sum() / 1000:.1f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

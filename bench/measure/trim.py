@@ -77,23 +77,32 @@ def main() -> None:
     trim_module.RULES = default
     ms = 1000 * (on - off) / len(stories)
     lines = [
-        f"| {name} | {changed:,} ({100 * changed / total_sentences:.1f}%) | {dropped:,} | {removed:,} ({100 * removed / total_words:.2f}%) |"
+        f"| {name} | {changed:,} ({100 * changed / total_sentences:.1f}%) | {dropped:,} "
+        f"| {removed:,} ({100 * removed / total_words:.2f}%) |"
         for name, changed, dropped, removed in rows
     ]
     table = "| rule | sentences trimmed | sentences dropped | words removed |\n|---|---|---|---|\n" + "\n".join(lines)
-    print(f"{args.split}[{args.start}:{args.stop}]: {len(stories)} clusters, {total_sentences:,} sentences, {total_words:,} words")
+    print(
+        f"{args.split}[{args.start}:{args.stop}]: {len(stories)} clusters, {total_sentences:,} sentences, "
+        f"{total_words:,} words"
+    )
     print(table)
-    print(f"cost: {ms:.2f} ms per cluster (segment {1000 * off / len(stories):.2f} ms without trimming, {1000 * on / len(stories):.2f} with)")
+    print(
+        f"cost: {ms:.2f} ms per cluster (segment {1000 * off / len(stories):.2f} ms without trimming, "
+        f"{1000 * on / len(stories):.2f} with)"
+    )
     if args.write:
         from datetime import date
 
         from report import machine_line, write_section
 
         body = (
-            f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(stories)} clusters, {total_sentences:,} sentences, "
+            f"Multi-News {args.split}[{args.start}:{args.stop}] "
+            f"({len(stories)} clusters, {total_sentences:,} sentences, "
             f"{total_words:,} words as `segment` gives them untrimmed). Machine: {machine_line()}, {date.today()}. "
             f"Script: `bench/measure/trim.py`.\n\n{table}\n\nCost of the step: {ms:.2f} ms per cluster, one thread "
-            f"(`segment` {1000 * off / len(stories):.2f} ms a cluster without trimming, {1000 * on / len(stories):.2f} with; best of 3)."
+            f"(`segment` {1000 * off / len(stories):.2f} ms a cluster without trimming, "
+            f"{1000 * on / len(stories):.2f} with; best of 3)."
         )
         write_section("trim", "## Trimming sentences (`bench/measure/trim.py`)\n\n" + body)
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from storybrief.brief import attribute as attribute_stage
 from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
-from storybrief.brief import topic
+from storybrief.brief import readable, topic
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
-from storybrief.brief import readable
 from storybrief.brief.represent import Representation, represent
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
+from storybrief.brief.update import Earlier, discount
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import load
 from storybrief.types import DEFAULT_WORDS, Article, Brief, Sentence
@@ -36,7 +36,7 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     if not originals:
         raise InputError("nothing left to brief once boilerplate was removed")
     merged = merge_copies(originals)
-    sentences = segment(merged)
+    sentences = readable.resolve_speakers(segment(merged))
     if not sentences:
         if any(is_self_contained(t) for a in merged for t in split_sentences(a.text)):
             raise InputError("nothing left to brief once boilerplate was removed (every sentence is page furniture)")
@@ -44,18 +44,27 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     return Prepared(originals, merged, sentences)
 
 
-def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
-    """off-topic articles set aside → represent → score → select → order → attribute."""
+def brief_prepared(
+    prepared: Prepared, words: int, scorer: Scorer, earlier: Earlier | None = None, semantic: bool = False
+) -> Brief:
+    """off-topic articles set aside → represent → score → (update: what the reader knows is
+    discounted) → select → order → attribute (`semantic`: the support decision also reads
+    all-MiniLM-L6-v2, docs/design-citations.md)."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
     away = topic.off_topic(merged, sentences)
     if away:
         merged, sentences = on_topic(merged, sentences, away)
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
+    allowed = None
+    if earlier:
+        scores, allowed = discount(scores, sentences, earlier)
     name, per_word, redundancy = abilities(scorer)
     reading_order = compose(sentences, scores, representation, merged, words, per_word,
-                            select_stage.REDUNDANCY if redundancy is None else redundancy)
-    cited, sources, disagreements = attribute_stage.attribute(reading_order, sentences, merged, originals, representation)
+                            select_stage.REDUNDANCY if redundancy is None else redundancy, allowed=allowed)
+    cited, sources, disagreements = attribute_stage.attribute(
+        reading_order, sentences, merged, originals, representation, semantic=semantic
+    )
     return Brief(
         sentences=cited,
         sources=sources,
@@ -63,7 +72,7 @@ def brief_prepared(prepared: Prepared, words: int, scorer: Scorer) -> Brief:
         method=name,
         budget=words,
         disagreements=disagreements,
-        warnings=input_warnings(prepared),
+        warnings=input_warnings(prepared) + (["nothing new since the earlier brief"] if earlier and not cited else []),
         off_topic=sorted(n for a in away for n in attribute_stage.numbers_of(prepared.merged[a], originals)),
     )
 
@@ -78,13 +87,43 @@ def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) 
 
 def compose(
     sentences: list[Sentence], scores, representation: Representation, merged: list[Article], words: int,
-    per_word: bool = False, redundancy: float = select_stage.REDUNDANCY,
+    per_word: bool = False, redundancy: float = select_stage.REDUNDANCY, allowed=None,
 ) -> list[int]:
-    """select → order: the chosen sentences in reading order, each taken with what it leans on."""
-    bundles = readable.bundles(sentences)
+    """select → order: the chosen sentences in reading order, each taken with what it leans on.
+    `allowed`: a mask of the sentences that may be chosen (update briefs), default all."""
+    context = readable.context(sentences)
+    bundles = context.bundles
+    if allowed is not None:
+        bundles = [b if b is not None and all(allowed[j] for j in b) else None for b in bundles]
     chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
-                                 bundles=bundles)
-    return order_stage.order(chosen, sentences, merged, representation, blocks=readable.blocks(chosen, bundles, sentences))
+                                 bundles=bundles, alone=context.alone, allowed=allowed)
+    if chosen and not any(opens(sentences[i].text) for i in chosen):
+        chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, bundles) or chosen
+    blocks = readable.blocks(chosen, bundles, sentences)
+    return order_stage.order(chosen, sentences, merged, representation, blocks=blocks)
+
+
+def opens(text: str) -> bool:
+    """The sentence can open a brief: a statement of news (order.py puts one first)."""
+    return readable.states_news(text) and not order_stage.is_quote(text)
+
+
+def with_opener(sentences: list[Sentence], scores, representation: Representation, words: int, redundancy: float,
+                per_word: bool, bundles: list[readable.Bundle | None]) -> list[int]:
+    """A selection that holds a sentence fit to open the brief: the best-scored one that stands
+    alone, then the rest of the budget chosen as usual among sentences not repeating it. Empty
+    when no sentence can open a brief."""
+    fit = [i for i in range(len(sentences)) if bundles[i] == (i,) and sentences[i].words <= words and opens(sentences[i].text)]
+    if not fit:
+        return []
+    opener = max(fit, key=lambda i: scores[i])
+    left = words - sentences[opener].words
+    similar = representation.similarity(opener, list(range(len(sentences)))) > redundancy
+    rest = [None if b is None or any(similar[j] or j == opener for j in b) else b for b in bundles]
+    if left < min(s.words for s in sentences) or all(b is None for b in rest):
+        return [opener]
+    rest = select_stage.select(sentences, scores, representation, left, redundancy=redundancy, per_word=per_word, bundles=rest)
+    return [opener, *(i for i in rest if i != opener)]
 
 
 def input_warnings(prepared: Prepared) -> list[str]:
@@ -92,9 +131,11 @@ def input_warnings(prepared: Prepared) -> list[str]:
     if len(prepared.originals) == 1:
         warnings.append("one article only: every sentence has a single source and nothing could be cross-checked")
     elif len(prepared.merged) == 1:
-        warnings.append(f"all {len(prepared.originals)} articles are copies of one story: support counts outlets, not independent reports")
+        warnings.append(f"all {len(prepared.originals)} articles are copies of one story: "
+                        "support counts outlets, not independent reports")
     if not looks_english(" ".join(a.text for a in prepared.merged)):
-        warnings.append("the text does not look like English: the brief relies on word statistics only and may be weaker")
+        warnings.append("the text does not look like English: "
+                        "the brief relies on word statistics only and may be weaker")
     return warnings
 
 
@@ -103,14 +144,47 @@ def summarize(
     words: int = DEFAULT_WORDS,
     method: str = "default",
     scorer: Scorer | None = None,
+    earlier: Iterable[str | Path | Article] | None = None,
+    earlier_brief: Brief | Iterable[str] | None = None,
+    semantic: bool = False,
 ) -> Brief:
     """Brief one story.
 
     `articles` are article texts, paths (files or folders) or `Article` objects; a text may hold
     several articles separated by `|||||`. `scorer` overrides `method` with any object that has
-    a `score(sentences, representation)` method.
+    a `score(sentences, representation)` method. `semantic` makes citations also read a sentence
+    encoder (the `semantic` extra; slower).
+
+    An update brief: `earlier` are the articles the reader has read before (in any of those
+    forms) and `earlier_brief` the brief they read (a `Brief` or its sentences); the brief of
+    `articles` then says only what those did not (`storybrief.brief.update`). It may be empty,
+    with a warning, when the new articles say nothing new.
     """
     if not isinstance(words, int) or isinstance(words, bool) or words < 1:
         raise StoryBriefError(f"words must be a positive whole number, not {words!r}")
     scorer = scorer or get_scorer(method)
-    return brief_prepared(prepare(articles), words, scorer)
+    known = None
+    if earlier is not None or earlier_brief is not None:
+        known = Earlier(earlier_sentences(earlier), brief_sentences(earlier_brief))
+    return brief_prepared(prepare(articles), words, scorer, known, semantic=semantic)
+
+
+def earlier_sentences(earlier: Iterable[str | Path | Article] | None) -> list[str]:
+    """The sentences of articles read before; none when they have none (all boilerplate, say)."""
+    if earlier is None:
+        return []
+    earlier = list(earlier)
+    if not earlier:
+        return []
+    try:
+        return [s.text for s in prepare(earlier).sentences]
+    except InputError:
+        return []
+
+
+def brief_sentences(brief: Brief | Iterable[str] | None) -> list[str]:
+    if brief is None:
+        return []
+    if isinstance(brief, Brief):
+        return [s.text for s in brief.sentences]
+    return [str(text) for text in brief]

@@ -11,6 +11,7 @@ The same rules measure briefs in `storybrief evaluate`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from storybrief.types import Sentence
 
@@ -159,36 +160,52 @@ MAX_BUNDLE_WORDS = 150
 QUOTE_SENTENCES = 4
 
 
-def bundles(sentences: list[Sentence]) -> list[Bundle | None]:
+@dataclass
+class Context:
+    """What each sentence of a story needs from the sentences around it (see `context`)."""
+
+    bundles: list[Bundle | None]  # the sentences to take with it, itself included; None: not to be taken so
+    alone: list[bool]  # it may be taken by itself all the same, leaning on a sentence the brief leaves out
+
+
+def context(sentences: list[Sentence]) -> Context:
     """For each sentence, the sentences (indices into `sentences`, itself included, in article
-    order) a brief must take with it; None when it cannot be taken at all.
+    order) a brief must take with it, None when it cannot be taken at all; and whether it may be
+    taken by itself all the same.
 
     A sentence that leans on the one before it (`opening`) needs that one, which may need its
     own; the sentences of a quotation that runs over several sentences need each other. A
     sentence with no sentence before it to lean on, a quotation that never closes, or a bundle
-    over MAX_BUNDLE_SENTENCES or MAX_BUNDLE_WORDS is not taken.
+    over MAX_BUNDLE_SENTENCES or MAX_BUNDLE_WORDS is not taken. A sentence whose only need is
+    the sentence it leans on may still be taken alone (select.py values it less: it then reads
+    as a dangling opening); one that is part of a quotation never is.
     """
     needs: list[set[int]] = [set() for _ in sentences]
     unusable = [False] * len(sentences)
+    quoted = [False] * len(sentences)  # part of a quotation over sentences, or of one that never closes
+    kinds = [opening(s.text) for s in sentences]
+    leans = [k is not None for k in kinds]
     by_article: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
         by_article.setdefault(s.article, []).append(i)
     for members in by_article.values():
         members.sort(key=lambda i: sentences[i].index)
         for pos, i in enumerate(members):
-            if opening(sentences[i].text) is not None:
+            if leans[i]:
                 before = members[pos - 1] if pos else None
                 if before is None or sentences[before].index != sentences[i].index - 1:
                     unusable[i] = True
                 else:
                     needs[i].add(before)
-        for span in _quote_spans([sentences[i] for i in members], unusable_at := []):
+        fragments: list[int] = []
+        for span in _quote_spans([sentences[i] for i in members], fragments):
             group = [members[p] for p in span]
             for i in group:
                 needs[i].update(j for j in group if j != i)
-        for p in unusable_at:
-            unusable[members[p]] = True
-    out: list[Bundle | None] = []
+                quoted[i] = True
+        for p in fragments:
+            unusable[members[p]] = quoted[members[p]] = True
+    bundles: list[Bundle | None] = []
     for i in range(len(sentences)):
         seen, stack = {i}, [i]
         while stack:
@@ -198,10 +215,17 @@ def bundles(sentences: list[Sentence]) -> list[Bundle | None]:
                     stack.append(j)
         if any(unusable[j] for j in seen) or len(seen) > 1 and (
                 len(seen) > MAX_BUNDLE_SENTENCES or sum(sentences[j].words for j in seen) > MAX_BUNDLE_WORDS):
-            out.append(None)
+            bundles.append(None)
         else:
-            out.append(tuple(sorted(seen, key=lambda j: sentences[j].index)))
-    return out
+            bundles.append(tuple(sorted(seen, key=lambda j: sentences[j].index)))
+    # A quotation with no speaker never goes alone: out of its article it is nobody's words.
+    alone = [leans[i] and kinds[i] != "quote" and not quoted[i] and bundles[i] != (i,) for i in range(len(sentences))]
+    return Context(bundles, alone)
+
+
+def bundles(sentences: list[Sentence]) -> list[Bundle | None]:
+    """`context(sentences).bundles`."""
+    return context(sentences).bundles
 
 
 def _quote_spans(article: list[Sentence], unusable: list[int]) -> list[list[int]]:
@@ -254,3 +278,94 @@ def blocks(chosen: list[int], bundles: list[Bundle | None], sentences: list[Sent
     for i in chosen:
         members.setdefault(root(i), []).append(i)
     return [tuple(sorted(m, key=lambda i: sentences[i].index)) for m in members.values()]
+
+
+# --- putting the name back -------------------------------------------------------------------
+
+# A speaker named by a pronoun ("He added that...", "..., she said") is usually the last person
+# quoted in the article; when the nearest earlier sentence (within SPEAKER_LOOKBACK) that names
+# a speaker names exactly one, the pronoun becomes that surname, in brackets: the reader sees
+# the edit. Names are capitalised words, so lower-cased text (Multi-News, in places) is left as
+# it is.
+SPEAKER_LOOKBACK = 3
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+# Two or more capitalised words: a person's name, unless one of its words names a place, a body
+# or a time.
+_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{_NAME_WORD})+\b")
+NOT_PERSON_WORDS = frozenset(
+    "The A An This That These Those It He She They We I His Her Their Our In On At For From By With And But Or So "
+    "House White Kremlin Ministry Department Office Court Party Council Times Post News Press Agency Union University "
+    "College School Inc Corp Company Police Army Navy Government Administration Committee Commission Senate Congress "
+    "States Nations Republic Federation Kingdom Street City County Capitol Airport Hospital Church Museum Bank Group "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
+    "September October November December Russia Russian America American United US UK EU North South East West "
+    "New York Washington London Moscow Beijing China Chinese Europe European Street Twitter Facebook Google Apple".split()
+)
+_SPEECH = rf"(?:{SPEECH_VERBS})"
+_PRONOUN_SPEAKER = re.compile(
+    rf"^(He|She)(\s+(?:also\s+|later\s+|then\s+)?{_SPEECH}\b)"
+    rf"|((?:[,?!;]\s*(?:[\"”])?|[\"”])\s*)(he|she)(\s+{_SPEECH}\b)"
+)
+
+
+def persons(text: str) -> set[str]:
+    """Surnames of the people a text names in full ("Dmitry Peskov" gives "Peskov")."""
+    out = set()
+    for match in _FULL_NAME.finditer(text):
+        words = match.group(0).split()
+        if not any(w.strip(".") in NOT_PERSON_WORDS for w in words):
+            out.add(words[-1])
+    return out
+
+
+def speakers(text: str, known: set[str]) -> set[str]:
+    """The known surnames the text has speaking: "Peskov said", "said Kremlin spokesman Dmitry
+    Peskov", "Peskov, the Kremlin's spokesman, told"."""
+    out = set()
+    for name in known:
+        if re.search(rf"\b{name}\b(?:,[^,]{{0,60}},)?\s+(?:has\s+|had\s+|also\s+)?{_SPEECH}\b", text) or re.search(
+            rf"\b{_SPEECH}\s+(?:[\w.-]+\s+){{0,4}}?{name}\b", text
+        ):
+            out.add(name)
+    return out
+
+
+def resolve_speakers(sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences with a speaker named by a pronoun ("He added...", "..., she said") given the
+    surname the article last quoted, where that is unambiguous (see SPEAKER_LOOKBACK)."""
+    out = list(sentences)
+    by_article: dict[int, list[int]] = {}
+    for i, s in enumerate(sentences):
+        by_article.setdefault(s.article, []).append(i)
+    for members in by_article.values():
+        if not any(_PRONOUN_SPEAKER.search(sentences[i].text) for i in members):
+            continue
+        known: set[str] = set()
+        for i in members:
+            known |= persons(sentences[i].text)
+        if not known:
+            continue
+        for pos, i in enumerate(members):
+            match = _PRONOUN_SPEAKER.search(sentences[i].text)
+            if not match:
+                continue
+            for j in reversed(members[max(0, pos - SPEAKER_LOOKBACK):pos]):
+                found = speakers(sentences[j].text, known)
+                if found:
+                    if len(found) == 1:
+                        out[i] = replace(sentences[i], text=_named(sentences[i].text, match, found.pop(), sentences[j].text))
+                    break
+    return out
+
+
+def _named(text: str, match: re.Match, name: str, source: str) -> str:
+    pronoun = (match.group(1) or match.group(4)).lower()
+    # A title that says the speaker's sex and a pronoun that says the other: leave it.
+    given = r"(?:[A-Z][\w'-]*\.?\s+){0,2}"  # a first name or initial between the title and the surname
+    if re.search(rf"\b(?:Mr|Sir)\.?\s+{given}{name}\b", source) and pronoun == "she" or re.search(
+        rf"\b(?:Mrs|Ms|Miss|Dame)\.?\s+{given}{name}\b", source
+    ) and pronoun == "he":
+        return text
+    if match.group(1):
+        return f"[{name}]{match.group(2)}{text[match.end():]}"
+    return f"{text[:match.start()]}{match.group(3)}[{name}]{match.group(5)}{text[match.end():]}"

@@ -78,25 +78,8 @@ def split_sentences(text: str) -> list[str]:
         pieces = [p.strip() for p in blingfire.text_to_sentences(paragraph).split("\n") if p.strip()]
         pieces = _rejoin_open_quotes(pieces)
         split = [part for piece in pieces for part in _split_lowercase(piece)]
-        sentences.extend(_closing_marks_back(split))
+        sentences.extend(split)
     return sentences
-
-
-def _closing_marks_back(pieces: list[str]) -> list[str]:
-    """A quotation mark that opens a piece while a quotation is open and that piece has no other
-    mark to pair with closes the open quotation: it goes back to the end of the piece before
-    (`... our way.` | `"Bonds fell ...` → `... our way."` | `Bonds fell ...`). Tokenised text
-    (Multi-News) puts a space on both sides of every mark, so the splitter cannot tell."""
-    inside = False
-    out: list[str] = []
-    for piece in pieces:
-        if inside and out and piece.startswith('"') and quote_parity(piece) and len(piece[1:].split()) >= MIN_WORDS:
-            out[-1] += '"'
-            piece = piece[1:].lstrip()
-            inside = False
-        inside ^= quote_parity(piece)
-        out.append(piece)
-    return out
 
 
 def _rejoin_open_quotes(pieces: list[str]) -> list[str]:

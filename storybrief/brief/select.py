@@ -39,6 +39,9 @@ REDUNDANCY = 0.5
 TRIGRAM_OVERLAP = 0.5
 CANDIDATE_WORDS = 4  # per-word selection looks at the best candidates holding this many budgets of words
 TAIL = 40  # words of the budget that per-word selection packs exactly, by knapsack
+# What a sentence that leans on one the brief leaves out (a dangling opening) is worth, against
+# the same sentence with what it leans on (docs/design-readable.md).
+ALONE_VALUE = 0.75
 # Below this share of the story's words a brief overlaps little with itself: plain knapsack of
 # independent values (docs/design-scorer.md, the selection rows).
 COVERAGE_SHARE = 0.35
@@ -53,7 +56,9 @@ def trigrams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(tokens, tokens[1:], tokens[2:]))
 
 
-def repeats(grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], closest: float, redundancy: float) -> bool:
+def repeats(
+    grams: set[tuple[str, str, str]], said: set[tuple[str, str, str]], closest: float, redundancy: float
+) -> bool:
     """Whether a sentence says again what is chosen: too similar to one chosen sentence, or more
     than TRIGRAM_OVERLAP of its word trigrams already said."""
     if closest > redundancy:
@@ -89,22 +94,33 @@ def select(
     redundancy: float = REDUNDANCY,
     per_word: bool = False,
     bundles: list[Bundle | None] | None = None,
+    alone: list[bool] | None = None,
+    allowed: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
     `per_word`: the scores are values per word; choose by what each sentence adds, greedy then
     knapsack for the last TAIL words (see the module notes).
     `bundles` (readable.bundles): a sentence is taken with the sentences it leans on, which cost
-    budget when not already chosen; a sentence whose bundle is None is never taken. When no
-    bundle fits the budget, sentences are taken alone (a brief that leans on context beats none).
+    budget when not already chosen; a sentence whose bundle is None is never taken so. `alone`
+    (readable.context): such a sentence may also be taken by itself, at ALONE_VALUE of its value
+    (per-word scores only). When no bundle fits the budget, sentences are taken alone (a brief
+    that leans on context beats none). `allowed`: a mask of the sentences that may be chosen, in
+    a bundle or not (an update brief leaves out what the reader has read); default all.
     """
-    if not sentences:
+    if not sentences or (allowed is not None and not allowed.any()):
         return []
     shortest = min(s.words for s in sentences)
     if words < shortest:
         raise BudgetError(f"a budget of {words} words fits no sentence (the shortest has {shortest}); raise --words")
     if bundles is None or not any(b is not None and sum(sentences[j].words for j in b) <= words for b in bundles):
-        bundles = [(i,) for i in range(len(sentences))]
+        bundles, alone = [(i,) for i in range(len(sentences))], None
+    alone = alone if alone is not None else [False] * len(sentences)
+    if allowed is not None:
+        bundles = [b if b is not None and all(allowed[j] for j in b) else None for b in bundles]
+        alone = [a and bool(allowed[i]) for i, a in enumerate(alone)]
+        if not any(b is not None for b in bundles) and not any(alone):
+            return []
     usable = np.array([b is not None for b in bundles])
     # A sentence that is all quotation reads as nobody's words once out of its article (who said
     # it is in a sentence around it): such sentences rank below every other, chosen only when
@@ -119,7 +135,7 @@ def select(
         if covering is not None:
             return covering
     if per_word:
-        return _coverage_select(sentences, scores, representation, words, redundancy, bundles)
+        return _coverage_select(sentences, scores, representation, words, redundancy, bundles, alone)
     ranked = [int(i) for i in np.argsort(-scores, kind="stable") if usable[i]]
     chosen: list[int] = []
     taken = np.zeros(len(sentences), dtype=bool)
@@ -131,8 +147,14 @@ def select(
     def closest(k: int, kept: list[int]) -> float:
         return float(representation.similarity(ranked[k], chosen).max())
 
-    for k in without_repeats(ranked, sentences, closest, redundancy,
-                             fits=lambda i: sum(sentences[j].words for j in missing(i)) <= left):
+    def fits(i: int) -> bool:
+        """Its bundle fits what is left, and what it brings along repeats nothing chosen."""
+        rest = missing(i)
+        if sum(sentences[j].words for j in rest) > left:
+            return False
+        return not chosen or all(float(representation.similarity(j, chosen).max()) <= redundancy for j in rest if j != i)
+
+    for k in without_repeats(ranked, sentences, closest, redundancy, fits=fits):
         for j in missing(ranked[k]):
             chosen.append(j)
             taken[j] = True
@@ -191,7 +213,9 @@ def concepts(text: str) -> set[str]:
     (a pair of two stop words says nothing), lower-cased and crudely stemmed."""
     tokens = ROUGE_WORD.findall(_SUFFIX.sub("", text.lower()))
     out = {word for word in tokens if word not in ENGLISH_STOP_WORDS}
-    out.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS)
+    out.update(
+        f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS
+    )
     return out
 
 
@@ -260,18 +284,29 @@ def _forest(pool: list[int], bundles: list[Bundle | None]) -> tuple[list[list[in
 
 def _coverage_select(
     sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
-    bundles: list[Bundle | None],
+    bundles: list[Bundle | None], alone: list[bool],
 ) -> list[int]:
-    cost = np.array([sum(sentences[j].words for j in b) if b is not None else words + 1 for b in bundles])
+    own = np.array([s.words for s in sentences])
+    cost = np.array([
+        min(sum(own[j] for j in b) if b is not None else words + 1, own[i] if alone[i] else words + 1)
+        for i, b in enumerate(bundles)
+    ])
     candidates = _candidates(sentences, scores, representation, words, redundancy, cost)
+    # Options: a candidate with its bundle, and by itself (worth ALONE_VALUE) where it may be.
+    options = [(list(bundles[i]), 1.0) for i in candidates if bundles[i] is not None]
+    options += [([i], ALONE_VALUE) for i in candidates if alone[i]]
     # The rows: the candidates and the sentences their bundles bring along.
-    pool = list(dict.fromkeys(j for i in candidates for j in bundles[i]))
+    pool = list(dict.fromkeys(j for members, _ in options for j in members))
     row = {j: r for r, j in enumerate(pool)}
-    lengths = np.array([sentences[j].words for j in pool])
+    lengths = own[pool]
     low = float(np.min(scores))
     floor = 1e-6 * max(float(np.max(scores)) - low, 1e-9)  # a worthless sentence still beats an empty slot
     values = np.maximum(scores[pool], 0.0) * lengths + floor
-    needs = [[row[j] for j in bundles[i]] for i in candidates]  # rows each candidate takes
+    needs = [[row[j] for j in members] for members, _ in options]  # rows each option takes
+    factor = np.array([f for _, f in options])
+    # A sentence brought along as context must not repeat what the brief says elsewhere.
+    repeat = _repeats_matrix(pool, sentences, representation, redundancy)
+    by_itself = np.arange(len(options)) >= len(options) - sum(alone[i] for i in candidates)
     taken = np.zeros(len(pool), dtype=bool)
     chosen: list[int] = []  # rows, in the order taken
 
@@ -282,11 +317,20 @@ def _coverage_select(
                 chosen.append(r)
 
     if words < COVERAGE_SHARE * sum(s.words for s in sentences):
-        nodes, parent = _forest(pool, bundles)
-        node_values = np.array([values[n].sum() for n in nodes])
-        node_lengths = np.array([lengths[n].sum() for n in nodes])
-        for k in tree_knapsack(node_values, node_lengths, parent, words):
-            take(nodes[k])
+        own_rows = {row[i] for i in candidates}
+        whole = [k for k in range(len(options)) if not by_itself[k] and not any(
+            repeat[r, [q for q in own_rows if q not in needs[k]]].any() for r in needs[k] if r not in own_rows)]
+        in_forest = list(dict.fromkeys(pool[r] for k in whole for r in needs[k]))
+        nodes, parent = _forest(in_forest, bundles)
+        items = [[row[in_forest[q]] for q in node] for node in nodes]
+        items += [needs[k] for k in range(len(options)) if by_itself[k]]
+        parent += [-1] * (len(items) - len(nodes))
+        item_values = np.array([values[n].sum() for n in items])
+        item_values[len(nodes):] *= ALONE_VALUE
+        item_lengths = np.array([lengths[n].sum() for n in items])
+        for k in tree_knapsack(item_values, item_lengths, parent, words):
+            take(items[k])
+        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take, repeat)
         return [pool[r] for r in chosen]
     # gives[r, c]: what row r is worth through concept c (its value spread over its concepts by
     # weight); a set is worth, per concept, the most that any of its sentences gives.
@@ -305,15 +349,16 @@ def _coverage_select(
     left = words
 
     def gains() -> tuple[np.ndarray, np.ndarray]:
-        """What each candidate would add, and the words it would take, given what is taken."""
+        """What each option would add, and the words it would take, given what is taken."""
         added = np.zeros(len(needs))
         extra = np.zeros(len(needs), dtype=np.int64)
-        free = single & ~taken[heads]
-        added[free] = np.maximum(gives[heads[free]] - covered, 0.0).sum(axis=1)
+        blocked = repeat[:, taken].any(axis=1)
+        free = single & ~taken[heads] & ~blocked[heads]
+        added[free] = np.maximum(gives[heads[free]] * factor[free, None] - covered, 0.0).sum(axis=1)
         extra[free] = lengths[heads[free]]
         for k in np.flatnonzero(~single):
             rest = [r for r in needs[k] if not taken[r]]
-            if rest:
+            if rest and not blocked[rest].any():
                 added[k] = np.maximum(gives[rest].max(axis=0) - covered, 0.0).sum()
                 extra[k] = lengths[rest].sum()
         return added, extra
@@ -327,22 +372,38 @@ def _coverage_select(
         rest = [r for r in needs[k] if not taken[r]]
         take(rest)
         left -= int(lengths[rest].sum())
-        covered = np.maximum(covered, gives[rest].max(axis=0))
+        covered = np.maximum(covered, gives[rest].max(axis=0) * factor[k])
     else:
         added, extra = gains()
         open_ = np.flatnonzero(extra > 0)
         for k in knapsack(added[open_], extra[open_], left):
             take(needs[int(open_[k])])
-        _fill(needs, added, lengths, taken, words - int(lengths[taken].sum()), take)
+        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take, repeat)
     return [pool[r] for r in chosen]
 
 
-def _fill(needs: list[list[int]], values: np.ndarray, lengths: np.ndarray, taken: np.ndarray, left: int,
-          take: Callable[[list[int]], None]) -> None:
-    """Use budget a knapsack of overlapping bundles left (it counts a shared sentence twice): the
-    most valuable bundles that still fit, by value per word."""
-    for k in np.argsort(-values / np.maximum([lengths[n].sum() for n in needs], 1), kind="stable"):
-        extra = int(lengths[[r for r in needs[k] if not taken[r]]].sum())
-        if 0 < extra <= left:
+def _repeats_matrix(pool: list[int], sentences: list[Sentence], representation: Representation, redundancy: float) -> np.ndarray:
+    """repeat[r, q]: the pool's sentences r and q say the same (`repeats` either way); False on the diagonal."""
+    similar = representation.cosines(pool, pool) > redundancy
+    grams = [trigrams(sentences[j].text) for j in pool]
+    for r in range(len(pool)):
+        for q in range(r + 1, len(pool)):
+            if not similar[r, q] and grams[r] and grams[q]:
+                shared = len(grams[r] & grams[q])
+                similar[r, q] = shared > TRIGRAM_OVERLAP * min(len(grams[r]), len(grams[q]))
+            similar[q, r] = similar[r, q]
+    np.fill_diagonal(similar, False)
+    return similar
+
+
+def _fill(needs: list[list[int]], values: np.ndarray, factor: np.ndarray, lengths: np.ndarray, taken: np.ndarray,
+          left: int, take: Callable[[list[int]], None], repeat: np.ndarray) -> None:
+    """Use budget a knapsack of overlapping options left (it counts a shared sentence twice): the
+    most valuable options that still fit, by value per word, none repeating what is taken."""
+    worth = np.array([values[n].sum() * f for n, f in zip(needs, factor)])
+    for k in np.argsort(-worth / np.maximum([lengths[n].sum() for n in needs], 1), kind="stable"):
+        rest = [r for r in needs[k] if not taken[r]]
+        extra = int(lengths[rest].sum())
+        if 0 < extra <= left and not repeat[np.ix_(rest, np.flatnonzero(taken))].any():
             take(needs[k])
             left -= extra

@@ -75,8 +75,7 @@ def read_pile(inputs: Iterable[str | Path]) -> Pile:
 def _read_folder(folder: Path, pile: Pile) -> None:
     readable = TEXT_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES
     files = sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and stem_suffix(p) in readable
+        p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".") and stem_suffix(p) in readable
     )
     if not files:
         pile.notes.append(f"{folder}: no text, HTML, JSONL or feed files in this folder")
@@ -122,7 +121,13 @@ def _read_stream(data: bytes, name: str, pile: Pile, kind: str | None = None) ->
         return
     if kind is None:
         head = data.lstrip()[:1]
-        kind = "jsonl" if head in (b"{", b"[") else "feed" if _FEED_SNIFF.match(data[:4096].decode("utf-8", "replace")) else "text"
+        kind = (
+            "jsonl"
+            if head in (b"{", b"[")
+            else "feed"
+            if _FEED_SNIFF.match(data[:4096].decode("utf-8", "replace"))
+            else "text"
+        )
     if kind == "feed":
         pile.articles.extend(read_feed(data, name, pile.notes))
     elif kind == "jsonl":
@@ -133,7 +138,6 @@ def _read_stream(data: bytes, name: str, pile: Pile, kind: str | None = None) ->
             return
         pile.articles.extend(read_jsonl(io.StringIO(text), name, pile.notes))
     else:
-
         try:
             articles = articles_from_text(decode(data, name), name)
         except InputError as exc:
@@ -181,7 +185,10 @@ def read_feed(data: bytes, name: str, notes: list[str]) -> list[Article]:
     entries = parsed.get("entries") or []
     if not entries:
         problem = parsed.get("bozo_exception")
-        notes.append(f"{name}: " + (f"not a readable feed ({problem})" if problem and not parsed.get("feed") else "empty feed, no entries"))
+        notes.append(
+            f"{name}: "
+            + (f"not a readable feed ({problem})" if problem and not parsed.get("feed") else "empty feed, no entries")
+        )
         return []
     feed_title = _text(parsed.get("feed", {}).get("title", ""))
     articles = []
@@ -194,10 +201,27 @@ def read_feed(data: bytes, name: str, notes: list[str]) -> list[Article]:
         if not text.strip():
             notes.append(f"{name}: entry {n} ({title or entry_id}) has no text, skipped")
             continue
-        source = _text((entry.get("source") or {}).get("title", "")) or feed_title or domain(entry.get("link", "")) or Path(name).stem
+        source = (
+            _text((entry.get("source") or {}).get("title", ""))
+            or feed_title
+            or domain(entry.get("link", ""))
+            or Path(name).stem
+        )
         when = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = datetime.fromtimestamp(timegm(when), tz=timezone.utc).isoformat().replace("+00:00", "Z") if when else ""
-        articles.append(Article(text=text, id=entry_id, title=title, source=source, path=name, url=entry.get("link", ""), published=published))
+        published = (
+            datetime.fromtimestamp(timegm(when), tz=timezone.utc).isoformat().replace("+00:00", "Z") if when else ""
+        )
+        articles.append(
+            Article(
+                text=text,
+                id=entry_id,
+                title=title,
+                source=source,
+                path=name,
+                url=entry.get("link", ""),
+                published=published,
+            )
+        )
     return articles
 
 

@@ -88,9 +88,7 @@ def parse_html(html: str, name: str = "input") -> Article:
     """Main text, title and date of an HTML page, through trafilatura."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=False, with_metadata=True
-    )
+    document = trafilatura.bare_extraction(html, include_comments=False, include_tables=False, with_metadata=True)
     text = ""
     title = date = site = url = ""
     if document is not None:
@@ -119,7 +117,7 @@ def parse_markdown(text: str) -> Article:
     heading = _MD_HEADING.search(text)
     title = heading.group(1).strip() if heading and heading.start() < 500 else ""
     if title:
-        text = text[: heading.start()] + text[heading.end():]
+        text = text[: heading.start()] + text[heading.end() :]
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_HEADING.sub(r"\1", text)
@@ -233,7 +231,7 @@ def articles_from_record(record: dict, name: str) -> list[Article]:
     elif isinstance(text, str) and text.strip():
         article = Article(text=text)
     else:
-        raise InputError(f"{name}: no article text (expected a non-empty \"text\" or \"html\")")
+        raise InputError(f'{name}: no article text (expected a non-empty "text" or "html")')
     for key in ("id", "title", "source", "url", "published"):
         value = record.get(key)
         if value is not None and not getattr(article, key):
@@ -247,10 +245,10 @@ def documents_of(record: dict, name: str) -> list[str]:
     if documents is None:
         document = record.get("document")
         if not isinstance(document, str):
-            raise InputError(f"{name}: \"document\" must be a string")
+            raise InputError(f'{name}: "document" must be a string')
         documents = split_multinews(document)
     if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
-        raise InputError(f"{name}: \"documents\" must be a list of strings")
+        raise InputError(f'{name}: "documents" must be a list of strings')
     documents = [d for d in documents if d.strip()]
     if not documents:
         raise InputError(f"{name}: no article text")
@@ -264,7 +262,8 @@ def read_path(path: str | Path) -> list[Article]:
     path = Path(path)
     if path.is_dir():
         files = sorted(
-            p for p in path.rglob("*")
+            p
+            for p in path.rglob("*")
             if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES
         )
         if not files:

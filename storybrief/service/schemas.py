@@ -85,6 +85,7 @@ class BriefSentenceOut(BaseModel):
     support: int
     single_source: bool
     cut: bool = Field(False, description="The sentence stops mid-way in its source (the article was cut off there).")
+    date: str = Field("", description="Day its article was published (ISO), when the brief tells events of several days.")
 
 
 class SourceOut(BaseModel):
@@ -103,6 +104,7 @@ class BriefOut(BaseModel):
     budget: int
     method: str
     disagreements: list[dict] = []
+    off_topic: list[int] = Field([], description="Source numbers of articles set aside as not belonging with the others.")
 
 
 def utc(value: datetime) -> datetime:
@@ -138,8 +140,29 @@ class StorySummary(BaseModel):
                                                   "between ** and **.")
 
 
+class EventOut(BaseModel):
+    date: str = Field(description="Day of the event's first article (YYYY-MM-DD), '' when undated.")
+    headline: str = Field(description="A sentence quoted from the event's articles.")
+    sources: list[int] = Field(description="Articles that report the headline, its own first.")
+    articles: list[int] = Field(description="Every article of the event.")
+    outlets: list[str] = []
+
+
+class UpdateOut(BriefOut):
+    since: str = Field(description="When the previous brief was made (ISO 8601 UTC): the update says what it did not.")
+
+
+class EarlierBriefOut(BaseModel):
+    made: str
+    sentences: list[str]
+    articles: list[int]
+
+
 class StoryDetail(StorySummary):
     articles: list[ArticleOut]
+    timeline: list[EventOut] = Field([], description="The story's events, oldest first.")
+    update: UpdateOut | None = Field(None, description="What is new since the previous brief; null when nothing is.")
+    history: list[EarlierBriefOut] = Field([], description="The story's earlier briefs, oldest first.")
 
 
 class StoryPage(BaseModel):

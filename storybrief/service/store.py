@@ -24,6 +24,7 @@ from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
+from storybrief.service.news import story_news
 from storybrief.service.outlets import clean_title, headline, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
 from storybrief.service.search import MARK_END, MARK_START, search, search_terms
@@ -418,6 +419,10 @@ class Store:
                        func.substr(ArticleRow.text, 1, MAX_BRIEF_ARTICLE_CHARS + 1).label("text"))
                 .where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
             ).all()
+            before = session.get(CachedBrief, story_id)  # the previous brief: what is new is said against it
+            previous, made = (before.data, before.created_at) if before is not None else (None, None)
+            copy_of = dict(session.execute(select(ArticleRow.id, ArticleRow.duplicate_of).where(
+                ArticleRow.story_id == story_id, ArticleRow.duplicate_of.is_not(None))).all())
         rows, total = [], 0
         for row in newest:
             text = capped(row.text, MAX_BRIEF_ARTICLE_CHARS)
@@ -429,6 +434,9 @@ class Store:
         articles = stored_articles(rows)
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
+            # Timeline, update brief and the briefs before, kept with the brief (storybrief.service.news).
+            data.update(story_news(previous, made, articles, copy_of, self.words, self.method,
+                                   lambda brief: brief_data(brief, {r.id: r for r in rows})))
         except StoryBriefError as exc:
             data = {"error": str(exc), "format": BRIEF_FORMAT}
         try:

@@ -1,5 +1,11 @@
 """Story briefs: made with `storybrief.summarize` on an engine (`storybrief.engines`: a process pool
-spreads them over the cores), kept in the story's record until its articles change."""
+spreads them over the cores), kept in the story's record until its articles change.
+
+With each brief come the story's timeline (`timeline`) and, when the story had a brief before
+and has gained articles since, its update brief: the new articles briefed for a reader of the
+earlier brief (`summarize(new, earlier=old, earlier_brief=...)`), with `since`, the date of the
+newest article the earlier brief covered.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from storybrief.brief.pipeline import summarize
 from storybrief.engines import SerialEngine
 from storybrief.errors import StoryBriefError
 from storybrief.stories.records import StoryRecord
+from storybrief.stories.timeline import timeline
 from storybrief.types import Article, Brief
 
 BRIEF_CHUNK = 8  # stories per task sent to a worker: few enough to balance, enough to amortise
@@ -20,18 +27,28 @@ def brief_key(words: int, articles: list[Article]) -> str:
     return f"{words}:" + hashlib.sha1("\n".join(a.id for a in articles).encode()).hexdigest()
 
 
+def covered(record: StoryRecord, articles: list[Article]) -> list[str] | None:
+    """The ids of `articles` when the record's brief was made from exactly them, else None (for
+    records saved before briefs listed their articles: the key holds a digest of the ids)."""
+    if record.brief is None or record.brief_key.partition(":")[2] != brief_key(0, articles).partition(":")[2]:
+        return None
+    return [a.id for a in articles]
+
+
 def article_fields(article: Article) -> dict:
     return {"text": article.text, "id": article.id, "title": article.title, "source": article.source,
             "path": article.path, "url": article.url, "published": article.published}
 
 
-def brief_stories(chunk: list[tuple[str, int, list[dict]]]) -> list[tuple[str, dict | None, str]]:
-    """(story id, brief as a dict or None, why not) for each (story id, words, article fields):
-    runs in a worker process, so it reports every failure instead of raising."""
+def brief_stories(chunk: list[tuple]) -> list[tuple[str, dict | None, str]]:
+    """(story id, what was made or None, why not) for each (story id, words, article fields[,
+    context]): runs in a worker process, so it reports every failure instead of raising. What
+    was made: {"brief", "timeline", "update"} (`made`); the context: {"copies": original id ->
+    copy ids, "earlier": ids the earlier brief covered, "earlier_brief": its sentences}."""
     out = []
-    for story_id, words, fields in chunk:
+    for story_id, words, fields, *context in chunk:
         try:
-            out.append((story_id, summarize([Article(**f) for f in fields], words=words).to_dict(), ""))
+            out.append((story_id, made(words, [Article(**f) for f in fields], context[0] if context else {}), ""))
         except StoryBriefError as exc:
             out.append((story_id, None, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a bug in one story must not lose the others
@@ -39,33 +56,64 @@ def brief_stories(chunk: list[tuple[str, int, list[dict]]]) -> list[tuple[str, d
     return out
 
 
+def made(words: int, articles: list[Article], context: dict) -> dict:
+    """A story's brief, timeline and update brief (None when there is nothing earlier or new)."""
+    brief = summarize(articles, words=words)
+    try:
+        events = [event.to_dict() for event in timeline(articles, context.get("copies"), brief=brief)]
+    except StoryBriefError:
+        events = []  # the brief stands without it
+    earlier_ids = set(context.get("earlier") or [])
+    earlier = [a for a in articles if a.id in earlier_ids]
+    new = [a for a in articles if a.id not in earlier_ids]
+    update = None
+    if earlier and new:
+        try:
+            news = summarize(new, words=words, earlier=earlier, earlier_brief=context.get("earlier_brief") or [])
+            update = {"since": max((a.published for a in earlier), default=""), **news.to_dict()}
+        except StoryBriefError:
+            update = None  # new articles with nothing to quote: no update, the brief stands
+    return {"brief": brief.to_dict(), "timeline": events, "update": update}
+
+
 def make_briefs(
-    stories: list[tuple[StoryRecord, list[Article]]], words: int, engine=None
+    stories: list[tuple[StoryRecord, list[Article]]], words: int, engine=None,
+    copies: dict[str, dict[str, list[str]]] | None = None,
 ) -> Iterator[tuple[str, Brief | None, str]]:
     """(story id, brief or None, why not) for each (record, its articles), in order. A brief kept
     in the record from the same articles and budget is reused; the others are made on `engine`
-    (default: in this process) and kept in their records."""
-    jobs: list[tuple[StoryRecord, str, list[dict]]] = []
+    (default: in this process) and kept in their records, with the timeline and the update brief
+    (`copies`: story id -> original id -> ids of its copies, for the timeline)."""
+    jobs: list[tuple[StoryRecord, str, list[dict], dict]] = []
     for record, articles in stories:
         key = brief_key(words, articles)
-        if record.brief is not None and record.brief_key == key:
-            jobs.append((record, key, []))
-        else:
-            jobs.append((record, key, [article_fields(a) for a in articles]))
-    to_make = [(record.id, words, fields) for record, _, fields in jobs if fields]
+        # A brief kept from before timelines existed is made again, with its timeline.
+        if record.brief is not None and record.brief_key == key and record.timeline is not None:
+            jobs.append((record, key, [], {}))
+            continue
+        context = {"copies": (copies or {}).get(record.id, {})}
+        if record.brief is not None and record.brief_articles:
+            context["earlier"] = record.brief_articles
+            context["earlier_brief"] = [s["text"] for s in record.brief["sentences"]]
+        jobs.append((record, key, [article_fields(a) for a in articles], context))
+    to_make = [(record.id, words, fields, context) for record, _, fields, context in jobs if fields]
     chunks = [to_make[k:k + BRIEF_CHUNK] for k in range(0, len(to_make), BRIEF_CHUNK)]
-    made = (outcome for chunk in (engine or SerialEngine()).map(
+    outcomes = (outcome for chunk in (engine or SerialEngine()).map(
         brief_stories, chunks, split=lambda chunk: [[job] for job in chunk],
         lost=lambda chunk, exc: [(job[0], None, f"its worker died ({exc})") for job in chunk],
     ) for outcome in chunk)
-    for record, key, fields in jobs:
+    for record, key, fields, _ in jobs:
         if not fields:
             yield record.id, Brief.from_dict(record.brief), ""
             continue
-        made_id, brief, error = next(made)
+        made_id, outcome, error = next(outcomes)
         assert made_id == record.id  # engines keep the order of chunks
-        if brief is None:
+        if outcome is None:
             yield record.id, None, error
             continue
-        record.brief, record.brief_key = brief, key
-        yield record.id, Brief.from_dict(brief), ""
+        record.brief, record.brief_key, record.timeline = outcome["brief"], key, outcome["timeline"]
+        record.brief_articles = [f["id"] for f in fields]
+        # Only news: an update is kept when the story gained articles, dropped when it was
+        # re-briefed for another reason (another budget).
+        record.update = outcome["update"]
+        yield record.id, Brief.from_dict(outcome["brief"]), ""

@@ -21,12 +21,12 @@ from storybrief.brief.dedupe import copy_lsh
 from storybrief.errors import StoryBriefError
 from storybrief.io.pile import normalise_date
 from storybrief.stories.agglomerate import MUTUAL_BOOST, THRESHOLD, linkage_weights, merge_new_rows
-from storybrief.stories.briefs import make_briefs
+from storybrief.stories.briefs import covered, make_briefs
 from storybrief.stories.copies import find_copy, signature
 from storybrief.stories.corpus import Corpus
 from storybrief.stories.labels import describe, label, oldest_first
 from storybrief.stories.neighbours import MUTUAL_K, WINDOW_DAYS, note_similar
-from storybrief.stories.records import IndexState, Story, StoryRecord
+from storybrief.stories.records import Event, IndexState, Story, StoryRecord
 from storybrief.stories.state import load_state, save_state
 from storybrief.stories.vectors import words
 from storybrief.text import text_id
@@ -226,12 +226,23 @@ class StoryIndex:
         rows = sorted(self.stories[story_id].rows)
         return label([self.articles[self.row_ids[row]] for row in rows], self.corpus.vectors()[rows], self.corpus.terms)
 
-    def story(self, story_id: str, brief: bool = False, words: int = 150) -> Story:
+    def story_copies(self, story_id: str) -> dict[str, list[str]]:
+        """Original article id -> ids of its copies, for the story's articles that have copies."""
         rows = sorted(self.stories[story_id].rows)
-        copies = {self.row_ids[row]: list(self.copies[row]) for row in rows if self.copies.get(row)}
-        story = describe(story_id, self.label(story_id), self.story_articles(story_id), copies)
+        return {self.row_ids[row]: list(self.copies[row]) for row in rows if self.copies.get(row)}
+
+    def story(self, story_id: str, brief: bool = False, words: int = 150) -> Story:
+        story = describe(story_id, self.label(story_id), self.story_articles(story_id), self.story_copies(story_id))
         if brief:
             story.brief = self.brief(story_id, words)
+            self.add_news(story)
+        return story
+
+    def add_news(self, story: Story) -> Story:
+        """The story with the timeline and update brief made with its brief (read `briefs` first)."""
+        record = self.stories[story.id]
+        story.timeline = None if record.timeline is None else [Event.from_dict(e) for e in record.timeline]
+        story.update = record.update
         return story
 
     def all_stories(self, brief: bool = False, words: int = 150, engine=None) -> list[Story]:
@@ -242,6 +253,7 @@ class StoryIndex:
         if brief:
             for story, (_, made) in zip(found, self.briefs([s.id for s in found], words, engine)):
                 story.brief = made
+                self.add_news(story)
         return found
 
     def brief(self, story_id: str, words: int = 150) -> Brief | None:
@@ -252,8 +264,10 @@ class StoryIndex:
         """(story id, brief or None) for each story, in order, as it is read. Briefs kept from before are
         reused; the others are made on `engine` (`storybrief.engines`; default: in this process) and
         kept. A story that cannot be briefed gets None and a note."""
+        story_ids = list(story_ids)
         jobs = [(self.stories[story_id], self.story_articles(story_id)) for story_id in story_ids]
-        for story_id, made, error in make_briefs(jobs, words, engine):
+        copies = {story_id: self.story_copies(story_id) for story_id in story_ids}
+        for story_id, made, error in make_briefs(jobs, words, engine, copies):
             if made is None:
                 self.notes.append(f"story {story_id}: no brief ({error})")
             yield story_id, made
@@ -293,6 +307,9 @@ def _restore(index: StoryIndex, state: IndexState) -> StoryIndex:
     index.row_of.update((article_id, row) for row, ids in index.copies.items() for article_id in ids)
     index.stories = {record.id: record for record in state.stories}
     index.next_story = state.next_story
+    for record in index.stories.values():
+        if record.brief is not None and record.brief_articles is None:  # saved before briefs listed their articles
+            record.brief_articles = covered(record, index.story_articles(record.id))
     # Version 1 saved no closest similarities: recomputed from the vectors, as `add` would have noted them.
     recompute = state.top_similar is None
     top_similar = np.zeros((len(index.row_ids), MUTUAL_K), dtype=np.float32) if recompute else state.top_similar

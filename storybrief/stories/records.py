@@ -1,5 +1,6 @@
-"""The records of story grouping: `Story` (what callers get), `StoryRecord` (a story as the index
-keeps it) and `IndexState` (everything an index keeps between runs: what `state` writes and reads)."""
+"""The records of story grouping: `Story` (what callers get), `Event` (one development on a
+story's timeline), `StoryRecord` (a story as the index keeps it) and `IndexState` (everything an
+index keeps between runs: what `state` writes and reads)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,28 @@ import numpy as np
 import scipy.sparse as sp
 
 from storybrief.types import Article, Brief
+
+
+@dataclass
+class Event:
+    """One development of a story: its date (YYYY-MM-DD of its first article, '' when undated), a
+    headline sentence quoted from its articles, the articles that report that sentence (its own
+    first) and their outlets, and every article of the event."""
+
+    date: str
+    headline: str
+    sources: list[str]  # article ids
+    articles: list[str]
+    outlets: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"date": self.date, "headline": self.headline, "sources": self.sources, "articles": self.articles,
+                "outlets": self.outlets}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Event:
+        return cls(data["date"], data["headline"], list(data["sources"]), list(data["articles"]),
+                   list(data.get("outlets", [])))
 
 
 @dataclass
@@ -24,6 +47,10 @@ class Story:
     brief: Brief | None = None
     # Re-published copies (wire stories): original article id -> ids of its copies.
     copies: dict[str, list[str]] = field(default_factory=dict)
+    timeline: list[Event] | None = None  # made with the brief
+    # What is new since the brief of the previous run: {"since", "sentences", "sources", ...}
+    # (an update brief's dict); None when the story gained nothing since then, or is new.
+    update: dict | None = None
 
     @property
     def size(self) -> int:
@@ -39,6 +66,8 @@ class Story:
             "end": self.end,
             "copies": self.copies,
             "brief": self.brief.to_dict() if self.brief else None,
+            "timeline": [event.to_dict() for event in self.timeline] if self.timeline is not None else None,
+            "update": self.update,
         }
 
 
@@ -51,6 +80,11 @@ class StoryRecord:
     internal: float = 0.0
     brief: dict | None = None
     brief_key: str = ""  # what the brief was made from; a change means it is stale
+    timeline: list[dict] | None = None  # the story's events (`Event.to_dict`), made with the brief
+    brief_articles: list[str] | None = None  # ids of the articles the brief was made from
+    # The update brief made with the brief, when the story had gained articles since the brief
+    # before it. Not saved: it reports one run's news.
+    update: dict | None = None
 
 
 @dataclass

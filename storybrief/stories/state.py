@@ -11,7 +11,10 @@ interrupted save leaves the previous state readable:
 - `vectors.npz`: the raw log-tf rows (CSR), document frequencies, publication times, MinHash
   signatures and highest similarities to other rows (`top_similar`) of the vector rows.
 
-Version 2 added `top_similar` (mutual-neighbour linkage). A version 1 folder reads with
+Story records may hold `timeline` (the events made with the brief) and `brief_articles` (the ids
+the brief was made from, what the next update brief leaves out); folders without them read as
+before (the brief's articles are then recovered from its key). Version 2 added `top_similar`
+(mutual-neighbour linkage). A version 1 folder reads with
 `top_similar` None (the index recomputes it from the vectors), and a threshold saved as version
 1's default (0.12, tuned without the mutual boost) becomes the current default.
 """
@@ -58,7 +61,8 @@ def save_state(state: IndexState, folder: str | Path) -> None:
         "row_story": state.row_story,
         "copies": {str(row): ids for row, ids in state.copies.items()},
         "stories": [
-            {"id": r.id, "rows": r.rows, "internal": r.internal, "brief": r.brief, "brief_key": r.brief_key}
+            {"id": r.id, "rows": r.rows, "internal": r.internal, "brief": r.brief, "brief_key": r.brief_key,
+             "timeline": r.timeline, "brief_articles": r.brief_articles}
             for r in state.stories
         ],
         "terms": {str(c): t for c, t in state.terms.items()},
@@ -134,7 +138,8 @@ def load_state(folder: str | Path) -> IndexState | None:
             row_ids=list(saved["rows"]),
             row_story=list(saved["row_story"]),
             copies={int(row): list(ids) for row, ids in saved["copies"].items()},
-            stories=[StoryRecord(r["id"], list(r["rows"]), r["internal"], r["brief"], r["brief_key"])
+            stories=[StoryRecord(r["id"], list(r["rows"]), r["internal"], r["brief"], r["brief_key"],
+                                 r.get("timeline"), r.get("brief_articles"))
                      for r in saved["stories"]],
             next_story=saved["next_story"],
             idf_docs=saved["idf_docs"],

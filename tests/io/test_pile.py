@@ -15,7 +15,8 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
   <link>https://baycourier.example/ferry-strike</link>
   <guid>https://baycourier.example/ferry-strike</guid>
   <pubDate>Mon, 03 Mar 2025 11:30:00 +0000</pubDate>
-  <description><![CDATA[<p>{text}</p><script>alert("tracking")</script><p>Caf&eacute; owners &amp; shop keepers were &quot;worried&quot;.</p>]]></description>
+  <description><![CDATA[<p>{text}</p><script>alert("tracking")</script>\
+<p>Caf&eacute; owners &amp; shop keepers were &quot;worried&quot;.</p>]]></description>
 </item>
 <item>
   <title>Empty teaser</title>
@@ -48,7 +49,7 @@ def test_rss_entities_and_scripts(tmp_path):
     assert entry.title == "Ferry strike – day one"
     assert entry.source == "Bay Courier & Friends"
     assert entry.published == "2025-03-03T11:30:00Z"
-    assert "Café owners & shop keepers were \"worried\"." in entry.text
+    assert 'Café owners & shop keepers were "worried".' in entry.text
     assert "alert" not in entry.text and "tracking" not in entry.text and "<" not in entry.text
     assert any("Empty teaser" in n and "no text" in n for n in pile.notes)
 
@@ -65,7 +66,9 @@ def test_atom_feed_in_a_folder_with_text_files(tmp_path):
 
 def test_empty_feed_is_a_clear_error_when_it_is_all_there_is(tmp_path):
     feed = tmp_path / "empty.xml"
-    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>', encoding="utf-8")
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>', encoding="utf-8"
+    )
     with pytest.raises(InputError, match="empty feed"):
         read_pile([feed])
     blank = tmp_path / "blank.rss"
@@ -75,7 +78,9 @@ def test_empty_feed_is_a_clear_error_when_it_is_all_there_is(tmp_path):
 
 
 def test_empty_feed_beside_good_input_is_a_note(tmp_path):
-    (tmp_path / "empty.rss").write_text('<rss version="2.0"><channel><title>Quiet</title></channel></rss>', encoding="utf-8")
+    (tmp_path / "empty.rss").write_text(
+        '<rss version="2.0"><channel><title>Quiet</title></channel></rss>', encoding="utf-8"
+    )
     (tmp_path / "chess.txt").write_text(CHESS[0][3], encoding="utf-8")
     pile = read_pile([tmp_path])
     assert [a.id for a in pile.articles] == ["chess"]
@@ -84,7 +89,14 @@ def test_empty_feed_beside_good_input_is_a_note(tmp_path):
 
 def test_jsonl_bad_lines_are_skipped_and_named(tmp_path):
     lines = [
-        json.dumps({"id": FERRY[0][0], "text": FERRY[0][3], "url": "https://www.herald.example/a", "published": "Mon, 03 Mar 2025 08:00:00 GMT"}),
+        json.dumps(
+            {
+                "id": FERRY[0][0],
+                "text": FERRY[0][3],
+                "url": "https://www.herald.example/a",
+                "published": "Mon, 03 Mar 2025 08:00:00 GMT",
+            }
+        ),
         "{not json",
         json.dumps(["a", "list"]),
         json.dumps({"id": "no-text", "title": "Only a title"}),

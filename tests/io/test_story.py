@@ -24,7 +24,8 @@ def test_folder_reads_text_markdown_and_html_sorted(tmp_path: Path):
     (tmp_path / "a.txt").write_text(PROSE)
     (tmp_path / "c.html").write_text(
         "<html><head><title>Budget vote</title></head><body><article><h1>Budget vote</h1>"
-        f"<p>{PROSE}</p><p>The mayor welcomed the decision and thanked the members for their work.</p></article></body></html>"
+        f"<p>{PROSE}</p><p>The mayor welcomed the decision and thanked the members for their work.</p>"
+        "</article></body></html>"
     )
     (tmp_path / "image.png").write_bytes(b"\x89PNG\x00\x00")
     (tmp_path / ".hidden.txt").write_text(PROSE)
@@ -76,7 +77,11 @@ def test_oversized_file_is_refused_with_its_size(tmp_path: Path, monkeypatch):
 
 
 def test_jsonl_articles_and_gzip(tmp_path: Path):
-    lines = [json.dumps({"id": "x1", "text": PROSE, "title": "Vote", "source": "Gazette"}), "", json.dumps({"documents": [PROSE, PROSE + " Again."], "id": "c"})]
+    lines = [
+        json.dumps({"id": "x1", "text": PROSE, "title": "Vote", "source": "Gazette"}),
+        "",
+        json.dumps({"documents": [PROSE, PROSE + " Again."], "id": "c"}),
+    ]
     path = tmp_path / "arts.jsonl.gz"
     with gzip.open(path, "wt") as f:
         f.write("\n".join(lines))
@@ -108,7 +113,8 @@ def test_markdown_is_read_as_prose(tmp_path: Path):
     (tmp_path / "story.md").write_text(
         "# Council backs budget\n\n![chart](img.png)\n\n"
         "The council **approved** the budget on [Monday](http://example.org/monday).\n\n"
-        "- Schools get more money this year than last year.\n\n---\n\n> The mayor called it _a fair deal_ for the town.\n"
+        "- Schools get more money this year than last year.\n\n---\n\n"
+        "> The mayor called it _a fair deal_ for the town.\n"
     )
     [article] = read_path(tmp_path / "story.md")
     assert article.title == "Council backs budget"

@@ -1,3 +1,4 @@
+from running_story import LIBRARIES
 from story_articles import CHESS, FERRY, article
 
 from storybrief.engines import SerialEngine
@@ -59,7 +60,8 @@ def test_briefs_are_kept_in_their_records_and_made_again_only_when_stale():
 def test_stories_are_sent_in_chunks_and_failures_come_back_as_reasons():
     records = [StoryRecord(f"s{k}", rows=[k]) for k in range(BRIEF_CHUNK + 1)]
     engine = CountingEngine()
-    made = list(make_briefs([(r, [article(FERRY[0])]) for r in records[:-1]] + [(records[-1], [FURNITURE])], 40, engine))
+    jobs = [(r, [article(FERRY[0])]) for r in records[:-1]] + [(records[-1], [FURNITURE])]
+    made = list(make_briefs(jobs, 40, engine))
     assert [len(chunk) for chunk in engine.chunks] == [BRIEF_CHUNK, 1]
     story_id, brief, reason = made[-1]
     assert story_id == records[-1].id and brief is None and reason and records[-1].brief is None
@@ -71,3 +73,31 @@ def test_a_story_whose_worker_dies_gets_a_reason_not_an_exception():
     record = StoryRecord("s1", rows=[0])
     [(story_id, brief, reason)] = list(make_briefs([(record, [article(r) for r in FERRY])], 40, DyingEngine()))
     assert (story_id, brief) == ("s1", None) and "worker died" in reason and "killed" in reason
+
+
+def test_a_brief_comes_with_its_timeline_and_an_update_once_the_story_gains_articles():
+    plan = [Article(id=i, source=s, published=p, text=t) for i, s, p, t in LIBRARIES[:3]]
+    record = StoryRecord("s1", rows=[0])
+    [(_, first, _)] = make_briefs([(record, plan[:2])], 60)
+    assert record.brief_articles == ["plan-1", "plan-2"] and record.update is None  # nothing earlier
+    assert [event["articles"] for event in record.timeline] == [["plan-1", "plan-2"]]
+    [(_, second, _)] = make_briefs([(record, plan)], 60)
+    update = record.update
+    assert update is not None and update["since"] == "2025-04-01T15:30:00Z"  # the newest article read before
+    # Only what the new article says, cited to it, and nothing the first brief said.
+    assert update["sentences"] and all(s["text"] in LIBRARIES[2][3] for s in update["sentences"])
+    assert [s["name"] for s in update["sources"]] == ["Radio Brack"]
+    assert not {s["text"] for s in update["sentences"]} & {s.text for s in first.sentences}
+    assert record.brief_articles == ["plan-1", "plan-2", "plan-3"] and second.sentences
+    make_briefs_again = list(make_briefs([(record, plan)], 40))  # another budget, no new article: no news
+    assert make_briefs_again[0][1] is not None and record.update is None
+
+
+def test_a_kept_brief_without_a_timeline_is_made_again_with_one():
+    ferry = [article(r) for r in FERRY]
+    record = StoryRecord("s1", rows=[0])
+    list(make_briefs([(record, ferry)], 50))
+    record.timeline = None  # as a state folder saved before timelines existed
+    engine = CountingEngine()
+    list(make_briefs([(record, ferry)], 50, engine))
+    assert len(engine.chunks) == 1 and record.timeline and record.update is None

@@ -56,7 +56,11 @@ def test_briefs_cite_the_story_articles():
         assert story.brief is not None and story.brief.sentences
         assert story.brief.words <= 60
         data = story.to_dict()
-        assert set(data) == {"id", "label", "articles", "sources", "start", "end", "copies", "brief"}
+        assert set(data) == {"id", "label", "articles", "sources", "start", "end", "copies", "brief", "timeline",
+                             "update"}
+        # Every article is in one event of the timeline; a first grouping has nothing to update.
+        assert sorted(a for event in data["timeline"] for a in event["articles"]) == sorted(story.articles)
+        assert data["update"] is None
 
 
 def test_single_article_is_one_story():
@@ -90,9 +94,10 @@ def test_threshold_controls_how_much_merges():
 
 
 def test_placeholder_pages_are_stories_of_their_own_not_copies_of_each_other():
-    placeholder = ("Tweet with a location you can add location information to your tweets, such as your city or precise "
-                   "location, from the web and via third-party applications. These crawls are part of an effort to archive "
-                   "pages as they are created and archive the pages that they refer to, so nothing is lost over time.")
+    placeholder = ("Tweet with a location you can add location information to your tweets, such as your city or "
+                   "precise location, from the web and via third-party applications. These crawls are part of an "
+                   "effort to archive pages as they are created and archive the pages that they refer to, so nothing "
+                   "is lost over time.")
     pile = [Article(text=placeholder, id=f"p{k}", source=f"outlet{k}") for k in range(3)]
     stories = storybrief.group(pile, brief=False)
     assert len(stories) == 3
@@ -121,7 +126,8 @@ def test_as_articles_reads_objects_dicts_texts_and_paths(tmp_path):
     (folder / "ferry.txt").write_text(FERRY[0][3], encoding="utf-8")
     feed = tmp_path / "more.jsonl"
     feed.write_text(json.dumps({"id": "chess-1", "text": CHESS[0][3]}) + "\n", encoding="utf-8")
-    found, notes = as_articles([article(UNRELATED), {"id": "chess-2", "text": CHESS[1][3]}, FERRY[1][3], folder, str(feed)])
+    items = [article(UNRELATED), {"id": "chess-2", "text": CHESS[1][3]}, FERRY[1][3], folder, str(feed)]
+    found, notes = as_articles(items)
     texts = {a.text for a in found}
     assert {UNRELATED[3], CHESS[1][3], FERRY[1][3], FERRY[0][3], CHESS[0][3]} <= texts
     assert len(found) == 5 and len({a.id for a in found}) == 5  # every article has an id of its own

@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+from running_story import LIBRARIES
 from story_articles import CHESS, FERRY, UNRELATED, VOLCANO, WIRE_COPY, article
 
 from storybrief import StoryIndex
@@ -118,7 +119,8 @@ def test_the_state_is_a_plain_record_that_reads_back_as_written(tmp_path):
     assert load_state(tmp_path / "empty") is None
     first_run(tmp_path / "state")
     state = load_state(tmp_path / "state")
-    assert isinstance(state, IndexState) and state.threshold == THRESHOLD and len(state.row_ids) == state.tf.shape[0] == 5
+    assert isinstance(state, IndexState) and state.threshold == THRESHOLD
+    assert len(state.row_ids) == state.tf.shape[0] == 5
     assert {r.id for r in state.stories} == set(state.row_story)
     save_state(state, tmp_path / "again")
     for name in ("state.json", "articles.jsonl", "vectors.npz"):
@@ -139,3 +141,47 @@ def test_state_files_that_disagree_or_a_file_for_a_folder_are_clear_errors(tmp_p
     (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
     with pytest.raises(InputError, match="unreadable story state"):
         load_state(folder)
+
+
+def library_articles():
+    return [article(r) for r in LIBRARIES[:3]]
+
+
+def test_timelines_and_the_briefs_articles_are_saved_and_news_follows_a_reload(tmp_path):
+    folder = tmp_path / "state"
+    plan = library_articles()
+    index = StoryIndex()
+    (story_id, *_) = index.add(plan[:2])
+    (story,) = index.all_stories(brief=True, words=60)
+    assert story.timeline and story.update is None
+    index.save(folder)
+    saved = json.loads((folder / "state.json").read_text())["stories"][0]
+    assert saved["brief_articles"] == ["plan-1", "plan-2"]
+    assert saved["timeline"] == [e.to_dict() for e in story.timeline]
+    again = StoryIndex.load(folder)
+    assert again.add(plan[2:]) == [story_id]
+    (story,) = again.all_stories(brief=True, words=60)
+    assert story.update is not None and story.update["since"] == plan[1].published
+    assert [e.articles for e in story.timeline] == [["plan-1", "plan-2", "plan-3"]]
+    again.save(folder)
+    (story,) = StoryIndex.load(folder).all_stories(brief=True, words=60)
+    assert story.update is None  # nothing new since the run before
+
+
+def test_a_folder_saved_before_timelines_reads_and_still_gets_news(tmp_path):
+    folder = tmp_path / "state"
+    plan = library_articles()
+    index = StoryIndex()
+    index.add(plan[:2])
+    index.all_stories(brief=True, words=60)
+    index.save(folder)
+    state = json.loads((folder / "state.json").read_text())
+    for record in state["stories"]:  # what an older StoryBrief wrote
+        del record["timeline"], record["brief_articles"]
+    (folder / "state.json").write_text(json.dumps(state))
+    again = StoryIndex.load(folder)
+    (record,) = again.stories.values()
+    assert record.timeline is None and record.brief_articles == ["plan-1", "plan-2"]  # recovered from the key
+    again.add(plan[2:])
+    (story,) = again.all_stories(brief=True, words=60)
+    assert story.timeline and story.update is not None and story.update["sentences"]

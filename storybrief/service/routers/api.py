@@ -106,7 +106,10 @@ def get_story(story_id: int, store: StoreDep) -> StoryDetail:
         raise HTTPException(404, f"no story {story_id}")
     story, articles, sources = found
     summary = story_summary(store, story, sources, True)
-    return StoryDetail(**summary.model_dump(), articles=[ArticleOut(**article_fields(a)) for a in articles])
+    news = store.brief(story)  # cached with the brief: timeline, update, earlier briefs
+    return StoryDetail(**summary.model_dump(), articles=[ArticleOut(**article_fields(a)) for a in articles],
+                       timeline=news.get("timeline") or [], update=news.get("update"),
+                       history=news.get("history") or [])
 
 
 @router.delete(

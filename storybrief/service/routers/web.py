@@ -59,6 +59,7 @@ def story_page(
     story_id: int,
     store: StoreDep,
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
 ) -> HTMLResponse:
     found = store.story(story_id)
     if found is None:
@@ -67,14 +68,18 @@ def story_page(
     labels = {a.id: article_label(a) for a in articles}
     pages = max(1, -(-len(articles) // ARTICLES_PER_PAGE))
     shown = articles[(page_number - 1) * ARTICLES_PER_PAGE : page_number * ARTICLES_PER_PAGE]
+    view = story_view(store, story, sources)
+    timeline = view["timeline"] if order == "oldest" else view["timeline"][::-1]  # the toggle: newest first by default
     return page(
         request,
         "story.html",
-        story=story_view(store, story, sources),
+        story=view,
         articles=shown,
         labels=labels,
         page=page_number,
         pages=pages,
+        timeline=timeline,
+        order=order,
     )
 
 
@@ -166,8 +171,12 @@ def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str |
                 "cites": cites,
                 "single": sentence.get("single_source", False),
                 "cut": sentence.get("cut", False),
+                "date": sentence.get("date", ""),
             }
         )
+    day = ""
+    for sentence in sentences:  # a day is shown where it changes (briefs telling events of several days)
+        sentence["date"], day = (sentence["date"] if sentence["date"] != day else ""), sentence["date"] or day
     cited = sorted({n for s in data.get("sentences", []) for n in s["sources"]} & set(numbered))
     disagreements = []
     for d in data.get("disagreements", []):
@@ -194,10 +203,33 @@ def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str |
         "sentences": sentences,
         "error": data.get("error"),
         "numbered": [numbered[k] for k in sorted(numbered)],
+        "off_topic": [
+            {"number": n, "label": numbered.get(n, {}).get("name") or numbered.get(n, {}).get("title") or f"source {n}"}
+            for n in data.get("off_topic", [])
+        ],
         "cited": [numbered[k] for k in cited],
         "disagreements": disagreements,
         "snippet": snippet,
+        "timeline": data.get("timeline") or [],  # oldest first
+        "news": update_view(data.get("update")),  # not "update": a dict's method to Jinja
     }
+
+
+def update_view(update: dict | None) -> dict | None:
+    """What is new since the previous brief, as `_brief.html` shows a brief: its sentences with
+    their citations resolved to article links, and the day of the previous brief."""
+    if not update:
+        return None
+    numbered = {s["id"]: s for s in update.get("sources", [])}
+
+    def cite(n: int) -> dict:
+        source = numbered.get(n, {})
+        return {"number": n, "article_id": source.get("article_id"),
+                "label": source.get("name") or source.get("title") or f"source {n}"}
+
+    sentences = [{"text": s["text"], "single": s.get("single_source", False), "cut": s.get("cut", False),
+                  "cites": [cite(n) for n in s["sources"]]} for s in update.get("sentences", [])]
+    return {"since": update.get("since", "")[:10], "sentences": sentences, "error": None}
 
 
 async def form_articles(form) -> list[ArticleIn]:
