@@ -81,6 +81,7 @@ def variants(args) -> dict:
         "nq_gap_share.5": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 0.5, "QUOTES": "drop", "GAP": 0.02}),
         "centroid_nq_gap": (CentroidScorer(), {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop", "GAP": 0.02}),
         "shipped": (learned, {}),
+        "milp": (learned, {"SOLVER": "milp"}),
         "greedy_pow.5": (learned, {"LONG_STORY": 0, "SOLVER": "greedy", "GREEDY_POWER": 0.5}),
         "milp_keepq": (learned, {"LONG_STORY": 0, "QUOTES": "keep"}),
         "cover2": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 2.0}),
