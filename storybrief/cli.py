@@ -344,6 +344,7 @@ def evaluate(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report as JSON here."),
     resamples: int = typer.Option(1000, "--resamples", min=10, help="Bootstrap resamples for the 95% intervals."),
     memory_clusters: int = typer.Option(10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."),
+    intruder: bool = typer.Option(False, "--intruder", help="Add one article of another cluster to each cluster; report the share of brief sentences taken from it."),
     citations: bool = typer.Option(
         False, "--citations",
         help="Check citations, not ROUGE: the share without lexical evidence; with --pairs/--labels, precision and "
@@ -375,7 +376,7 @@ def evaluate(
             report = run_evaluation(
                 data, words=words, limit=limit, methods=methods,
                 baselines=BASELINES if baselines else peers, resamples=resamples,
-                memory_clusters=memory_clusters, progress=lambda n: progress.update(task, completed=n),
+                memory_clusters=memory_clusters, progress=lambda n: progress.update(task, completed=n), intruder=intruder,
             )
         except StoryBriefError as exc:
             fail(str(exc))
@@ -383,7 +384,7 @@ def evaluate(
         stderr.print(f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}", highlight=False, markup=False, soft_wrap=True)
     console = RichConsole()
     if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
-        console = RichConsole(width=200)
+        console = RichConsole(width=260)
     console.print(report_table(report))
     if output is not None:
         try:

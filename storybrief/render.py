@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the records render themselves through this module, so it must not import them at run time
@@ -18,6 +19,33 @@ def _label(source: Source) -> str:
 def shown(sentence: BriefSentence) -> str:
     """The sentence as a reader sees it: a sentence its source cut off ends in an ellipsis."""
     return sentence.text + "…" if sentence.cut else sentence.text
+
+
+def dated(brief: Brief) -> list[str]:
+    """Each sentence's day as a reader is told it: where the day changes (briefs that tell events
+    of different days; see attribute.py), else ''."""
+    out, last = [], ""
+    for s in brief.sentences:
+        out.append(_day(s.date) if s.date and s.date != last else "")
+        last = s.date or last
+    return out
+
+
+def _day(iso: str) -> str:
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day.strftime('%b')} {day.year}"
+
+
+def off_topic_line(brief: Brief) -> str:
+    """The articles set aside as off topic, by source number and label; '' when none."""
+    if not brief.off_topic:
+        return ""
+    labels = {s.id: _label(s) for s in brief.sources}
+    listed = "; ".join(f"[{n}] {labels.get(n, '')}".rstrip() for n in brief.off_topic)
+    return f"Set aside as off topic (no sentence taken): {listed}"
 
 
 def differs(brief: Brief, d: dict) -> str:
@@ -47,13 +75,15 @@ def _evidence_lines(sentence: BriefSentence, prefix: str, escape=lambda t: t) ->
 
 def render_text(brief: Brief, evidence: bool = False) -> str:
     lines = []
-    for s in brief.sentences:
-        lines.append(f"{shown(s)} [{', '.join(map(str, s.sources))}]")
+    for s, day in zip(brief.sentences, dated(brief)):
+        lines.append(f"{f'({day}) ' if day else ''}{shown(s)} [{', '.join(map(str, s.sources))}]")
         if evidence:
             lines.extend(_evidence_lines(s, "    "))
     lines.append("")
     lines.append("Sources:")
     lines.extend(f"  [{s.id}] {_label(s)}" for s in brief.sources)
+    if brief.off_topic:
+        lines.append(off_topic_line(brief))
     single = [k + 1 for k, s in enumerate(brief.sentences) if s.single_source]
     if single and len(brief.sources) > 1:
         plural = "s" if len(single) > 1 else ""
@@ -72,10 +102,11 @@ def escape_markdown(text: str) -> str:
 
 def render_markdown(brief: Brief, evidence: bool = False) -> str:
     lines = []
-    for s in brief.sentences:
+    for s, day in zip(brief.sentences, dated(brief)):
         marks = "".join(f"[^{n}]" for n in s.sources)
         flag = " *(one source)*" if s.single_source and len(brief.sources) > 1 else ""
-        lines.append(f"- {escape_markdown(shown(s))} {marks}{flag}")
+        when = f"**{day}:** " if day else ""
+        lines.append(f"- {when}{escape_markdown(shown(s))} {marks}{flag}")
         if evidence:
             lines.extend(_evidence_lines(s, "    - ", escape_markdown))
     if brief.disagreements:
@@ -85,6 +116,9 @@ def render_markdown(brief: Brief, evidence: bool = False) -> str:
         for d in brief.disagreements:
             lines.append(f"- On \"{escape_markdown(brief.sentences[d['sentence']].text[:80])}…\": "
                          f"{escape_markdown(differs(brief, d))}: {escape_markdown(d['text'])} [^{d['source']}]")
+    if brief.off_topic:
+        lines.append("")
+        lines.append(f"*{escape_markdown(off_topic_line(brief))}*")
     lines.append("")
     for s in brief.sources:
         lines.append(f"[^{s.id}]: {escape_markdown(_label(s))}")

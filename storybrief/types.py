@@ -39,6 +39,7 @@ class Sentence:
     index: int  # position of the sentence in its article
     position: float = 0.0  # index / sentences in the article, 0 = lead
     words: int = 0
+    paragraph: int = 0  # position of its paragraph in the article (a quotation may run over paragraphs)
 
     def __post_init__(self) -> None:
         if not self.words:
@@ -58,6 +59,8 @@ class BriefSentence:
     # {source id: {"article": source id, "index": sentence index in that source, "text": ...}}.
     # A source is cited only with its evidence.
     evidence: dict[int, dict] = field(default_factory=dict)
+    # The day its article was published (ISO), set when the brief's sentences come from different days.
+    date: str = ""
 
     @property
     def single_source(self) -> bool:
@@ -87,6 +90,8 @@ class Brief:
     disagreements: list[dict] = field(default_factory=list)
     # Things a reader should know about the input: one source only, text that is not English.
     warnings: list[str] = field(default_factory=list)
+    # Source ids of the articles set aside as not belonging with the others (no sentence comes from them).
+    off_topic: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -96,7 +101,7 @@ class Brief:
         return {
             "sentences": [
                 {"text": s.text, "sources": s.sources, "support": s.support, "origin": s.origin, "cut": s.cut,
-                 "evidence": {str(n): e for n, e in s.evidence.items()}}
+                 "evidence": {str(n): e for n, e in s.evidence.items()}, "date": s.date}
                 for s in self.sentences
             ],
             "sources": [
@@ -108,6 +113,7 @@ class Brief:
             "single_source": [i for i, s in enumerate(self.sentences) if s.single_source],
             "disagreements": self.disagreements,
             "warnings": self.warnings,
+            "off_topic": self.off_topic,
         }
 
     @classmethod
@@ -117,7 +123,7 @@ class Brief:
             sentences=[
                 BriefSentence(
                     s["text"], list(s["sources"]), s["support"], dict(s["origin"]), bool(s.get("cut", False)),
-                    {int(n): dict(e) for n, e in s.get("evidence", {}).items()},
+                    {int(n): dict(e) for n, e in s.get("evidence", {}).items()}, s.get("date", ""),
                 )
                 for s in data["sentences"]
             ],
@@ -127,6 +133,7 @@ class Brief:
             budget=data.get("budget", 0),
             disagreements=list(data.get("disagreements", [])),
             warnings=list(data.get("warnings", [])),
+            off_topic=list(data.get("off_topic", [])),
         )
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -32,6 +32,8 @@ BRIEF_STAGES = [
     "trim",
     "dedupe",
     "segment",
+    "readable",
+    "topic",
     "represent",
     "support",
     "features",

@@ -22,8 +22,9 @@ def test_json_schema_is_stable():
     assert set(data) >= {"sentences", "sources", "words", "method"}
     assert data["sentences"][0] == {
         "text": "The bridge closed on Tuesday.", "sources": [1, 2], "support": 2, "origin": {"article": 1, "index": 0}, "cut": False,
-        "evidence": {},
+        "evidence": {}, "date": "",
     }
+    assert data["off_topic"] == []
     assert data["sources"][1] == {"id": 2, "title": "", "path": "b.txt", "words": 200, "name": "Radio"}
     assert data["single_source"] == [1]
 
@@ -66,6 +67,29 @@ def test_a_stored_brief_from_before_the_cut_flag_still_loads():
     for sentence in data["sentences"]:
         del sentence["cut"]
     assert Brief.from_dict(data) == _brief()
+
+
+def test_off_topic_articles_are_listed_and_kept_through_json():
+    brief = _brief()
+    brief.sources.append(Source(3, "Frog found in Borneo", "c.txt", 100))
+    brief.off_topic = [3]
+    assert "Set aside as off topic (no sentence taken): [3] Frog found in Borneo (c.txt)" in brief.to_text()
+    assert "Set aside as off topic" in brief.to_markdown() and "Frog found in Borneo" in brief.to_markdown()
+    assert Brief.from_dict(json.loads(brief.to_json())).off_topic == [3]
+    assert "off topic" not in _brief().to_text()
+
+
+def test_a_day_is_shown_where_it_changes():
+    brief = _brief()
+    brief.sentences[0].date, brief.sentences[1].date = "2016-11-14", "2017-01-21"
+    brief.sentences.append(BriefSentence("Talks were planned.", [1], 1, {"article": 1, "index": 2}, date="2017-01-21"))
+    lines = brief.to_text().splitlines()
+    assert lines[0].startswith("(14 Nov 2016) The bridge closed")
+    assert lines[1].startswith("(21 Jan 2017) Shops fear")
+    assert lines[2].startswith("Talks were planned.")
+    assert "- **14 Nov 2016:** The bridge closed" in brief.to_markdown()
+    assert Brief.from_dict(json.loads(brief.to_json())).sentences[1].date == "2017-01-21"
+    assert not _brief().to_text().startswith("(")  # undated briefs show no day
 
 
 def _evidence_brief():

@@ -23,8 +23,6 @@ import numpy as np
 from rouge_score import rouge_scorer, tokenize
 from nltk.stem import porter
 
-from storybrief.brief import order as order_stage
-from storybrief.brief import select as select_stage
 from storybrief.brief import pipeline
 from storybrief.brief.represent import Representation, represent
 from storybrief.errors import StoryBriefError
@@ -40,10 +38,10 @@ def pipeline_version() -> str:
     import inspect
 
     from storybrief import text
-    from storybrief.brief import clean, dedupe, pipeline, represent, segment, trim
+    from storybrief.brief import clean, dedupe, pipeline, readable, represent, segment, trim
     from storybrief.io import story
 
-    source = "".join(inspect.getsource(m) for m in (story, text, clean, trim, dedupe, segment, represent, pipeline))
+    source = "".join(inspect.getsource(m) for m in (story, text, clean, trim, dedupe, segment, readable, represent, pipeline))
     return hashlib.md5(source.encode()).hexdigest()[:10]
 
 
@@ -134,8 +132,8 @@ def reference_size(cluster: Cluster) -> tuple[int, int]:
 
 def brief_text(cluster: Cluster, scores: np.ndarray, words: int, per_word: bool = False, **select_options) -> str:
     """Select and order as the pipeline does; one sentence a line (for rougeLsum)."""
-    chosen = select_stage.select(cluster.sentences, scores, cluster.representation, words, per_word=per_word, **select_options)
-    ordered = order_stage.order(chosen, cluster.sentences, cluster.merged, cluster.representation)
+    ordered = pipeline.compose(cluster.sentences, scores, cluster.representation, cluster.merged, words, per_word=per_word,
+                               **select_options)
     return "\n".join(cluster.sentences[i].text for i in ordered)
 
 

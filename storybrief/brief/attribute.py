@@ -18,13 +18,14 @@ from collections import Counter
 
 import numpy as np
 
+from storybrief.brief.order import day_of
 from storybrief.brief.represent import LARGE_STORY, NEIGHBOUR_FLOOR, Representation, represent
 from storybrief.brief.segment import is_unfinished, segment
 from storybrief.brief.support import SUPPORT_FLOOR, SupportJudge, coverage
 from storybrief.text import MONTH
 from storybrief.types import Article, BriefSentence, Sentence, Source
 
-__all__ = ["attribute", "coverage", "differences", "figures", "sources_of"]
+__all__ = ["attribute", "coverage", "differences", "figures", "numbers_of", "sources_of"]
 
 DISAGREEMENT_SIMILARITY = 0.4  # a sentence this similar with other figures reports the same fact differently
 # Names and dates differ far more often between two facts than figures do: the sentences must be
@@ -114,6 +115,12 @@ def sources_of(originals: list[Article]) -> tuple[list[Source], dict[str, int]]:
                               article_id=article.id))
         number[article.id] = n
     return sources, number
+
+
+def numbers_of(article: Article, originals: list[Article]) -> list[int]:
+    """The source numbers of an article and of the copies merged into it."""
+    number = {a.id: n for n, a in enumerate(originals, 1)}
+    return [number[i] for i in [article.id, *article.copies] if i in number]
 
 
 def _normalised(text: str) -> str:
@@ -244,6 +251,10 @@ def attribute(
             cut=sentence.index == per_article[sentence.article] - 1 and is_unfinished(sentence.text),
             evidence={n: evidence[n] for n in ids},
         ))
+    days = [day_of(articles[sentences[i].article]) for i in order]
+    if len(set(days) - {None}) > 1:  # the brief tells events of different days: each sentence says its day
+        for brief_sentence, day in zip(cited, days):
+            brief_sentence.date = day.isoformat() if day else ""
     return cited, sources, disagreements
 
 

@@ -178,11 +178,38 @@ def _looks_tokenised(text: str) -> bool:
 def detokenise(text: str) -> str:
     """Undo space-separated punctuation as in Multi-News: `" the lost symbol, "` → `"the lost symbol,"`."""
     text = re.sub(r"(\w) ' (s|t|re|ve|ll|d|m)\b", r"\1'\2", text)
-    text = re.sub(r'"\s+([^"\n]*?)\s+"', r'"\1"', text)
+    text = _pair_quotes(text)
     text = re.sub(r"(?<![\w])'\s+([^'\n]{1,80}?)\s+'(?![\w])", r"'\1'", text)
     text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
     text = re.sub(r"([(\[$])\s+", r"\1", text)
     return text
+
+
+_MARK = re.compile(r'\s*"\s*')
+
+
+def _pair_quotes(text: str) -> str:
+    """Tokenised double quotes joined to the words they enclose, line by line. A mark glued to the
+    word after it opens a quotation; a spaced mark (` " `) closes the quotation open, else opens
+    one. (Pairing marks in turn, as a regular expression does, goes wrong from the first stray
+    mark on: closing marks open and opening marks close for the rest of the article.)"""
+    out = []
+    for line in text.split("\n"):
+        inside = False
+        built = ""
+        last = 0
+        for match in _MARK.finditer(line):
+            built += line[last:match.start()]
+            glued = line[match.end() - 1] == '"' and match.end() < len(line) and line[match.end()].isalnum()
+            if glued or not inside:
+                built += (" " if built and not built.endswith((" ", "(", "[")) else "") + '"'
+                inside = True
+            else:
+                built += '"' + (" " if match.end() < len(line) else "")
+                inside = False
+            last = match.end()
+        out.append(built + line[last:])
+    return "\n".join(out)
 
 
 def is_boilerplate(line: str) -> bool:

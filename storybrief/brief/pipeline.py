@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storybrief.brief import attribute as attribute_stage
 from storybrief.brief import order as order_stage
 from storybrief.brief import select as select_stage
+from storybrief.brief import readable, topic
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
-from storybrief.brief.represent import represent
+from storybrief.brief.represent import Representation, represent
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import is_self_contained, segment, split_sentences
 from storybrief.brief.update import Earlier, discount
@@ -35,7 +36,7 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
     if not originals:
         raise InputError("nothing left to brief once boilerplate was removed")
     merged = merge_copies(originals)
-    sentences = segment(merged)
+    sentences = readable.resolve_speakers(segment(merged))
     if not sentences:
         if any(is_self_contained(t) for a in merged for t in split_sentences(a.text)):
             raise InputError("nothing left to brief once boilerplate was removed (every sentence is page furniture)")
@@ -46,20 +47,21 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
 def brief_prepared(
     prepared: Prepared, words: int, scorer: Scorer, earlier: Earlier | None = None, semantic: bool = False
 ) -> Brief:
-    """represent → score → (update: what the reader knows is discounted) → select → order → attribute
-    (`semantic`: the support decision also reads all-MiniLM-L6-v2, docs/design-citations.md)."""
+    """off-topic articles set aside → represent → score → (update: what the reader knows is
+    discounted) → select → order → attribute (`semantic`: the support decision also reads
+    all-MiniLM-L6-v2, docs/design-citations.md)."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
+    away = topic.off_topic(merged, sentences)
+    if away:
+        merged, sentences = on_topic(merged, sentences, away)
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
     allowed = None
     if earlier:
         scores, allowed = discount(scores, sentences, earlier)
     name, per_word, redundancy = abilities(scorer)
-    chosen = select_stage.select(
-        sentences, scores, representation, words,
-        redundancy=select_stage.REDUNDANCY if redundancy is None else redundancy, per_word=per_word, allowed=allowed,
-    )
-    reading_order = order_stage.order(chosen, sentences, merged, representation)
+    reading_order = compose(sentences, scores, representation, merged, words, per_word,
+                            select_stage.REDUNDANCY if redundancy is None else redundancy, allowed=allowed)
     cited, sources, disagreements = attribute_stage.attribute(
         reading_order, sentences, merged, originals, representation, semantic=semantic
     )
@@ -71,7 +73,57 @@ def brief_prepared(
         budget=words,
         disagreements=disagreements,
         warnings=input_warnings(prepared) + (["nothing new since the earlier brief"] if earlier and not cited else []),
+        off_topic=sorted(n for a in away for n in attribute_stage.numbers_of(prepared.merged[a], originals)),
     )
+
+
+def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) -> tuple[list[Article], list[Sentence]]:
+    """The articles and sentences left once the articles at positions `away` are set aside
+    (sentences renumbered to the articles left)."""
+    kept = [a for a in range(len(merged)) if a not in set(away)]
+    new = {a: k for k, a in enumerate(kept)}
+    return [merged[a] for a in kept], [replace(s, article=new[s.article]) for s in sentences if s.article in new]
+
+
+def compose(
+    sentences: list[Sentence], scores, representation: Representation, merged: list[Article], words: int,
+    per_word: bool = False, redundancy: float = select_stage.REDUNDANCY, allowed=None,
+) -> list[int]:
+    """select → order: the chosen sentences in reading order, each taken with what it leans on.
+    `allowed`: a mask of the sentences that may be chosen (update briefs), default all."""
+    context = readable.context(sentences)
+    bundles = context.bundles
+    if allowed is not None:
+        bundles = [b if b is not None and all(allowed[j] for j in b) else None for b in bundles]
+    chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
+                                 bundles=bundles, alone=context.alone, allowed=allowed)
+    if chosen and not any(opens(sentences[i].text) for i in chosen):
+        chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, bundles) or chosen
+    blocks = readable.blocks(chosen, bundles, sentences)
+    return order_stage.order(chosen, sentences, merged, representation, blocks=blocks)
+
+
+def opens(text: str) -> bool:
+    """The sentence can open a brief: a statement of news (order.py puts one first)."""
+    return readable.states_news(text) and not order_stage.is_quote(text)
+
+
+def with_opener(sentences: list[Sentence], scores, representation: Representation, words: int, redundancy: float,
+                per_word: bool, bundles: list[readable.Bundle | None]) -> list[int]:
+    """A selection that holds a sentence fit to open the brief: the best-scored one that stands
+    alone, then the rest of the budget chosen as usual among sentences not repeating it. Empty
+    when no sentence can open a brief."""
+    fit = [i for i in range(len(sentences)) if bundles[i] == (i,) and sentences[i].words <= words and opens(sentences[i].text)]
+    if not fit:
+        return []
+    opener = max(fit, key=lambda i: scores[i])
+    left = words - sentences[opener].words
+    similar = representation.similarity(opener, list(range(len(sentences)))) > redundancy
+    rest = [None if b is None or any(similar[j] or j == opener for j in b) else b for b in bundles]
+    if left < min(s.words for s in sentences) or all(b is None for b in rest):
+        return [opener]
+    rest = select_stage.select(sentences, scores, representation, left, redundancy=redundancy, per_word=per_word, bundles=rest)
+    return [opener, *(i for i in rest if i != opener)]
 
 
 def input_warnings(prepared: Prepared) -> list[str]:

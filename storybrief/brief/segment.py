@@ -24,17 +24,40 @@ ABBREVIATIONS = {
     "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "approx", "dept", "est", "fig", "al",
 }
 # ". lower" boundaries blingfire leaves joined; the word before must not be an abbreviation.
-_LOWER_BOUNDARY = re.compile(r"(?<=[a-z0-9)\"'][.!?])(?:[\"'])?\s+(?=[a-z])")
+# Also a quotation opening after a full stop: `. "lower` (Multi-News) and `."Word` with the mark
+# glued to the next word (a pairing its detokenised quotes get wrong); the mark goes with the
+# sentence it opens, not the one before (else both read as quote fragments).
+_LOWER_BOUNDARY = re.compile(r"(?<=[a-z0-9)\"'][.!?])(?:[\"'])?\s+(?=[a-z])|(?<=[a-z0-9)][.!?])(?:\s+(?=\"[a-z])|(?=\"[A-Za-z]))")
 MAX_WORDS = 80
+QUOTE_PIECES = 5  # a quotation is looked for over this many pieces of one paragraph
 # A short quotation with no speaker ("Let us be patient.") means nothing out of its article.
 MIN_BARE_QUOTE_WORDS = 8
 _BARE_QUOTE = re.compile(r'^"[^"]+"[.!?]?$|^"[^"]+[.!?]"$')
+
+
+def quote_parity(text: str) -> bool:
+    """The text opens or closes a quotation it does not also close or open: an odd count of '"'."""
+    return text.count('"') % 2 == 1
 
 
 def is_unfinished(text: str) -> bool:
     """The text stops without ending its sentence. As an article's last sentence, it was cut off
     there (a truncated copy, a paywall): Multi-News truncates every article this way."""
     return not SENTENCE_END.search(text)
+
+
+# A cut sentence keeps at least this many words when cut back to before its open quotation.
+MIN_CUT_WORDS = 8
+
+
+def before_open_quote(text: str) -> str:
+    """A sentence cut off inside a quotation (its article stops there), cut back to before the
+    quotation opens: the quotation would never close. Unchanged when its quotes pair up or when
+    too little would be left (MIN_CUT_WORDS)."""
+    if not quote_parity(text):
+        return text
+    head = text[: text.rindex('"')].rstrip(" ,;:-—–")
+    return head if len(head.split()) >= MIN_CUT_WORDS and not quote_parity(head) else text
 
 
 def is_bare_quote(text: str) -> bool:
@@ -54,19 +77,34 @@ def split_sentences(text: str) -> list[str]:
             continue
         pieces = [p.strip() for p in blingfire.text_to_sentences(paragraph).split("\n") if p.strip()]
         pieces = _rejoin_open_quotes(pieces)
-        for piece in pieces:
-            sentences.extend(_split_lowercase(piece))
+        split = [part for piece in pieces for part in _split_lowercase(piece)]
+        sentences.extend(split)
     return sentences
 
 
 def _rejoin_open_quotes(pieces: list[str]) -> list[str]:
-    """Undo splits inside a quotation: `He said: "This is it.` | `We are done."`."""
+    """Undo splits inside a quotation: `He said: "This is it.` | `Then we go.` | `We are done."`.
+
+    A piece that opens a quotation is joined with the pieces up to the one that closes it, when
+    that one comes within QUOTE_PIECES pieces and the whole stays within MAX_WORDS words; a stray
+    mark with no closing one near leaves the pieces as they are (readable.py decides on them).
+    """
     out: list[str] = []
-    for piece in pieces:
-        if out and out[-1].count('"') % 2 == 1 and piece.count('"') % 2 == 1 and len(out[-1].split()) < MAX_WORDS:
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
+    k = 0
+    while k < len(pieces):
+        piece = pieces[k]
+        if quote_parity(piece):
+            words = len(piece.split())
+            for end in range(k + 1, min(k + QUOTE_PIECES, len(pieces))):
+                words += len(pieces[end].split())
+                if words > MAX_WORDS:
+                    break
+                if quote_parity(pieces[end]):
+                    piece = " ".join(pieces[k:end + 1])
+                    k = end
+                    break
+        out.append(piece)
+        k += 1
     return out
 
 
@@ -95,29 +133,36 @@ def segment(articles: list[Article]) -> list[Sentence]:
     """
     sentences: list[Sentence] = []
     for a, article in enumerate(articles):
-        texts = [t for t in _trimmed_sentences(article.text) if is_self_contained(t)]
-        for i, text in enumerate(texts):
-            sentences.append(Sentence(text=text, article=a, index=i, position=i / max(len(texts), 1)))
+        kept = [(t, p) for t, p in _trimmed_sentences(article.text) if is_self_contained(t)]
+        if kept and is_unfinished(kept[-1][0]):
+            kept[-1] = (before_open_quote(kept[-1][0]), kept[-1][1])
+        for i, (text, paragraph) in enumerate(kept):
+            sentences.append(Sentence(text=text, article=a, index=i, position=i / max(len(kept), 1), paragraph=paragraph))
     return sentences
 
 
-def _trimmed_sentences(text: str) -> list[str]:
-    """The article's sentences with junk prefixes cut (or junk sentences gone) and trimmed."""
-    return [after for _, after in trimmed_pairs(text) if after is not None]
+def _trimmed_sentences(text: str) -> list[tuple[str, int]]:
+    """The article's sentences with junk prefixes cut (or junk sentences gone) and trimmed, each
+    with the number of its paragraph."""
+    return [(after, paragraph) for _, after, paragraph in _trimmed(text) if after is not None]
 
 
 def trimmed_pairs(text: str, rules: frozenset[str] | None = None) -> list[tuple[str, str | None]]:
     """Each sentence left once junk prefixes are cut, with what trimming leaves of it (None: dropped)."""
-    out: list[tuple[str, str | None]] = []
+    return [(kept, after) for kept, after, _ in _trimmed(text, rules)]
+
+
+def _trimmed(text: str, rules: frozenset[str] | None = None) -> list[tuple[str, str | None, int]]:
+    out: list[tuple[str, str | None, int]] = []
     first = True
-    for paragraph in text.split("\n"):
+    for number, paragraph in enumerate(text.split("\n")):
         in_quote = False  # a quotation may run over several sentences of a paragraph
         for sentence in split_sentences(paragraph):
-            inside, in_quote = in_quote, in_quote ^ (sentence.count('"') % 2 == 1)
+            inside, in_quote = in_quote, in_quote ^ quote_parity(sentence)
             # Junk run into a sentence is cut off the front when the body follows it, else the sentence goes.
             kept = without_junk_prefix(sentence)
             if kept is not None:
                 # Datelines, photo credits and dangling connectives cost budget and say nothing.
-                out.append((kept, trim(kept, first=first, quoted=inside, rules=rules)))
+                out.append((kept, trim(kept, first=first, quoted=inside, rules=rules), number))
             first = False
     return out

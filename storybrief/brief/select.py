@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from storybrief.brief import cover
+from storybrief.brief.readable import Bundle
 from storybrief.brief.represent import Representation
 from storybrief.brief.segment import is_bare_quote
 from storybrief.errors import BudgetError
@@ -37,6 +39,9 @@ REDUNDANCY = 0.5
 TRIGRAM_OVERLAP = 0.5
 CANDIDATE_WORDS = 4  # per-word selection looks at the best candidates holding this many budgets of words
 TAIL = 40  # words of the budget that per-word selection packs exactly, by knapsack
+# What a sentence that leans on one the brief leaves out (a dangling opening) is worth, against
+# the same sentence with what it leans on (docs/design-readable.md).
+ALONE_VALUE = 0.75
 # Below this share of the story's words a brief overlaps little with itself: plain knapsack of
 # independent values (docs/design-scorer.md, the selection rows).
 COVERAGE_SHARE = 0.35
@@ -88,40 +93,72 @@ def select(
     words: int,
     redundancy: float = REDUNDANCY,
     per_word: bool = False,
+    bundles: list[Bundle | None] | None = None,
+    alone: list[bool] | None = None,
     allowed: np.ndarray | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
     `per_word`: the scores are values per word; choose by what each sentence adds, greedy then
-    knapsack for the last TAIL words (see the module notes). `allowed`: a mask of the sentences
-    that may be chosen (an update brief leaves out what the reader has read); default all.
+    knapsack for the last TAIL words (see the module notes).
+    `bundles` (readable.bundles): a sentence is taken with the sentences it leans on, which cost
+    budget when not already chosen; a sentence whose bundle is None is never taken so. `alone`
+    (readable.context): such a sentence may also be taken by itself, at ALONE_VALUE of its value
+    (per-word scores only). When no bundle fits the budget, sentences are taken alone (a brief
+    that leans on context beats none). `allowed`: a mask of the sentences that may be chosen, in
+    a bundle or not (an update brief leaves out what the reader has read); default all.
     """
     if not sentences or (allowed is not None and not allowed.any()):
         return []
     shortest = min(s.words for s in sentences)
     if words < shortest:
         raise BudgetError(f"a budget of {words} words fits no sentence (the shortest has {shortest}); raise --words")
+    if bundles is None or not any(b is not None and sum(sentences[j].words for j in b) <= words for b in bundles):
+        bundles, alone = [(i,) for i in range(len(sentences))], None
+    alone = alone if alone is not None else [False] * len(sentences)
+    if allowed is not None:
+        bundles = [b if b is not None and all(allowed[j] for j in b) else None for b in bundles]
+        alone = [a and bool(allowed[i]) for i, a in enumerate(alone)]
+        if not any(b is not None for b in bundles) and not any(alone):
+            return []
+    usable = np.array([b is not None for b in bundles])
     # A sentence that is all quotation reads as nobody's words once out of its article (who said
     # it is in a sentence around it): such sentences rank below every other, chosen only when
     # nothing else fits. No cost on Multi-News val (4 such sentences in 500 clusters); on scraped
     # news they are common.
-    bare = np.array([is_bare_quote(s.text) for s in sentences])
-    if bare.any() and not bare.all():
+    # (Bundles take care of it: such a sentence comes with the sentence before it, or not at all.)
+    bare = np.array([is_bare_quote(s.text) and bundles[i] == (i,) for i, s in enumerate(sentences)])
+    if bare.any() and not bare[usable].all():
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
+    if per_word and cover.applies(sentences, words):
+        covering = cover.cover(sentences, scores, words, bundles)
+        if covering is not None:
+            return covering
     if per_word:
-        return _coverage_select(sentences, scores, representation, words, redundancy, allowed)
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if allowed is None or allowed[i]]
+        return _coverage_select(sentences, scores, representation, words, redundancy, bundles, alone)
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if usable[i]]
     chosen: list[int] = []
+    taken = np.zeros(len(sentences), dtype=bool)
     left = words
+
+    def missing(i: int) -> list[int]:
+        return [j for j in bundles[i] if not taken[j]]
 
     def closest(k: int, kept: list[int]) -> float:
         return float(representation.similarity(ranked[k], chosen).max())
 
-    # `fits` reads `left` as it is when called: the budget left at that point of the walk.
-    fits = lambda i: sentences[i].words <= left  # noqa: E731, B023
+    def fits(i: int) -> bool:
+        """Its bundle fits what is left, and what it brings along repeats nothing chosen."""
+        rest = missing(i)
+        if sum(sentences[j].words for j in rest) > left:
+            return False
+        return not chosen or all(float(representation.similarity(j, chosen).max()) <= redundancy for j in rest if j != i)
+
     for k in without_repeats(ranked, sentences, closest, redundancy, fits=fits):
-        chosen.append(ranked[k])
-        left -= sentences[ranked[k]].words
+        for j in missing(ranked[k]):
+            chosen.append(j)
+            taken[j] = True
+            left -= sentences[j].words
         if left < shortest:
             break
     return chosen
@@ -129,13 +166,13 @@ def select(
 
 def _candidates(
     sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
-    allowed: np.ndarray | None = None,
+    cost: np.ndarray,
 ) -> list[int]:
-    """The best non-redundant sentences, best first, holding CANDIDATE_WORDS budgets of words."""
+    """The best non-redundant sentences, best first, holding CANDIDATE_WORDS budgets of words;
+    `cost`: the words each sentence takes (its bundle's), above the budget when it may not be taken."""
     # The best sentences holding a few budgets of words, with their similarities in one product
     # (one sparse row slice per candidate would cost more than the rest of the selection).
-    ranked = [int(i) for i in np.argsort(-scores, kind="stable")
-              if sentences[int(i)].words <= words and (allowed is None or allowed[int(i)])]
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if cost[int(i)] <= words]
     lengths = np.cumsum([sentences[i].words for i in ranked])
     ranked = ranked[: int(np.searchsorted(lengths, 2 * CANDIDATE_WORDS * words)) + 1]
     similarity = representation.cosines(ranked, ranked)
@@ -182,46 +219,191 @@ def concepts(text: str) -> set[str]:
     return out
 
 
+def tree_knapsack(values: np.ndarray, weights: np.ndarray, parent: list[int], capacity: int) -> list[int]:
+    """Items with the highest summed value within `capacity`, where an item may be taken only
+    with its parent (`parent[k]`, -1 for none; the items form a forest): 0/1 knapsack over the
+    items in depth-first order, where leaving an item out leaves out its subtree (O(items ×
+    capacity)). Positions of the items taken, in that order."""
+    n = len(values)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for k, p in enumerate(parent):
+        if p >= 0:
+            children[p].append(k)
+    preorder: list[int] = []
+    stack = [k for k in range(n - 1, -1, -1) if parent[k] < 0]
+    while stack:
+        k = stack.pop()
+        preorder.append(k)
+        stack.extend(reversed(children[k]))
+    size = np.ones(n, dtype=np.int64)
+    for k in reversed(preorder):
+        if parent[k] >= 0:
+            size[parent[k]] += size[k]
+    best = np.zeros((n + 1, capacity + 1))
+    took = np.zeros((n, capacity + 1), dtype=bool)
+    for position in range(n - 1, -1, -1):
+        k = preorder[position]
+        weight = int(weights[k])
+        skip = best[position + size[k]]
+        with_it = np.full(capacity + 1, -np.inf)
+        if weight <= capacity:
+            with_it[weight:] = best[position + 1][: capacity + 1 - weight] + values[k]
+        took[position] = with_it > skip
+        best[position] = np.where(took[position], with_it, skip)
+    chosen, position, left = [], 0, capacity
+    while position < n:
+        k = preorder[position]
+        if took[position, left]:
+            chosen.append(k)
+            left -= int(weights[k])
+            position += 1
+        else:
+            position += int(size[k])
+    return chosen
+
+
+def _forest(pool: list[int], bundles: list[Bundle | None]) -> tuple[list[list[int]], list[int]]:
+    """The pool's rows as nodes of a forest: rows that need each other (a quotation over several
+    sentences) are one node, and a node's parent holds the sentence its first row leans on."""
+    row = {j: r for r, j in enumerate(pool)}
+    closure = [{row[j] for j in bundles[i]} for i in pool]  # a bundle's members are in the pool
+    node_of = [-1] * len(pool)
+    nodes: list[list[int]] = []
+    for r in range(len(pool)):
+        if node_of[r] < 0:
+            members = sorted((q for q in closure[r] if r in closure[q]), key=lambda q: pool[q])
+            for q in members:
+                node_of[q] = len(nodes)
+            nodes.append(members)
+    parent = []
+    for members in nodes:
+        before = closure[members[0]] - set(members)
+        parent.append(node_of[max(before, key=lambda q: pool[q])] if before else -1)
+    return nodes, parent
+
+
 def _coverage_select(
     sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
-    allowed: np.ndarray | None = None,
+    bundles: list[Bundle | None], alone: list[bool],
 ) -> list[int]:
-    candidates = _candidates(sentences, scores, representation, words, redundancy, allowed)
-    if not candidates:
-        return []
-    lengths = np.array([sentences[i].words for i in candidates])
+    own = np.array([s.words for s in sentences])
+    cost = np.array([
+        min(sum(own[j] for j in b) if b is not None else words + 1, own[i] if alone[i] else words + 1)
+        for i, b in enumerate(bundles)
+    ])
+    candidates = _candidates(sentences, scores, representation, words, redundancy, cost)
+    # Options: a candidate with its bundle, and by itself (worth ALONE_VALUE) where it may be.
+    options = [(list(bundles[i]), 1.0) for i in candidates if bundles[i] is not None]
+    options += [([i], ALONE_VALUE) for i in candidates if alone[i]]
+    # The rows: the candidates and the sentences their bundles bring along.
+    pool = list(dict.fromkeys(j for members, _ in options for j in members))
+    row = {j: r for r, j in enumerate(pool)}
+    lengths = own[pool]
     low = float(np.min(scores))
     floor = 1e-6 * max(float(np.max(scores)) - low, 1e-9)  # a worthless sentence still beats an empty slot
-    values = np.maximum(scores[candidates], 0.0) * lengths + floor
+    values = np.maximum(scores[pool], 0.0) * lengths + floor
+    needs = [[row[j] for j in members] for members, _ in options]  # rows each option takes
+    factor = np.array([f for _, f in options])
+    # A sentence brought along as context must not repeat what the brief says elsewhere.
+    repeat = _repeats_matrix(pool, sentences, representation, redundancy)
+    by_itself = np.arange(len(options)) >= len(options) - sum(alone[i] for i in candidates)
+    taken = np.zeros(len(pool), dtype=bool)
+    chosen: list[int] = []  # rows, in the order taken
+
+    def take(rows: list[int]) -> None:
+        for r in rows:
+            if not taken[r]:
+                taken[r] = True
+                chosen.append(r)
+
     if words < COVERAGE_SHARE * sum(s.words for s in sentences):
-        return [candidates[k] for k in knapsack(values, lengths, words)]
-    # gives[k, c]: what candidate k is worth through concept c (its value spread over its concepts
-    # by weight); a set is worth, per concept, the most that any of its sentences gives.
+        own_rows = {row[i] for i in candidates}
+        whole = [k for k in range(len(options)) if not by_itself[k] and not any(
+            repeat[r, [q for q in own_rows if q not in needs[k]]].any() for r in needs[k] if r not in own_rows)]
+        in_forest = list(dict.fromkeys(pool[r] for k in whole for r in needs[k]))
+        nodes, parent = _forest(in_forest, bundles)
+        items = [[row[in_forest[q]] for q in node] for node in nodes]
+        items += [needs[k] for k in range(len(options)) if by_itself[k]]
+        parent += [-1] * (len(items) - len(nodes))
+        item_values = np.array([values[n].sum() for n in items])
+        item_values[len(nodes):] *= ALONE_VALUE
+        item_lengths = np.array([lengths[n].sum() for n in items])
+        for k in tree_knapsack(item_values, item_lengths, parent, words):
+            take(items[k])
+        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take, repeat)
+        return [pool[r] for r in chosen]
+    # gives[r, c]: what row r is worth through concept c (its value spread over its concepts by
+    # weight); a set is worth, per concept, the most that any of its sentences gives.
     # A sentence of stop words only gets a concept of its own, so its value is not lost.
-    said = [concepts(sentences[i].text) or {f"#{k}"} for k, i in enumerate(candidates)]
+    said = [concepts(sentences[j].text) or {f"#{r}"} for r, j in enumerate(pool)]
     flat = [c for concept_set in said for c in concept_set]
     index: dict[str, int] = {}
     columns = np.array([index.setdefault(c, len(index)) for c in flat], dtype=np.int64)
-    rows = np.repeat(np.arange(len(candidates)), [len(concept_set) for concept_set in said])
+    rows = np.repeat(np.arange(len(pool)), [len(concept_set) for concept_set in said])
     weights = np.array([PAIR_WEIGHT if " " in c else 1.0 for c in flat])
-    gives = np.zeros((len(candidates), len(index)))
-    gives[rows, columns] = values[rows] * weights / np.bincount(rows, weights=weights, minlength=len(candidates))[rows]
+    gives = np.zeros((len(pool), len(index)))
+    gives[rows, columns] = values[rows] * weights / np.bincount(rows, weights=weights, minlength=len(pool))[rows]
     covered = np.zeros(gives.shape[1])
-    chosen: list[int] = []  # positions in `candidates`
-    free = np.ones(len(candidates), dtype=bool)
+    single = np.array([len(n) == 1 for n in needs])
+    heads = np.array([n[-1] if len(n) == 1 else 0 for n in needs])
     left = words
+
+    def gains() -> tuple[np.ndarray, np.ndarray]:
+        """What each option would add, and the words it would take, given what is taken."""
+        added = np.zeros(len(needs))
+        extra = np.zeros(len(needs), dtype=np.int64)
+        blocked = repeat[:, taken].any(axis=1)
+        free = single & ~taken[heads] & ~blocked[heads]
+        added[free] = np.maximum(gives[heads[free]] * factor[free, None] - covered, 0.0).sum(axis=1)
+        extra[free] = lengths[heads[free]]
+        for k in np.flatnonzero(~single):
+            rest = [r for r in needs[k] if not taken[r]]
+            if rest and not blocked[rest].any():
+                added[k] = np.maximum(gives[rest].max(axis=0) - covered, 0.0).sum()
+                extra[k] = lengths[rest].sum()
+        return added, extra
+
     while left > TAIL:
-        fits = np.flatnonzero(free & (lengths <= left))
+        added, extra = gains()
+        fits = np.flatnonzero((extra > 0) & (extra <= left))
         if not len(fits):
             break
-        added = np.maximum(gives[fits] - covered, 0.0).sum(axis=1)
-        k = int(fits[np.argmax(added / lengths[fits])])
-        chosen.append(k)
-        free[k] = False
-        left -= int(lengths[k])
-        covered = np.maximum(covered, gives[k])
+        k = int(fits[np.argmax(added[fits] / extra[fits])])
+        rest = [r for r in needs[k] if not taken[r]]
+        take(rest)
+        left -= int(lengths[rest].sum())
+        covered = np.maximum(covered, gives[rest].max(axis=0) * factor[k])
     else:
-        rest = np.flatnonzero(free)
-        added = np.maximum(gives[rest] - covered, 0.0).sum(axis=1)
-        chosen += [int(rest[k]) for k in knapsack(added, lengths[rest], left)]
-    return [candidates[k] for k in chosen]
+        added, extra = gains()
+        open_ = np.flatnonzero(extra > 0)
+        for k in knapsack(added[open_], extra[open_], left):
+            take(needs[int(open_[k])])
+        _fill(needs, values, factor, lengths, taken, words - int(lengths[taken].sum()), take, repeat)
+    return [pool[r] for r in chosen]
+
+
+def _repeats_matrix(pool: list[int], sentences: list[Sentence], representation: Representation, redundancy: float) -> np.ndarray:
+    """repeat[r, q]: the pool's sentences r and q say the same (`repeats` either way); False on the diagonal."""
+    similar = representation.cosines(pool, pool) > redundancy
+    grams = [trigrams(sentences[j].text) for j in pool]
+    for r in range(len(pool)):
+        for q in range(r + 1, len(pool)):
+            if not similar[r, q] and grams[r] and grams[q]:
+                shared = len(grams[r] & grams[q])
+                similar[r, q] = shared > TRIGRAM_OVERLAP * min(len(grams[r]), len(grams[q]))
+            similar[q, r] = similar[r, q]
+    np.fill_diagonal(similar, False)
+    return similar
+
+
+def _fill(needs: list[list[int]], values: np.ndarray, factor: np.ndarray, lengths: np.ndarray, taken: np.ndarray,
+          left: int, take: Callable[[list[int]], None], repeat: np.ndarray) -> None:
+    """Use budget a knapsack of overlapping options left (it counts a shared sentence twice): the
+    most valuable options that still fit, by value per word, none repeating what is taken."""
+    worth = np.array([values[n].sum() * f for n, f in zip(needs, factor)])
+    for k in np.argsort(-worth / np.maximum([lengths[n].sum() for n in needs], 1), kind="stable"):
+        rest = [r for r in needs[k] if not taken[r]]
+        extra = int(lengths[rest].sum())
+        if 0 < extra <= left and not repeat[np.ix_(rest, np.flatnonzero(taken))].any():
+            take(needs[k])
+            left -= extra

@@ -30,8 +30,8 @@ import resource
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,10 +44,12 @@ from storybrief.brief.clean import normalise
 from storybrief.brief.score import Scorer, abilities, get_scorer
 from storybrief.brief.segment import split_sentences
 from storybrief.errors import InputError, StoryBriefError
+from storybrief.evaluation.intruder import IntruderCount, add_intruders, intruder_of
 from storybrief.evaluation.peers import BASELINES, Peer, fit_budget, get_peer, require
+from storybrief.evaluation.readability import Readability
 from storybrief.io.story import json_object
 from storybrief.text import id_of
-from storybrief.types import Article, Sentence
+from storybrief.types import Article, Brief, Sentence
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 LABELS = {"rouge1": "ROUGE-1", "rouge2": "ROUGE-2", "rougeLsum": "ROUGE-Lsum"}
@@ -130,6 +132,8 @@ class Output:
     sentences: list[str]
     seconds: float  # documents in, summary out (a peer is charged the shared preparation)
     ranking_seconds: float  # the part after the shared preparation (see `StoryBriefSystem.run`)
+    # Where each sentence comes from: (merged article, sentence index), as `pipeline.prepare` numbers them.
+    origins: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def words(self) -> int:
@@ -148,14 +152,14 @@ class StoryBriefSystem:
         resolved = abilities(self.scorer)[0]
         self.name = f"storybrief {method}" + (f" ({resolved})" if resolved != method else "")
 
-    def run(self, cluster: Cluster, sentences: list[Sentence], prepare_seconds: float) -> Output:
+    def run(self, cluster: Cluster, shared: pipeline.Prepared | None, prepare_seconds: float) -> Output:
         # Its own preparation, timed apart from the rest of the same call.
         start = time.perf_counter()
         prepared = pipeline.prepare(cluster.articles)
         ready = time.perf_counter()
         brief = pipeline.brief_prepared(prepared, self.words, self.scorer)
         end = time.perf_counter()
-        return Output([s.text for s in brief.sentences], end - start, end - ready)
+        return Output([s.text for s in brief.sentences], end - start, end - ready, brief_origins(brief, prepared))
 
 
 class PeerSystem:
@@ -171,13 +175,25 @@ class PeerSystem:
         if self.oracle:
             self.kind = "oracle"
 
-    def run(self, cluster: Cluster, sentences: list[Sentence], prepare_seconds: float) -> Output:
+    def run(self, cluster: Cluster, shared: pipeline.Prepared | None, prepare_seconds: float) -> Output:
+        sentences = shared.sentences if shared is not None else candidate_sentences(cluster.articles)
         start = time.perf_counter()
         ranking = self.peer.rank(sentences, cluster.reference if self.oracle else "")
         chosen = fit_budget(ranking, [s.words for s in sentences], self.words)
         seconds = time.perf_counter() - start
         # Document order, as the peers' own libraries return their summaries.
-        return Output([sentences[i].text for i in sorted(chosen)], seconds + prepare_seconds, seconds)
+        chosen = sorted(chosen)
+        return Output([sentences[i].text for i in chosen], seconds + prepare_seconds, seconds,
+                      [(sentences[i].article, sentences[i].index) for i in chosen])
+
+
+def brief_origins(brief: Brief, prepared: pipeline.Prepared) -> list[tuple[int, int]]:
+    """(merged article, sentence index) of each brief sentence; the brief names its source number."""
+    merged_of = {}
+    for a, article in enumerate(prepared.merged):
+        for article_id in [article.id, *article.copies]:
+            merged_of[article_id] = a
+    return [(merged_of[prepared.originals[s.origin["article"] - 1].id], s.origin["index"]) for s in brief.sentences]
 
 
 def build_systems(methods: list[str], baselines: list[str], words: int) -> list:
@@ -247,12 +263,15 @@ def evaluate(
     memory_clusters: int = MEMORY_CLUSTERS,
     progress: Callable[[int], None] | None = None,
     per_cluster: bool = False,
+    intruder: bool = False,
 ) -> dict:
     """Evaluate StoryBrief `methods` (and peers) on a JSONL(.gz) file; returns the report dict.
 
     `baselines` is True for every peer, or a list of peer names (see `storybrief.evaluation.peers.PEERS`).
     A cluster that any system cannot brief is skipped for all of them, so every system is scored
     on the same clusters. `per_cluster` adds each system's scores cluster by cluster.
+    `intruder`: each cluster gets an article of another cluster (`evaluation.intruder`), and
+    the report says how much of each system's briefs came from it.
     """
     if not isinstance(words, int) or words < 1:
         raise StoryBriefError(f"words must be a positive whole number, not {words!r}")
@@ -267,6 +286,8 @@ def evaluate(
     ids: list[str] = []
 
     skipped: list[Skipped] = []
+    readability = {s.name: Readability() for s in systems}
+    intruders = {s.name: IntruderCount() for s in systems}
     scores = {s.name: {m: [] for m in METRICS} for s in systems}
     lengths: dict[str, list[int]] = {s.name: [] for s in systems}
     seconds = dict.fromkeys((s.name for s in systems), 0.0)
@@ -277,12 +298,17 @@ def evaluate(
     prepare_seconds = 0.0
     largest: list[tuple[int, int, Cluster]] = []
     evaluated = 0
-    for cluster in read_clusters(path, skipped, limit):
+    clusters: Iterable[Cluster] = read_clusters(path, skipped, limit)
+    if intruder:
+        clusters = list(clusters)
+        clusters = [replace(c, articles=a) for c, a in zip(clusters, add_intruders([c.articles for c in clusters], seed))]
+    for cluster in clusters:
         try:
             start = time.perf_counter()
-            sentences = candidate_sentences(cluster.articles)
+            shared = pipeline.prepare(cluster.articles)
+            sentences = shared.sentences
             prepared = time.perf_counter() - start
-            outputs = [system.run(cluster, sentences, prepared) for system in systems]
+            outputs = [system.run(cluster, shared, prepared) for system in systems]
         except StoryBriefError as exc:
             skipped.append(Skipped(cluster.line, cluster.id, str(exc)))
             continue
@@ -292,6 +318,11 @@ def evaluate(
                 raise AssertionError(f"{system.name} wrote {output.words} words on cluster {cluster.id}, over the budget of {words}")
             result = rouge.score(cluster.reference, "\n".join(output.sentences))
             results[system.name] = ({m: result[m].fmeasure for m in METRICS}, output.words)
+            readability[system.name].add(output.sentences, output.origins)
+            if intruder:
+                guest = intruder_of(shared.merged)
+                own = len({s.article for s in sentences if s.article != guest})
+                intruders[system.name].add([a for a, _ in output.origins], guest, own)
             seconds[system.name] += output.seconds
             ranking_seconds[system.name] += output.ranking_seconds
         if oracle is not None:
@@ -329,6 +360,9 @@ def evaluate(
         entry["ranking_seconds"] = ranking_seconds[system.name]
         entry["ranking_clusters_per_second"] = _rate(evaluated, ranking_seconds[system.name])
         entry["peak_memory_mib"] = peaks[system.name]
+        entry["readability"] = readability[system.name].to_dict()
+        if intruder:
+            entry["intruder"] = intruders[system.name].to_dict()
         if system.name == oracle:
             entry["search_beaten"] = fallbacks / evaluated
         if system is not systems[0]:
@@ -346,6 +380,7 @@ def evaluate(
         "clusters": evaluated,
         "limit": limit,
         "words": words,
+        "intruder": intruder,
         "skipped": [vars(s) for s in skipped],
         **({"ids": ids} if per_cluster else {}),
         "systems": report_systems,
@@ -386,7 +421,7 @@ def peak_memory(systems: list, clusters: list[Cluster]) -> dict[str, float | Non
                 base = tracemalloc.get_traced_memory()[0]
                 try:
                     # A peer's work includes the shared preparation; StoryBrief prepares for itself.
-                    system.run(cluster, [] if isinstance(system, StoryBriefSystem) else candidate_sentences(cluster.articles), 0.0)
+                    system.run(cluster, None, 0.0)
                 except StoryBriefError:
                     continue
                 peak = (tracemalloc.get_traced_memory()[1] - base) / 2**20
@@ -438,15 +473,29 @@ def _cell(value: dict) -> str:
 def table_rows(report: dict) -> list[list[str]]:
     rows = []
     for s in report["systems"]:
+        readable = s["readability"]
         rows.append([
             s["name"], *(_cell(s[m]) for m in METRICS), f"{s['words']:.0f}",
+            *(f"{readable[k] * 100:.1f}" for k in READABILITY),
+            *([f"{s['intruder']['share_two_or_more'] * 100:.1f} ({s['intruder']['share'] * 100:.1f})"] if "intruder" in s else []),
             f"{s['clusters_per_second']:.1f}", f"{s['ranking_clusters_per_second']:.1f}",
             "n/a" if s["peak_memory_mib"] is None else f"{s['peak_memory_mib']:.2f}",
         ])
     return rows
 
 
-HEADERS = ["system", *(f"{LABELS[m]} F1 [95% CI]" for m in METRICS), "words", "clusters/s", "after prep/s", "peak MiB"]
+READABILITY = {"unbalanced_quotes": "unbalanced quotes %", "dangling_openings": "dangling openings %",
+               "bad_first_sentence": "bad first sentence %"}
+INTRUDER_HEADER = "intruder % (all)"
+HEADERS = ["system", *(f"{LABELS[m]} F1 [95% CI]" for m in METRICS), "words", *READABILITY.values(),
+           "clusters/s", "after prep/s", "peak MiB"]
+
+
+def headers(report: dict) -> list[str]:
+    if not report.get("intruder"):
+        return HEADERS
+    at = HEADERS.index("clusters/s")
+    return [*HEADERS[:at], INTRUDER_HEADER, *HEADERS[at:]]
 
 
 def report_table(report: dict):
@@ -454,8 +503,8 @@ def report_table(report: dict):
     from rich.table import Table
 
     table = Table(title=f"{report['clusters']} clusters of {report['data']}, {report['words']}-word budget")
-    for n, header in enumerate(HEADERS):
-        table.add_column(header, justify="left" if n == 0 else "right", no_wrap=n > 0)
+    for n, header in enumerate(headers(report)):
+        table.add_column(header, justify="left" if n == 0 else "right", no_wrap=n > 0, min_width=24 if n == 0 else None)
     for row, system in zip(table_rows(report), report["systems"]):
         style = "dim" if system["kind"] == "oracle" else ("bold" if system["kind"] == "storybrief" else None)
         table.add_row(*row, style=style)
@@ -464,9 +513,10 @@ def report_table(report: dict):
 
 def report_markdown(report: dict) -> str:
     """The report as a Markdown table with the notes a reader needs to trust it."""
+    columns = headers(report)
     lines = [
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "|".join(["---"] + ["---:"] * (len(HEADERS) - 1)) + "|",
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(columns) - 1)) + "|",
     ]
     lines.extend("| " + " | ".join(row) + " |" for row in table_rows(report))
     size = report["input"]
@@ -482,7 +532,18 @@ def report_markdown(report: dict) -> str:
         " (for StoryBrief: its total less the time inside its own preparation stages).",
         f"Peak memory: {report['memory']['method']} ({report['memory']['clusters'] or 'not measured: no'} clusters);"
         f" peak resident memory of the whole evaluation process: {report['memory']['process_peak_rss_mib']:.0f} MiB.",
+        "Readability (`storybrief.evaluation.readability`): unbalanced quotes: brief sentences whose quotation opens or"
+        " closes in a sentence not beside them; dangling openings: sentences opening with a pronoun, and/but/so, a"
+        " first-person word or a quotation whose speaker is a pronoun or absent, not preceded by the sentence before"
+        " them in their article; bad first sentence: briefs opening with a quotation, a question, background or such"
+        " an opening.",
     ]
+    if report.get("intruder"):
+        notes.append(
+            "Intruder: each cluster got one article of another cluster; the column is the share of brief sentences"
+            " taken from it over the clusters that kept two or more of their own articles"
+            f" ({report['systems'][0]['intruder']['clusters_two_or_more']} clusters), in brackets over all clusters."
+        )
     differences = [s for s in report["systems"] if "difference" in s]
     if differences:
         notes += ["", f"Paired differences, {differences[0]['difference']['from']} minus each system (F1 × 100, 95% bootstrap"

@@ -85,6 +85,7 @@ class BriefSentenceOut(BaseModel):
     support: int
     single_source: bool
     cut: bool = Field(False, description="The sentence stops mid-way in its source (the article was cut off there).")
+    date: str = Field("", description="Day its article was published (ISO), when the brief tells events of several days.")
 
 
 class SourceOut(BaseModel):
@@ -103,6 +104,7 @@ class BriefOut(BaseModel):
     budget: int
     method: str
     disagreements: list[dict] = []
+    off_topic: list[int] = Field([], description="Source numbers of articles set aside as not belonging with the others.")
 
 
 def utc(value: datetime) -> datetime:

@@ -249,3 +249,17 @@ def test_html_character_references_in_plain_text_are_decoded():
 def test_a_decoded_reference_stays_text_for_the_renderers_to_escape():
     article = Article(text="\n".join(BODY + ["Critics called it &lt;b&gt;reckless&lt;/b&gt; spending on a road few people use."]))
     assert "<b>reckless</b>" in clean([article])[0].text  # text, not markup: render and the web page escape it
+
+
+@pytest.mark.parametrize(
+    "raw, clean_text",
+    [
+        # Tokenised quotes: a mark glued to the next word opens, a spaced one closes the quotation open.
+        ('kenny said. "the greek government will deal, " said kenny. "we pay our way. " irish bonds fell , he said .',
+         'kenny said. "the greek government will deal," said kenny. "we pay our way." irish bonds fell, he said.'),
+        ('he said " we will win " and left , officials said .', 'he said "we will win" and left, officials said.'),
+        ('described as "too severe. " "we are not looking , " kenny said .', 'described as "too severe." "we are not looking," kenny said.'),
+    ],
+)
+def test_tokenised_quotation_marks_are_paired_by_the_word_they_are_glued_to(raw, clean_text):
+    assert detokenise(raw) == clean_text

@@ -114,3 +114,77 @@ def test_a_story_of_placeholder_pages_says_so():
         summarize([placeholder, placeholder + " You always have the option to delete your tweet location history."])
     with pytest.raises(InputError, match="no complete sentences"):
         summarize(["Yes. No. Fine.", "Maybe so. Not now."])
+
+
+# --- readable briefs, off-topic articles, dates -------------------------------------------------
+
+HARBOUR = [
+    "Engineers closed the Harbour Bridge in Port Ellison on Tuesday after finding a crack in a steel girder. "
+    "Mayor Ilse Brandt told reporters the bridge would stay shut for at least two weeks. "
+    '"Nobody crosses that bridge until it is safe. We will not take any risk with people\'s lives. '
+    'The engineers will tell us when," she said. '
+    "He added that the ferry would run extra crossings.",
+    "The Harbour Bridge in Port Ellison was shut by engineers who found a cracked girder on Tuesday. "
+    "Commuters crowded the ferry terminal as the bridge stayed closed to all traffic. "
+    "They were told to expect delays for the rest of the month.",
+    "Port Ellison's mayor, Ilse Brandt, said the cracked girder on the Harbour Bridge needs urgent repairs. "
+    "It carries forty thousand vehicles a day across the harbour. "
+    "The council will meet on Friday to approve money for the repair of the girder.",
+]
+FROG = ("Biologists described a bright green tree frog from the rainforests of Borneo in a journal paper. "
+        "The amphibian sings at dusk and lays its eggs on leaves above forest streams.")
+
+
+@pytest.mark.parametrize("words", [40, 70, 120])
+def test_a_brief_reads_on_its_own(words):
+    from storybrief.brief.readable import states_news
+    from storybrief.evaluation.readability import Readability
+
+    brief = summarize(HARBOUR, words=words)
+    texts = [s.text for s in brief.sentences]
+    measured = Readability()
+    measured.add(texts, [(s.origin["article"], s.origin["index"]) for s in brief.sentences])
+    assert measured.unbalanced == 0 and measured.bad_first == 0
+    assert states_news(texts[0])
+    # The three-sentence quotation comes whole or not at all.
+    assert not any(t.startswith("We will not take") or t.startswith("The engineers will tell") for t in texts)
+
+
+def test_an_off_topic_article_gives_no_sentence_and_is_listed():
+    brief = summarize([HARBOUR[0], FROG, HARBOUR[1], HARBOUR[2]], words=120)
+    assert brief.off_topic == [2]
+    assert all(2 not in s.sources for s in brief.sentences)
+    assert "Set aside as off topic" in brief.to_text()
+    assert summarize(HARBOUR, words=120).off_topic == []
+
+
+def test_sentences_of_different_days_say_their_day_and_the_newest_lead_opens():
+    from storybrief.types import Article
+
+    articles = [
+        Article(text=HARBOUR[1], id="b", published="2024-03-05T09:00:00Z"),
+        Article(text="The Harbour Bridge in Port Ellison reopened to traffic on Monday after repairs to the cracked girder. "
+                "Engineers said the new girder was stronger than the old one.", id="r", published="2024-03-25T08:00:00Z"),
+        Article(text=HARBOUR[2], id="c", published="2024-03-06T10:00:00Z"),
+    ]
+    brief = summarize(articles, words=80)
+    assert "reopened" in brief.sentences[0].text and brief.sentences[0].date == "2024-03-25"
+    assert all(s.date for s in brief.sentences)
+    later = [s.date for s in brief.sentences[1:]]
+    assert later == sorted(later)  # the rest in date order
+    assert brief.to_text().startswith("(25 Mar 2024) ")
+
+
+@pytest.mark.skipif(not SHARED_EXAMPLE.is_dir(), reason="needs ../shared/examples (present in CI)")
+@pytest.mark.parametrize("words", [150, 250])
+def test_shared_example_reads_as_a_story(words):
+    from storybrief.brief.readable import opening, states_news, unbalanced
+
+    brief = summarize(SHARED_EXAMPLE, words=words)
+    texts = [s.text for s in brief.sentences]
+    assert states_news(texts[0])
+    assert not any(unbalanced(t) for t in texts)  # no quotation split over sentences
+    assert not any(opening(t) == "attribution" for t in texts)  # no "he said" after another speaker
+    # The November call (source 4) is told in one run, not interleaved with January's events.
+    november = [k for k, s in enumerate(brief.sentences) if s.origin["article"] == 4]
+    assert november == list(range(november[0], november[0] + len(november))) if november else True

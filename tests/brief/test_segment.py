@@ -58,3 +58,36 @@ def test_bare_short_quotes_and_fragments_are_not_self_contained(text, kept):
     from storybrief.brief.segment import is_self_contained
 
     assert is_self_contained(text) is kept
+
+
+# --- quotations ---------------------------------------------------------------------------------
+
+
+def test_a_quotation_split_over_pieces_is_joined_into_one_sentence():
+    text = 'Medvedev wrote that "we do not know yet how they will act. But we hope for the best. And we are ready to help."'
+    assert split_sentences(text) == [text]
+
+
+def test_a_stray_quotation_mark_does_not_swallow_the_paragraph():
+    # No closing mark within QUOTE_PIECES pieces: the pieces stay sentences of their own.
+    text = 'The mayor said " it was late. ' + " ".join(f"Sentence number {n} of the report follows." for n in range(6))
+    assert len(split_sentences(text)) == 7
+
+
+def test_a_quotation_opening_after_a_full_stop_starts_its_own_sentence():
+    assert split_sentences('investors fear greece may not pay. "the government will deal with it," said kenny.') == [
+        "investors fear greece may not pay.", '"the government will deal with it," said kenny.'
+    ]
+    assert split_sentences('He is among the best producers of the decade."Shonda is one of the greatest," said Ted.') == [
+        "He is among the best producers of the decade.", '"Shonda is one of the greatest," said Ted.'
+    ]
+
+
+def test_an_article_cut_off_inside_a_quotation_ends_before_the_quotation_opens():
+    article = Article(text='The council met on Friday. Officials said on Monday that the vote had been "a close and difficult')
+    assert [s.text for s in segment([article])][-1] == "Officials said on Monday that the vote had been"
+
+
+def test_sentences_know_their_paragraph():
+    article = Article(text="The council met on Friday evening.\n\nThe budget passed by one vote.")
+    assert [s.paragraph for s in segment([article])] == [0, 2]

@@ -1,8 +1,10 @@
+from itertools import combinations
+
 import numpy as np
 import pytest
 
 from storybrief.brief.represent import represent
-from storybrief.brief.select import select
+from storybrief.brief.select import select, tree_knapsack
 from storybrief.errors import BudgetError
 from storybrief.types import Sentence
 
@@ -181,3 +183,76 @@ def test_only_allowed_sentences_are_chosen(story, per_word):
     # The paraphrase of the best sentence is chosen now that the best one may not be.
     assert 1 in chosen
     assert select(sentences, scores, rep, words=200, per_word=per_word, allowed=np.zeros(5, dtype=bool)) == []
+
+
+# --- bundles: a sentence with what it leans on ------------------------------------------------
+
+LEANING = [
+    "Kremlin spokesman Dmitry Peskov spoke to reporters in Moscow on Saturday.",  # 0: 11 words, article 0
+    "He said the two presidents would talk by phone within the next week.",  # 1: leans on 0
+    "The harbour ferry resumed its crossings after three days of storms.",  # 2: article 1
+    "Fishermen stayed in port all week as the storms battered the coast.",  # 3: article 1
+]
+
+
+def _leaning_story():
+    sentences = [Sentence(LEANING[0], 0, 0), Sentence(LEANING[1], 0, 1), Sentence(LEANING[2], 1, 0), Sentence(LEANING[3], 1, 1)]
+    return sentences, represent(sentences), [(0,), (0, 1), (2,), (3,)]
+
+
+@pytest.mark.parametrize("per_word", [False, True])
+def test_a_leaning_sentence_comes_with_the_one_it_leans_on(per_word):
+    sentences, rep, bundles = _leaning_story()
+    chosen = select(sentences, np.array([0.1, 5.0, 0.2, 0.3]), rep, words=26, per_word=per_word, bundles=bundles)
+    assert set(chosen) == {0, 1}
+
+
+@pytest.mark.parametrize("per_word", [False, True])
+def test_a_sentence_that_may_not_be_taken_never_is(per_word):
+    sentences, rep, _ = _leaning_story()
+    chosen = select(sentences, np.array([0.1, 5.0, 0.2, 0.3]), rep, words=60, per_word=per_word,
+                    bundles=[(0,), None, (2,), (3,)])
+    assert 1 not in chosen and set(chosen) == {0, 2, 3}
+
+
+def test_a_leaning_sentence_may_go_alone_when_it_is_worth_it():
+    sentences, rep, bundles = _leaning_story()
+    # 13 words: the sentence fits, its bundle (24 words) does not.
+    chosen = select(sentences, np.array([0.0, 5.0, 0.1, 0.1]), rep, words=13, per_word=True, bundles=bundles,
+                    alone=[False, True, False, False])
+    assert chosen == [1]
+    assert select(sentences, np.array([0.0, 5.0, 0.1, 0.1]), rep, words=13, per_word=True, bundles=bundles) != [1]
+
+
+@pytest.mark.parametrize("per_word", [False, True])
+def test_a_sentence_brought_along_must_not_repeat_the_brief(per_word):
+    texts = [
+        "The bridge was closed on Tuesday after engineers found a crack in a girder.",
+        "He said the repairs would take at least two weeks to finish.",
+        "The bridge was closed on Tuesday after engineers found a crack in a girder, officials said.",
+        "Commuters were told to use the ferry while the bridge stays shut.",
+    ]
+    sentences = [Sentence(texts[0], 0, 0), Sentence(texts[1], 0, 1), Sentence(texts[2], 1, 0), Sentence(texts[3], 1, 1)]
+    rep = represent(sentences)
+    chosen = select(sentences, np.array([0.1, 3.0, 5.0, 1.0]), rep, words=60, per_word=per_word,
+                    bundles=[(0,), (0, 1), (2,), (3,)])
+    assert 2 in chosen and not {0, 1} <= set(chosen)
+
+
+def test_tree_knapsack_is_exact_on_small_forests():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n = int(rng.integers(1, 8))
+        parent = [int(rng.integers(-1, k)) if k else -1 for k in range(n)]
+        values, weights = rng.random(n) * 10, rng.integers(1, 8, n)
+        capacity = int(rng.integers(1, 20))
+        best = 0.0
+        for size in range(n + 1):
+            for subset in combinations(range(n), size):
+                chosen = set(subset)
+                if weights[list(subset)].sum() <= capacity and all(parent[k] < 0 or parent[k] in chosen for k in subset):
+                    best = max(best, values[list(subset)].sum())
+        taken = tree_knapsack(values, weights, parent, capacity)
+        assert weights[taken].sum() <= capacity
+        assert all(parent[k] < 0 or parent[k] in taken for k in taken)
+        assert values[taken].sum() == pytest.approx(best)

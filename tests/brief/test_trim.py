@@ -135,9 +135,19 @@ def test_a_connective_inside_a_quotation_is_the_speakers_and_stays():
         'And we will ask the state for it." But the council rejected the plan on Monday evening.'
     )
     texts = [s.text for s in segment([article])]
+    # The quotation is one sentence now (segment joins a quotation split by the splitter), with
+    # its connectives as the mayor said them; the narrator's "But" after it is trimmed.
+    assert 'The mayor said: "We will rebuild the pier this year. But we need the money first. And we will ask the state for it."' in texts
+    assert "The council rejected the plan on Monday evening." in texts
+
+
+def test_a_connective_inside_a_long_quotation_stays():
+    # Too long to join into one sentence: its pieces stay apart, and trimming leaves them as said.
+    filler = " ".join(["We will rebuild the old pier and the market hall this year."] * 7)
+    article = Article(text=f'The mayor said: "{filler} But we need the money first. And we will ask the state for it."')
+    texts = [s.text for s in segment([article])]
     assert "But we need the money first." in texts
     assert 'And we will ask the state for it."' in texts
-    assert "The council rejected the plan on Monday evening." in texts
 
 
 def test_segment_trims_the_dateline_of_the_first_sentence_only():

@@ -171,8 +171,12 @@ def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str |
                 "cites": cites,
                 "single": sentence.get("single_source", False),
                 "cut": sentence.get("cut", False),
+                "date": sentence.get("date", ""),
             }
         )
+    day = ""
+    for sentence in sentences:  # a day is shown where it changes (briefs telling events of several days)
+        sentence["date"], day = (sentence["date"] if sentence["date"] != day else ""), sentence["date"] or day
     cited = sorted({n for s in data.get("sentences", []) for n in s["sources"]} & set(numbered))
     disagreements = []
     for d in data.get("disagreements", []):
@@ -199,6 +203,10 @@ def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str |
         "sentences": sentences,
         "error": data.get("error"),
         "numbered": [numbered[k] for k in sorted(numbered)],
+        "off_topic": [
+            {"number": n, "label": numbered.get(n, {}).get("name") or numbered.get(n, {}).get("title") or f"source {n}"}
+            for n in data.get("off_topic", [])
+        ],
         "cited": [numbered[k] for k in cited],
         "disagreements": disagreements,
         "snippet": snippet,
