@@ -155,12 +155,15 @@ def dataset(clusters, kind: str):
     import hashlib
     import inspect
 
+    import storybrief.brief.columns
     import storybrief.brief.features
+    import storybrief.brief.prior
     import storybrief.embed
 
-    source = inspect.getsource(storybrief.brief.features) + inspect.getsource(storybrief.embed)
+    modules = (storybrief.brief.columns, storybrief.brief.prior, storybrief.brief.features, storybrief.embed)
+    source = "".join(inspect.getsource(m) for m in modules)
     tables = b"".join(
-        p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.brief.features.PRIOR_PATH) if p.exists()
+        p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.brief.prior.PRIOR_PATH) if p.exists()
     )
     # The pipeline's version too: a change before scoring (cleaning, segmenting) changes the
     # sentences, and so the features, of the same records.

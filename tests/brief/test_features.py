@@ -88,7 +88,7 @@ def test_feature_names_are_unique():
 
 
 def test_word_prior_ranks_reporting_words_above_page_furniture():
-    from storybrief.brief.features import load_prior
+    from storybrief.brief.prior import load_prior
 
     prior, unknown, pairs, unknown_pair = load_prior()
     assert 0 < unknown < 1 and 0 < unknown_pair < 1
@@ -157,7 +157,7 @@ def test_story_overlap_counts_words_and_pairs_said_elsewhere():
 def test_prior_features_follow_the_word_and_pair_tables():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from storybrief.brief.features import load_prior, prior_features
+    from storybrief.brief.prior import load_prior, prior_features
 
     prior, unknown, pair_prior, unknown_pair = load_prior()
     _, _, tokens = _story_tokens(CASED + ["Zqxv wobblefrump the of."])
@@ -212,7 +212,8 @@ def test_the_shipped_models_were_trained_on_these_feature_names():
 
 
 def test_every_feature_is_computed_by_exactly_one_named_column():
-    from storybrief.brief.features import CONTEXT, OVERLAP, PRIOR, SEMANTIC, SURFACE
+    from storybrief.brief.features import CONTEXT, OVERLAP, SEMANTIC, SURFACE
+    from storybrief.brief.prior import PRIOR
 
     helpers = [*SURFACE, *OVERLAP, *SEMANTIC, *PRIOR, *CONTEXT]
     assert len(helpers) == len(set(helpers))

@@ -69,7 +69,7 @@ def test_default_method_is_the_learned_scorer():
 
 
 def test_model_files_ship_in_the_package_and_are_small():
-    from storybrief.brief.features import PRIOR_PATH
+    from storybrief.brief.prior import PRIOR_PATH
     from storybrief.brief.score import MODEL_PATH, ORACLE_MODEL_PATH
     from storybrief.embed import VECTORS_PATH
 
