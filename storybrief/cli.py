@@ -17,7 +17,9 @@ from storybrief import __version__
 from storybrief.errors import StoryBriefError
 from storybrief.types import DEFAULT_WORDS
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Brief a news story from many articles, every sentence cited.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Brief a news story from many articles, every sentence cited."
+)
 stderr = Console(stderr=True)
 
 
@@ -54,20 +56,26 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """StoryBrief."""
 
 
 @app.command()
 def summarize(
-    paths: Optional[list[str]] = typer.Argument(None, help="Article files or folders, or '-' for stdin. None: the bundled example story."),
+    paths: Optional[list[str]] = typer.Argument(
+        None, help="Article files or folders, or '-' for stdin. None: the bundled example story."
+    ),
     words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of the brief."),
     format: str = typer.Option("text", "--format", "-f", help="Output format: text, markdown or json."),
     method: str = typer.Option("default", "--method", "-m", help="Scoring method (default, centroid, lead, ...)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
     evidence: bool = typer.Option(
-        False, "--evidence", help="Under each sentence, each cited source's sentence that reports it (JSON always has it)."
+        False,
+        "--evidence",
+        help="Under each sentence, each cited source's sentence that reports it (JSON always has it).",
     ),
     semantic: bool = typer.Option(
         False, "--semantic", help="Citations also read all-MiniLM-L6-v2 (the semantic extra; slower)."
@@ -80,8 +88,12 @@ def summarize(
     check_format(format)
     try:
         # Arguments are always paths here; only the library reads a bare string as article text.
-        brief = summarize_story([Path(p) if p != "-" else p for p in paths] if paths else [example_path()], words=words, method=method,
-                                semantic=semantic)
+        brief = summarize_story(
+            [Path(p) if p != "-" else p for p in paths] if paths else [example_path()],
+            words=words,
+            method=method,
+            semantic=semantic,
+        )
     except StoryBriefError as exc:
         fail(str(exc))
     for warning in brief.warnings:
@@ -107,13 +119,23 @@ class EngineName(str, Enum):
 
 @app.command()
 def batch(
-    source: str = typer.Argument(..., metavar="IN.jsonl", help="One cluster a line: {id, documents} or {id, document}; .gz allowed."),
-    target: str = typer.Argument(..., metavar="OUT.jsonl", help="One {id, summary, brief} a line, in input order; .gz allowed."),
+    source: str = typer.Argument(
+        ..., metavar="IN.jsonl", help="One cluster a line: {id, documents} or {id, document}; .gz allowed."
+    ),
+    target: str = typer.Argument(
+        ..., metavar="OUT.jsonl", help="One {id, summary, brief} a line, in input order; .gz allowed."
+    ),
     words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
     method: str = typer.Option("default", "--method", "-m"),
-    engine: EngineName = typer.Option(EngineName.local, "--engine", "-e", help="local: a process pool on this machine; dask: a Dask cluster."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); none: a local Dask cluster."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Worker processes (default: the cores available)."),
+    engine: EngineName = typer.Option(
+        EngineName.local, "--engine", "-e", help="local: a process pool on this machine; dask: a Dask cluster."
+    ),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://host:8786); none: a local Dask cluster."
+    ),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", "-j", min=1, help="Worker processes (default: the cores available)."
+    ),
     resume: bool = typer.Option(False, "--resume", help="Keep OUT, skip the ids it already holds, append the rest."),
     chunk_lines: int = typer.Option(8, "--chunk-lines", min=1, help="Clusters sent to a worker at a time."),
 ) -> None:
@@ -135,10 +157,20 @@ def batch(
     except StoryBriefError as exc:
         fail(str(exc))
     columns = [
-        TextColumn("briefing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        TextColumn("briefing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
     ]
-    with runner, Progress(*columns, console=stderr, transient=False, disable=not stderr.is_terminal and total is None) as progress:
+    with (
+        runner,
+        Progress(
+            *columns, console=stderr, transient=False, disable=not stderr.is_terminal and total is None
+        ) as progress,
+    ):
         task = progress.add_task("batch", total=total, rate="")
 
         def advance(number: int) -> None:
@@ -152,14 +184,30 @@ def batch(
 
         try:
             written, failures = run_batch(
-                source, target, words=words, method=method, progress=advance, engine=runner,
-                resume=resume, chunk_lines=chunk_lines, skipped=skip,
+                source,
+                target,
+                words=words,
+                method=method,
+                progress=advance,
+                engine=runner,
+                resume=resume,
+                chunk_lines=chunk_lines,
+                skipped=skip,
             )
         except StoryBriefError as exc:
             fail(str(exc))
     for failure in failures:
-        stderr.print(f"{source}:{failure.line}: id {failure.id}: {failure.message}", highlight=False, markup=False, soft_wrap=True)
-    stderr.print(f"{written} briefs written to {target}" + (f", {len(failures)} lines failed" if failures else ""), highlight=False, soft_wrap=True)
+        stderr.print(
+            f"{source}:{failure.line}: id {failure.id}: {failure.message}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    stderr.print(
+        f"{written} briefs written to {target}" + (f", {len(failures)} lines failed" if failures else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
     if failures:
         raise typer.Exit(1)
 
@@ -183,15 +231,46 @@ def brief_engine(workers: int, stories: int):
 
 @app.command()
 def stories(
-    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief, timeline, update})."),
+    inputs: list[str] = typer.Argument(
+        ...,
+        metavar="INPUT...",
+        help="Folders of text/HTML files, articles JSONL (.gz allowed), RSS/Atom feed files, or '-'.",
+    ),
+    out: Optional[Path] = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Write one JSON line per story here ({id, label, articles, sources, start, end, copies, brief, timeline, "
+        "update, related}).",
+    ),
     words: int = typer.Option(DEFAULT_WORDS, "--words", "-w", help="Word budget of each brief."),
-    format: str = typer.Option("text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value)."),
-    window: Optional[float] = typer.Option(None, "--window-days", help="Dated articles further apart than this are not linked directly (0: no window)."),
-    state: Optional[Path] = typer.Option(None, "--state", help="Folder that keeps the stories between runs: new articles join known stories, ids stay, and a story that gained articles says what is new since the previous run."),
+    format: str = typer.Option(
+        "text", "--format", "-f", help="Output format on stdout: text, markdown or json (one line per story)."
+    ),
+    threshold: Optional[float] = typer.Option(
+        None,
+        "--threshold",
+        "-t",
+        help="Similarity (0 to 1) needed to put articles in one story (default: the tuned value).",
+    ),
+    window: Optional[float] = typer.Option(
+        None,
+        "--window-days",
+        help="Deprecated: time now lowers the chance of a join smoothly (7-day decay). When given (> 0), also a hard "
+        "cap: dated articles further apart are not linked directly (0: no cap, the default).",
+    ),
+    state: Optional[Path] = typer.Option(
+        None,
+        "--state",
+        help="Folder that keeps the stories between runs: new articles join known stories, ids stay, and a story that "
+        "gained articles says what is new since the previous run.",
+    ),
     brief: bool = typer.Option(True, "--brief/--no-brief", help="Brief each story (slower for many stories)."),
-    workers: int = typer.Option(0, "--workers", help="Processes that make the briefs (0: one per core when there are many to make, else this one)."),
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        help="Processes that make the briefs (0: one per core when there are many to make, else this one).",
+    ),
 ) -> None:
     """Group articles from many feeds into stories and brief each one."""
     from storybrief.io.pile import read_pile
@@ -214,10 +293,19 @@ def stories(
         assigned = index.add(pile.articles)
         found = index.all_stories(brief=False)
         if brief:
-            columns = [TextColumn("briefing stories"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
-            with brief_engine(workers, len(found)) as engine, Progress(
-                *columns, console=stderr, transient=True, disable=not stderr.is_terminal or len(found) < 20
-            ) as progress:
+            columns = [
+                TextColumn("briefing stories"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+            ]
+            with (
+                brief_engine(workers, len(found)) as engine,
+                Progress(
+                    *columns, console=stderr, transient=True, disable=not stderr.is_terminal or len(found) < 20
+                ) as progress,
+            ):
                 task = progress.add_task("briefing", total=len(found))
                 for story, (_, made) in zip(found, index.briefs([s.id for s in found], words, engine)):
                     story.brief = made
@@ -231,7 +319,10 @@ def stories(
         stderr.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     placed = sum(1 for s in assigned if s is not None)
     opened = len(set(index.stories) - known)
-    stderr.print(f"{placed} article{'s' * (placed != 1)} in {len(found)} stor{'ies' if len(found) != 1 else 'y'} ({opened} new)", highlight=False)
+    stderr.print(
+        f"{placed} article{'s' * (placed != 1)} in {len(found)} stor{'ies' if len(found) != 1 else 'y'} ({opened} new)",
+        highlight=False,
+    )
     if out is not None:
         try:
             out.write_text(render_stories_json(found), encoding="utf-8")
@@ -245,18 +336,48 @@ def stories(
 
 @app.command()
 def serve(
-    host: Optional[str] = typer.Option(None, "--host", show_default=False,
-                                       help="Address to listen on. Default: $STORYBRIEF_HOST or 127.0.0.1 (0.0.0.0: every interface; set STORYBRIEF_TOKEN then)."),
-    port: Optional[int] = typer.Option(None, "--port", "-p", min=1, max=65535, show_default=False, help="Default: $STORYBRIEF_PORT or 8000."),
-    db: Optional[str] = typer.Option(None, "--db", help="SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...). Default: $STORYBRIEF_DB or ./storybrief.db."),
-    words: Optional[int] = typer.Option(None, "--words", "-w", min=1, max=2000, show_default=False,
-                                        help="Word budget of each story's brief. Default: $STORYBRIEF_WORDS or 150."),
-    max_body: Optional[int] = typer.Option(None, "--max-body", min=1024, show_default=False,
-                                           help="Largest request body in bytes (413 above it). Default: $STORYBRIEF_MAX_BODY or 10485760."),
-    allow_fetch: Optional[bool] = typer.Option(None, "--allow-fetch/--no-allow-fetch", show_default=False,
-                                               help="Let POST /articles give only a URL, fetched from public addresses. Default: $STORYBRIEF_ALLOW_FETCH or off."),
+    host: Optional[str] = typer.Option(
+        None,
+        "--host",
+        show_default=False,
+        help="Address to listen on. Default: $STORYBRIEF_HOST or 127.0.0.1 (0.0.0.0: every interface; set "
+        "STORYBRIEF_TOKEN then).",
+    ),
+    port: Optional[int] = typer.Option(
+        None, "--port", "-p", min=1, max=65535, show_default=False, help="Default: $STORYBRIEF_PORT or 8000."
+    ),
+    db: Optional[str] = typer.Option(
+        None,
+        "--db",
+        help="SQLAlchemy URL (sqlite:///FILE, postgresql+psycopg://...). Default: $STORYBRIEF_DB or ./storybrief.db.",
+    ),
+    words: Optional[int] = typer.Option(
+        None,
+        "--words",
+        "-w",
+        min=1,
+        max=2000,
+        show_default=False,
+        help="Word budget of each story's brief. Default: $STORYBRIEF_WORDS or 150.",
+    ),
+    max_body: Optional[int] = typer.Option(
+        None,
+        "--max-body",
+        min=1024,
+        show_default=False,
+        help="Largest request body in bytes (413 above it). Default: $STORYBRIEF_MAX_BODY or 10485760.",
+    ),
+    allow_fetch: Optional[bool] = typer.Option(
+        None,
+        "--allow-fetch/--no-allow-fetch",
+        show_default=False,
+        help="Let POST /articles give only a URL, fetched from public addresses. Default: $STORYBRIEF_ALLOW_FETCH or "
+        "off.",
+    ),
 ) -> None:
-    """Run the HTTP service: JSON API, web page at /, schema at /openapi.json. Settings: flags, else STORYBRIEF_* variables."""
+    """Run the HTTP service: JSON API, web page at /, schema at /openapi.json.
+
+    Settings: flags, else STORYBRIEF_* variables."""
     from storybrief.service import missing_modules
 
     missing = missing_modules()
@@ -266,33 +387,135 @@ def serve(
     from storybrief.service.settings import Settings
 
     try:
-        settings = Settings.from_env(host=host, port=port, db_url=db, words=words, max_body=max_body, allow_fetch=allow_fetch)
-        run_server(settings, warn=lambda message: stderr.print(message, style="bold red" if message.startswith("WARNING") else None,
-                                                               highlight=False, markup=False, soft_wrap=True))
+        settings = Settings.from_env(
+            host=host, port=port, db_url=db, words=words, max_body=max_body, allow_fetch=allow_fetch
+        )
+        run_server(
+            settings,
+            warn=lambda message: stderr.print(
+                message,
+                style="bold red" if message.startswith("WARNING") else None,
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            ),
+        )
     except StoryBriefError as exc:
         fail(str(exc))
 
 
 @app.command()
+def watch(
+    feeds: Path = typer.Argument(..., metavar="FEEDS", help="OPML file, or a text file with one feed address a line."),
+    db: Optional[str] = typer.Option(
+        None, "--db", help="SQLAlchemy URL of the service's database. Default: $STORYBRIEF_DB or ./storybrief.db."
+    ),
+    every: str = typer.Option(
+        "15m", "--every", help="Time from the start of one cycle to the next: 15m, 1h, 90s, 1h30m."
+    ),
+    once: bool = typer.Option(False, "--once", help="Read every feed once and exit (for cron)."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="Also read feeds and pages at private and loopback addresses (your network)."
+    ),
+    delay: float = typer.Option(1.0, "--delay", min=0, help="Seconds between two requests to one host."),
+    timeout: float = typer.Option(20.0, "--timeout", min=0.1, help="Seconds for one request, body included."),
+    max_new: int = typer.Option(
+        200, "--max-new", min=1, help="New entries stored per feed and cycle; the rest in the next cycles."
+    ),
+    pages: bool = typer.Option(
+        True, "--pages/--no-pages", help="Fetch the page of an entry that holds only a summary."
+    ),
+) -> None:
+    """Read RSS/Atom feeds on a schedule into the service's database: entries become articles, grouped and briefed.
+
+    FEEDS is read again before every cycle, so feeds can be added or removed while it runs."""
+    from storybrief.service import missing_modules
+
+    missing = missing_modules()
+    if missing:
+        fail(f"watch needs the 'service' extra (missing {', '.join(missing)}): pip install 'storybrief[service]'")
+    from datetime import datetime
+
+    from storybrief.service.settings import Settings
+    from storybrief.service.watch.feedlist import read_feed_list
+    from storybrief.service.watch.watcher import Watcher, WatchOptions, open_store, parse_every
+
+    def log(line: str) -> None:
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        stderr.print(f"{stamp} {line}", highlight=False, markup=False, soft_wrap=True)
+
+    try:
+        seconds = parse_every(every)
+        if seconds < 10 and not once:
+            fail(f"--every {every}: at least 10 s between cycles")
+        found = read_feed_list(feeds)
+        for note in found.notes:
+            log(note)
+        store = open_store(Settings.from_env(db_url=db))
+    except StoryBriefError as exc:
+        fail(str(exc))
+    options = WatchOptions(
+        every=seconds, delay=delay, timeout=timeout, max_new=max_new, allow_private=allow_private, fetch_pages=pages
+    )
+    log(
+        f"watching {len(found.urls)} feeds"
+        + ("" if once else f", every {every}")
+        + (", private addresses allowed" if allow_private else "")
+    )
+    try:
+        Watcher(store, found.urls, options, log=log, reload=lambda: read_feed_list(feeds).urls).run(
+            cycles=1 if once else None
+        )
+    except KeyboardInterrupt:
+        log("stopped")
+    finally:
+        store.wait_for_briefs(timeout=120 if once else 5)
+        store.close()
+        store.db.dispose()
+
+
+@app.command()
 def evaluate(
-    data: str = typer.Argument(..., metavar="DATA.jsonl", help="One cluster a line: {id, documents, summary}; .gz allowed."),
+    data: str = typer.Argument(
+        ..., metavar="DATA.jsonl", help="One cluster a line: {id, documents, summary}; .gz allowed."
+    ),
     words: int = typer.Option(250, "--words", "-w", min=1, help="Word budget, the same for every system."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Evaluate the first N clusters only."),
-    method: Optional[list[str]] = typer.Option(None, "--method", "-m", help="StoryBrief method; repeat or comma-separate for several. Default: default."),
-    baselines: bool = typer.Option(False, "--baselines", help="Add every peer: lead, sumy LexRank/TextRank/LSA/SumBasic, summa TextRank, the oracle."),
-    baseline: Optional[list[str]] = typer.Option(None, "--baseline", "-b", help="Add one peer by name, repeatable: lead, lexrank, textrank, lsa, sumbasic, summa, oracle."),
+    method: Optional[list[str]] = typer.Option(
+        None, "--method", "-m", help="StoryBrief method; repeat or comma-separate for several. Default: default."
+    ),
+    baselines: bool = typer.Option(
+        False,
+        "--baselines",
+        help="Add every peer: lead, sumy LexRank/TextRank/LSA/SumBasic, summa TextRank, the oracle.",
+    ),
+    baseline: Optional[list[str]] = typer.Option(
+        None,
+        "--baseline",
+        "-b",
+        help="Add one peer by name, repeatable: lead, lexrank, textrank, lsa, sumbasic, summa, oracle.",
+    ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report as JSON here."),
     resamples: int = typer.Option(1000, "--resamples", min=10, help="Bootstrap resamples for the 95% intervals."),
-    memory_clusters: int = typer.Option(10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."),
-    intruder: bool = typer.Option(False, "--intruder", help="Add one article of another cluster to each cluster; report the share of brief sentences taken from it."),
+    memory_clusters: int = typer.Option(
+        10, "--memory-clusters", min=0, help="Measure peak memory on the N largest clusters (0: skip)."
+    ),
+    intruder: bool = typer.Option(
+        False,
+        "--intruder",
+        help="Add one article of another cluster to each cluster; report the share of brief sentences taken from it.",
+    ),
     citations: bool = typer.Option(
-        False, "--citations",
+        False,
+        "--citations",
         help="Check citations, not ROUGE: the share without lexical evidence; with --pairs/--labels, precision and "
         "recall of the support decision (DATA is then the stories file bench/build/citation_pairs.py writes).",
     ),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="With --citations: the labelled pairs' ids."),
     labels: Optional[Path] = typer.Option(None, "--labels", help="With --citations: the labels of those pairs."),
-    semantic: bool = typer.Option(False, "--semantic", help="With --citations: the support decision of --semantic briefs."),
+    semantic: bool = typer.Option(
+        False, "--semantic", help="With --citations: the support decision of --semantic briefs."
+    ),
 ) -> None:
     """Score briefs against reference summaries: ROUGE with 95% intervals, speed and memory."""
     import json
@@ -314,14 +537,25 @@ def evaluate(
         task = progress.add_task("evaluate", total=limit)
         try:
             report = run_evaluation(
-                data, words=words, limit=limit, methods=methods,
-                baselines=BASELINES if baselines else peers, resamples=resamples,
-                memory_clusters=memory_clusters, progress=lambda n: progress.update(task, completed=n), intruder=intruder,
+                data,
+                words=words,
+                limit=limit,
+                methods=methods,
+                baselines=BASELINES if baselines else peers,
+                resamples=resamples,
+                memory_clusters=memory_clusters,
+                progress=lambda n: progress.update(task, completed=n),
+                intruder=intruder,
             )
         except StoryBriefError as exc:
             fail(str(exc))
     for skip in report["skipped"]:
-        stderr.print(f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}", highlight=False, markup=False, soft_wrap=True)
+        stderr.print(
+            f"{data}:{skip['line']}: id {skip['id']}: skipped: {skip['reason']}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     console = RichConsole()
     if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
         console = RichConsole(width=260)
@@ -334,7 +568,12 @@ def evaluate(
 
 
 def evaluate_citations(
-    data: str, words: int, limit: Optional[int], pairs: Optional[Path], labels: Optional[Path], output: Optional[Path],
+    data: str,
+    words: int,
+    limit: Optional[int],
+    pairs: Optional[Path],
+    labels: Optional[Path],
+    output: Optional[Path],
     semantic: bool = False,
 ) -> None:
     import json

@@ -199,7 +199,7 @@ class LocalEngine(Engine):
 
     def recover(self) -> None:
         # A broken pool refuses all work; every future it still held has failed. Start a new one.
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        stop_broken(self._pool)
         self._pool = self._start()
         self.generation += 1
 
@@ -211,7 +211,7 @@ class LocalEngine(Engine):
         try:
             return self._quarantine.submit(fn, chunk).result()
         except BrokenProcessPool:
-            self._quarantine.shutdown(wait=False, cancel_futures=True)
+            stop_broken(self._quarantine)
             self._quarantine = None
             raise
 
@@ -219,6 +219,17 @@ class LocalEngine(Engine):
         self._pool.shutdown(wait=True, cancel_futures=True)
         if self._quarantine is not None:
             self._quarantine.shutdown(wait=True)
+
+
+def stop_broken(pool: ProcessPoolExecutor) -> None:
+    """Shut a broken pool down and end its surviving workers. Python 3.11 leaves a worker that waits
+    on the task queue of a broken pool alive, and interpreter exit then waits for it forever
+    (Python 3.12 terminates them itself)."""
+    survivors = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in survivors:
+        if process.is_alive():
+            process.terminate()
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -24,7 +24,9 @@ STORY = [
 
 
 def sb(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "storybrief", *args], cwd=ROOT, input=stdin, capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "storybrief", *args], cwd=ROOT, input=stdin, capture_output=True, timeout=120
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
@@ -91,13 +93,19 @@ def test_huge_file_is_refused_with_a_size_message(tmp_path: Path):
 
 
 def test_wrong_encoding_is_read_not_refused(tmp_path: Path):
-    (tmp_path / "latin.txt").write_bytes("Le café de la gare a fermé lundi après quarante ans. The owner said the café lost its customers.".encode("cp1252"))
+    (tmp_path / "latin.txt").write_bytes(
+        "Le café de la gare a fermé lundi après quarante ans. The owner said the café lost its customers.".encode(
+            "cp1252"
+        )
+    )
     result = sb("summarize", str(tmp_path / "latin.txt"), "--words", "40")
     assert result.returncode == 0 and "café" in result.stdout.decode()
 
 
 def test_unwritable_output(story_dir: Path, tmp_path: Path):
-    assert_one_line_error(sb("summarize", str(story_dir), "--output", str(tmp_path / "no" / "such" / "dir.txt")), "cannot write")
+    assert_one_line_error(
+        sb("summarize", str(story_dir), "--output", str(tmp_path / "no" / "such" / "dir.txt")), "cannot write"
+    )
 
 
 def _records(path: Path) -> list[dict]:

@@ -132,3 +132,39 @@ def test_a_rerun_with_state_says_what_is_new_in_a_story_that_gained_articles(tmp
     assert shown.exit_code == 0 and "Timeline:" in shown.output
     markdown = runner.invoke(app, ["stories", str(second_in), "--state", str(state), "--format", "markdown"])
     assert markdown.exit_code == 0 and "**Timeline**" in markdown.output and "New since" not in markdown.output
+
+
+QUAKE = [
+    "A strong earthquake shook the coastal city of Varn, cracking walls in the old harbour district. Rescue teams "
+    "searched collapsed warehouses near the port while aftershocks rattled the seafront. The regional seismology "
+    "institute measured the tremor at magnitude 6.1 beneath the bay.",
+    "Residents of Varn spent the night outdoors after the earthquake damaged the harbour district. The seismology "
+    "institute warned of further aftershocks and engineers inspected the port cranes. Rescue teams pulled two dock "
+    "workers alive from a collapsed warehouse.",
+]
+INQUIRY = [
+    "An inquiry into the Varn earthquake found that the harbour warehouses ignored building codes. The report on the "
+    "collapse of the port buildings blames inspectors who approved the warehouses. Rescue teams had searched the "
+    "collapsed warehouses near the port for days after the earthquake.",
+    "Inspectors approved unsafe warehouses in Varn's harbour district before the earthquake, the inquiry said. The "
+    "report calls for the port buildings to be rebuilt to the building codes. The earthquake cracked walls across "
+    "the harbour district and aftershocks rattled the seafront.",
+]
+
+
+def test_a_follow_up_months_later_is_a_related_story_in_every_output(tmp_path):
+    records = [{"id": f"q{k}", "source": f"o{k}", "published": "2026-03-02", "text": t} for k, t in enumerate(QUAKE)]
+    records += [{"id": f"i{k}", "source": f"o{k}", "published": "2026-06-02", "text": t} for k, t in enumerate(INQUIRY)]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    result = runner.invoke(app, ["stories", str(source), "--format", "json", "--no-brief"])
+    assert result.exit_code == 0, result.output
+    lines = {tuple(line["articles"]): line for line in map(json.loads, result.stdout.splitlines())}
+    quake, inquiry = lines[("q0", "q1")], lines[("i0", "i1")]
+    assert quake["related"] == [inquiry["id"]] and inquiry["related"] == [quake["id"]]
+    text = runner.invoke(app, ["stories", str(source), "--no-brief"])
+    assert f"Related stories: {inquiry['id']}" in text.stdout
+    markdown = runner.invoke(app, ["stories", str(source), "--no-brief", "--format", "markdown"])
+    assert f"Related stories: `{quake['id']}`" in markdown.stdout
+    # The deprecated hard window is still accepted; 0 is the default (no cap).
+    same = runner.invoke(app, ["stories", str(source), "--format", "json", "--no-brief", "--window-days", "0"])
+    assert same.exit_code == 0 and same.stdout == result.stdout

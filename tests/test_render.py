@@ -21,8 +21,13 @@ def test_json_schema_is_stable():
     data = json.loads(_brief().to_json())
     assert set(data) >= {"sentences", "sources", "words", "method"}
     assert data["sentences"][0] == {
-        "text": "The bridge closed on Tuesday.", "sources": [1, 2], "support": 2, "origin": {"article": 1, "index": 0}, "cut": False,
-        "evidence": {}, "date": "",
+        "text": "The bridge closed on Tuesday.",
+        "sources": [1, 2],
+        "support": 2,
+        "origin": {"article": 1, "index": 0},
+        "cut": False,
+        "evidence": {},
+        "date": "",
     }
     assert data["off_topic"] == []
     assert data["sources"][1] == {"id": 2, "title": "", "path": "b.txt", "words": 200, "name": "Radio"}
@@ -53,7 +58,9 @@ def test_from_dict_inverts_to_dict():
 
 def test_a_sentence_its_source_cut_off_is_shown_with_an_ellipsis_and_kept_verbatim_in_data():
     brief = _brief()
-    brief.sentences.append(BriefSentence("The repairs will cost the city about", [1], 1, {"article": 1, "index": 9}, cut=True))
+    brief.sentences.append(
+        BriefSentence("The repairs will cost the city about", [1], 1, {"article": 1, "index": 9}, cut=True)
+    )
     assert "The repairs will cost the city about… [1]" in brief.to_text()
     assert "- The repairs will cost the city about… [^1]" in brief.to_markdown()
     assert "The bridge closed on Tuesday. [1, 2]" in brief.to_text()  # whole sentences unchanged
@@ -98,9 +105,17 @@ def _evidence_brief():
         1: {"article": 1, "index": 0, "text": "The bridge closed on Tuesday."},
         2: {"article": 2, "index": 4, "text": "On Tuesday the *bridge* was shut."},
     }
-    brief.disagreements = [{"sentence": 0, "source": 2, "text": "It closed after 162 people were hurt.",
-                            "kind": "figures", "values": [["about 180 people"], ["162 people"]], "claim_source": 1,
-                            "published": {"1": "1998-10-30", "2": "1998-10-31"}}]
+    brief.disagreements = [
+        {
+            "sentence": 0,
+            "source": 2,
+            "text": "It closed after 162 people were hurt.",
+            "kind": "figures",
+            "values": [["about 180 people"], ["162 people"]],
+            "claim_source": 1,
+            "published": {"1": "1998-10-30", "2": "1998-10-31"},
+        }
+    ]
     return brief
 
 

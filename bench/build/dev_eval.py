@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -71,7 +70,7 @@ def peer_briefs(name: str, records: list[dict], words: int) -> list[str]:
             class Ranked(LexRankSummarizer):
                 @staticmethod
                 def _get_best_sentences(sentences, count, rating, *args, **kwargs):
-                    return tuple(sorted(sentences, key=lambda s: -rating[s]))  # best first, not text order
+                    return tuple(sorted(sentences, key=lambda item: -rating[item]))  # best first, not text order
 
             document = PlaintextParser.from_string(text, Tokenizer()).document
             ranked = [str(s) for s in Ranked()(document, len(document.sentences))]
@@ -94,7 +93,9 @@ def main() -> None:
     parser.add_argument("--stop", type=int, default=500)
     parser.add_argument("--words", type=int, nargs="+", default=[250, 100])
     parser.add_argument("--methods", nargs="+", default=["lead", "centroid", "learned"])
-    parser.add_argument("--write", action="store_true", help="write the figures to docs/benchmarks.md (section scorer-rouge)")
+    parser.add_argument(
+        "--write", action="store_true", help="write the figures to docs/benchmarks.md (section scorer-rouge)"
+    )
     args = parser.parse_args()
     clusters = data.clusters(args.split, args.start, args.stop)
     print(f"{args.split}[{args.start}:{args.stop}]: {len(clusters)} clusters")
@@ -108,22 +109,37 @@ def main() -> None:
                 briefs = peer_briefs(method, kept, words)
                 seconds = time.perf_counter() - start
                 scores = np.mean([data.rouge(b, c.reference) for b, c in zip(briefs, clusters)], axis=0)
-                r = {"rouge1": scores[0], "rouge2": scores[1], "rougeLsum": scores[2], "ms_per_cluster": 1000 * seconds / len(clusters)}
+                r = {
+                    "rouge1": scores[0],
+                    "rouge2": scores[1],
+                    "rougeLsum": scores[2],
+                    "ms_per_cluster": 1000 * seconds / len(clusters),
+                }
             else:
                 r = evaluate(clusters, get_scorer(method), words)
-            rows.append(f"| {words} | {method} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} | {r['ms_per_cluster']:.2f} |")
-            print(f"words={words:4d} {method:10s} R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  RLsum {r['rougeLsum']:.2f}  "
-                  f"score {r['ms_per_cluster']:.2f} ms/cluster", flush=True)
+            rows.append(
+                f"| {words} | {method} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} "
+                f"| {r['ms_per_cluster']:.2f} |"
+            )
+            print(
+                f"words={words:4d} {method:10s} R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  "
+                f"RLsum {r['rougeLsum']:.2f}  "
+                f"score {r['ms_per_cluster']:.2f} ms/cluster",
+                flush=True,
+            )
     if args.write:
         from datetime import date
 
         from report import machine_line, write_section
 
         body = (
-            f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(clusters)} clusters), reference = `summary`; rouge-score "
-            f"F1 ×100 with the Porter stemmer; the same word budget for every method, whole sentences; StoryBrief scoring time excludes the stages its methods share (a peer's is its whole run)"
+            f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(clusters)} clusters), "
+            f"reference = `summary`; rouge-score "
+            f"F1 ×100 with the Porter stemmer; the same word budget for every method, whole sentences; "
+            f"StoryBrief scoring time excludes the stages its methods share (a peer's is its whole run)"
             f". Machine: {machine_line()}, {date.today()}. "
-            f"Script: `bench/build/dev_eval.py`.\n\n| words | method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | score ms/cluster |\n|---|---|---|---|---|---|\n"
+            f"Script: `bench/build/dev_eval.py`.\n\n"
+            f"| words | method | ROUGE-1 | ROUGE-2 | ROUGE-Lsum | score ms/cluster |\n|---|---|---|---|---|---|\n"
             + "\n".join(rows)
         )
         write_section("scorer-rouge", "## Sentence scorers on Multi-News (`bench/build/dev_eval.py`)\n\n" + body)

@@ -11,28 +11,27 @@ the sentence's length (per word, so the ranker prefers dense sentences rather th
 ones; bigrams weighted up because ROUGE-2 is the harder target). Model: LightGBM regression,
 single-threaded, fixed seed. A second model with the same features and parameters learns another
 label, membership in a greedy ROUGE-1+2 oracle summary of 250 words (scorer_oracle.txt); the
-scorer adds its prediction times storybrief.brief.score.ORACLE_WEIGHT to the first's. Figures are printed for a val sample that is not the one the final
-report uses (tune on val[500:1000], report on val[:500]).
+scorer adds its prediction times storybrief.brief.score.ORACLE_WEIGHT to the first's. Figures are
+printed for a val sample that is not the one the final report uses (tune on val[500:1000], report
+on val[:500]).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-from bench.data import ROOT
 
 import lightgbm as lgb
 import numpy as np
 
 from bench.build import scorer_data as data
-from storybrief.brief.support import PARAPHRASE
 from bench.build.dev_eval import evaluate
 from storybrief.brief.features import FEATURE_NAMES, sentence_features
-from storybrief.brief.score import LearnedScorer, MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT
+from storybrief.brief.score import MODEL_PATH, ORACLE_MODEL_PATH, ORACLE_WEIGHT, LearnedScorer
+from storybrief.brief.support import PARAPHRASE
 
 SEED = 13
 PARAMS = {
@@ -54,8 +53,15 @@ ROUNDS = 300
 # whose sentences cite several sources is the point of StoryBrief, and the constraint keeps the
 # model sensible on stories far smaller or larger than Multi-News's.
 MONOTONE = [
-    "support", "support_share", "soft_support", "soft_support_share", "max_neighbour",
-    "semantic_support", "semantic_max_other", "words_in_other_articles", "bigrams_in_other_articles",
+    "support",
+    "support_share",
+    "soft_support",
+    "soft_support_share",
+    "max_neighbour",
+    "semantic_support",
+    "semantic_max_other",
+    "words_in_other_articles",
+    "bigrams_in_other_articles",
 ]
 LABEL = "r2x4_per_word"
 ORACLE_LABEL = "oracle_paraphrases"  # the partner model's label
@@ -95,8 +101,6 @@ def oracle(cluster, words: int = 250) -> np.ndarray:
     out = np.zeros(len(tokens))
     out[chosen] = 1.0
     return out
-
-
 
 
 def oracle_with_paraphrases(cluster, words: int = 250) -> np.ndarray:
@@ -151,11 +155,16 @@ def dataset(clusters, kind: str):
     import hashlib
     import inspect
 
-    import storybrief.embed
+    import storybrief.brief.columns
     import storybrief.brief.features
+    import storybrief.brief.prior
+    import storybrief.embed
 
-    source = inspect.getsource(storybrief.brief.features) + inspect.getsource(storybrief.embed)
-    tables = b"".join(p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.brief.features.PRIOR_PATH) if p.exists())
+    modules = (storybrief.brief.columns, storybrief.brief.prior, storybrief.brief.features, storybrief.embed)
+    source = "".join(inspect.getsource(m) for m in modules)
+    tables = b"".join(
+        p.read_bytes() for p in (storybrief.embed.VECTORS_PATH, storybrief.brief.prior.PRIOR_PATH) if p.exists()
+    )
     # The pipeline's version too: a change before scoring (cleaning, segmenting) changes the
     # sentences, and so the features, of the same records.
     sample = str(len(clusters)) + clusters[0].id + clusters[-1].id + data.pipeline_version()
@@ -175,9 +184,9 @@ def to_relevance(y: np.ndarray, groups: np.ndarray, levels: int = 8) -> np.ndarr
     """Within-cluster quantile grades for lambdarank."""
     out, start = np.zeros(len(y), dtype=int), 0
     for g in groups:
-        part = y[start:start + g]
+        part = y[start : start + g]
         ranks = np.argsort(np.argsort(part)) / max(g - 1, 1)
-        out[start:start + g] = np.floor(ranks * (levels - 1) + 0.5).astype(int)
+        out[start : start + g] = np.floor(ranks * (levels - 1) + 0.5).astype(int)
         start += g
     return out
 
@@ -195,7 +204,9 @@ class SubsetScorer(LearnedScorer):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", type=int, default=2000, help="train records from the start of the split (a multiple of 2000)")
+    parser.add_argument(
+        "--train", type=int, default=2000, help="train records from the start of the split (a multiple of 2000)"
+    )
     parser.add_argument("--val-start", type=int, default=500)
     parser.add_argument("--val-stop", type=int, default=1000)
     parser.add_argument("--label", default=LABEL)
@@ -204,20 +215,31 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=PARAMS["num_leaves"])
     parser.add_argument("--words", type=int, nargs="+", default=[250, 100])
     parser.add_argument("--weight", default="none", choices=["none", "words", "sqrt_words"])
-    parser.add_argument("--drop", nargs="*", default=[], help="experiment: leave out features whose name starts with these")
+    parser.add_argument(
+        "--drop", nargs="*", default=[], help="experiment: leave out features whose name starts with these"
+    )
     parser.add_argument("--no-monotone", action="store_true", help="experiment: drop the monotone constraints")
-    parser.add_argument("--seed", type=int, default=SEED, help="experiment: another seed, to see how much of a difference is noise")
+    parser.add_argument(
+        "--seed", type=int, default=SEED, help="experiment: another seed, to see how much of a difference is noise"
+    )
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--out", default=str(MODEL_PATH))
     parser.add_argument("--oracle-out", default=str(ORACLE_MODEL_PATH))
-    parser.add_argument("--no-oracle", action="store_true", help="experiment: the first model alone, no oracle-membership partner")
-    parser.add_argument("--oracle-weight", type=float, default=ORACLE_WEIGHT, help="experiment: weight of the oracle model's prediction")
+    parser.add_argument(
+        "--no-oracle", action="store_true", help="experiment: the first model alone, no oracle-membership partner"
+    )
+    parser.add_argument(
+        "--oracle-weight", type=float, default=ORACLE_WEIGHT, help="experiment: weight of the oracle model's prediction"
+    )
     args = parser.parse_args()
 
     start = time.time()
     train = data.train_clusters(args.train)
     x, y, groups = dataset(train, args.label)
-    print(f"train: {len(train)} clusters, {len(y)} sentences, {x.shape[1]} features ({time.time() - start:.0f} s)", flush=True)
+    print(
+        f"train: {len(train)} clusters, {len(y)} sentences, {x.shape[1]} features ({time.time() - start:.0f} s)",
+        flush=True,
+    )
     keep = [j for j, name in enumerate(FEATURE_NAMES) if not any(name.startswith(p) for p in args.drop)]
     names = [FEATURE_NAMES[j] for j in keep]
     x = x[:, keep]
@@ -229,12 +251,20 @@ def main() -> None:
         train_set = lgb.Dataset(x, to_relevance(y, groups), group=groups, feature_name=names)
         params["lambdarank_truncation_level"] = 20
     else:
-        weight = {"none": None, "words": x[:, FEATURE_NAMES.index("words")], "sqrt_words": np.sqrt(x[:, FEATURE_NAMES.index("words")])}[args.weight]
+        weight = {
+            "none": None,
+            "words": x[:, FEATURE_NAMES.index("words")],
+            "sqrt_words": np.sqrt(x[:, FEATURE_NAMES.index("words")]),
+        }[args.weight]
         train_set = lgb.Dataset(x, y, weight=weight, feature_name=names)
     booster = lgb.train(params, train_set, num_boost_round=args.rounds)
     importance = sorted(zip(booster.feature_importance("gain"), names), reverse=True)
     print("top features:", ", ".join(f"{n} {g:.0f}" for g, n in importance[:12]))
-    out = args.out if args.out != str(MODEL_PATH) or not args.no_save else os.path.join("/tmp", f"scorer-experiment-{os.getpid()}.txt")  # one per run: parallel runs must not share it
+    out = (
+        args.out
+        if args.out != str(MODEL_PATH) or not args.no_save
+        else os.path.join("/tmp", f"scorer-experiment-{os.getpid()}.txt")
+    )  # one per run: parallel runs must not share it
     booster.save_model(out)
     print(f"model: {out} ({os.path.getsize(out) / 1e3:.0f} kB)")
 
@@ -247,14 +277,23 @@ def main() -> None:
         y_oracle = np.concatenate([label(c, ORACLE_LABEL) for c in train])
         oracle_params = {k: v for k, v in params.items() if k != "lambdarank_truncation_level"}
         oracle_params["objective"] = "regression"
-        oracle_booster = lgb.train(oracle_params, lgb.Dataset(x, y_oracle, feature_name=names), num_boost_round=args.rounds)
-        oracle_out = args.oracle_out if args.oracle_out != str(ORACLE_MODEL_PATH) or not args.no_save else os.path.join(
-            "/tmp", f"scorer-oracle-experiment-{os.getpid()}.txt")
+        oracle_booster = lgb.train(
+            oracle_params, lgb.Dataset(x, y_oracle, feature_name=names), num_boost_round=args.rounds
+        )
+        oracle_out = (
+            args.oracle_out
+            if args.oracle_out != str(ORACLE_MODEL_PATH) or not args.no_save
+            else os.path.join("/tmp", f"scorer-oracle-experiment-{os.getpid()}.txt")
+        )
         oracle_booster.save_model(oracle_out)
         ratio = booster.predict(x, num_threads=1).std() / oracle_booster.predict(x, num_threads=1).std()
-        print(f"oracle model: {oracle_out} ({os.path.getsize(oracle_out) / 1e3:.0f} kB, {time.time() - start:.0f} s); "
-              f"spread ratio first/oracle on the training records {ratio:.4f} (ORACLE_WEIGHT = 0.3 x ratio = {0.3 * ratio:.3f}; "
-              f"weight used {args.oracle_weight})", flush=True)
+        print(
+            f"oracle model: {oracle_out} ({os.path.getsize(oracle_out) / 1e3:.0f} kB, {time.time() - start:.0f} s); "
+            f"spread ratio first/oracle on the training records {ratio:.4f} "
+            f"(ORACLE_WEIGHT = 0.3 x ratio = {0.3 * ratio:.3f}; "
+            f"weight used {args.oracle_weight})",
+            flush=True,
+        )
 
     val = data.clusters("val", args.val_start, args.val_stop)
     scorer = LearnedScorer(out, oracle_out, args.oracle_weight)
@@ -262,8 +301,12 @@ def main() -> None:
         scorer = SubsetScorer(out, keep, oracle_out, args.oracle_weight)
     for words in args.words:
         r = evaluate(val, scorer, words)
-        print(f"val[{args.val_start}:{args.val_stop}] ({len(val)} clusters) words={words}: R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  "
-              f"RLsum {r['rougeLsum']:.2f}  score {r['ms_per_cluster']:.2f} ms/cluster", flush=True)
+        print(
+            f"val[{args.val_start}:{args.val_stop}] ({len(val)} clusters) words={words}: "
+            f"R1 {r['rouge1']:.2f}  R2 {r['rouge2']:.2f}  "
+            f"RLsum {r['rougeLsum']:.2f}  score {r['ms_per_cluster']:.2f} ms/cluster",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

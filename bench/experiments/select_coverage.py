@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from bench.build import scorer_data as data
 from storybrief.brief import select as select_stage
-from storybrief.brief.features import load_prior
+from storybrief.brief.prior import load_prior
 
 TOKEN = re.compile(r"[a-z0-9]+")
 STOP = frozenset(ENGLISH_STOP_WORDS)

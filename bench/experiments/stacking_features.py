@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from storybrief.brief.features import _rank01
+from storybrief.brief.features import rank01
 from storybrief.brief.represent import Representation
 from storybrief.types import Sentence
 
@@ -77,7 +77,7 @@ def stacking_features(
     spread = scores.std()
     out[:, 0] = scores
     out[:, 1] = (scores - scores.mean()) / spread if spread > 1e-9 else 0.0
-    out[:, 2] = _rank01(scores)
+    out[:, 2] = rank01(scores)
     out[:, 3] = scores - scores.max()
     member = draft_members(scores, words)
     out[:, 4] = member

@@ -12,16 +12,19 @@ conditions; run it on a quiet machine, since the speed columns are wall-clock ti
 
 from __future__ import annotations
 
-import os
-
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
-
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
+
+# Set before NumPy is imported (through the imports below); written out rather than looped so
+# that the imports may follow them.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+os.environ.setdefault("NUMEXPR_NUM_THREADS", "1")
 
 from bench.data import ROOT, multinews
 from bench.report import write_section
@@ -35,8 +38,12 @@ DEFAULT_DATA = str(multinews("val"))
 def throughput_lines(report: dict) -> list[str]:
     """The speed targets: the default method at least summa's rate and 5× sumy LexRank's."""
     lines = []
-    for column, label in (("clusters_per_second", "documents in, summary out"), ("ranking_clusters_per_second", "after shared preparation")):
-        def rate(name: str) -> float | None:
+    for column, label in (
+        ("clusters_per_second", "documents in, summary out"),
+        ("ranking_clusters_per_second", "after shared preparation"),
+    ):
+
+        def rate(name: str, column: str = column) -> float | None:
             return next((s[column] for s in report["systems"] if s["name"] == name), None)
 
         mine = next((s[column] for s in report["systems"] if s.get("method") == "default"), None)
@@ -84,14 +91,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resamples", type=int, default=1000)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--json", type=Path, default=None, help="also write each report as JSON into this folder")
-    parser.add_argument("--from-json", type=Path, default=None,
-                        help="do not evaluate: rewrite the section from the reports an earlier --json run saved here")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        help="do not evaluate: rewrite the section from the reports an earlier --json run saved here",
+    )
     args = parser.parse_args(argv)
 
     if args.from_json is not None:
         reports = [json.loads((args.from_json / f"quality-{w}.json").read_text(encoding="utf-8")) for w in args.words]
         limit = reports[0]["limit"]
-        command = f"OMP_NUM_THREADS=1 python -m bench.measure.quality --limit {limit} --words {' '.join(map(str, args.words))}"
+        command = (
+            f"OMP_NUM_THREADS=1 python -m bench.measure.quality --limit {limit} "
+            f"--words {' '.join(map(str, args.words))}"
+        )
         write_section(SECTION, section(reports, command), args.output)
         print(f"wrote the '{SECTION}' section of {args.output} from {args.from_json}")
         return 0
@@ -99,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     reports = []
     for words in args.words:
         started = time.perf_counter()
-        report = evaluate(args.data, words=words, limit=args.limit, methods=args.method, baselines=BASELINES,
-                          resamples=args.resamples)
+        report = evaluate(
+            args.data, words=words, limit=args.limit, methods=args.method, baselines=BASELINES, resamples=args.resamples
+        )
         print(f"\n{words}-word budget ({time.perf_counter() - started:.0f} s)\n")
         print(report_markdown(report))
         print("\n".join(throughput_lines(report)))
@@ -110,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
             args.json.mkdir(parents=True, exist_ok=True)
             (args.json / f"quality-{words}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         reports.append(report)
-    command = f"OMP_NUM_THREADS=1 python -m bench.measure.quality --limit {args.limit} --words {' '.join(map(str, args.words))}"
+    command = (
+        f"OMP_NUM_THREADS=1 python -m bench.measure.quality --limit {args.limit} "
+        f"--words {' '.join(map(str, args.words))}"
+    )
     write_section(SECTION, section(reports, command), args.output)
     print(f"\nwrote the '{SECTION}' section of {args.output}")
     return 0

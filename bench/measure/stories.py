@@ -1,7 +1,7 @@
 """Story grouping benchmark: shuffle the articles of K Multi-News clusters together, group them,
 score the groups against the true clusters.
 
-    python -m bench.measure.stories                      # K = 100 and 1,000, scaling 1k/5k/10k, write docs/benchmarks.md
+    python -m bench.measure.stories       # K = 100 and 1,000, scaling 1k/5k/10k, write docs/benchmarks.md
     python -m bench.measure.stories --sweep --split train --k 1000   # threshold sweep (how THRESHOLD was chosen)
 
 Metrics: B-cubed precision/recall/F1 (per article: share of its predicted story that is its true
@@ -42,8 +42,12 @@ from storybrief.stories import StoryIndex
 from storybrief.stories.agglomerate import THRESHOLD
 from storybrief.types import Article
 
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-FULL_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2}), ((?:19|20)\d\d)\b", re.I)
+MONTHS = {
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
+}
+FULL_DATE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2}), ((?:19|20)\d\d)\b", re.I
+)
 
 
 def read_clusters(split: str) -> list[tuple[str, list[str]]]:
@@ -72,14 +76,18 @@ def pick(clusters, k: int, variant: str, seed: int):
     rng = random.Random(seed)
     if variant == "random":
         return rng.sample(clusters, min(k, len(clusters))), ""
-    dated = sorted(((cluster_date(docs), cid, docs) for cid, docs in clusters if cluster_date(docs)), key=lambda t: t[0])
+    dated = sorted(
+        ((cluster_date(docs), cid, docs) for cid, docs in clusters if cluster_date(docs)), key=lambda t: t[0]
+    )
     if len(dated) < k:
         return rng.sample(clusters, min(k, len(clusters))), f"only {len(dated)} dated clusters: random"
     # The narrowest run of k consecutive dated clusters.
     widths = [(dated[i + k - 1][0] - dated[i][0]).days for i in range(len(dated) - k + 1)]
     start = int(np.argmin(widths))
-    chosen = dated[start:start + k]
-    return [(cid, docs) for _, cid, docs in chosen], f"{chosen[0][0]} to {chosen[-1][0]} ({widths[start]} days; {len(dated)} of {len(clusters)} clusters dated)"
+    chosen = dated[start : start + k]
+    return [
+        (cid, docs) for _, cid, docs in chosen
+    ], f"{chosen[0][0]} to {chosen[-1][0]} ({widths[start]} days; {len(dated)} of {len(clusters)} clusters dated)"
 
 
 def articles_of(chosen, seed: int):
@@ -132,8 +140,14 @@ def run(articles, truth, threshold: float | None = None) -> dict:
     ids = sorted(truth)
     ari = adjusted_rand_score([truth[i] for i in ids], [predicted[i] for i in ids])
     return {
-        "articles": len(articles), "clusters": len(set(truth.values())), "stories": len(set(predicted.values())),
-        "precision": precision, "recall": recall, "f1": f1, "ari": ari, "seconds": seconds,
+        "articles": len(articles),
+        "clusters": len(set(truth.values())),
+        "stories": len(set(predicted.values())),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "ari": ari,
+        "seconds": seconds,
         "per_second": len(articles) / seconds if seconds else float("inf"),
     }
 
@@ -153,30 +167,44 @@ def incremental_run(pool, seed: int, k: int = 1000, tail: int = 200) -> str:
     predicted = {i: index.row_story[index.row_of[i]] if i in index.row_of else f"skipped:{i}" for i in truth}
     _, _, f1 = bcubed(predicted, truth)
     batch = run(articles, truth)
-    return (f"K = {k:,} random clusters ({len(articles):,} articles): {len(head):,} added at once, then {tail} one at a time:"
-            f" median {1000 * float(np.median(latencies)):.0f} ms, 95th percentile {1000 * float(np.percentile(latencies, 95)):.0f} ms"
-            f" per article; B³ F1 {f1:.3f} (all at once: {batch['f1']:.3f}).")
+    return (
+        f"K = {k:,} random clusters ({len(articles):,} articles): {len(head):,} added at once,"
+        f" then {tail} one at a time:"
+        f" median {1000 * float(np.median(latencies)):.0f} ms,"
+        f" 95th percentile {1000 * float(np.percentile(latencies, 95)):.0f} ms"
+        f" per article; B³ F1 {f1:.3f} (all at once: {batch['f1']:.3f})."
+    )
 
 
 def row(name: str, r: dict) -> str:
-    return (f"| {name} | {r['clusters']:,} | {r['articles']:,} | {r['stories']:,} | {r['precision']:.3f} | {r['recall']:.3f} | "
-            f"**{r['f1']:.3f}** | {r['ari']:.3f} | {r['seconds']:.1f} | {r['per_second']:.0f} |")
+    return (
+        f"| {name} | {r['clusters']:,} | {r['articles']:,} | {r['stories']:,} "
+        f"| {r['precision']:.3f} | {r['recall']:.3f} | "
+        f"**{r['f1']:.3f}** | {r['ari']:.3f} | {r['seconds']:.1f} | {r['per_second']:.0f} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="val", choices=["train", "val"])
     parser.add_argument("--k", type=int, nargs="*", default=[100, 1000])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 10000], help="article counts for the scaling run")
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[1000, 5000, 10000], help="article counts for the scaling run"
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--sweep", action="store_true", help="print F1 over thresholds instead")
-    parser.add_argument("--thresholds", type=float, nargs="*", default=[0.14, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.32, 0.36])
+    parser.add_argument(
+        "--thresholds", type=float, nargs="*", default=[0.14, 0.18, 0.2, 0.22, 0.24, 0.26, 0.28, 0.32, 0.36]
+    )
     parser.add_argument("--clean", action="store_true", help="sweep without placeholder documents")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
 
     clusters = read_clusters(args.split)
-    print(f"{args.split}: {len(clusters):,} clusters of 2+ articles, {sum(len(d) for _, d in clusters):,} articles", flush=True)
+    print(
+        f"{args.split}: {len(clusters):,} clusters of 2+ articles, {sum(len(d) for _, d in clusters):,} articles",
+        flush=True,
+    )
     if args.sweep:
         for k in args.k:
             chosen, _ = pick(clusters, k, "random", args.seed)
@@ -186,10 +214,18 @@ def main() -> None:
             articles, truth = articles_of(chosen, args.seed)
             for threshold in args.thresholds:
                 r = run(articles, truth, threshold)
-                print(f"K={k} threshold={threshold:.2f}: P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} ARI={r['ari']:.3f} stories={r['stories']} ({r['seconds']:.1f}s)", flush=True)
+                print(
+                    f"K={k} threshold={threshold:.2f}: P={r['precision']:.3f} R={r['recall']:.3f} "
+                    f"F1={r['f1']:.3f} ARI={r['ari']:.3f} stories={r['stories']} ({r['seconds']:.1f}s)",
+                    flush=True,
+                )
         return
 
-    header = "| run | clusters | articles | stories found | B³ precision | B³ recall | B³ F1 | ARI | seconds | articles/s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    header = (
+        "| run | clusters | articles | stories found | B³ precision | B³ recall | B³ F1 | ARI | seconds "
+        "| articles/s |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
     lines, notes = [header], []
     for variant in ("random", "random, no placeholders", "dated"):
         for k in args.k:
@@ -214,33 +250,39 @@ def main() -> None:
             total += len(documents)
         articles, truth = articles_of(chosen, args.seed)
         r = run(articles, truth)
-        scaling.append(f"| {r['articles']:,} | {r['seconds']:.1f} | {r['per_second']:.0f} | {1000 * r['seconds'] / r['articles']:.2f} | {r['f1']:.3f} |")
+        scaling.append(
+            f"| {r['articles']:,} | {r['seconds']:.1f} | {r['per_second']:.0f} "
+            f"| {1000 * r['seconds'] / r['articles']:.2f} | {r['f1']:.3f} |"
+        )
         print(scaling[-1], flush=True)
 
     incremental = incremental_run(pool, args.seed)
     print(incremental, flush=True)
 
     machine = f"{machine_line()}, single-threaded"
-    text = "\n".join([
-        "## Story grouping (`bench/measure/stories.py`)",
-        "",
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine}. Multi-News **{args.split}** split, clusters of 2+ articles,"
-        f" seed {args.seed}, threshold {THRESHOLD}. Time = copy detection + vectors + neighbours + merging, no briefs.",
-        "",
-        *lines,
-        "",
-        *notes,
-        "",
-        "Scaling (random clusters added until the article count is reached):",
-        "",
-        *scaling,
-        "",
-        "Incremental (`StoryIndex`, as a service would use it):",
-        "",
-        incremental,
-        "",
-        "Rerun: `OMP_NUM_THREADS=1 python -m bench.measure.stories` (about two minutes on a quiet machine).",
-    ])
+    text = "\n".join(
+        [
+            "## Story grouping (`bench/measure/stories.py`)",
+            "",
+            f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine}. Multi-News **{args.split}** split,"
+            f" clusters of 2+ articles, seed {args.seed}, threshold {THRESHOLD}."
+            f" Time = copy detection + vectors + neighbours + merging, no briefs.",
+            "",
+            *lines,
+            "",
+            *notes,
+            "",
+            "Scaling (random clusters added until the article count is reached):",
+            "",
+            *scaling,
+            "",
+            "Incremental (`StoryIndex`, as a service would use it):",
+            "",
+            incremental,
+            "",
+            "Rerun: `OMP_NUM_THREADS=1 python -m bench.measure.stories` (about two minutes on a quiet machine).",
+        ]
+    )
     if not args.no_write:
         write_section("stories", text)
         print("wrote docs/benchmarks.md")

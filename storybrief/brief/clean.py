@@ -29,7 +29,11 @@ BOILERPLATE_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("^\\s*share\\s*$", ()),
     ("\\b(tweet|pin) (this|it)\\b", ("tweet this", "tweet it", "pin this", "pin it")),
     ("\\bsubscribe (to|now|today|for)\\b", ("subscribe to", "subscribe now", "subscribe today", "subscribe for")),
-    ("^\\s*sign up\\b|\\bsign up (for|to) (our|my|the|a) (free )?([\\w-]+ ){0,3}(newsletters?|emails?|briefings?|alerts?|updates)\\b", ("sign up",)),
+    (
+        "^\\s*sign up\\b|\\bsign up (for|to) (our|my|the|a) (free )?([\\w-]+ "
+        "){0,3}(newsletters?|emails?|briefings?|alerts?|updates)\\b",
+        ("sign up",),
+    ),
     ("\\bnewsletters?\\b.*\\b(sign|subscribe|inbox)\\b", ("newsletter",)),
     ("^\\s*advertisement\\s*$", ()),
     ("^\\s*(sponsored|promoted)( content| stories| links)?\\s*$", ()),
@@ -120,10 +124,32 @@ CAPTION = re.compile(
     re.I,
 )
 _CAPTION_WORDS = (
-    "photo", "image", "picture", "(video", "caption", "credit", "getty images", "reuters/", "epa/", "shutterstock",
-    "look", "(l)", "(r)", "(c)", "(left)", "(right)", "(center)", "(centre)", "(top)", "(bottom)", "(front)", "(back)",
+    "photo",
+    "image",
+    "picture",
+    "(video",
+    "caption",
+    "credit",
+    "getty images",
+    "reuters/",
+    "epa/",
+    "shutterstock",
+    "look",
+    "(l)",
+    "(r)",
+    "(c)",
+    "(left)",
+    "(right)",
+    "(center)",
+    "(centre)",
+    "(top)",
+    "(bottom)",
+    "(front)",
+    "(back)",
 )
-BYLINE = re.compile(r"^\s*(by|written by|reporting by|editing by|posted by)\s+[A-Z][\w.'-]+(\s+[\w.'-]+){0,6}\s*[,|]?", re.I)
+BYLINE = re.compile(
+    r"^\s*(by|written by|reporting by|editing by|posted by)\s+[A-Z][\w.'-]+(\s+[\w.'-]+){0,6}\s*[,|]?", re.I
+)
 TIMESTAMP = re.compile(
     r"^\s*(published|updated|posted|last updated|first published)\b[^.]{0,60}\d"
     r"|^\s*\w{3}\.? \d{1,2}, \d{4},? \d{1,2}: ?\d{2}\s*(am|pm)",
@@ -199,7 +225,7 @@ def _pair_quotes(text: str) -> str:
         built = ""
         last = 0
         for match in _MARK.finditer(line):
-            built += line[last:match.start()]
+            built += line[last : match.start()]
             glued = line[match.end() - 1] == '"' and match.end() < len(line) and line[match.end()].isalnum()
             if glued or not inside:
                 built += (" " if built and not built.endswith((" ", "(", "[")) else "") + '"'
@@ -311,14 +337,16 @@ def without_junk_prefix(sentence: str) -> str | None:
         prefix = STAMP_PREFIX.match(sentence) or JUNK_PREFIX.search(sentence)
         if not prefix:
             return None if is_junk_sentence(sentence) else sentence
-        rest = _SEPARATORS.sub("", sentence[prefix.end():])
+        rest = _SEPARATORS.sub("", sentence[prefix.end() :])
         if len(rest.split()) < MIN_WORDS or _DEPENDENT_START.match(rest):
             return None
         sentence = rest[:1].upper() + rest[1:]
     return None if is_junk_sentence(sentence) else sentence
 
 
-_ENGLISH_MARKERS = frozenset("the of and to in is was that for on with as said by at from it he his has have are be".split())
+_ENGLISH_MARKERS = frozenset(
+    "the of and to in is was that for on with as said by at from it he his has have are be".split()
+)
 
 
 def looks_english(text: str) -> bool:
@@ -365,7 +393,7 @@ def clean_article(article: Article, repeated: frozenset[str] = frozenset()) -> A
             continue
         if counts[line] > 1 and len(line.split()) <= 12:  # "Advertisement", "Show Comments" twice
             continue
-        if line in repeated or _is_standfirst_echo(line, lines[n + 1:n + 2]):
+        if line in repeated or _is_standfirst_echo(line, lines[n + 1 : n + 2]):
             continue
         # A long line is a paragraph (a whole Multi-News article is one line): its junk is
         # removed sentence by sentence later, never by throwing the paragraph away.

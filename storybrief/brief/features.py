@@ -19,18 +19,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
+from storybrief.brief.columns import Columns, occurrence_counts, story_words
+from storybrief.brief.prior import prior_features
 from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
 from storybrief.brief.segment import is_unfinished
 from storybrief.brief.support import soft_support, support_counts
 from storybrief.embed import load_vectors
-from storybrief.errors import StoryBriefError
-from storybrief.shipped import MODELS
 from storybrief.text import CASED_WORD, LOWER_WORD, ROUGE_WORD
 from storybrief.types import Sentence
 
@@ -39,35 +37,90 @@ SUPPORT_THRESHOLD = 0.5
 SEMANTIC_BLOCK_ROWS = 512  # sentences compared with the others at once in vector space
 
 _DIGIT = re.compile(r"\d")
-_PRONOUN_START = re.compile(r"^[\"'(]*\s*(he|she|it|they|this|that|these|those|but|and|also|however|so|then|his|her|its|their)\b", re.I)
+_PRONOUN_START = re.compile(
+    r"^[\"'(]*\s*(he|she|it|they|this|that|these|those|but|and|also|however|so|then|his|her|its|their)\b", re.I
+)
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
 # Each alternation is led by a look-ahead for the characters its branches can start with: the
 # same matches, but most positions fail at once instead of trying every branch.
 _JUNK = re.compile(
-    r"(?=[hw@cspe|<>{}\[\]#])(?:https?:|www\.|@\w|\bclick\b|\bsubscribe\b|\bphoto\b|\bcopyright\b|\bemail\b|[|<>{}\[\]#])", re.I
+    r"(?=[hw@cspe|<>{}\[\]#])(?:https?:|www\.|@\w|\bclick\b|\bsubscribe\b|\bphoto\b|\bcopyright\b|\bemail\b|[|<>{}\[\]#])",
+    re.I,
 )
 _ATTRIBUTION = re.compile(r"\b(?=[stawr])(?:said|says|told|according to|reports?|reported|tweeted|wrote|added)\b", re.I)
 
 FEATURE_NAMES = [
-    "index", "inv_index", "position", "is_first", "article_number", "n_articles", "article_sentences",
-    "article_share", "story_sentences", "words", "chars_per_word",
-    "centroid", "centroid_z", "centroid_rank", "centroid_rank_in_article", "lead_centroid", "lead_centroid_z",
-    "support", "support_share", "soft_support", "soft_support_share", "max_neighbour", "neighbours",
-    "shared_vocab", "shared_vocab_weighted", "content_share",
-    "capitals", "digits", "quote_marks", "starts_quote", "first_person", "pronoun_start", "attribution",
-    "question", "parentheses", "junk", "unfinished", "is_last", "story_words",
-    "words_elsewhere", "words_in_other_articles", "bigrams_elsewhere", "bigrams_in_other_articles", "word_frequency",
-    "semantic_centroid", "semantic_centroid_z", "semantic_lead", "semantic_support", "semantic_max_other", "semantic_article",
-    "prior_mean", "prior_content", "prior_max", "prior_by_frequency", "prior_high", "pair_prior_mean", "pair_prior_high",
-    "previous_centroid", "next_centroid", "article_centrality", "article_centrality_z", "article_first_similarity",
-    "word_offset", "numbers", "numbers_elsewhere", "names_elsewhere",
+    "index",
+    "inv_index",
+    "position",
+    "is_first",
+    "article_number",
+    "n_articles",
+    "article_sentences",
+    "article_share",
+    "story_sentences",
+    "words",
+    "chars_per_word",
+    "centroid",
+    "centroid_z",
+    "centroid_rank",
+    "centroid_rank_in_article",
+    "lead_centroid",
+    "lead_centroid_z",
+    "support",
+    "support_share",
+    "soft_support",
+    "soft_support_share",
+    "max_neighbour",
+    "neighbours",
+    "shared_vocab",
+    "shared_vocab_weighted",
+    "content_share",
+    "capitals",
+    "digits",
+    "quote_marks",
+    "starts_quote",
+    "first_person",
+    "pronoun_start",
+    "attribution",
+    "question",
+    "parentheses",
+    "junk",
+    "unfinished",
+    "is_last",
+    "story_words",
+    "words_elsewhere",
+    "words_in_other_articles",
+    "bigrams_elsewhere",
+    "bigrams_in_other_articles",
+    "word_frequency",
+    "semantic_centroid",
+    "semantic_centroid_z",
+    "semantic_lead",
+    "semantic_support",
+    "semantic_max_other",
+    "semantic_article",
+    "prior_mean",
+    "prior_content",
+    "prior_max",
+    "prior_by_frequency",
+    "prior_high",
+    "pair_prior_mean",
+    "pair_prior_high",
+    "previous_centroid",
+    "next_centroid",
+    "article_centrality",
+    "article_centrality_z",
+    "article_first_similarity",
+    "word_offset",
+    "numbers",
+    "numbers_elsewhere",
+    "names_elsewhere",
 ]
-PRIOR_PATH = MODELS / "word_prior.npz"
-# The prior's words are the word vectors' words: one tokenisation serves both tables.
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
-def _rank01(values: np.ndarray) -> np.ndarray:
+def rank01(values: np.ndarray) -> np.ndarray:
     """Rank of each value in [0, 1], 0 = highest."""
     if len(values) <= 1:
         return np.zeros(len(values))
@@ -91,28 +144,22 @@ def _rank_within_groups(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     out = np.zeros(len(values))
     for g in np.unique(groups):
         members = np.flatnonzero(groups == g)
-        out[members] = _rank01(values[members])
+        out[members] = rank01(values[members])
     return out
 
 
-class Columns:
-    """Feature columns addressed by name: each helper below says which features it computes."""
-
-    def __init__(self, n: int, names: tuple[str, ...]):
-        self.names = names
-        self.values = np.zeros((n, len(names)))
-        self.position = {name: i for i, name in enumerate(names)}
-
-    def __setitem__(self, key: str | tuple, value) -> None:
-        rows, name = key if isinstance(key, tuple) else (slice(None), key)
-        self.values[rows, self.position[name]] = value
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.values[:, self.position[name]]
-
-
-SURFACE = ("capitals", "digits", "quote_marks", "starts_quote", "first_person", "pronoun_start", "attribution",
-           "question", "parentheses", "junk")
+SURFACE = (
+    "capitals",
+    "digits",
+    "quote_marks",
+    "starts_quote",
+    "first_person",
+    "pronoun_start",
+    "attribution",
+    "question",
+    "parentheses",
+    "junk",
+)
 
 
 def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
@@ -137,24 +184,13 @@ def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
     )
 
 
-def _occurrence_counts(keys: np.ndarray) -> np.ndarray:
-    """For each element of `keys`, how many times its value occurs in `keys`."""
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    return counts[inverse.ravel()]
-
-
-def _story_words(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """The story's tokens as arrays, for counting over the whole story at once: its distinct
-    words, each occurrence's word number and sentence number, and each sentence's length."""
-    vocabulary: dict[str, int] = {}
-    ids = np.fromiter(
-        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t), dtype=np.int64, count=sum(map(len, tokens))
-    )
-    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
-    return list(vocabulary), ids, np.repeat(np.arange(len(tokens)), lengths), lengths
-
-
-OVERLAP = ("words_elsewhere", "words_in_other_articles", "bigrams_elsewhere", "bigrams_in_other_articles", "word_frequency")
+OVERLAP = (
+    "words_elsewhere",
+    "words_in_other_articles",
+    "bigrams_elsewhere",
+    "bigrams_in_other_articles",
+    "word_frequency",
+)
 
 
 def overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns:
@@ -164,15 +200,15 @@ def overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns
     (`ROUGE_WORD` over the lower-cased text)."""
     n = len(tokens)
     out = Columns(n, OVERLAP)
-    words, ids, sentence, lengths = _story_words(tokens)
+    words, ids, sentence, lengths = story_words(tokens)
     if not len(ids):
         return out
     article = articles[sentence]
     size = len(words)
     # Every count is per occurrence: a word said twice in a sentence counts twice, as ROUGE does.
     story = np.bincount(ids, minlength=size)[ids]
-    own = _occurrence_counts(sentence * size + ids)
-    in_article = _occurrence_counts(article * size + ids)
+    own = occurrence_counts(sentence * size + ids)
+    in_article = occurrence_counts(article * size + ids)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["words_elsewhere"] = np.bincount(sentence, weights=story > own, minlength=n) / lengths
         out["words_in_other_articles"] = np.bincount(sentence, weights=story > in_article, minlength=n) / lengths
@@ -185,10 +221,12 @@ def overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns
             pairs = int(pair_ids.max()) + 1
             pair_sentence, pair_article = sentence[:-1][follows], article[:-1][follows]
             pair_lengths = np.maximum(lengths - 1, 0)
-            pair_story = _occurrence_counts(pair_ids)
-            pair_own = _occurrence_counts(pair_sentence * pairs + pair_ids)
-            pair_in_article = _occurrence_counts(pair_article * pairs + pair_ids)
-            out["bigrams_elsewhere"] = np.bincount(pair_sentence, weights=pair_story > pair_own, minlength=n) / pair_lengths
+            pair_story = occurrence_counts(pair_ids)
+            pair_own = occurrence_counts(pair_sentence * pairs + pair_ids)
+            pair_in_article = occurrence_counts(pair_article * pairs + pair_ids)
+            out["bigrams_elsewhere"] = (
+                np.bincount(pair_sentence, weights=pair_story > pair_own, minlength=n) / pair_lengths
+            )
             out["bigrams_in_other_articles"] = (
                 np.bincount(pair_sentence, weights=pair_story > pair_in_article, minlength=n) / pair_lengths
             )
@@ -196,8 +234,14 @@ def overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns
     return out
 
 
-SEMANTIC = ("semantic_centroid", "semantic_centroid_z", "semantic_lead", "semantic_support", "semantic_max_other",
-            "semantic_article")
+SEMANTIC = (
+    "semantic_centroid",
+    "semantic_centroid_z",
+    "semantic_lead",
+    "semantic_support",
+    "semantic_max_other",
+    "semantic_article",
+)
 
 
 def semantic_features(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> Columns:
@@ -237,97 +281,31 @@ def semantic_features(e: np.ndarray, articles: np.ndarray, lead: np.ndarray) -> 
     return out
 
 
-@lru_cache(maxsize=2)
-def load_prior(path: str | Path = PRIOR_PATH) -> tuple[dict[str, float], float, dict[str, float], float]:
-    """word -> P(word in the human summary | word in the sources), the mean for unknown words,
-    and the same for common word pairs ("a b")."""
-    path = Path(path)
-    if not path.is_file():
-        raise StoryBriefError(f"word prior not found at {path}; reinstall storybrief or rebuild it with bench/build/word_prior.py")
-    with np.load(path, allow_pickle=False) as data:
-        prior = data["prior"].astype(float)
-        pairs = data["bigram_prior"].astype(float)
-        return (
-            dict(zip(data["words"].tolist(), prior.tolist())), float(prior.mean()),
-            dict(zip(data["bigrams"].tolist(), pairs.tolist())), float(pairs.mean()),
-        )
-
-
-@lru_cache(maxsize=2)
-def _prior_table(path: str | Path = PRIOR_PATH) -> tuple[dict[str, int], np.ndarray, float, np.ndarray, np.ndarray, float]:
-    """The prior as arrays, for look-ups by the whole story at once: word -> row, prior by row,
-    the unknown word's value; word pairs as sorted keys (row of the first word × words + row of
-    the second; every word of a listed pair is a listed word) with their priors; the unknown pair's value."""
-    prior, unknown, pair_prior, unknown_pair = load_prior(path)
-    index = {word: row for row, word in enumerate(prior)}
-    keys = np.array([index[a] * len(index) + index[b] for a, b in (pair.split(" ") for pair in pair_prior)], dtype=np.int64)
-    order = np.argsort(keys)
-    pair_values = np.fromiter(pair_prior.values(), dtype=float, count=len(pair_prior))
-    return index, np.fromiter(prior.values(), dtype=float, count=len(prior)), unknown, keys[order], pair_values[order], unknown_pair
-
-
-PRIOR = ("prior_mean", "prior_content", "prior_max", "prior_by_frequency", "prior_high", "pair_prior_mean",
-         "pair_prior_high")
-
-
-def prior_features(tokens: list[list[str]]) -> Columns:
-    """How summary-worthy a sentence's words are, by the prior learned from Multi-News train
-    (Hong & Nenkova 2014): over all words, over content words, the best word, the prior weighted
-    by the word's frequency in this story, and the share of words more likely in than out; the
-    mean pair prior and the share of pairs more likely in than out. `tokens`: LOWER_WORD over
-    each lower-cased sentence. Computed for the whole story at once (one pass of look-ups)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    index, prior, unknown, pair_keys, pair_prior, unknown_pair = _prior_table()
-    n = len(tokens)
-    out = Columns(n, PRIOR)
-    words, ids, sentence, lengths = _story_words(tokens)
-    if not len(ids):
-        return out
-    rows = np.array([index.get(w, -1) for w in words])
-    known = rows >= 0
-    word_prior = np.where(known, prior[np.maximum(rows, 0)], unknown)
-    content_word = np.array([w not in ENGLISH_STOP_WORDS for w in words])
-    story_count = np.bincount(ids, minlength=len(words))
-
-    values = word_prior[ids]
-    has_words = lengths > 0
-    out[has_words, "prior_mean"] = np.bincount(sentence, weights=values, minlength=n)[has_words] / lengths[has_words]
-    out[has_words, "prior_high"] = np.bincount(sentence, weights=values > 0.5, minlength=n)[has_words] / lengths[has_words]
-    content = content_word[ids]
-    content_count = np.bincount(sentence[content], minlength=n)
-    has_content = content_count > 0
-    weighted = values * np.log1p(story_count[ids] - 1)
-    out[has_content, "prior_content"] = np.bincount(sentence[content], weights=values[content], minlength=n)[has_content] / content_count[has_content]
-    best = np.full(n, -np.inf)
-    np.maximum.at(best, sentence[content], values[content])
-    out[has_content, "prior_max"] = best[has_content]
-    out[has_content, "prior_by_frequency"] = np.bincount(sentence[content], weights=weighted[content], minlength=n)[has_content] / content_count[has_content]
-    # Word pairs: consecutive words of one sentence; a pair with an unlisted word is unlisted.
-    follows = sentence[1:] == sentence[:-1]
-    if follows.any():
-        first, second = rows[ids[:-1][follows]], rows[ids[1:][follows]]
-        keys = np.where((first >= 0) & (second >= 0), first * len(index) + second, -1)
-        at = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
-        pair_values = np.where(pair_keys[at] == keys, pair_prior[at], unknown_pair)
-        pair_sentence = sentence[:-1][follows]
-        pairs = np.bincount(pair_sentence, minlength=n)
-        has_pairs = pairs > 0
-        out[has_pairs, "pair_prior_mean"] = np.bincount(pair_sentence, weights=pair_values, minlength=n)[has_pairs] / pairs[has_pairs]
-        out[has_pairs, "pair_prior_high"] = np.bincount(pair_sentence, weights=pair_values > 0.5, minlength=n)[has_pairs] / pairs[has_pairs]
-    return out
-
-
 ARTICLE_DENSE_CELLS = 4_000_000  # articles x terms up to which article vectors are built dense
 
 
-CONTEXT = ("previous_centroid", "next_centroid", "article_centrality", "article_centrality_z", "article_first_similarity",
-           "word_offset", "numbers", "numbers_elsewhere", "names_elsewhere")
+CONTEXT = (
+    "previous_centroid",
+    "next_centroid",
+    "article_centrality",
+    "article_centrality_z",
+    "article_first_similarity",
+    "word_offset",
+    "numbers",
+    "numbers_elsewhere",
+    "names_elsewhere",
+)
 
 
 def context_features(
-    vectors: sp.csr_matrix, row_of: np.ndarray, articles: np.ndarray, centroid: np.ndarray, story_centroid: np.ndarray,
-    words: np.ndarray, texts: list[str], tokens: list[list[str]],
+    vectors: sp.csr_matrix,
+    row_of: np.ndarray,
+    articles: np.ndarray,
+    centroid: np.ndarray,
+    story_centroid: np.ndarray,
+    words: np.ndarray,
+    texts: list[str],
+    tokens: list[list[str]],
 ) -> Columns:
     """Where the sentence sits among its neighbours and how on-topic its article is; figures and
     names that other articles repeat (cross-source evidence finer than whole-sentence similarity).
@@ -345,11 +323,17 @@ def context_features(
     first = starts[np.cumsum(~same_previous) - 1]
     if n_articles * n_terms <= ARTICLE_DENSE_CELLS:
         cells = articles[row_of] * n_terms + vectors.indices
-        article_vectors = np.bincount(cells, weights=vectors.data, minlength=n_articles * n_terms).reshape(n_articles, n_terms)
+        article_vectors = np.bincount(cells, weights=vectors.data, minlength=n_articles * n_terms).reshape(
+            n_articles, n_terms
+        )
         norms = np.linalg.norm(article_vectors, axis=1)
         is_first = (first == np.arange(n))[row_of]
-        lead_of = np.bincount(cells[is_first], weights=vectors.data[is_first], minlength=n_articles * n_terms).reshape(n_articles, n_terms)
-        out["article_first_similarity"] = np.bincount(row_of, weights=vectors.data * lead_of[articles[row_of], vectors.indices], minlength=n)
+        lead_of = np.bincount(cells[is_first], weights=vectors.data[is_first], minlength=n_articles * n_terms).reshape(
+            n_articles, n_terms
+        )
+        out["article_first_similarity"] = np.bincount(
+            row_of, weights=vectors.data * lead_of[articles[row_of], vectors.indices], minlength=n
+        )
     else:  # a huge story: the same, sparse
         membership = sp.csr_matrix((np.ones(n), (articles, np.arange(n))), shape=(n_articles, n))
         article_vectors = membership @ vectors
@@ -400,7 +384,8 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     lead_rows = lead[row_of]
     lead_centroid = (
         _normalised(np.bincount(columns_of[lead_rows], weights=data[lead_rows], minlength=vectors.shape[1]))
-        if lead.any() else representation.centroid
+        if lead.any()
+        else representation.centroid
     )
     lead_similarity = np.asarray(vectors @ lead_centroid).ravel()
 
@@ -421,7 +406,9 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     article_df = np.bincount(article_term % n_terms, minlength=n_terms) / n_articles
     terms = np.diff(vectors.indptr).astype(float)
     shared_vocab = np.bincount(row_of, weights=article_df[columns_of], minlength=n) / np.maximum(terms, 1)
-    shared_weighted = np.bincount(row_of, weights=data * article_df[columns_of], minlength=n) / np.maximum(np.bincount(row_of, weights=data, minlength=n), 1e-9)
+    shared_weighted = np.bincount(row_of, weights=data * article_df[columns_of], minlength=n) / np.maximum(
+        np.bincount(row_of, weights=data, minlength=n), 1e-9
+    )
 
     texts = [s.text for s in sentences]
     cased = [CASED_WORD.findall(text) for text in texts]
@@ -430,17 +417,32 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     surface[:, 0] = surface[:, 0] / capitals_mean if capitals_mean > 1e-9 else 0.0
 
     named = {
-        "index": np.log1p(index), "inv_index": 1.0 / (1.0 + index), "position": np.array([s.position for s in sentences]),
-        "is_first": (index == 0).astype(float), "article_number": np.log1p(articles.astype(float)),
-        "n_articles": np.full(n, float(n_articles)), "article_sentences": np.log1p(per_article[articles]),
-        "article_share": article_words[articles] / max(article_words.sum(), 1.0), "story_sentences": np.full(n, np.log1p(n)),
-        "words": words, "chars_per_word": chars / np.maximum(words, 1),
-        "centroid": centroid, "centroid_z": _zscore(centroid), "centroid_rank": _rank01(centroid),
-        "centroid_rank_in_article": _rank_within_groups(centroid, articles), "lead_centroid": lead_similarity,
+        "index": np.log1p(index),
+        "inv_index": 1.0 / (1.0 + index),
+        "position": np.array([s.position for s in sentences]),
+        "is_first": (index == 0).astype(float),
+        "article_number": np.log1p(articles.astype(float)),
+        "n_articles": np.full(n, float(n_articles)),
+        "article_sentences": np.log1p(per_article[articles]),
+        "article_share": article_words[articles] / max(article_words.sum(), 1.0),
+        "story_sentences": np.full(n, np.log1p(n)),
+        "words": words,
+        "chars_per_word": chars / np.maximum(words, 1),
+        "centroid": centroid,
+        "centroid_z": _zscore(centroid),
+        "centroid_rank": rank01(centroid),
+        "centroid_rank_in_article": _rank_within_groups(centroid, articles),
+        "lead_centroid": lead_similarity,
         "lead_centroid_z": _zscore(lead_similarity),
-        "support": support, "support_share": support / others, "soft_support": soft, "soft_support_share": soft / others,
-        "max_neighbour": max_neighbour, "neighbours": np.log1p(neighbour_count),
-        "shared_vocab": shared_vocab, "shared_vocab_weighted": shared_weighted, "content_share": terms / np.maximum(words, 1),
+        "support": support,
+        "support_share": support / others,
+        "soft_support": soft,
+        "soft_support_share": soft / others,
+        "max_neighbour": max_neighbour,
+        "neighbours": np.log1p(neighbour_count),
+        "shared_vocab": shared_vocab,
+        "shared_vocab_weighted": shared_weighted,
+        "content_share": terms / np.maximum(words, 1),
     }
     named.update(zip(SURFACE, surface.T))
     # Multi-News articles are cut off mid-sentence; a scraped page may end on a teaser.

@@ -34,7 +34,11 @@ QUOTE_ATTACH = 0.15  # minimum similarity for a quote to attach to a statement
 
 def is_quote(text: str) -> bool:
     stripped = text.lstrip()
-    return stripped.startswith(('"', "'")) or text.count('"') >= 2 and len(text.split('"')[1].split()) > 0.6 * len(text.split())
+    return (
+        stripped.startswith(('"', "'"))
+        or text.count('"') >= 2
+        and len(text.split('"')[1].split()) > 0.6 * len(text.split())
+    )
 
 
 def day_of(article: Article) -> date | None:
@@ -55,13 +59,18 @@ def threads(representation: Representation, n_articles: int) -> list[int]:
 
     graph = representation.neighbours.tocoo()
     strong = graph.data >= PARAPHRASE
-    for a, b in set(zip(representation.articles[graph.row[strong]].tolist(), representation.articles[graph.col[strong]].tolist())):
+    for a, b in set(
+        zip(representation.articles[graph.row[strong]].tolist(), representation.articles[graph.col[strong]].tolist())
+    ):
         parent[root(a)] = root(b)
     return [root(a) for a in range(n_articles)]
 
 
 def order(
-    chosen: list[int], sentences: list[Sentence], articles: list[Article], representation: Representation,
+    chosen: list[int],
+    sentences: list[Sentence],
+    articles: list[Article],
+    representation: Representation,
     blocks: list[Bundle] | None = None,
 ) -> list[int]:
     """Sentence indices in reading order. `blocks`: the chosen sentences in bundles that stay
@@ -100,8 +109,9 @@ def order(
     return [i for b in [opener, *rest] for block in [b, *after[b]] for i in block]
 
 
-def _attach(quotes: list[Bundle], statements: list[Bundle], sentences: list[Sentence],
-            representation: Representation) -> dict[Bundle, list[Bundle]]:
+def _attach(
+    quotes: list[Bundle], statements: list[Bundle], sentences: list[Sentence], representation: Representation
+) -> dict[Bundle, list[Bundle]]:
     """The quotes that follow each statement: after the most similar one when similar enough,
     else after the nearest earlier statement of their own article, else at the end."""
     after: dict[Bundle, list[Bundle]] = {b: [] for b in statements}

@@ -80,7 +80,9 @@ class Representation:
     def subset(self, rows: np.ndarray) -> Representation:
         """The representation of some sentences as a story of their own (graph restricted to them)."""
         rows = np.asarray(rows)
-        return Representation(self.vectors[rows], self.centroid, self.neighbours[rows][:, rows].tocsr(), self.articles[rows])
+        return Representation(
+            self.vectors[rows], self.centroid, self.neighbours[rows][:, rows].tocsr(), self.articles[rows]
+        )
 
     def cosines(self, rows: list[int], columns: list[int]) -> np.ndarray:
         """Cosine of each of `rows` with each of `columns` (same article included), as a dense
@@ -114,8 +116,12 @@ def vectorise(texts: list[str]) -> sp.csr_matrix:
         alphabetical[vocabulary[term]] = column
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(tokens) for tokens in documents], out=indptr[1:])
-    indices = alphabetical[np.fromiter((vocabulary[t] for tokens in documents for t in tokens), dtype=np.int64, count=indptr[-1])]
-    counts = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(vocabulary)))
+    indices = alphabetical[
+        np.fromiter((vocabulary[t] for tokens in documents for t in tokens), dtype=np.int64, count=indptr[-1])
+    ]
+    counts = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(vocabulary))
+    )
     counts.sum_duplicates()
     document_frequency = np.bincount(counts.indices, minlength=len(vocabulary))
     weights = idf(document_frequency, len(texts))
@@ -182,7 +188,9 @@ def cross_article_neighbours(
     return sp.csr_matrix((value, (row, col)), shape=(n, n))
 
 
-def _best_per_row(row: np.ndarray, col: np.ndarray, value: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _best_per_row(
+    row: np.ndarray, col: np.ndarray, value: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The k largest values of each row (rows arrive grouped, as a CSR block gives them)."""
     if row.size == 0:
         return row, col, value
@@ -198,7 +206,10 @@ def _best_per_row(row: np.ndarray, col: np.ndarray, value: np.ndarray, k: int) -
 
 
 def sampled_neighbours(
-    vectors: sp.csr_matrix, articles: np.ndarray, sample: np.ndarray, floor: float = NEIGHBOUR_FLOOR,
+    vectors: sp.csr_matrix,
+    articles: np.ndarray,
+    sample: np.ndarray,
+    floor: float = NEIGHBOUR_FLOOR,
     max_neighbours: int = MAX_NEIGHBOURS,
 ) -> sp.csr_matrix:
     """Like cross_article_neighbours, but each sentence is compared only with the sentences of the

@@ -85,7 +85,9 @@ class CentroidScorer:
         length = np.array([s.words for s in sentences], dtype=float)
         # Very short sentences are rarely self-contained; very long ones are run-ons.
         shape = np.clip(length / 12.0, 0.3, 1.0) * np.where(length > 60, 0.7, 1.0)
-        return (self.centroid_weight * centrality + self.position_weight * position + self.support_weight * support) * shape
+        return (
+            self.centroid_weight * centrality + self.position_weight * position + self.support_weight * support
+        ) * shape
 
 
 @lru_cache(maxsize=4)
@@ -115,7 +117,9 @@ class LearnedScorer:
     redundancy = 0.4
 
     def __init__(
-        self, model_path: str | Path = MODEL_PATH, oracle_path: str | Path | None = ORACLE_MODEL_PATH,
+        self,
+        model_path: str | Path = MODEL_PATH,
+        oracle_path: str | Path | None = ORACLE_MODEL_PATH,
         oracle_weight: float = ORACLE_WEIGHT,
     ):
         self.model_path = str(model_path)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from storybrief.brief import cover
 from storybrief.brief.readable import Bundle
 from storybrief.brief.represent import Representation
 from storybrief.brief.segment import is_bare_quote
@@ -129,6 +130,10 @@ def select(
         bare = bare & np.array([bool(b) and bundles[i] == (i,) for i, b in enumerate(bare)])
     if bare.any() and not bare.all():
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
+    if per_word and cover.applies(sentences, words):
+        covering = cover.cover(sentences, scores, words, bundles)
+        if covering is not None:
+            return covering
     if per_word:
         chosen = _coverage_select(sentences, scores, representation, words, redundancy, bundles, alone)
     else:

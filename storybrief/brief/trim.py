@@ -46,7 +46,8 @@ AGENCY_DATELINE = re.compile(rf"\(\s*{_AGENCY}\s*\)\s*{_DASH}\s+|\(\s*cnn\s*\)\s
 PLAIN_DATELINE = re.compile(rf"^([A-Z][\w.'&]*(?:,?\s+[A-Za-z][\w.'&]*){{0,3}}),?\s+{_DASH}\s+")
 _NOT_PLACES = frozenset(
     "file photo image video update updated editor editors note yes no now again finally first but and so well okay ok "
-    "today here there this that it he she they we i you watch listen read related exclusive breaking live opinion analysis "
+    "today here there this that it he she they we i you watch listen read related exclusive breaking live "
+    "opinion analysis "
     "reuters ap afp cnn".split()
 )
 # An appositive or an aside opens with these, a body never does.
@@ -95,7 +96,7 @@ def _is_body(rest: str) -> bool:
 
 
 def _after(sentence: str, match: re.Match) -> str | None:
-    rest = sentence[match.end():].lstrip(" -—–:;,")
+    rest = sentence[match.end() :].lstrip(" -—–:;,")
     return rest if _is_body(rest) else None
 
 
@@ -111,7 +112,7 @@ def without_agency_dateline(sentence: str) -> str:
         return sentence
     last = None
     for match in AGENCY_DATELINE.finditer(sentence):
-        before = sentence[:match.start()]
+        before = sentence[: match.start()]
         if _words(before) > MAX_PLACE_WORDS and not _FURNITURE_BEFORE.search(before):
             continue  # "He said the vote (AP) — was close": not a dateline
         if _after(sentence, match) is not None:
@@ -120,14 +121,14 @@ def without_agency_dateline(sentence: str) -> str:
 
 
 def without_plain_dateline(sentence: str) -> str:
-    """"NEW ORLEANS — The..." → "The...", for the first sentence of an article only (see module doc)."""
+    """ "NEW ORLEANS — The..." → "The...", for the first sentence of an article only (see module doc)."""
     match = PLAIN_DATELINE.match(sentence)
     if not match:
         return sentence
     place = match.group(1)
     if place.split()[0].lower().strip(".,") in _NOT_PLACES or any(c.isdigit() for c in place):
         return sentence
-    rest = sentence[match.end():]
+    rest = sentence[match.end() :]
     if _APPOSITIVE_START.match(rest) or not _is_body(rest):
         return sentence
     # "Amash — who broke down in tears — became known...": a second dash soon after closes an aside.
@@ -143,7 +144,10 @@ def without_credits(sentence: str) -> str:
     if "(" not in sentence:
         return sentence
     lower = sentence.lower()
-    if not any(w in lower for w in ("photo", "image", "picture", "video", "credit", "via ", "/", "getty", "associated press", "(@")):
+    if not any(
+        w in lower
+        for w in ("photo", "image", "picture", "video", "credit", "via ", "/", "getty", "associated press", "(@")
+    ):
         return sentence
     matches = list(CREDIT.finditer(sentence))
     if not matches:
@@ -164,7 +168,8 @@ def without_credits(sentence: str) -> str:
 # marker, so it stays with the body.
 _CREDITS = (
     r"(?:getty images|afp|epa|reuters|ap|pa|pa media|press association|istock|thinkstock|spl|science photo library|bbc"
-    r"|twitter|facebook|instagram|youtube|nasa|alamy|rex features|rex|shutterstock|other|various|handout|afp/getty images)"
+    r"|twitter|facebook|instagram|youtube|nasa|alamy|rex features|rex|shutterstock|other|various|handout"
+    r"|afp/getty images)"
 )
 LABEL = re.compile(
     r"^(?:image copyright\s+(?:[^\s]+\s+){0,6}?image caption|image copyright\s+" + _CREDITS + r"(?![\w/])"
@@ -183,7 +188,7 @@ def without_labels(sentence: str) -> str:
         match = LABEL.match(sentence)
         if not match:
             break
-        rest = sentence[match.end():]
+        rest = sentence[match.end() :]
         if not _is_body(rest):
             break
         sentence = _capitalised(rest)
@@ -208,7 +213,7 @@ def without_connective(sentence: str) -> str:
     match = CONNECTIVE.match(sentence)
     if not match:
         return sentence
-    rest = sentence[match.end():]
+    rest = sentence[match.end() :]
     return _capitalised(rest) if _is_body(rest) else sentence
 
 

@@ -88,11 +88,11 @@ def parse_cluster(line: str, number: int, name: str) -> Cluster:
     record = json_object(line)
     summary = record.get("summary")
     if not isinstance(summary, str) or not summary.strip():
-        raise InputError("no reference: \"summary\" must be a non-empty string")
+        raise InputError('no reference: "summary" must be a non-empty string')
     cluster_id, articles = cluster_of(record, number, name)
     reference = reference_lines(summary)
     if not reference:
-        raise InputError("no reference: \"summary\" has no sentence")
+        raise InputError('no reference: "summary" has no sentence')
     return Cluster(cluster_id, number, articles, reference)
 
 
@@ -116,7 +116,7 @@ def read_clusters(path: str | Path, skipped: list[Skipped], limit: int | None = 
 
 def _strip_location(message: str, name: str, number: int) -> str:
     prefix = f"{name}:{number}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    return message[len(prefix) :] if message.startswith(prefix) else message
 
 
 def candidate_sentences(articles: list[Article]) -> list[Sentence]:
@@ -183,8 +183,12 @@ class PeerSystem:
         seconds = time.perf_counter() - start
         # Document order, as the peers' own libraries return their summaries.
         chosen = sorted(chosen)
-        return Output([sentences[i].text for i in chosen], seconds + prepare_seconds, seconds,
-                      [(sentences[i].article, sentences[i].index) for i in chosen])
+        return Output(
+            [sentences[i].text for i in chosen],
+            seconds + prepare_seconds,
+            seconds,
+            [(sentences[i].article, sentences[i].index) for i in chosen],
+        )
 
 
 def brief_origins(brief: Brief, prepared: pipeline.Prepared) -> list[tuple[int, int]]:
@@ -210,7 +214,9 @@ def bootstrap_indices(n: int, resamples: int = RESAMPLES, seed: int = 0) -> np.n
     return np.random.default_rng(seed).integers(0, n, size=(resamples, n))
 
 
-def bootstrap_interval(values: np.ndarray, indices: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+def bootstrap_interval(
+    values: np.ndarray, indices: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
     """Mean and percentile bootstrap interval of the mean."""
     values = np.asarray(values, dtype=float)
     if len(values) == 0:
@@ -236,7 +242,9 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
-        "threads": {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ},
+        "threads": {
+            k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ
+        },
     }
 
 
@@ -301,7 +309,9 @@ def evaluate(
     clusters: Iterable[Cluster] = read_clusters(path, skipped, limit)
     if intruder:
         clusters = list(clusters)
-        clusters = [replace(c, articles=a) for c, a in zip(clusters, add_intruders([c.articles for c in clusters], seed))]
+        clusters = [
+            replace(c, articles=a) for c, a in zip(clusters, add_intruders([c.articles for c in clusters], seed))
+        ]
     for cluster in clusters:
         try:
             start = time.perf_counter()
@@ -315,7 +325,9 @@ def evaluate(
         results = {}
         for system, output in zip(systems, outputs):
             if output.words > words:  # a bug, not an input problem: every system must obey the budget
-                raise AssertionError(f"{system.name} wrote {output.words} words on cluster {cluster.id}, over the budget of {words}")
+                raise AssertionError(
+                    f"{system.name} wrote {output.words} words on cluster {cluster.id}, over the budget of {words}"
+                )
             result = rouge.score(cluster.reference, "\n".join(output.sentences))
             results[system.name] = ({m: result[m].fmeasure for m in METRICS}, output.words)
             readability[system.name].add(output.sentences, output.origins)
@@ -337,7 +349,9 @@ def evaluate(
         sentence_counts.append(len(sentences))
         article_counts.append(len(cluster.articles))
         evaluated += 1
-        largest = sorted([*largest, (cluster.words, -evaluated, cluster)], key=lambda t: t[:2], reverse=True)[:memory_clusters]
+        largest = sorted([*largest, (cluster.words, -evaluated, cluster)], key=lambda t: t[:2], reverse=True)[
+            :memory_clusters
+        ]
         if progress is not None:
             progress(evaluated)
     if not evaluated:
@@ -367,10 +381,21 @@ def evaluate(
             entry["search_beaten"] = fallbacks / evaluated
         if system is not systems[0]:
             # Paired: the first system's score minus this one's on each cluster, resampled alike.
-            entry["difference"] = {"from": systems[0].name, **{
-                metric: dict(zip(("mean", "low", "high"), bootstrap_interval(
-                    np.array(scores[systems[0].name][metric]) - np.array(scores[system.name][metric]), indices)))
-                for metric in METRICS}}
+            entry["difference"] = {
+                "from": systems[0].name,
+                **{
+                    metric: dict(
+                        zip(
+                            ("mean", "low", "high"),
+                            bootstrap_interval(
+                                np.array(scores[systems[0].name][metric]) - np.array(scores[system.name][metric]),
+                                indices,
+                            ),
+                        )
+                    )
+                    for metric in METRICS
+                },
+            }
         if per_cluster:
             entry["per_cluster"] = {**scores[system.name], "words": lengths[system.name]}
         report_systems.append(entry)
@@ -385,21 +410,39 @@ def evaluate(
         **({"ids": ids} if per_cluster else {}),
         "systems": report_systems,
         "prepare_seconds": prepare_seconds,
-        "input": {"words_mean": float(np.mean(input_words)), "sentences_mean": float(np.mean(sentence_counts)),
-                  "articles_mean": float(np.mean(article_counts))},
-        "rouge": {"package": f"rouge-score {_version('rouge-score')}", "stemmer": "porter", "measure": "F1",
-                  "lsum": "reference split with StoryBrief's sentence splitter; sentences joined by newlines"},
-        "bootstrap": {"resamples": resamples, "confidence": CONFIDENCE, "seed": seed,
-                      "method": "percentile, clusters resampled with replacement, same resamples for every system"},
-        "timing": ("clusters_per_second: documents in, summary out, per system, summed over clusters; a peer is charged "
-                   "the shared clean/dedupe/segment step that gives it StoryBrief's sentences. ranking_clusters_per_second: "
-                   "the work after that step (StoryBrief: its total less its own pipeline.prepare call)"),
-        "memory": {"method": "tracemalloc peak per cluster (Python and NumPy allocations), max over the largest clusters",
-                   "clusters": len(largest),
-                   "process_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+        "input": {
+            "words_mean": float(np.mean(input_words)),
+            "sentences_mean": float(np.mean(sentence_counts)),
+            "articles_mean": float(np.mean(article_counts)),
+        },
+        "rouge": {
+            "package": f"rouge-score {_version('rouge-score')}",
+            "stemmer": "porter",
+            "measure": "F1",
+            "lsum": "reference split with StoryBrief's sentence splitter; sentences joined by newlines",
+        },
+        "bootstrap": {
+            "resamples": resamples,
+            "confidence": CONFIDENCE,
+            "seed": seed,
+            "method": "percentile, clusters resampled with replacement, same resamples for every system",
+        },
+        "timing": (
+            "clusters_per_second: documents in, summary out, per system, summed over clusters; a peer is charged "
+            "the shared clean/dedupe/segment step that gives it StoryBrief's sentences. ranking_clusters_per_second: "
+            "the work after that step (StoryBrief: its total less its own pipeline.prepare call)"
+        ),
+        "memory": {
+            "method": "tracemalloc peak per cluster (Python and NumPy allocations), max over the largest clusters",
+            "clusters": len(largest),
+            "process_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        },
         "machine": machine(),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "versions": {"storybrief": __version__, **{p: _version(p) for p in ("sumy", "summa", "rouge-score", "numpy", "scikit-learn")}},
+        "versions": {
+            "storybrief": __version__,
+            **{p: _version(p) for p in ("sumy", "summa", "rouge-score", "numpy", "scikit-learn")},
+        },
     }
 
 
@@ -474,21 +517,40 @@ def table_rows(report: dict) -> list[list[str]]:
     rows = []
     for s in report["systems"]:
         readable = s["readability"]
-        rows.append([
-            s["name"], *(_cell(s[m]) for m in METRICS), f"{s['words']:.0f}",
-            *(f"{readable[k] * 100:.1f}" for k in READABILITY),
-            *([f"{s['intruder']['share_two_or_more'] * 100:.1f} ({s['intruder']['share'] * 100:.1f})"] if "intruder" in s else []),
-            f"{s['clusters_per_second']:.1f}", f"{s['ranking_clusters_per_second']:.1f}",
-            "n/a" if s["peak_memory_mib"] is None else f"{s['peak_memory_mib']:.2f}",
-        ])
+        rows.append(
+            [
+                s["name"],
+                *(_cell(s[m]) for m in METRICS),
+                f"{s['words']:.0f}",
+                *(f"{readable[k] * 100:.1f}" for k in READABILITY),
+                *(
+                    [f"{s['intruder']['share_two_or_more'] * 100:.1f} ({s['intruder']['share'] * 100:.1f})"]
+                    if "intruder" in s
+                    else []
+                ),
+                f"{s['clusters_per_second']:.1f}",
+                f"{s['ranking_clusters_per_second']:.1f}",
+                "n/a" if s["peak_memory_mib"] is None else f"{s['peak_memory_mib']:.2f}",
+            ]
+        )
     return rows
 
 
-READABILITY = {"unbalanced_quotes": "unbalanced quotes %", "dangling_openings": "dangling openings %",
-               "bad_first_sentence": "bad first sentence %"}
+READABILITY = {
+    "unbalanced_quotes": "unbalanced quotes %",
+    "dangling_openings": "dangling openings %",
+    "bad_first_sentence": "bad first sentence %",
+}
 INTRUDER_HEADER = "intruder % (all)"
-HEADERS = ["system", *(f"{LABELS[m]} F1 [95% CI]" for m in METRICS), "words", *READABILITY.values(),
-           "clusters/s", "after prep/s", "peak MiB"]
+HEADERS = [
+    "system",
+    *(f"{LABELS[m]} F1 [95% CI]" for m in METRICS),
+    "words",
+    *READABILITY.values(),
+    "clusters/s",
+    "after prep/s",
+    "peak MiB",
+]
 
 
 def headers(report: dict) -> list[str]:
@@ -527,7 +589,8 @@ def report_markdown(report: dict) -> str:
         + (f"; skipped for every system: {_skip_summary(report['skipped'])}" if report["skipped"] else "")
         + f". Input: {size['articles_mean']:.1f} articles, {size['words_mean']:.0f} words and"
         f" {size['sentences_mean']:.1f} sentences (after cleaning) per cluster on average.",
-        f"Shared preparation (clean, dedupe, segment): {report['prepare_seconds'] / report['clusters'] * 1000:.1f} ms a cluster;"
+        f"Shared preparation (clean, dedupe, segment): {report['prepare_seconds'] / report['clusters'] * 1000:.1f} ms "
+        f"a cluster;"
         " `clusters/s` charges it to every system (documents in, summary out), `after prep/s` leaves it out"
         " (for StoryBrief: its total less the time inside its own preparation stages).",
         f"Peak memory: {report['memory']['method']} ({report['memory']['clusters'] or 'not measured: no'} clusters);"
@@ -546,15 +609,25 @@ def report_markdown(report: dict) -> str:
         )
     differences = [s for s in report["systems"] if "difference" in s]
     if differences:
-        notes += ["", f"Paired differences, {differences[0]['difference']['from']} minus each system (F1 × 100, 95% bootstrap"
-                  " interval of the per-cluster difference; an interval that excludes 0 is a difference the sample supports):", "",
-                  "| system | " + " | ".join(f"Δ {LABELS[m]}" for m in METRICS) + " |", "|---|" + "---:|" * len(METRICS)]
-        notes += ["| " + s["name"] + " | " + " | ".join(_signed(s["difference"][m]) for m in METRICS) + " |" for s in differences]
+        notes += [
+            "",
+            f"Paired differences, {differences[0]['difference']['from']} minus each system (F1 × 100, 95% bootstrap"
+            " interval of the per-cluster difference; an interval that excludes 0 is a difference the sample "
+            "supports):",
+            "",
+            "| system | " + " | ".join(f"Δ {LABELS[m]}" for m in METRICS) + " |",
+            "|---|" + "---:|" * len(METRICS),
+        ]
+        notes += [
+            "| " + s["name"] + " | " + " | ".join(_signed(s["difference"][m]) for m in METRICS) + " |"
+            for s in differences
+        ]
         notes.append("")
     oracle = next((s for s in report["systems"] if s["kind"] == "oracle"), None)
     if oracle is not None:
         notes.append(
-            "The oracle searches for the sentences with the best mean of ROUGE-1/2 F1 (greedy, and a beam search of width 10);"
+            "The oracle searches for the sentences with the best mean of ROUGE-1/2 F1 (greedy, and a beam search of "
+            "width 10);"
             f" on {oracle['search_beaten'] * 100:.1f}% of clusters a system's summary scored higher and stands as the"
             " oracle's there, so the oracle is never below any system on a cluster."
         )
@@ -575,5 +648,8 @@ def throughput_ratios(report: dict, method: str = "default") -> dict[str, float]
     mine = next((s for s in report["systems"] if s.get("method") == method), None)
     if mine is None:
         return {}
-    return {s["name"]: mine["clusters_per_second"] / s["clusters_per_second"]
-            for s in report["systems"] if s is not mine and s["clusters_per_second"]}
+    return {
+        s["name"]: mine["clusters_per_second"] / s["clusters_per_second"]
+        for s in report["systems"]
+        if s is not mine and s["clusters_per_second"]
+    }

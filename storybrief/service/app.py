@@ -22,7 +22,7 @@ from storybrief.service.errors import install_error_handlers
 from storybrief.service.fetch import fetch
 from storybrief.service.limits import BodyLimit
 from storybrief.service.pages import PACKAGE
-from storybrief.service.routers import api, web
+from storybrief.service.routers import api, feeds, web
 from storybrief.service.security import HostAllowlist, security_headers
 from storybrief.service.settings import Settings
 from storybrief.service.store import Store
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, *, assigner: StoryAssigner | No
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(packages=[(PACKAGE, "static")]), name="static")
     app.include_router(api.router)
+    app.include_router(feeds.router)
     app.include_router(web.router)
     return app
 

@@ -10,7 +10,8 @@ grouping can be replaced without touching the API code:
 
 `StoryIndexAssigner` (the default) puts the stories work's incremental grouping,
 `storybrief.stories.StoryIndex`, behind this interface; the database stays the record of which
-article is in which story, and the index is rebuilt from it (see the class).
+article is in which story, and the index is rebuilt from it (see the class). It also names the
+story (`Assignment.label`, the grouping's label), which the store keeps as the story's title.
 
 `SimilarityAssigner` is the simpler alternative, first-story detection in the classic style: an
 article joins the story of its nearest recent article when they are near-copies (MinHash of
@@ -52,6 +53,8 @@ class Assignment:
     story_id: int | None  # the story to join; None starts a new story
     duplicate_of: int | None = None  # the article this one is a near-copy of
     similarity: float = 0.0  # to the nearest article, for diagnostics
+    # What the grouping calls the story with this article in it ("": no opinion, the store keeps its title).
+    label: str = ""
 
 
 class StoryAssigner(Protocol):
@@ -173,7 +176,8 @@ class SimilarityAssigner:
         recent = [i for i in self._added_since if i in self.stories]
         if recent:
             ids = ids + recent
-            scores = np.concatenate([scores, np.asarray((self._weigh(recent) @ query.T).todense()).ravel() / query_norm])
+            recent_scores = np.asarray((self._weigh(recent) @ query.T).todense()).ravel() / query_norm
+            scores = np.concatenate([scores, recent_scores])
         alive = np.fromiter((i in self.stories for i in ids), dtype=bool, count=len(ids))
         scores = np.where(alive, scores, -1.0)  # evicted from the window since the last rebuild
         best = int(np.argmax(scores))
@@ -239,7 +243,8 @@ class StoryIndexAssigner:
             return Assignment(None)
         original = self.index.row_ids[self.index.row_of[key]]
         duplicate_of = self.article_of.get(original) if original != key else None
-        return Assignment(self.story_of.get(story), duplicate_of=duplicate_of, similarity=1.0 if duplicate_of else 0.0)
+        return Assignment(self.story_of.get(story), duplicate_of=duplicate_of, similarity=1.0 if duplicate_of else 0.0,
+                          label=self.label(story))
 
     def remember(self, article_id: int, story_id: int, article: Article) -> None:
         key, self.pending = self.pending, None
@@ -251,6 +256,12 @@ class StoryIndexAssigner:
             self.forget()  # stored elsewhere than the index said: rebuild from the database at the next assign
             return
         self._tie(key, article_id, story, story_id)
+
+    def label(self, story: str) -> str:
+        """The grouping's label of an index story (the title of the article nearest its centroid, else its
+        key phrase); "" when the label would only be an article's id (nothing to name it by)."""
+        found = self.index.label(story).strip()
+        return "" if found in self.index.articles else found
 
     # -- internals -----------------------------------------------------------------------
 
@@ -264,8 +275,9 @@ class StoryIndexAssigner:
         self._renew(session)
         rows = stored_since(session, self.last_id, self.window, ArticleRow.id, ArticleRow.story_id, ArticleRow.text,
                             ArticleRow.title, ArticleRow.source, ArticleRow.published, ArticleRow.duplicate_of)
-        self.place([(article_id, story_id, Article(text=text, title=title or "", source=source or "", published=published or ""), duplicate_of)
-                     for article_id, story_id, text, title, source, published, duplicate_of in rows])
+        self.place([(article_id, story_id, Article(text=text, title=title or "", source=source or "",
+                                                   published=published or ""), duplicate_of)
+                    for article_id, story_id, text, title, source, published, duplicate_of in rows])
 
     def place(self, rows: list[tuple[int, int, Article, int | None]]) -> None:
         """Stored articles into the index, in the stories the database has them in."""

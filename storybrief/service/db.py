@@ -11,10 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, event, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -30,6 +30,12 @@ SQLITE_BUSY_MS = 30_000
 def utcnow() -> datetime:
     """Naive UTC: SQLite keeps no time zone, so both back ends store naive UTC alike."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def later(previous: datetime | None, now: datetime) -> datetime:
+    """`now`, or just after `previous` if the clock says otherwise: a story's `updated_at` only moves
+    forward (an Atom reader takes an older <updated> for no change), even when the clock went back."""
+    return now if previous is None or now > previous else previous + timedelta(microseconds=1)
 
 
 class Base(DeclarativeBase):
@@ -66,6 +72,8 @@ class ArticleRow(Base):
     # The earlier article this one is a near-copy of (a re-published wire story), if any.
     duplicate_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When its text was last replaced (a feed entry that changed); None: never since created.
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class CachedBrief(Base):
@@ -78,6 +86,50 @@ class CachedBrief(Base):
     # Brief.to_dict() plus article ids per source, or {"error": message} when the story cannot be briefed.
     data: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FeedRow(Base):
+    """A feed `storybrief watch` reads, with what its conditional GET needs."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    # Kept only once every entry of the answer they came with was handled (a backlog is read again).
+    etag: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(500), default="")  # the last check, one line
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failed checks in a row
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FeedEntryRow(Base):
+    """An entry seen in a feed: how it read then (to notice a change) and the article it became."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_id", "entry_key", name="uq_feed_entries_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    entry_key: Mapped[str] = mapped_column(String(64))  # sha256 of the entry's id (else link, else content)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of its title, text and link
+    # None: no article (no text anywhere), or the article was deleted; the entry stays seen either way.
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    outlet: Mapped[str] = mapped_column(String(200), default="")  # the outlet this feed names for it
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class InstanceRow(Base):
+    """One row: this database's own id, which makes the Atom ids of its stories unique anywhere."""
+
+    __tablename__ = "instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36))
 
 
 class DatabaseError(StoryBriefError):

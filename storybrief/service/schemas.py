@@ -22,7 +22,9 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text: str | None = Field(None, max_length=MAX_ARTICLE_CHARS, description="Plain article text.")
-    html: str | None = Field(None, max_length=MAX_ARTICLE_CHARS, description="An article page; its main text is extracted.")
+    html: str | None = Field(
+        None, max_length=MAX_ARTICLE_CHARS, description="An article page; its main text is extracted."
+    )
     title: str = Field("", max_length=500)
     source: str = Field("", max_length=200, description="Outlet name, shown in citations.")
     url: str | None = Field(None, max_length=2048, description="http(s) address of the original; an idempotency key.")
@@ -85,7 +87,9 @@ class BriefSentenceOut(BaseModel):
     support: int
     single_source: bool
     cut: bool = Field(False, description="The sentence stops mid-way in its source (the article was cut off there).")
-    date: str = Field("", description="Day its article was published (ISO), when the brief tells events of several days.")
+    date: str = Field(
+        "", description="Day its article was published (ISO), when the brief tells events of several days."
+    )
 
 
 class SourceOut(BaseModel):
@@ -104,7 +108,9 @@ class BriefOut(BaseModel):
     budget: int
     method: str
     disagreements: list[dict] = []
-    off_topic: list[int] = Field([], description="Source numbers of articles set aside as not belonging with the others.")
+    off_topic: list[int] = Field(
+        [], description="Source numbers of articles set aside as not belonging with the others."
+    )
 
 
 def utc(value: datetime) -> datetime:
@@ -136,8 +142,9 @@ class StorySummary(BaseModel):
     updated_at: datetime
     brief: BriefOut | None = None
     brief_error: str | None = Field(None, description="Why the story has no brief (e.g. no complete sentences).")
-    snippet: str | None = Field(None, description="Search only: where the story's best article matches, each match "
-                                                  "between ** and **.")
+    snippet: str | None = Field(
+        None, description="Search only: where the story's best article matches, each match between ** and **."
+    )
 
 
 class EventOut(BaseModel):

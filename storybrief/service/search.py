@@ -106,9 +106,12 @@ def _postgres(session: Session, query: str, terms: list[str], page: int, per_pag
               WHERE a.search @@ q.query ORDER BY a.story_id, score DESC, a.id"""
     total = session.execute(text(f"SELECT count(*) FROM ({best}) b"), params).scalar() or 0
     rows = session.execute(
-        text(f"""
+        text(
+            f"""
         SELECT b.story_id, b.article_id FROM ({best}) b JOIN stories s ON s.id = b.story_id
-        ORDER BY lower(s.title) = :exact DESC, b.score DESC, s.updated_at DESC, s.id DESC LIMIT :limit OFFSET :offset"""),
+        ORDER BY lower(s.title) = :exact DESC, b.score DESC, s.updated_at DESC, s.id DESC """
+            "LIMIT :limit OFFSET :offset"
+        ),
         params,
     ).all()
     snippets = {}
@@ -119,7 +122,8 @@ def _postgres(session: Session, query: str, terms: list[str], page: int, per_pag
         by_article = dict(
             session.execute(
                 text(
-                    "SELECT id, ts_headline('english', left(text, 20000), websearch_to_tsquery('english', :q), :options) "
+                    "SELECT id, ts_headline('english', left(text, 20000), "
+                    "websearch_to_tsquery('english', :q), :options) "
                     "FROM articles WHERE id = ANY(:ids)"
                 ),
                 {"q": params["q"], "options": options, "ids": [article_id for _, article_id in rows]},

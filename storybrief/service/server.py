@@ -19,7 +19,8 @@ def serve(settings: Settings, warn: Callable[[str], None] = print) -> None:
     if settings.token is None and not is_local(host):
         warn(
             f"WARNING: serving on {host}, reachable from other machines, and STORYBRIEF_TOKEN is not set:\n"
-            "WARNING: ANYONE who can reach this port can add articles. Set STORYBRIEF_TOKEN to require a token for writes."
+            "WARNING: ANYONE who can reach this port can add articles. "
+            "Set STORYBRIEF_TOKEN to require a token for writes."
         )
     if settings.allow_fetch:
         warn("note: fetching article URLs is enabled (public addresses only)")

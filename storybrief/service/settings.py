@@ -12,11 +12,12 @@
 | assigner     | STORYBRIEF_ASSIGNER       | index                      |
 | host         | STORYBRIEF_HOST           | 127.0.0.1                  |
 | port         | STORYBRIEF_PORT           | 8000                       |
-| allowed_hosts| STORYBRIEF_ALLOWED_HOSTS  | loopback names (localhost, 127.0.0.1, ::1 and `host`) when `host` is a loopback address, else `*` |
+| allowed_hosts| STORYBRIEF_ALLOWED_HOSTS  | loopback names if `host` is loopback (below), else `*` |
 | docs         | STORYBRIEF_DOCS           | false: no /docs or /redoc  |
 
 STORYBRIEF_ALLOWED_HOSTS is a comma-separated list of host names the server answers to (the `Host`
-header without its port); `*` answers to any. It is the guard against DNS rebinding: a page on
+header without its port); `*` answers to any. Its default, when `host` is a loopback address, is the
+loopback names: localhost, 127.0.0.1, ::1 and `host`. It is the guard against DNS rebinding: a page on
 another site whose name is made to resolve to 127.0.0.1 sends its own name as `Host`, and gets 400.
 /docs and /redoc load their scripts from a CDN, so they are off unless STORYBRIEF_DOCS is true
 (the schema itself, /openapi.json, is always served).

@@ -16,14 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
-from storybrief.service.db import ArticleRow, CachedBrief, Database, StoryRow, utcnow
+from storybrief.service.db import ArticleRow, CachedBrief, Database, FeedEntryRow, StoryRow, later, utcnow
 from storybrief.service.news import story_news
 from storybrief.service.outlets import clean_title, headline, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
@@ -73,7 +73,8 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
     for field in ("text", "title", "source", "published", "url"):
         # NUL is valid JSON but PostgreSQL cannot store it in text, and it is never content; the
         # search's highlight marks are private-use characters no article needs.
-        setattr(article, field, getattr(article, field).replace("\x00", "").replace(MARK_START, "").replace(MARK_END, ""))
+        value = getattr(article, field).replace("\x00", "")
+        setattr(article, field, value.replace(MARK_START, "").replace(MARK_END, ""))
     if not article.text.strip():
         raise InputError(f"{where}: no article text")
     return article
@@ -81,8 +82,12 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
 
 def incoming(item: ArticleIn, where: str, fetcher=None) -> Incoming:
     article = article_from(item, where, fetcher)
-    digest = hashlib.sha256(f"{article.source}\0{article.text}".encode()).hexdigest()
-    return Incoming(article, item.id, digest)
+    return Incoming(article, item.id, content_hash(article.source, article.text))
+
+
+def content_hash(source: str, text: str) -> str:
+    """The idempotency key of an article without a client id or URL: the same text from the same outlet."""
+    return hashlib.sha256(f"{source}\0{text}".encode()).hexdigest()
 
 
 def story_title(article: Article) -> str:
@@ -201,7 +206,8 @@ class Store:
 
     def ingest(self, items: list[ArticleIn]) -> list[IngestedArticle]:
         """Store articles and assign each to a story; all or none, committed before returning."""
-        prepared = [incoming(item, f"article {n}" if len(items) > 1 else "article", self.fetcher) for n, item in enumerate(items)]
+        prepared = [incoming(item, f"article {n}" if len(items) > 1 else "article", self.fetcher)
+                    for n, item in enumerate(items)]
         results = []
         try:
             with self.db.write() as session:
@@ -242,16 +248,19 @@ class Store:
         if existing is None:
             existing = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == item.content_hash))
         if existing is not None:
-            return IngestedArticle(id=existing.id, story_id=existing.story_id, created=False, duplicate_of=existing.duplicate_of)
+            return IngestedArticle(id=existing.id, story_id=existing.story_id, created=False,
+                                   duplicate_of=existing.duplicate_of)
         assignment = self.assigner.assign(session, article)
         now = utcnow()
         story = session.get(StoryRow, assignment.story_id) if assignment.story_id is not None else None
         if story is None:
             story = StoryRow(title=story_title(article), version=0, article_count=0, created_at=now, updated_at=now)
             session.add(story)
+        if assignment.label:  # the grouping's name for the story as it now is (issue 15), else its first title
+            story.title = assignment.label[:500]
         story.version += 1
         story.article_count += 1
-        story.updated_at = now
+        story.updated_at = later(story.updated_at, now)
         row = ArticleRow(
             client_id=item.client_id, url=article.url or None, content_hash=item.content_hash,
             title=article.title[:500], source=article.source[:200], published=article.published[:100],
@@ -283,7 +292,8 @@ class Store:
         with self._deleting() as session:
             if session.get(StoryRow, story_id) is None:
                 return None
-            ids = list(session.scalars(select(ArticleRow.id).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)))
+            ids = list(session.scalars(
+                select(ArticleRow.id).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)))
             return self._remove(session, story_id, ids, story_too=True)
 
     @contextmanager
@@ -310,7 +320,7 @@ class Store:
             story = session.get(StoryRow, story_id)
             story.article_count -= len(article_ids)
             story.version += 1  # the cached brief cites a removed article: recompute it
-            story.updated_at = utcnow()
+            story.updated_at = later(story.updated_at, utcnow())
         return Deleted(article_ids=article_ids, story_id=story_id, story_deleted=story_too)
 
     # -- reads ---------------------------------------------------------------------------
@@ -333,11 +343,13 @@ class Store:
                     func.lower(ArticleRow.text).like(pattern, escape="\\"),
                     func.lower(ArticleRow.source).like(pattern, escape="\\"),
                 ))
-                selection = selection.where(or_(func.lower(StoryRow.title).like(pattern, escape="\\"), StoryRow.id.in_(matching)))
+                selection = selection.where(
+                    or_(func.lower(StoryRow.title).like(pattern, escape="\\"), StoryRow.id.in_(matching)))
             total = session.scalar(select(func.count()).select_from(selection.subquery()))
             order = (StoryRow.article_count.desc(),) if sort == "biggest" else ()
             stories = session.scalars(
-                selection.order_by(*order, StoryRow.updated_at.desc(), StoryRow.id.desc()).offset((page - 1) * per_page).limit(per_page)
+                selection.order_by(*order, StoryRow.updated_at.desc(), StoryRow.id.desc())
+                .offset((page - 1) * per_page).limit(per_page)
             ).all()
             return Listing(list(stories), int(total or 0), self._sources(session, [s.id for s in stories]), {})
 
@@ -355,7 +367,8 @@ class Store:
             story = session.get(StoryRow, story_id)
             if story is None:
                 return None
-            articles = session.scalars(select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)).all()
+            articles = session.scalars(
+                select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)).all()
             return story, list(articles), self._sources(session, [story_id]).get(story_id, [])
 
     def article(self, article_id: int) -> ArticleRow | None:
@@ -364,13 +377,26 @@ class Store:
         with self.db.read() as session:
             return session.get(ArticleRow, article_id)
 
+    def outlets(self, story_ids: list[int]) -> dict[int, list[str]]:
+        """Each story's outlets (see `_sources`)."""
+        with self.db.read() as session:
+            return self._sources(session, story_ids)
+
     @staticmethod
     def _sources(session, story_ids: list[int]) -> dict[int, list[str]]:
+        """Each story's outlets in the order of their first article: the articles' own, and those of the
+        feeds that carried an article too (one article in two feeds lists both outlets)."""
         if not story_ids:
             return {}
+        named = union_all(
+            select(ArticleRow.story_id, ArticleRow.source, ArticleRow.id, literal(0))
+            .where(ArticleRow.story_id.in_(story_ids)),
+            select(ArticleRow.story_id, FeedEntryRow.outlet, ArticleRow.id, literal(1))
+            .join(FeedEntryRow, FeedEntryRow.article_id == ArticleRow.id).where(ArticleRow.story_id.in_(story_ids)),
+        ).subquery()
+        story, source, first, feeds_only = named.c
         rows = session.execute(
-            select(ArticleRow.story_id, ArticleRow.source).where(ArticleRow.story_id.in_(story_ids))
-            .group_by(ArticleRow.story_id, ArticleRow.source).order_by(ArticleRow.story_id, func.min(ArticleRow.id))
+            select(story, source).group_by(story, source).order_by(story, func.min(first), func.min(feeds_only))
         ).all()
         outlets: dict[int, list[str]] = {}
         for story_id, source in rows:
@@ -443,9 +469,11 @@ class Store:
             with self.db.write(serialise=False) as session:
                 cached = session.get(CachedBrief, story_id)
                 if cached is None:
-                    session.add(CachedBrief(story_id=story_id, version=version, words=self.words, method=self.method, data=data, created_at=utcnow()))
+                    session.add(CachedBrief(story_id=story_id, version=version, words=self.words, method=self.method,
+                                            data=data, created_at=utcnow()))
                 elif cached.version <= version:
-                    cached.version, cached.words, cached.method, cached.data, cached.created_at = version, self.words, self.method, data, utcnow()
+                    cached.version, cached.words, cached.method = version, self.words, self.method
+                    cached.data, cached.created_at = data, utcnow()
         except IntegrityError:
             pass  # another server process cached it first; its brief is as good as this one
         return data

@@ -14,8 +14,8 @@ from datasketch import MinHash, MinHashLSH
 from storybrief.brief.dedupe import NUM_PERM
 from storybrief.io.pile import parse_date
 from storybrief.stories.copies import copy_index
-from storybrief.stories.neighbours import MUTUAL_K, Pairs, neighbours, unique_pairs
-from storybrief.stories.vectors import N_FEATURES, refresh, tf_rows
+from storybrief.stories.neighbours import MUTUAL_K, Found, search
+from storybrief.stories.vectors import N_FEATURES, TOP_TERMS, refresh, tf_rows
 
 
 @dataclass(repr=False, eq=False)
@@ -30,6 +30,7 @@ class Corpus:
     # Per row, the MUTUAL_K highest similarities to other rows found so far (≥ FLOOR), highest
     # first, 0 where fewer were found: the bar a pair must reach to be mutual.
     top_similar: np.ndarray = field(default_factory=lambda: np.zeros((0, MUTUAL_K), dtype=np.float32))
+    top_terms: int = TOP_TERMS  # terms kept per vector, 0: all
     _vectors: sp.csr_matrix | None = field(default=None, init=False)
     _idf: np.ndarray | None = field(default=None, init=False)
     _lsh: MinHashLSH | None = field(default=None, init=False)
@@ -57,15 +58,18 @@ class Corpus:
         for k, found in enumerate(signatures):
             lsh.insert(first + k, found)
         self._vectors, self._idf, self.idf_docs = refresh(
-            self.tf, self.df, self._vectors, self._idf, self.idf_docs, first
+            self.tf, self.df, self._vectors, self._idf, self.idf_docs, first, self.top_terms
         )
 
     def vectors(self) -> sp.csr_matrix:
-        """Every row weighed: TF-IDF, top terms, L2-normalised."""
+        """Every row weighed: TF-IDF (the `top_terms` heaviest, 0: all), L2-normalised."""
         if self._vectors is None or self._vectors.shape[0] != self.tf.shape[0]:
-            self._vectors, self._idf, self.idf_docs = refresh(self.tf, self.df, None, self._idf, self.idf_docs, 0)
+            self._vectors, self._idf, self.idf_docs = refresh(
+                self.tf, self.df, None, self._idf, self.idf_docs, 0, self.top_terms
+            )
         return self._vectors
 
-    def pairs(self, first_new: int, window_days: float) -> Pairs:
-        """Each neighbour pair of the rows from `first_new` on once: (lower row, higher row, similarity)."""
-        return unique_pairs(neighbours(self.vectors(), self.times, first_new, window_days))
+    def pairs(self, first_new: int, horizon_days: float, window_days: float = 0.0) -> Found:
+        """Each neighbour pair of the rows from `first_new` on once, with which level it serves
+        (`neighbours.search`)."""
+        return search(self.vectors(), self.times, first_new, horizon_days, window_days)

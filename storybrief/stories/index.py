@@ -3,7 +3,8 @@
 `StoryIndex` keeps the stories seen so far. For a batch, or each increment of a running index, it
 sets re-published copies aside (`copies`: a copy joins its original's story), adds a vector row
 for each other article (`corpus`, `vectors`), finds the new rows' neighbours (`neighbours`) and
-merges them into known stories or new ones (`agglomerate`). Stories are read with their labels
+merges them into known stories or new ones (`agglomerate`: average linkage with a time decay, no
+hard window), and links stories of one saga as related (`sagas`). Stories are read with their labels
 (`labels`) and briefs (`briefs`); the index saves itself to a folder (`state`).
 """
 
@@ -20,13 +21,22 @@ from datasketch import MinHash
 from storybrief.brief.dedupe import copy_lsh
 from storybrief.errors import StoryBriefError
 from storybrief.io.pile import normalise_date
-from storybrief.stories.agglomerate import MUTUAL_BOOST, THRESHOLD, linkage_weights, merge_new_rows
+from storybrief.stories.agglomerate import (
+    MUTUAL_BOOST,
+    RECENCY_DAYS,
+    TAU_DAYS,
+    THRESHOLD,
+    horizon_days,
+    linkage_weights,
+    merge_new_rows,
+)
 from storybrief.stories.briefs import covered, make_briefs
 from storybrief.stories.copies import find_copy, signature
 from storybrief.stories.corpus import Corpus
 from storybrief.stories.labels import describe, label, oldest_first
 from storybrief.stories.neighbours import MUTUAL_K, WINDOW_DAYS, note_similar
 from storybrief.stories.records import Event, IndexState, Story, StoryRecord
+from storybrief.stories.sagas import LINK_THRESHOLD, SAGA_REBUILD, Sagas, rebuilt, story_edges
 from storybrief.stories.state import load_state, save_state
 from storybrief.stories.vectors import words
 from storybrief.text import text_id
@@ -42,8 +52,12 @@ class StoryIndex:
     """
 
     threshold: float = THRESHOLD
-    window_days: float = WINDOW_DAYS
+    window_days: float = WINDOW_DAYS  # optional hard cap on a story pair's gap in days; 0: none (the default)
     mutual_boost: float = MUTUAL_BOOST  # 1.0: no boost (and `place` skips noting closest similarities)
+    tau_days: float = TAU_DAYS  # time decay scale of the story linkage; 0: no decay
+    recency_days: float = RECENCY_DAYS  # a known story's members weigh exp(-age / this); 0: all weigh 1
+    link_threshold: float = LINK_THRESHOLD  # saga linkage needed to link stories as related
+    saga_rebuild: float = SAGA_REBUILD  # re-derive the sagas when the rows grow by this factor; 0: never
     articles: dict[str, Article] = field(default_factory=dict, init=False)  # every article, copies included
     row_of: dict[str, int] = field(default_factory=dict, init=False)  # article id -> vector (a copy: its original's)
     row_ids: list[str] = field(default_factory=list, init=False)  # article id of each vector
@@ -53,6 +67,9 @@ class StoryIndex:
     next_story: int = field(default=1, init=False)
     notes: list[str] = field(default_factory=list, init=False)  # what the last `add` skipped or renamed
     corpus: Corpus = field(default_factory=Corpus, init=False)  # the vector rows
+    sagas: Sagas = field(default_factory=Sagas, init=False)  # related links and the saga graph
+    saga_pairs: list = field(default_factory=list, init=False)  # every saga pair found: (low, high, cosine) arrays
+    saga_built: int = field(default=0, init=False)  # vector rows at the last saga rebuild
 
     def __repr__(self) -> str:
         return f"StoryIndex({len(self.articles)} articles, {len(self.stories)} stories, threshold={self.threshold})"
@@ -156,11 +173,14 @@ class StoryIndex:
             for k, story_id in enumerate(fresh_story):
                 self.row_story[first + k] = story_id
                 self.stories[story_id].rows.append(first + k)
+                self.sagas.grow(story_id, 1)  # placed stories link into sagas only through later adds' pairs
             # No regrouping, but the placed rows' closest similarities are noted, so that later
             # articles are judged mutual or not against them as after an `add` (a neighbour
             # search; skipped when nothing reads them).
             if self.mutual_boost != 1.0:
-                note_similar(self.corpus.top_similar, *self.corpus.pairs(first, self.window_days))
+                found = self.corpus.pairs(first, horizon_days(self.tau_days), self.window_days)
+                note_similar(self.corpus.top_similar, found.low[found.story], found.high[found.story],
+                             found.similarity[found.story])
         for article_id, original in pending_copies:
             self.copies.setdefault(self.row_of[original], []).append(article_id)
             self.row_of[article_id] = self.row_of[original]
@@ -199,11 +219,13 @@ class StoryIndex:
         self.corpus.append([counts for _, counts in fresh], [a.published for a, _ in fresh], signatures)
 
     def _assign(self, first_new: int) -> None:
-        """Merge the new rows into known stories or new ones."""
-        low, high, similarity = self.corpus.pairs(first_new, self.window_days)
+        """Merge the new rows into known stories or new ones, then link stories into sagas."""
+        found = self.corpus.pairs(first_new, horizon_days(self.tau_days), self.window_days)
+        low, high, similarity = found.low[found.story], found.high[found.story], found.similarity[found.story]
         note_similar(self.corpus.top_similar, low, high, similarity)
         weights = linkage_weights(self.corpus.top_similar, low, high, similarity, self.mutual_boost)
-        merge = merge_new_rows(self.stories, self.row_story, first_new, low, high, weights, self.threshold)
+        merge = merge_new_rows(self.stories, self.row_story, first_new, low, high, weights, self.threshold,
+                               self.corpus.times, self.tau_days, self.recency_days)
         ids = merge.known + [f"s{number:05d}" for number in range(self.next_story, self.next_story + merge.opened)]
         self.next_story += merge.opened
         self.stories.update((story_id, StoryRecord(id=story_id, rows=[])) for story_id in ids[len(merge.known):])
@@ -212,6 +234,37 @@ class StoryIndex:
             self.row_story[first_new + k] = ids[group]
         for group, s in merge.gained.items():
             self.stories[ids[group]].internal += s
+        self._link_sagas(first_new, found.low[found.saga], found.high[found.saga], found.similarity[found.saga])
+
+    def _link_sagas(self, first_new: int, low: np.ndarray, high: np.ndarray, similarity: np.ndarray) -> None:
+        """The new rows grow their stories' sagas (a new story is a saga of its own), this add's
+        saga pairs are summed into the saga graph and the sagas they touch merged best-first; or,
+        when the rows have grown by `saga_rebuild` since the last time, the sagas are re-derived
+        from every pair stored so far."""
+        self.saga_pairs.append((low, high, similarity.astype(np.float32)))
+        if self.saga_rebuild and len(self.row_ids) >= self.saga_rebuild * self.saga_built:
+            self.rebuild_sagas()
+            return
+        for row in range(first_new, len(self.row_ids)):
+            self.sagas.grow(self.row_story[row], 1)
+        candidates = set()
+        for (x, y), edge in story_edges(self.row_story, list(self.stories), low, high, similarity).items():
+            pair = self.sagas.connect(x, y, *edge)
+            if pair:
+                candidates.add(pair)
+        self.sagas.merge(candidates, self.link_threshold)
+
+    def rebuild_sagas(self) -> None:
+        """Sagas and related links re-derived from every stored saga pair (story ids do not change)."""
+        self.saga_built = len(self.row_ids)
+        pairs = [np.concatenate([p[k] for p in self.saga_pairs]) for k in range(3)] if self.saga_pairs else None
+        edges = story_edges(self.row_story, list(self.stories), *pairs) if pairs and len(pairs[0]) else {}
+        sizes = {story: float(len(record.rows)) for story, record in self.stories.items()}
+        self.sagas = rebuilt(sizes, edges, self.link_threshold)
+
+    def related(self, story_id: str) -> list[str]:
+        """Ids of the stories linked to this one as parts of one saga (never merged with it)."""
+        return sorted(self.sagas.related.get(story_id, ()))
 
     def story_articles(self, story_id: str) -> list[Article]:
         """Every article of a story, copies included, oldest first (undated ones last, in order seen)."""
@@ -233,6 +286,7 @@ class StoryIndex:
 
     def story(self, story_id: str, brief: bool = False, words: int = 150) -> Story:
         story = describe(story_id, self.label(story_id), self.story_articles(story_id), self.story_copies(story_id))
+        story.related = self.related(story_id)
         if brief:
             story.brief = self.brief(story_id, words)
             self.add_news(story)
@@ -278,24 +332,34 @@ class StoryIndex:
     @classmethod
     def load(cls, folder: str | Path, threshold: float | None = None, window_days: float | None = None) -> StoryIndex:
         """The index saved in `folder`, or a new empty one when the folder has none. `threshold`
-        and `window_days`, when given, replace the saved settings for what is added next."""
+        and `window_days` (a hard cap on a story pair's gap, 0: none), when given, replace the
+        saved settings for what is added next."""
         state = load_state(folder)
         if state is None:
             return cls(threshold=THRESHOLD if threshold is None else threshold,
                        window_days=WINDOW_DAYS if window_days is None else window_days)
         index = cls(threshold=state.threshold if threshold is None else threshold, mutual_boost=state.mutual_boost,
-                    window_days=state.window_days if window_days is None else window_days)
+                    window_days=state.window_days if window_days is None else window_days, **state.time_settings)
         return _restore(index, state)
 
 
 def _state_of(index: StoryIndex) -> IndexState:
     """What is saved of an index."""
-    corpus = index.corpus
+    corpus, sagas = index.corpus, index.sagas
+    pairs = ([np.concatenate([p[k] for p in index.saga_pairs]) for k in range(3)] if index.saga_pairs else None)
     return IndexState(
         threshold=index.threshold, window_days=index.window_days, mutual_boost=index.mutual_boost,
         articles=list(index.articles.values()), row_ids=index.row_ids, row_story=index.row_story, copies=index.copies,
         stories=list(index.stories.values()), next_story=index.next_story, idf_docs=corpus.idf_docs, terms=corpus.terms,
         tf=corpus.tf, df=corpus.df, times=corpus.times, signatures=corpus.signatures, top_similar=corpus.top_similar,
+        time_settings={"tau_days": index.tau_days, "recency_days": index.recency_days,
+                       "link_threshold": index.link_threshold, "saga_rebuild": index.saga_rebuild},
+        sagas={
+            "built": index.saga_built, "parent": sagas.parent, "size": sagas.size,
+            "related": {story: sorted(linked) for story, linked in sagas.related.items()},
+            "adjacent": [[a, b, *edge] for a, edges in sagas.adjacent.items() for b, edge in edges.items()],
+        },
+        saga_pairs=None if pairs is None else tuple(pairs),
     )
 
 
@@ -314,6 +378,22 @@ def _restore(index: StoryIndex, state: IndexState) -> StoryIndex:
     recompute = state.top_similar is None
     top_similar = np.zeros((len(index.row_ids), MUTUAL_K), dtype=np.float32) if recompute else state.top_similar
     index.corpus = Corpus(state.tf, state.df, state.terms, state.idf_docs, state.times, state.signatures, top_similar)
-    if recompute and index.row_ids:
-        note_similar(top_similar, *index.corpus.pairs(0, index.window_days))
+    if state.sagas is not None:
+        saved = state.sagas
+        index.saga_built = int(saved["built"])
+        index.sagas = Sagas(parent=dict(saved["parent"]), size={k: float(v) for k, v in saved["size"].items()},
+                            related={k: set(v) for k, v in saved["related"].items()})
+        for a, b, *edge in saved["adjacent"]:
+            index.sagas.adjacent.setdefault(a, {})[b] = list(edge)
+        if state.saga_pairs is not None and len(state.saga_pairs[0]):
+            index.saga_pairs = [state.saga_pairs]
+    if (recompute or state.sagas is None) and index.row_ids:
+        # Versions 1 and 2 kept no saga pairs: found again from the vectors, and the sagas derived from them.
+        found = index.corpus.pairs(0, horizon_days(index.tau_days), index.window_days)
+        if recompute:
+            note_similar(top_similar, found.low[found.story], found.high[found.story], found.similarity[found.story])
+        if state.sagas is None:
+            index.saga_pairs = [(found.low[found.saga], found.high[found.saga],
+                                 found.similarity[found.saga].astype(np.float32))]
+            index.rebuild_sagas()
     return index

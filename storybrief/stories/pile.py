@@ -49,6 +49,10 @@ def group(
 ) -> list[Story]:
     """Stories in a pile of articles, biggest first, each with its brief unless `brief=False`.
 
+    Time lowers the chance that two dated articles join one story smoothly (docs/design-stories-time.md);
+    `window_days` > 0 also caps the gap of a story pair (the default 0: no cap). Stories of one saga
+    are listed in each other's `related`.
+
     Articles are `Article` objects, dicts like a JSONL line, paths, or texts.
     """
     found, _ = as_articles(articles)

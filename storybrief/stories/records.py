@@ -51,6 +51,7 @@ class Story:
     # What is new since the brief of the previous run: {"since", "sentences", "sources", ...}
     # (an update brief's dict); None when the story gained nothing since then, or is new.
     update: dict | None = None
+    related: list[str] = field(default_factory=list)  # ids of stories of the same saga (linked, never merged)
 
     @property
     def size(self) -> int:
@@ -68,6 +69,7 @@ class Story:
             "brief": self.brief.to_dict() if self.brief else None,
             "timeline": [event.to_dict() for event in self.timeline] if self.timeline is not None else None,
             "update": self.update,
+            "related": self.related,
         }
 
 
@@ -108,3 +110,9 @@ class IndexState:
     times: np.ndarray  # publication time of each row (seconds since the epoch, NaN: undated)
     signatures: np.ndarray  # MinHash hash values of each row
     top_similar: np.ndarray | None  # each row's MUTUAL_K highest similarities; None: not saved (version 1)
+    # Time and saga settings ({"tau_days", "recency_days", "link_threshold", "saga_rebuild"}); empty: defaults.
+    time_settings: dict = field(default_factory=dict)
+    # The saga graph ({"parent", "size", "related", "adjacent", "built"}, JSON-ready) and every saga
+    # pair found (low rows, high rows, cosines); None: not saved (versions 1 and 2, re-derived on load).
+    sagas: dict | None = None
+    saga_pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None

@@ -46,6 +46,8 @@ def render_stories_text(stories: list[Story]) -> str:
     for story in stories:
         head = f"{story.id}  {story.label}\n{len(story.articles)} article{'s' if len(story.articles) != 1 else ''}" \
                f" from {', '.join(story.sources)}; {span(story)}"
+        if story.related:
+            head += f"\nRelated stories: {', '.join(story.related)}"
         body = render_text(story.brief) if story.brief else "(no brief)\n"
         if story.timeline and story.size > 1:
             head += "\n\nTimeline:\n" + "\n".join("  " + event_line(e) for e in story.timeline)
@@ -61,6 +63,8 @@ def render_stories_markdown(stories: list[Story]) -> str:
     for story in stories:
         head = (f"## {escape_markdown(story.label)}\n\n`{story.id}` · {len(story.articles)} articles from "
                 f"{escape_markdown(', '.join(story.sources))} · {span(story)}\n")
+        if story.related:
+            head += f"\nRelated stories: {', '.join(f'`{r}`' for r in story.related)}\n"
         body = footnotes(render_markdown(story.brief), story.id) if story.brief else "*(no brief)*\n"
         if story.timeline and story.size > 1:
             head += "\n**Timeline**\n\n" + "\n".join(event_markdown(e) for e in story.timeline) + "\n"

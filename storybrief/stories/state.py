@@ -14,7 +14,11 @@ interrupted save leaves the previous state readable:
 Story records may hold `timeline` (the events made with the brief) and `brief_articles` (the ids
 the brief was made from, what the next update brief leaves out); folders without them read as
 before (the brief's articles are then recovered from its key). Version 2 added `top_similar`
-(mutual-neighbour linkage). A version 1 folder reads with
+(mutual-neighbour linkage). Version 3 (no hard time window; related stories) added the time and
+saga settings, the saga graph and related links (`state.json`, "sagas") and every saga pair
+(`vectors.npz`: saga_low, saga_high, saga_similarity); a version 1 or 2 folder reads with `sagas`
+None (the index re-derives them from the vectors) and its saved window of 7 days, the old
+default, as no window. A version 1 folder reads with
 `top_similar` None (the index recomputes it from the vectors), and a threshold saved as version
 1's default (0.12, tuned without the mutual boost) becomes the current default.
 """
@@ -38,8 +42,12 @@ from storybrief.stories.vectors import N_FEATURES
 from storybrief.types import Article
 
 FORMAT = "storybrief-stories"
-VERSION = 2
+VERSION = 3
 V1_DEFAULT_THRESHOLD = 0.12
+OLD_DEFAULT_WINDOW_DAYS = 7.0  # versions 1 and 2's hard window: now none, time acts through the decay
+
+
+TIME_SETTINGS = ("tau_days", "recency_days", "link_threshold", "saga_rebuild")
 
 
 def save_state(state: IndexState, folder: str | Path) -> None:
@@ -53,8 +61,9 @@ def save_state(state: IndexState, folder: str | Path) -> None:
         "version": VERSION,
         "settings": {
             "threshold": state.threshold, "window_days": state.window_days, "mutual_boost": state.mutual_boost,
-            "n_features": N_FEATURES, "minhash": SIGNATURE_SCHEME,
+            "n_features": N_FEATURES, "minhash": SIGNATURE_SCHEME, **state.time_settings,
         },
+        "sagas": state.sagas,
         "next_story": state.next_story,
         "idf_docs": state.idf_docs,
         "rows": state.row_ids,
@@ -67,6 +76,8 @@ def save_state(state: IndexState, folder: str | Path) -> None:
         ],
         "terms": {str(c): t for c, t in state.terms.items()},
     }
+    empty = np.zeros(0, np.int64)
+    saga_low, saga_high, saga_similarity = state.saga_pairs or (empty, empty, np.zeros(0, np.float32))
     nonzero = np.flatnonzero(state.df)
     tf = state.tf
     try:
@@ -80,7 +91,7 @@ def save_state(state: IndexState, folder: str | Path) -> None:
             lambda f: np.savez_compressed(
                 f, data=tf.data, indices=tf.indices, indptr=tf.indptr,
                 df_columns=nonzero, df_counts=state.df[nonzero], times=state.times, signatures=state.signatures,
-                top_similar=state.top_similar,
+                top_similar=state.top_similar, saga_low=saga_low, saga_high=saga_high, saga_similarity=saga_similarity,
             ),
         )
     except OSError as exc:
@@ -108,8 +119,8 @@ def load_state(folder: str | Path) -> IndexState | None:
         if saved.get("format") != FORMAT:
             raise InputError(f"{folder}/state.json: not a story state file")
         version = saved.get("version")
-        if version not in (1, VERSION):
-            raise InputError(f"{folder}/state.json: state version {version}, this StoryBrief reads 1 and {VERSION}")
+        if version not in (1, 2, VERSION):
+            raise InputError(f"{folder}/state.json: state version {version}, this StoryBrief reads 1 to {VERSION}")
         settings = saved["settings"]
         if settings["n_features"] != N_FEATURES:
             raise InputError(
@@ -129,10 +140,15 @@ def load_state(folder: str | Path) -> IndexState | None:
             times = arrays["times"]
             signatures = arrays["signatures"]
             top_similar = arrays["top_similar"] if version >= 2 else None
+            saga_pairs = (
+                (arrays["saga_low"].astype(np.int64), arrays["saga_high"].astype(np.int64),
+                 arrays["saga_similarity"].astype(np.float32)) if version >= 3 else None
+            )
         threshold = settings["threshold"]
         state = IndexState(
             threshold=THRESHOLD if version == 1 and threshold == V1_DEFAULT_THRESHOLD else threshold,
-            window_days=settings["window_days"],
+            window_days=0.0 if version < 3 and settings["window_days"] == OLD_DEFAULT_WINDOW_DAYS
+            else settings["window_days"],
             mutual_boost=settings.get("mutual_boost", MUTUAL_BOOST),  # version 1 had none: the current default
             articles=articles,
             row_ids=list(saved["rows"]),
@@ -146,6 +162,9 @@ def load_state(folder: str | Path) -> IndexState | None:
             terms={int(c): t for c, t in saved["terms"].items()},
             tf=tf, df=df, times=times, signatures=signatures,
             top_similar=None if top_similar is None else top_similar.astype(np.float32),
+            time_settings={k: settings[k] for k in TIME_SETTINGS if k in settings},
+            sagas=saved.get("sagas") if version >= 3 else None,
+            saga_pairs=saga_pairs,
         )
     except InputError:
         raise
@@ -154,6 +173,6 @@ def load_state(folder: str | Path) -> IndexState | None:
     rows = len(state.row_ids)
     if any(n != rows for n in (tf.shape[0], len(times), len(signatures))) or (
         top_similar is not None and top_similar.shape != (rows, MUTUAL_K)
-    ):
+    ) or (saga_pairs is not None and len(saga_pairs[0]) and max(saga_pairs[0].max(), saga_pairs[1].max()) >= rows):
         raise InputError(f"{folder}: story state files disagree (were they written by different runs?)")
     return state

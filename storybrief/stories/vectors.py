@@ -2,10 +2,10 @@
 keep in step between runs), log term frequency times an IDF from document frequencies counted over
 every article seen so far.
 
-Each article keeps only its TOP_TERMS heaviest terms: the terms that say what the story is. That
-also keeps the neighbour search near-linear, since common words, which would link everything to
-everything, are never among them. The IDF is renewed, and every row re-weighed, when the corpus
-has grown by IDF_REFRESH since the last time (`refresh`).
+Every term of an article is kept (TOP_TERMS = 0; docs/design-stories-time.md compares it with
+keeping the 40 heaviest, on piles whose stories run for weeks); a positive TOP_TERMS keeps only
+that many. The IDF is renewed, and every row re-weighed, when the corpus has grown by IDF_REFRESH
+since the last time (`refresh`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from storybrief.text import idf
 from storybrief.types import Article
 
 N_FEATURES = 1 << 20
-TOP_TERMS = 40  # terms kept per article vector
+TOP_TERMS = 0  # terms kept per article vector, 0: all (docs/design-stories-time.md)
 IDF_REFRESH = 1.1  # re-weigh every vector when the corpus has grown by this factor since the last time
 LONG_LINE = 40  # words; longer lines are body text: junk is removed from them sentence by sentence
 PLACEHOLDER_SHARE = 0.5  # an article whose long lines are this much junk is a placeholder, not news
@@ -103,9 +103,11 @@ def tf_rows(counts: list[Counter], terms: dict[int, str]) -> sp.csr_matrix:
 
 
 def weigh(tf: sp.csr_matrix, weights: np.ndarray, top: int = TOP_TERMS) -> sp.csr_matrix:
-    """TF-IDF rows cut to their `top` heaviest terms and L2-normalised."""
+    """TF-IDF rows cut to their `top` heaviest terms (0: all) and L2-normalised."""
     weighted = tf.copy()
     weighted.data = weighted.data * weights[weighted.indices]
+    if top <= 0:
+        return normalize(weighted.astype(np.float32), copy=False)
     n = weighted.shape[0]
     lengths = np.diff(weighted.indptr)
     rows = np.repeat(np.arange(n), lengths)
@@ -120,7 +122,7 @@ def weigh(tf: sp.csr_matrix, weights: np.ndarray, top: int = TOP_TERMS) -> sp.cs
 
 def refresh(
     tf: sp.csr_matrix, df: np.ndarray, vectors: sp.csr_matrix | None, weights: np.ndarray | None,
-    idf_docs: int, first_new: int,
+    idf_docs: int, first_new: int, top: int = TOP_TERMS,
 ) -> tuple[sp.csr_matrix, np.ndarray, int]:
     """(vectors, IDF, its corpus size) once the rows of `tf` from `first_new` on are new: the new
     rows weighed with the IDF in use, or every row re-weighed with a fresh IDF when there is none
@@ -128,5 +130,5 @@ def refresh(
     n_docs = tf.shape[0]
     if vectors is None or weights is None or n_docs > IDF_REFRESH * idf_docs or vectors.shape[0] != first_new:
         weights = idf(df, n_docs)
-        return weigh(tf, weights), weights, n_docs
-    return sp.vstack([vectors, weigh(tf[first_new:], weights)], format="csr"), weights, idf_docs
+        return weigh(tf, weights, top), weights, n_docs
+    return sp.vstack([vectors, weigh(tf[first_new:], weights, top)], format="csr"), weights, idf_docs

@@ -24,11 +24,21 @@ BODY = [
 @pytest.mark.parametrize(
     "line",
     [
-        "Show Comments", "Load more comments", "SHARE THIS ARTICLE", "Share", "Advertisement",
-        "Subscribe to our newsletter for daily updates", "Sign up for breaking alerts", "Follow us on Twitter",
+        "Show Comments",
+        "Load more comments",
+        "SHARE THIS ARTICLE",
+        "Share",
+        "Advertisement",
+        "Subscribe to our newsletter for daily updates",
+        "Sign up for breaking alerts",
+        "Follow us on Twitter",
         "We use cookies to improve your experience. By continuing you accept our cookie policy.",
-        "Related: Council budget row deepens", "You are here", "Skip to main content", "Click here to read more",
-        "© 2024 Harbour Times. All rights reserved.", "Our site can also be accessed at the following addresses:",
+        "Related: Council budget row deepens",
+        "You are here",
+        "Skip to main content",
+        "Click here to read more",
+        "© 2024 Harbour Times. All rights reserved.",
+        "Our site can also be accessed at the following addresses:",
     ],
 )
 def test_known_boilerplate_is_junk(line):
@@ -48,24 +58,51 @@ def test_captions(line):
     assert is_caption(line)
 
 
-@pytest.mark.parametrize("line", ["By Maren Holt", "By Jo Lee and Sam Reyes, Harbour Times", "Updated 3:42 PM, March 4, 2021", "Published 09:15 GMT"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Maren Holt",
+        "By Jo Lee and Sam Reyes, Harbour Times",
+        "Updated 3:42 PM, March 4, 2021",
+        "Published 09:15 GMT",
+    ],
+)
 def test_bylines_and_timestamps(line):
     assert is_byline(line)
 
 
-@pytest.mark.parametrize("line", ["News / World / Europe", "Sport | Business | Culture", "Portuguese / Spanish / English", "Top Stories", "Menu"])
+@pytest.mark.parametrize(
+    "line",
+    ["News / World / Europe", "Sport | Business | Culture", "Portuguese / Spanish / English", "Top Stories", "Menu"],
+)
 def test_menus_and_labels_are_fragments(line):
     assert is_fragment(line)
 
 
-@pytest.mark.parametrize("line", BODY + ['"We are ready," she said.', "By the end of the year, the council said, the lane would be open."])
+@pytest.mark.parametrize(
+    "line", BODY + ['"We are ready," she said.', "By the end of the year, the council said, the lane would be open."]
+)
 def test_reporting_is_kept(line):
     assert not (is_boilerplate(line) or is_caption(line) or is_byline(line) or is_fragment(line))
 
 
 def test_clean_article_keeps_title_and_body_drops_junk():
-    text = "\n".join(["Home / News / Local", "Council backs harbour cycle lane", "By Maren Holt", "", BODY[0], "Advertisement",
-                      "WASHINGTON (Reuters) - " + BODY[1], BODY[2], "Share this article", "Show Comments", "Show Comments", "Top Stories"])
+    text = "\n".join(
+        [
+            "Home / News / Local",
+            "Council backs harbour cycle lane",
+            "By Maren Holt",
+            "",
+            BODY[0],
+            "Advertisement",
+            "WASHINGTON (Reuters) - " + BODY[1],
+            BODY[2],
+            "Share this article",
+            "Show Comments",
+            "Show Comments",
+            "Top Stories",
+        ]
+    )
     article = clean_article(Article(text=text))
     assert article.title == "Council backs harbour cycle lane"
     assert article.text.split("\n") == [BODY[0], BODY[1], BODY[2]] or article.text.split("\n")[0] == BODY[0]
@@ -99,14 +136,26 @@ def test_articles_with_nothing_left_are_dropped():
 
 def test_normalise_quotes_and_multinews_tokenisation():
     assert normalise("“Yes,” he said – it’s done") == '"Yes," he said – it\'s done'
-    tokenised = 'the book " the lost symbol, " broke records , its publisher said . it was oxfam \' s \' most donated \' book, it isn \' t new'
+    tokenised = (
+        "the book \" the lost symbol, \" broke records , its publisher said . it was oxfam ' s ' most donated "
+        "' book, it isn ' t new"
+    )
     out = detokenise(tokenised)
-    assert '"the lost symbol,"' in out and "records, its" in out and "said." in out and "oxfam's 'most donated' book" in out and "isn't new" in out
+    assert (
+        '"the lost symbol,"' in out
+        and "records, its" in out
+        and "said." in out
+        and "oxfam's 'most donated' book" in out
+        and "isn't new" in out
+    )
 
 
 def test_english_detection():
     assert looks_english(" ".join(BODY))
-    assert not looks_english("Der Stadtrat hat am Dienstag beschlossen, die alte Bibliothek zu schließen. Die Bewohner sind enttäuscht und wollen protestieren, sagen sie.")
+    assert not looks_english(
+        "Der Stadtrat hat am Dienstag beschlossen, die alte Bibliothek zu schließen. Die Bewohner sind enttäuscht und "
+        "wollen protestieren, sagen sie."
+    )
 
 
 def test_a_long_paragraph_with_a_credit_inside_is_kept():
@@ -156,18 +205,31 @@ def test_scraper_placeholders_are_junk(sentence):
 @pytest.mark.parametrize(
     ("sentence", "body"),
     [
-        ("Updated 6:07 p.m. ET The mayor said the harbour bridge would reopen in March.",
-         "The mayor said the harbour bridge would reopen in March."),
-        ("Published on Nov 8, 2021 the ferry operator added two evening crossings to its timetable.",
-         "The ferry operator added two evening crossings to its timetable."),
-        ("Sep. 19, 2021, 11:59 pm GMT / Updated Sep. 20, 2021, 8:05 am GMT Engineers found a second crack in the span.",
-         "Engineers found a second crack in the span."),
-        ("Read more The council approved 4.2 million pounds for the repairs on Tuesday.",
-         "The council approved 4.2 million pounds for the repairs on Tuesday."),
-        ("Advertisement Continue reading the main story Drivers face a detour of about 12 kilometres.",
-         "Drivers face a detour of about 12 kilometres."),
-        ("Sign up for our free daily briefing >> the bridge closes to traffic at midnight on Friday.",
-         "The bridge closes to traffic at midnight on Friday."),
+        (
+            "Updated 6:07 p.m. ET The mayor said the harbour bridge would reopen in March.",
+            "The mayor said the harbour bridge would reopen in March.",
+        ),
+        (
+            "Published on Nov 8, 2021 the ferry operator added two evening crossings to its timetable.",
+            "The ferry operator added two evening crossings to its timetable.",
+        ),
+        (
+            "Sep. 19, 2021, 11:59 pm GMT / Updated Sep. 20, 2021, 8:05 am GMT Engineers found a second crack in the "
+            "span.",
+            "Engineers found a second crack in the span.",
+        ),
+        (
+            "Read more The council approved 4.2 million pounds for the repairs on Tuesday.",
+            "The council approved 4.2 million pounds for the repairs on Tuesday.",
+        ),
+        (
+            "Advertisement Continue reading the main story Drivers face a detour of about 12 kilometres.",
+            "Drivers face a detour of about 12 kilometres.",
+        ),
+        (
+            "Sign up for our free daily briefing >> the bridge closes to traffic at midnight on Friday.",
+            "The bridge closes to traffic at midnight on Friday.",
+        ),
     ],
 )
 def test_junk_run_into_a_sentence_is_cut_off_and_the_body_kept_verbatim(sentence, body):
@@ -210,8 +272,10 @@ def test_sentences_of_junk_or_with_no_telling_where_the_body_starts_are_dropped(
 def test_segment_keeps_the_lead_that_a_time_stamp_was_run_into():
     from storybrief.brief.segment import segment
 
-    text = ("Updated 6:07 p.m. ET The harbour bridge in Marlow will close for six months, the council said. "
-            "Engineers found cracks in two of its steel supports.")
+    text = (
+        "Updated 6:07 p.m. ET The harbour bridge in Marlow will close for six months, the council said. "
+        "Engineers found cracks in two of its steel supports."
+    )
     sentences = [s.text for s in segment([Article(text=text, id="a")])]
     assert sentences[0] == "The harbour bridge in Marlow will close for six months, the council said."
     assert len(sentences) == 2
@@ -237,7 +301,11 @@ def test_mojibake_from_utf8_read_as_windows_1252_is_repaired():
 
 
 def test_text_that_only_looks_foreign_is_left_alone():
-    for text in ("The naïve plan for the café — and the résumé.", "Ñandú sightings rose.", "Ã la carte menus are back."):
+    for text in (
+        "The naïve plan for the café — and the résumé.",
+        "Ñandú sightings rose.",
+        "Ã la carte menus are back.",
+    ):
         assert normalise(text) == text
 
 
@@ -247,7 +315,9 @@ def test_html_character_references_in_plain_text_are_decoded():
 
 
 def test_a_decoded_reference_stays_text_for_the_renderers_to_escape():
-    article = Article(text="\n".join(BODY + ["Critics called it &lt;b&gt;reckless&lt;/b&gt; spending on a road few people use."]))
+    article = Article(
+        text="\n".join(BODY + ["Critics called it &lt;b&gt;reckless&lt;/b&gt; spending on a road few people use."])
+    )
     assert "<b>reckless</b>" in clean([article])[0].text  # text, not markup: render and the web page escape it
 
 
@@ -255,10 +325,16 @@ def test_a_decoded_reference_stays_text_for_the_renderers_to_escape():
     "raw, clean_text",
     [
         # Tokenised quotes: a mark glued to the next word opens, a spaced one closes the quotation open.
-        ('kenny said. "the greek government will deal, " said kenny. "we pay our way. " irish bonds fell , he said .',
-         'kenny said. "the greek government will deal," said kenny. "we pay our way." irish bonds fell, he said.'),
+        (
+            'kenny said. "the greek government will deal, " said kenny. "we pay our way. " irish bonds fell , he said '
+            ".",
+            'kenny said. "the greek government will deal," said kenny. "we pay our way." irish bonds fell, he said.',
+        ),
         ('he said " we will win " and left , officials said .', 'he said "we will win" and left, officials said.'),
-        ('described as "too severe. " "we are not looking , " kenny said .', 'described as "too severe." "we are not looking," kenny said.'),
+        (
+            'described as "too severe. " "we are not looking , " kenny said .',
+            'described as "too severe." "we are not looking," kenny said.',
+        ),
     ],
 )
 def test_tokenised_quotation_marks_are_paired_by_the_word_they_are_glued_to(raw, clean_text):

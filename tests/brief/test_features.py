@@ -13,8 +13,9 @@ CASED = [
     "Engineers found cracks in two of the bridge's steel supports last month. "
     "The closure will last at least six months, officials said. "
     "Local shops fear losing customers while the bridge is shut.",
-    "Marlow's Harbour Road bridge will close for six months after engineers found cracked supports, the council decided on Tuesday. "
-    "\"We cannot take any risks with public safety,\" said council leader Anna Berg. "
+    "Marlow's Harbour Road bridge will close for six months after engineers found cracked supports, "
+    "the council decided on Tuesday. "
+    '"We cannot take any risks with public safety," said council leader Anna Berg. '
     "A ferry service will run during the closure. "
     "Subscribe to our newsletter for more local news and offers from our partners.",
     "Repairs to the Harbour Road bridge in Marlow will start next week. "
@@ -87,7 +88,7 @@ def test_feature_names_are_unique():
 
 
 def test_word_prior_ranks_reporting_words_above_page_furniture():
-    from storybrief.brief.features import load_prior
+    from storybrief.brief.prior import load_prior
 
     prior, unknown, pairs, unknown_pair = load_prior()
     assert 0 < unknown < 1 and 0 < unknown_pair < 1
@@ -99,11 +100,13 @@ def test_semantic_vectors_put_paraphrases_closer_than_unrelated_sentences():
     from storybrief.embed import load_vectors
 
     vectors = load_vectors()
-    a, b, c = vectors.sentences([
-        "The president met the prime minister in the capital.",
-        "The head of state held talks with the premier.",
-        "A recipe for chocolate cake with fresh berries.",
-    ])
+    a, b, c = vectors.sentences(
+        [
+            "The president met the prime minister in the capital.",
+            "The head of state held talks with the premier.",
+            "A recipe for chocolate cake with fresh berries.",
+        ]
+    )
     assert a @ b > a @ c
     assert np.allclose(np.linalg.norm(vectors.sentences(["storm floods town"]), axis=1), 1, atol=1e-3)
     assert not vectors.sentences(["zzzqqq"]).any()  # no known word: zero vector, not NaN
@@ -115,7 +118,11 @@ def _story_tokens(texts):
     sentences, _ = features_for(texts)
     word = re.compile(r"[a-z0-9]+")
     prior_token = re.compile(r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]")
-    return sentences, [word.findall(s.text.lower()) for s in sentences], [prior_token.findall(s.text.lower()) for s in sentences]
+    return (
+        sentences,
+        [word.findall(s.text.lower()) for s in sentences],
+        [prior_token.findall(s.text.lower()) for s in sentences],
+    )
 
 
 def test_story_overlap_counts_words_and_pairs_said_elsewhere():
@@ -132,13 +139,17 @@ def test_story_overlap_counts_words_and_pairs_said_elsewhere():
     for row, t in enumerate(tokens):
         own, own_pairs = Counter(t), Counter(zip(t, t[1:]))
         in_article = Counter(w for s, u in zip(sentences, tokens) if s.article == sentences[row].article for w in u)
-        pairs_in_article = Counter(p for s, u in zip(sentences, tokens) if s.article == sentences[row].article for p in zip(u, u[1:]))
+        pairs_in_article = Counter(
+            p for s, u in zip(sentences, tokens) if s.article == sentences[row].article for p in zip(u, u[1:])
+        )
         assert got["words_elsewhere"][row] == pytest.approx(sum(story[w] > own[w] for w in t) / len(t))
         assert got["words_in_other_articles"][row] == pytest.approx(sum(story[w] > in_article[w] for w in t) / len(t))
         assert got["word_frequency"][row] == pytest.approx(sum(np.log1p(story[w] - own[w]) for w in t) / len(t))
         grams = list(zip(t, t[1:]))
         assert got["bigrams_elsewhere"][row] == pytest.approx(sum(pairs[p] > own_pairs[p] for p in grams) / len(grams))
-        assert got["bigrams_in_other_articles"][row] == pytest.approx(sum(pairs[p] > pairs_in_article[p] for p in grams) / len(grams))
+        assert got["bigrams_in_other_articles"][row] == pytest.approx(
+            sum(pairs[p] > pairs_in_article[p] for p in grams) / len(grams)
+        )
     # A word only its own sentence repeats is not "said elsewhere".
     assert got["words_elsewhere"][-1] < 1.0
 
@@ -146,7 +157,7 @@ def test_story_overlap_counts_words_and_pairs_said_elsewhere():
 def test_prior_features_follow_the_word_and_pair_tables():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from storybrief.brief.features import load_prior, prior_features
+    from storybrief.brief.prior import load_prior, prior_features
 
     prior, unknown, pair_prior, unknown_pair = load_prior()
     _, _, tokens = _story_tokens(CASED + ["Zqxv wobblefrump the of."])
@@ -164,7 +175,10 @@ def test_prior_features_follow_the_word_and_pair_tables():
 
 
 def test_context_features_read_the_article_around_the_sentence():
-    off_topic = "The chess club of Marlow elected a new president at its annual meeting. Members praised the outgoing treasurer."
+    off_topic = (
+        "The chess club of Marlow elected a new president at its annual meeting. "
+        "Members praised the outgoing treasurer."
+    )
     sentences, x = features_for(CASED + [off_topic])
     column = {name: x[:, FEATURE_NAMES.index(name)] for name in FEATURE_NAMES}
     articles = np.array([s.article for s in sentences])
@@ -198,7 +212,8 @@ def test_the_shipped_models_were_trained_on_these_feature_names():
 
 
 def test_every_feature_is_computed_by_exactly_one_named_column():
-    from storybrief.brief.features import CONTEXT, OVERLAP, PRIOR, SEMANTIC, SURFACE
+    from storybrief.brief.features import CONTEXT, OVERLAP, SEMANTIC, SURFACE
+    from storybrief.brief.prior import PRIOR
 
     helpers = [*SURFACE, *OVERLAP, *SEMANTIC, *PRIOR, *CONTEXT]
     assert len(helpers) == len(set(helpers))

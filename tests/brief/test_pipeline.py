@@ -48,7 +48,10 @@ def test_methods_and_custom_scorer(flood_story):
 
 
 def test_one_article_is_still_briefed_with_a_warning():
-    brief = summarize("Heavy rain flooded the town on Sunday. About 300 residents left their homes. Rescue crews used boats.", words=50)
+    brief = summarize(
+        "Heavy rain flooded the town on Sunday. About 300 residents left their homes. Rescue crews used boats.",
+        words=50,
+    )
     assert len(brief.sentences) == 3 and all(s.sources == [1] for s in brief.sentences)
     assert any("one article only" in w for w in brief.warnings)
 
@@ -81,10 +84,14 @@ def test_input_without_prose():
 
 def test_multinews_text_lowercased_and_tokenised():
     # As in Multi-News: lower-cased in places, sentence starts included, quotes and commas spaced out.
-    doc1 = ("The city council voted on monday to close the old library on main street. officials said the building "
-            "was no longer safe. \" we had no choice , \" the mayor said.")
-    doc2 = ("The old library on main street will close after a council vote on monday , officials said. "
-            "residents said they would miss the building. A new library is planned for 2026.")
+    doc1 = (
+        "The city council voted on monday to close the old library on main street. officials said the building "
+        'was no longer safe. " we had no choice , " the mayor said.'
+    )
+    doc2 = (
+        "The old library on main street will close after a council vote on monday , officials said. "
+        "residents said they would miss the building. A new library is planned for 2026."
+    )
     brief = summarize(f"{doc1} ||||| {doc2}", words=40)
     assert brief.words <= 40 and len(brief.sentences) >= 2
     assert any(s.support == 2 for s in brief.sentences)
@@ -96,7 +103,16 @@ def test_shared_example_at_120_words():
     brief = summarize(SHARED_EXAMPLE, words=120)
     assert brief.words <= 120 and len(brief.sentences) >= 3
     text = brief.to_text()
-    for junk in ("Show Comments", "SHARE THIS ARTICLE", "Advertisement", "You are here", "Press TV", "Portuguese", "(Photos by", "Roku"):
+    for junk in (
+        "Show Comments",
+        "SHARE THIS ARTICLE",
+        "Advertisement",
+        "You are here",
+        "Press TV",
+        "Portuguese",
+        "(Photos by",
+        "Roku",
+    ):
         assert junk not in text
     assert all(s.sources for s in brief.sentences)
     assert any({1, 2, 3} <= set(s.sources) for s in brief.sentences)
@@ -108,8 +124,10 @@ def test_shared_example_at_120_words():
 
 
 def test_a_story_of_placeholder_pages_says_so():
-    placeholder = ("Tweet with a location you can add location information to your tweets, such as your city or "
-                   "precise location, from the web and via third-party applications.")
+    placeholder = (
+        "Tweet with a location you can add location information to your tweets, such as your city or "
+        "precise location, from the web and via third-party applications."
+    )
     with pytest.raises(InputError, match="boilerplate"):
         summarize([placeholder, placeholder + " You always have the option to delete your tweet location history."])
     with pytest.raises(InputError, match="no complete sentences"):
@@ -121,7 +139,7 @@ def test_a_story_of_placeholder_pages_says_so():
 HARBOUR = [
     "Engineers closed the Harbour Bridge in Port Ellison on Tuesday after finding a crack in a steel girder. "
     "Mayor Ilse Brandt told reporters the bridge would stay shut for at least two weeks. "
-    '"Nobody crosses that bridge until it is safe. We will not take any risk with people\'s lives. '
+    "\"Nobody crosses that bridge until it is safe. We will not take any risk with people's lives. "
     'The engineers will tell us when," she said. '
     "He added that the ferry would run extra crossings.",
     "The Harbour Bridge in Port Ellison was shut by engineers who found a cracked girder on Tuesday. "
@@ -131,8 +149,10 @@ HARBOUR = [
     "It carries forty thousand vehicles a day across the harbour. "
     "The council will meet on Friday to approve money for the repair of the girder.",
 ]
-FROG = ("Biologists described a bright green tree frog from the rainforests of Borneo in a journal paper. "
-        "The amphibian sings at dusk and lays its eggs on leaves above forest streams.")
+FROG = (
+    "Biologists described a bright green tree frog from the rainforests of Borneo in a journal paper. "
+    "The amphibian sings at dusk and lays its eggs on leaves above forest streams."
+)
 
 
 @pytest.mark.parametrize("words", [40, 70, 120])
@@ -163,8 +183,13 @@ def test_sentences_of_different_days_say_their_day_and_the_newest_lead_opens():
 
     articles = [
         Article(text=HARBOUR[1], id="b", published="2024-03-05T09:00:00Z"),
-        Article(text="The Harbour Bridge in Port Ellison reopened to traffic on Monday after repairs to the cracked girder. "
-                "Engineers said the new girder was stronger than the old one.", id="r", published="2024-03-25T08:00:00Z"),
+        Article(
+            text="The Harbour Bridge in Port Ellison reopened to traffic on Monday after repairs to the cracked "
+            "girder. "
+            "Engineers said the new girder was stronger than the old one.",
+            id="r",
+            published="2024-03-25T08:00:00Z",
+        ),
         Article(text=HARBOUR[2], id="c", published="2024-03-06T10:00:00Z"),
     ]
     brief = summarize(articles, words=80)

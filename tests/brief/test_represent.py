@@ -76,8 +76,8 @@ def test_a_huge_story_keeps_a_bounded_number_of_neighbours(monkeypatch):
     upper_exact = exact.tocsr()
     for i in range(0, n, 37):
         row = upper_exact[i].toarray().ravel()
-        later = row[i + 1:]
-        kept = bounded[i].toarray().ravel()[i + 1:]
+        later = row[i + 1 :]
+        kept = bounded[i].toarray().ravel()[i + 1 :]
         if np.count_nonzero(later) > k:
             assert np.count_nonzero(kept) == k
             assert kept[kept > 0].min() >= np.sort(later)[-k] - 1e-7
@@ -140,14 +140,21 @@ def test_sampled_support_estimates_the_full_support(monkeypatch):
 
 
 def _sentences(texts_by_article):
-    return [Sentence(text=t, article=a, index=i) for a, texts in enumerate(texts_by_article) for i, t in enumerate(texts)]
+    return [
+        Sentence(text=t, article=a, index=i) for a, texts in enumerate(texts_by_article) for i, t in enumerate(texts)
+    ]
 
 
 def test_neighbours_link_paraphrases_across_articles_only():
-    sentences = _sentences([
-        ["The bridge was closed on Tuesday after engineers found a crack.", "The bridge crack was found by engineers on Tuesday."],
-        ["Engineers found a crack and the bridge was closed on Tuesday.", "The football team won the cup final."],
-    ])
+    sentences = _sentences(
+        [
+            [
+                "The bridge was closed on Tuesday after engineers found a crack.",
+                "The bridge crack was found by engineers on Tuesday.",
+            ],
+            ["Engineers found a crack and the bridge was closed on Tuesday.", "The football team won the cup final."],
+        ]
+    )
     rep = represent(sentences)
     assert rep.vectors.shape[0] == 4
     assert np.allclose(np.asarray(rep.vectors.multiply(rep.vectors).sum(axis=1)).ravel(), 1.0, atol=1e-5)
@@ -172,7 +179,9 @@ def test_vectorise_matches_scikit_learn_tfidf():
         "It is what it is.",  # stop words only
         "Traffic returned to the bridge; commuters cheered the reopening.",
     ]
-    reference = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b", dtype=np.float32)
+    reference = TfidfVectorizer(
+        stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b", dtype=np.float32
+    )
     expected = reference.fit_transform(texts).toarray()
     got = vectorise(texts).toarray()
     assert got.shape == expected.shape

@@ -44,17 +44,31 @@ def test_support_counts_count_distinct_other_articles():
 
 
 LINES = [
-    "Share this article on Facebook", "SUBSCRIBE TO our newsletter today", "Click here to read more",
-    "We use cookies to improve the site; by continuing you accept our policy", "Advertisement",
-    "Please disable your ad blocker to continue", "Follow us on Twitter for updates", "Get the app for iOS",
-    "This story has been updated with a statement from the police", "The council will watch now as costs rise.",
-    "Email this to a friend", "Print this page", "Read more: the full report", "Related coverage:",
+    "Share this article on Facebook",
+    "SUBSCRIBE TO our newsletter today",
+    "Click here to read more",
+    "We use cookies to improve the site; by continuing you accept our policy",
+    "Advertisement",
+    "Please disable your ad blocker to continue",
+    "Follow us on Twitter for updates",
+    "Get the app for iOS",
+    "This story has been updated with a statement from the police",
+    "The council will watch now as costs rise.",
+    "Email this to a friend",
+    "Print this page",
+    "Read more: the full report",
+    "Related coverage:",
     "The mayor said she would share the report with the council next week.",
     "Officials said the app was downloaded by thousands of residents.",
     "The apprentice watched the river rise and then helped pin sandbags.",
     "Residents learned of the flood warning from the local radio station.",
-    "© 2024 The Herald", "Sign up for the morning briefing", "Your browser does not support video playback",
-    "JavaScript must be enabled", "Terms of Service", "All rights reserved.", "We may earn a commission from links",
+    "© 2024 The Herald",
+    "Sign up for the morning briefing",
+    "Your browser does not support video playback",
+    "JavaScript must be enabled",
+    "Terms of Service",
+    "All rights reserved.",
+    "We may earn a commission from links",
 ]
 
 
@@ -103,11 +117,21 @@ def test_gated_caption_rule_says_what_the_plain_regex_says():
     from storybrief.brief.clean import CAPTION, is_caption
 
     lines = [
-        "The minister (left) greets the visitors.", "Crowds gather (Photo by Jane Doe/Getty Images)", "PHOTO: the bridge",
-        "A worker looks on as the crane lifts the span.", "Image courtesy of the council", "(AP Photo/John Smith)",
-        "Reuters/Staff", "The plan (announced on Monday) costs $2 million.", "Credit: city archive",
-        "She (R) and her deputy (C) at the event", "(VIDEO) Watch the opening", "EPA/Stringer", "Shutterstock photo",
-        "The council met on Tuesday to discuss the budget.", "Prices rose (by 3 per cent) over the year.",
+        "The minister (left) greets the visitors.",
+        "Crowds gather (Photo by Jane Doe/Getty Images)",
+        "PHOTO: the bridge",
+        "A worker looks on as the crane lifts the span.",
+        "Image courtesy of the council",
+        "(AP Photo/John Smith)",
+        "Reuters/Staff",
+        "The plan (announced on Monday) costs $2 million.",
+        "Credit: city archive",
+        "She (R) and her deputy (C) at the event",
+        "(VIDEO) Watch the opening",
+        "EPA/Stringer",
+        "Shutterstock photo",
+        "The council met on Tuesday to discuss the budget.",
+        "Prices rose (by 3 per cent) over the year.",
     ]
     assert [is_caption(line) for line in lines] == [bool(CAPTION.search(line)) for line in lines]
     assert sum(is_caption(line) for line in lines) >= 10

@@ -8,18 +8,28 @@ from storybrief.errors import StoryBriefError
 from storybrief.types import Sentence
 
 ARTICLES = [
-    ["Heavy rain flooded the town of Marrow on Sunday, forcing 300 residents from their homes.",
-     "A local baker said he had never seen such weather in his life."],
-    ["About 300 residents left their homes in Marrow after heavy rain flooded the town on Sunday.",
-     "The town's football club postponed its weekend match against a rival side."],
-    ["Rain flooded Marrow on Sunday and 300 residents were forced from their homes.",
-     "Shops in the high street will open late on Monday."],
+    [
+        "Heavy rain flooded the town of Marrow on Sunday, forcing 300 residents from their homes.",
+        "A local baker said he had never seen such weather in his life.",
+    ],
+    [
+        "About 300 residents left their homes in Marrow after heavy rain flooded the town on Sunday.",
+        "The town's football club postponed its weekend match against a rival side.",
+    ],
+    [
+        "Rain flooded Marrow on Sunday and 300 residents were forced from their homes.",
+        "Shops in the high street will open late on Monday.",
+    ],
 ]
 
 
 @pytest.fixture
 def story():
-    sentences = [Sentence(text=t, article=a, index=i, position=i / 2) for a, texts in enumerate(ARTICLES) for i, t in enumerate(texts)]
+    sentences = [
+        Sentence(text=t, article=a, index=i, position=i / 2)
+        for a, texts in enumerate(ARTICLES)
+        for i, t in enumerate(texts)
+    ]
     return sentences, represent(sentences)
 
 
@@ -59,7 +69,7 @@ def test_default_method_is_the_learned_scorer():
 
 
 def test_model_files_ship_in_the_package_and_are_small():
-    from storybrief.brief.features import PRIOR_PATH
+    from storybrief.brief.prior import PRIOR_PATH
     from storybrief.brief.score import MODEL_PATH, ORACLE_MODEL_PATH
     from storybrief.embed import VECTORS_PATH
 
@@ -133,7 +143,11 @@ def test_default_brief_states_the_main_fact_once_and_cites_several_outlets():
 def test_learned_scorer_scores_a_pool_in_huge_stories(monkeypatch):
     import storybrief.brief.score as score_module
 
-    sentences = [Sentence(text=t, article=a, index=i, position=i / 2) for a, texts in enumerate(ARTICLES) for i, t in enumerate(texts)]
+    sentences = [
+        Sentence(text=t, article=a, index=i, position=i / 2)
+        for a, texts in enumerate(ARTICLES)
+        for i, t in enumerate(texts)
+    ]
     rep = represent(sentences)
     scorer = score_module.LearnedScorer()
     full = scorer.score(sentences, rep)

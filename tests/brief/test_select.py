@@ -196,7 +196,12 @@ LEANING = [
 
 
 def _leaning_story():
-    sentences = [Sentence(LEANING[0], 0, 0), Sentence(LEANING[1], 0, 1), Sentence(LEANING[2], 1, 0), Sentence(LEANING[3], 1, 1)]
+    sentences = [
+        Sentence(LEANING[0], 0, 0),
+        Sentence(LEANING[1], 0, 1),
+        Sentence(LEANING[2], 1, 0),
+        Sentence(LEANING[3], 1, 1),
+    ]
     return sentences, represent(sentences), [(0,), (0, 1), (2,), (3,)]
 
 
@@ -210,16 +215,24 @@ def test_a_leaning_sentence_comes_with_the_one_it_leans_on(per_word):
 @pytest.mark.parametrize("per_word", [False, True])
 def test_a_sentence_that_may_not_be_taken_never_is(per_word):
     sentences, rep, _ = _leaning_story()
-    chosen = select(sentences, np.array([0.1, 5.0, 0.2, 0.3]), rep, words=60, per_word=per_word,
-                    bundles=[(0,), None, (2,), (3,)])
+    chosen = select(
+        sentences, np.array([0.1, 5.0, 0.2, 0.3]), rep, words=60, per_word=per_word, bundles=[(0,), None, (2,), (3,)]
+    )
     assert 1 not in chosen and set(chosen) == {0, 2, 3}
 
 
 def test_a_leaning_sentence_may_go_alone_when_it_is_worth_it():
     sentences, rep, bundles = _leaning_story()
     # 13 words: the sentence fits, its bundle (24 words) does not.
-    chosen = select(sentences, np.array([0.0, 5.0, 0.1, 0.1]), rep, words=13, per_word=True, bundles=bundles,
-                    alone=[False, True, False, False])
+    chosen = select(
+        sentences,
+        np.array([0.0, 5.0, 0.1, 0.1]),
+        rep,
+        words=13,
+        per_word=True,
+        bundles=bundles,
+        alone=[False, True, False, False],
+    )
     assert chosen == [1]
     assert select(sentences, np.array([0.0, 5.0, 0.1, 0.1]), rep, words=13, per_word=True, bundles=bundles) != [1]
 
@@ -234,8 +247,9 @@ def test_a_sentence_brought_along_must_not_repeat_the_brief(per_word):
     ]
     sentences = [Sentence(texts[0], 0, 0), Sentence(texts[1], 0, 1), Sentence(texts[2], 1, 0), Sentence(texts[3], 1, 1)]
     rep = represent(sentences)
-    chosen = select(sentences, np.array([0.1, 3.0, 5.0, 1.0]), rep, words=60, per_word=per_word,
-                    bundles=[(0,), (0, 1), (2,), (3,)])
+    chosen = select(
+        sentences, np.array([0.1, 3.0, 5.0, 1.0]), rep, words=60, per_word=per_word, bundles=[(0,), (0, 1), (2,), (3,)]
+    )
     assert 2 in chosen and not {0, 1} <= set(chosen)
 
 
@@ -250,7 +264,9 @@ def test_tree_knapsack_is_exact_on_small_forests():
         for size in range(n + 1):
             for subset in combinations(range(n), size):
                 chosen = set(subset)
-                if weights[list(subset)].sum() <= capacity and all(parent[k] < 0 or parent[k] in chosen for k in subset):
+                if weights[list(subset)].sum() <= capacity and all(
+                    parent[k] < 0 or parent[k] in chosen for k in subset
+                ):
                     best = max(best, values[list(subset)].sum())
         taken = tree_knapsack(values, weights, parent, capacity)
         assert weights[taken].sum() <= capacity

@@ -8,16 +8,37 @@ from storybrief.types import Article
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("WASHINGTON (AP) — The council approved the new harbour budget on Monday.", "The council approved the new harbour budget on Monday."),
-        ("Harbourtown ( ap ) — the council approved the new harbour budget on monday.", "The council approved the new harbour budget on monday."),
-        ("LONDON, May 3 (Reuters) - The council approved the harbour budget.", "The council approved the harbour budget."),
-        ("(CNN) The council approved the new harbour budget on Monday.", "The council approved the new harbour budget on Monday."),
-        ("Riverton, ore. (kxyz) -- the council approved the harbour budget.", "The council approved the harbour budget."),
+        (
+            "WASHINGTON (AP) — The council approved the new harbour budget on Monday.",
+            "The council approved the new harbour budget on Monday.",
+        ),
+        (
+            "Harbourtown ( ap ) — the council approved the new harbour budget on monday.",
+            "The council approved the new harbour budget on monday.",
+        ),
+        (
+            "LONDON, May 3 (Reuters) - The council approved the harbour budget.",
+            "The council approved the harbour budget.",
+        ),
+        (
+            "(CNN) The council approved the new harbour budget on Monday.",
+            "The council approved the new harbour budget on Monday.",
+        ),
+        (
+            "Riverton, ore. (kxyz) -- the council approved the harbour budget.",
+            "The council approved the harbour budget.",
+        ),
         # A caption cut short and AP's credit run into the dateline and the body.
-        ("Workers repair the pier before the storm... (associated press) riverton (ap) — the council approved the budget.",
-         "The council approved the budget."),
-        ("Story highlights the council met for six hours the vote was close (cnn) the council approved the budget on monday.",
-         "The council approved the budget on monday."),
+        (
+            "Workers repair the pier before the storm... (associated press) riverton (ap) — the council approved the "
+            "budget.",
+            "The council approved the budget.",
+        ),
+        (
+            "Story highlights the council met for six hours the vote was close (cnn) the council approved the budget "
+            "on monday.",
+            "The council approved the budget on monday.",
+        ),
     ],
 )
 def test_agency_datelines_are_cut_wherever_they_open_the_body(text, expected):
@@ -43,8 +64,14 @@ def test_brackets_that_only_look_like_agency_datelines_stay(text):
     "text, expected",
     [
         ("NEW ORLEANS — The council approved the harbour budget.", "The council approved the harbour budget."),
-        ("Annapolis, md. — as the cadets graduated, the council approved the budget.", "As the cadets graduated, the council approved the budget."),
-        ("Riverton -- the council approved the harbour budget on monday.", "The council approved the harbour budget on monday."),
+        (
+            "Annapolis, md. — as the cadets graduated, the council approved the budget.",
+            "As the cadets graduated, the council approved the budget.",
+        ),
+        (
+            "Riverton -- the council approved the harbour budget on monday.",
+            "The council approved the harbour budget on monday.",
+        ),
     ],
 )
 def test_plain_datelines_are_cut_from_an_articles_first_sentence(text, expected):
@@ -69,17 +96,31 @@ def test_appositives_and_captions_are_not_datelines(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("The mayor (AP Photo/Jane Doe) the council approved the harbour budget on Monday.",
-         "The council approved the harbour budget on Monday."),
-        ("Workers at the pier. (photo: Riverton Herald) the council approved the harbour budget.",
-         "The council approved the harbour budget."),
-        ("The pier at dawn (Harbour Films via AP) the council approved the harbour budget.",
-         "The council approved the harbour budget."),
-        ("Great news. — Jane Roe (@janeroe) March 25, 2017 the council approved the harbour budget.",
-         "The council approved the harbour budget."),
+        (
+            "The mayor (AP Photo/Jane Doe) the council approved the harbour budget on Monday.",
+            "The council approved the harbour budget on Monday.",
+        ),
+        (
+            "Workers at the pier. (photo: Riverton Herald) the council approved the harbour budget.",
+            "The council approved the harbour budget.",
+        ),
+        (
+            "The pier at dawn (Harbour Films via AP) the council approved the harbour budget.",
+            "The council approved the harbour budget.",
+        ),
+        (
+            "Great news. — Jane Roe (@janeroe) March 25, 2017 the council approved the harbour budget.",
+            "The council approved the harbour budget.",
+        ),
         # A credit closing the sentence goes alone.
-        ("Workers repair the pier before the storm on Monday. (AP Photo/Jane Doe)", "Workers repair the pier before the storm on Monday."),
-        ("Workers repair the pier [Image: a pier at dawn] before the storm on Monday.", "Workers repair the pier before the storm on Monday."),
+        (
+            "Workers repair the pier before the storm on Monday. (AP Photo/Jane Doe)",
+            "Workers repair the pier before the storm on Monday.",
+        ),
+        (
+            "Workers repair the pier [Image: a pier at dawn] before the storm on Monday.",
+            "Workers repair the pier before the storm on Monday.",
+        ),
     ],
 )
 def test_photo_credits_and_the_captions_they_close_are_cut(text, expected):
@@ -137,7 +178,10 @@ def test_a_connective_inside_a_quotation_is_the_speakers_and_stays():
     texts = [s.text for s in segment([article])]
     # The quotation is one sentence now (segment joins a quotation split by the splitter), with
     # its connectives as the mayor said them; the narrator's "But" after it is trimmed.
-    assert 'The mayor said: "We will rebuild the pier this year. But we need the money first. And we will ask the state for it."' in texts
+    assert (
+        'The mayor said: "We will rebuild the pier this year. But we need the money first. And we will ask the state '
+        'for it."' in texts
+    )
     assert "The council rejected the plan on Monday evening." in texts
 
 
@@ -151,7 +195,9 @@ def test_a_connective_inside_a_long_quotation_stays():
 
 
 def test_segment_trims_the_dateline_of_the_first_sentence_only():
-    article = Article(text="RIVERTON — The council approved the harbour budget. Riverton — the town of 4,000 people — voted for it.")
+    article = Article(
+        text="RIVERTON — The council approved the harbour budget. Riverton — the town of 4,000 people — voted for it."
+    )
     assert [s.text for s in segment([article])] == [
         "The council approved the harbour budget.",
         "Riverton — the town of 4,000 people — voted for it.",

@@ -58,7 +58,11 @@ def test_malformed_lines_say_what_is_wrong(line, message):
 
 
 def test_bad_lines_are_skipped_with_their_line_number(tmp_path):
-    path = write_jsonl(tmp_path / "d.jsonl", CLUSTERS, raw_lines={1: "{broken", 3: '{"id": "nosum", "documents": ["Text of it here."]}'})
+    path = write_jsonl(
+        tmp_path / "d.jsonl",
+        CLUSTERS,
+        raw_lines={1: "{broken", 3: '{"id": "nosum", "documents": ["Text of it here."]}'},
+    )
     skipped: list[Skipped] = []
     clusters = list(read_clusters(path, skipped))
     assert [c.id for c in clusters] == ["ferry", "library", "orchard"]
@@ -120,8 +124,13 @@ def test_the_oracle_takes_a_better_systems_scores_and_says_so():
 def test_rouge_of_a_cluster_whose_reference_is_one_of_its_sentences(tmp_path):
     sentence = "The vessel was refloated on the evening tide and towed to port for repairs."
     record = {**FERRY, "summary": sentence}
-    report = evaluate(write_jsonl(tmp_path / "d.jsonl", [record]), words=len(sentence.split()),
-                      baselines=["oracle", "lead"], resamples=50, memory_clusters=0)
+    report = evaluate(
+        write_jsonl(tmp_path / "d.jsonl", [record]),
+        words=len(sentence.split()),
+        baselines=["oracle", "lead"],
+        resamples=50,
+        memory_clusters=0,
+    )
     oracle = next(s for s in report["systems"] if s["kind"] == "oracle")
     for metric in METRICS:
         assert oracle[metric]["mean"] == pytest.approx(1.0)
@@ -131,8 +140,15 @@ def test_rouge_of_a_cluster_whose_reference_is_one_of_its_sentences(tmp_path):
 
 def test_every_system_obeys_the_budget_and_the_oracle_tops_each_cluster(data):
     words = 40
-    report = evaluate(data, words=words, methods=["default", "lead"], baselines=True, resamples=200,
-                      memory_clusters=2, per_cluster=True)
+    report = evaluate(
+        data,
+        words=words,
+        methods=["default", "lead"],
+        baselines=True,
+        resamples=200,
+        memory_clusters=2,
+        per_cluster=True,
+    )
     assert report["clusters"] == len(CLUSTERS) and report["ids"] == [c["id"] for c in CLUSTERS]
     oracle = next(s for s in report["systems"] if s["kind"] == "oracle")
     best = [(a + b) / 2 for a, b in zip(oracle["per_cluster"]["rouge1"], oracle["per_cluster"]["rouge2"])]
@@ -146,7 +162,15 @@ def test_every_system_obeys_the_budget_and_the_oracle_tops_each_cluster(data):
         mine = [(a + b) / 2 for a, b in zip(system["per_cluster"]["rouge1"], system["per_cluster"]["rouge2"])]
         assert all(o >= m - 1e-12 for o, m in zip(best, mine)), system["name"]
         assert system["clusters_per_second"] > 0 and system["peak_memory_mib"] > 0
-    assert {"lead", "lexrank (sumy)", "textrank (sumy)", "lsa (sumy)", "sumbasic (sumy)", "textrank (summa)", "oracle"} <= names
+    assert {
+        "lead",
+        "lexrank (sumy)",
+        "textrank (sumy)",
+        "lsa (sumy)",
+        "sumbasic (sumy)",
+        "textrank (summa)",
+        "oracle",
+    } <= names
     assert "storybrief lead" in names and any(n.startswith("storybrief default") for n in names)
     assert "| oracle |" in report_markdown(report)
 
@@ -167,8 +191,23 @@ def test_unknown_method_is_a_clear_error(data):
 
 def test_cli_evaluate_end_to_end(data, tmp_path):
     output = tmp_path / "report.json"
-    result = CliRunner().invoke(app, ["evaluate", str(data), "--words", "50", "--baseline", "lead,oracle",
-                                      "--resamples", "50", "--memory-clusters", "1", "-o", str(output)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(data),
+            "--words",
+            "50",
+            "--baseline",
+            "lead,oracle",
+            "--resamples",
+            "50",
+            "--memory-clusters",
+            "1",
+            "-o",
+            str(output),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "ROUGE-2" in result.output and "oracle" in result.output
     report = json.loads(output.read_text())
@@ -178,7 +217,9 @@ def test_cli_evaluate_end_to_end(data, tmp_path):
 
 def test_cli_evaluate_reports_skipped_lines_and_missing_files(tmp_path):
     path = write_jsonl(tmp_path / "d.jsonl", CLUSTERS[:1], raw_lines={0: "{broken"})
-    result = CliRunner().invoke(app, ["evaluate", str(path), "--words", "50", "--resamples", "20", "--memory-clusters", "0"])
+    result = CliRunner().invoke(
+        app, ["evaluate", str(path), "--words", "50", "--resamples", "20", "--memory-clusters", "0"]
+    )
     assert result.exit_code == 0
     assert f"{path}:1: id 1: skipped: malformed JSON" in result.output
     missing = CliRunner().invoke(app, ["evaluate", str(tmp_path / "none.jsonl")])
@@ -205,8 +246,15 @@ def test_storybrief_time_after_preparation_is_measured_inside_its_own_call(data)
 
 
 def test_paired_differences_are_against_the_first_system_and_contain_their_mean(data):
-    report = evaluate(data, words=40, methods=["default"], baselines=["lead", "oracle"], resamples=200, memory_clusters=0,
-                      per_cluster=True)
+    report = evaluate(
+        data,
+        words=40,
+        methods=["default"],
+        baselines=["lead", "oracle"],
+        resamples=200,
+        memory_clusters=0,
+        per_cluster=True,
+    )
     first, *others = report["systems"]
     assert "difference" not in first
     for system in others:

@@ -95,7 +95,9 @@ def test_sumy_ranking_agrees_with_sumys_own_top_k(name):
 
     peer = get_peer(name, 100)
     module, cls = SumyPeer.SUMMARIZERS[name]
-    original = getattr(importlib.import_module(module), cls)(importlib.import_module("sumy.nlp.stemmers").Stemmer("english"))
+    original = getattr(importlib.import_module(module), cls)(
+        importlib.import_module("sumy.nlp.stemmers").Stemmer("english")
+    )
     original.stop_words = importlib.import_module("sumy.utils").get_stop_words("english")
     sentences, _, _ = sentences_of(CLUSTERS[2])
     document = peer.document(sentences)
@@ -172,5 +174,7 @@ def test_sumy_tokenizer_works_with_sumys_own_parser():
     text = "The ferry ran aground in fog. Officials said all were safe.\n\nThe route is closed until Friday."
     document = parsers.PlaintextParser.from_string(text, SumyTokenizer()).document
     assert [str(s) for s in document.sentences] == [
-        "The ferry ran aground in fog.", "Officials said all were safe.", "The route is closed until Friday."
+        "The ferry ran aground in fog.",
+        "Officials said all were safe.",
+        "The route is closed until Friday.",
     ]

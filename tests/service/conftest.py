@@ -22,7 +22,6 @@ warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
 PG_ENV = "STORYBRIEF_TEST_PG"
 
 
-
 def reset_postgres(url: str) -> None:
     """An empty public schema, so every test starts from nothing and runs the migrations itself."""
     engine = create_engine(normalise_url(url))
@@ -40,7 +39,10 @@ def db_url(request, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'storybrief.db'}"
     url = os.environ.get(PG_ENV)
     if not url:
-        skip_or_fail(f"the PostgreSQL run of this test needs {PG_ENV}=<SQLAlchemy URL> (ci/start_pg.sh starts a throwaway server)")
+        skip_or_fail(
+            f"the PostgreSQL run of this test needs {PG_ENV}=<SQLAlchemy URL> "
+            "(ci/start_pg.sh starts a throwaway server)"
+        )
     reset_postgres(url)
     return url
 

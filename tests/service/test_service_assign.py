@@ -44,8 +44,17 @@ def add(database, assigner, record, n):
             session.add(story)
             session.flush()
             story_id = story.id
-        row = ArticleRow(story_id=story_id, content_hash=f"h{n}", title=article.title, source=article.source, published="",
-                         text=article.text, words=article.words, duplicate_of=decision.duplicate_of, created_at=utcnow())
+        row = ArticleRow(
+            story_id=story_id,
+            content_hash=f"h{n}",
+            title=article.title,
+            source=article.source,
+            published="",
+            text=article.text,
+            words=article.words,
+            duplicate_of=decision.duplicate_of,
+            created_at=utcnow(),
+        )
         session.add(row)
         session.flush()
         assigner.remember(row.id, story_id, article)
@@ -54,7 +63,10 @@ def add(database, assigner, record, n):
 
 def test_similar_reports_share_a_story_and_unrelated_ones_do_not(database, make_assigner):
     assigner = make_assigner()
-    stories = [add(database, assigner, record, n)[1] for n, record in enumerate([BRIDGE[0], CHESS[0], BRIDGE[1], DROUGHT[0], CHESS[1]])]
+    stories = [
+        add(database, assigner, record, n)[1]
+        for n, record in enumerate([BRIDGE[0], CHESS[0], BRIDGE[1], DROUGHT[0], CHESS[1]])
+    ]
     assert stories[0] == stories[2] and stories[1] == stories[4]
     assert len({stories[0], stories[1], stories[3]}) == 3
 
@@ -62,7 +74,9 @@ def test_similar_reports_share_a_story_and_unrelated_ones_do_not(database, make_
 def test_a_near_copy_is_marked_as_a_duplicate(database, make_assigner):
     assigner = make_assigner()
     first, story, _ = add(database, assigner, BRIDGE[0], 0)
-    _, copy_story, decision = add(database, assigner, {**BRIDGE[0], "text": BRIDGE[0]["text"] + " More soon.", "source": "Wire"}, 1)
+    _, copy_story, decision = add(
+        database, assigner, {**BRIDGE[0], "text": BRIDGE[0]["text"] + " More soon.", "source": "Wire"}, 1
+    )
     assert decision.duplicate_of == first and copy_story == story
 
 
@@ -174,11 +188,20 @@ def test_index_replay_is_deterministic_and_places_stored_stories(database):
         with database.read() as session:
             reader.catch_up(session)
         index = reader.index
-        built.append(({k: sorted(r.rows) for k, r in index.stories.items()}, list(index.row_ids), dict(index.copies),
-                      (index.corpus.vectors() != writer.index.corpus.vectors()).nnz
-                      if index.corpus.vectors().shape == writer.index.corpus.vectors().shape else -1))
+        built.append(
+            (
+                {k: sorted(r.rows) for k, r in index.stories.items()},
+                list(index.row_ids),
+                dict(index.copies),
+                (index.corpus.vectors() != writer.index.corpus.vectors()).nnz
+                if index.corpus.vectors().shape == writer.index.corpus.vectors().shape
+                else -1,
+            )
+        )
         with database.read() as session:
             stored = {row.id: row.story_id for row in session.scalars(select(ArticleRow))}
-        assert {reader.article_of[a]: reader.story_of[index.row_story[index.row_of[a]]] for a in index.articles} == stored
+        assert {
+            reader.article_of[a]: reader.story_of[index.row_story[index.row_of[a]]] for a in index.articles
+        } == stored
     assert built[0] == built[1]
     assert built[0][2] == {1: ["a5"]}  # the wire copy of CHESS[0] is kept as a copy, not a vector

@@ -1,4 +1,5 @@
-"""The page in a real browser (system Chromium through Playwright): post hostile text, see it as text, follow a citation."""
+"""The page in a real browser (system Chromium through Playwright): post hostile text, see it as text,
+follow a citation."""
 
 from __future__ import annotations
 
@@ -12,9 +13,14 @@ from service_checks import skip_or_fail
 from service_corpus import BRIDGE
 
 CHROMIUM = os.environ.get("STORYBRIEF_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -110,26 +116,46 @@ def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreeme
     import urllib.request
 
     def post(body):
-        request = urllib.request.Request(server + "/articles", data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+        request = urllib.request.Request(
+            server + "/articles",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())["articles"]
 
     paragraphs = "".join(f"<p>{s}.</p>" for s in BRIDGE[0]["text"].split(". "))
-    html = ('<html><head><title>Harbour bridge to close for repairs | Coastal Herald</title>'
-            '<meta property="og:site_name" content="Coastal Herald"></head>'
-            f"<body><nav>Home | World</nav><article>{paragraphs}</article></body></html>")
-    disagreeing = dict(BRIDGE[1], text=BRIDGE[1]["text"] + " The council estimates that the bridge repairs will cost 5.1 million dollars.")
-    long_word = {"text": "Supercalifragilistic" * 12 + " is what the harbour engineers wrote in their report on the bridge. "
-                         "The report runs to two hundred pages, the council said on Monday.", "source": "W" * 150}
+    html = (
+        "<html><head><title>Harbour bridge to close for repairs | Coastal Herald</title>"
+        '<meta property="og:site_name" content="Coastal Herald"></head>'
+        f"<body><nav>Home | World</nav><article>{paragraphs}</article></body></html>"
+    )
+    disagreeing = dict(
+        BRIDGE[1],
+        text=BRIDGE[1]["text"] + " The council estimates that the bridge repairs will cost 5.1 million dollars.",
+    )
+    long_word = {
+        "text": "Supercalifragilistic" * 12 + " is what the harbour engineers wrote in their report on the bridge. "
+        "The report runs to two hundred pages, the council said on Monday.",
+        "source": "W" * 150,
+    }
     [first, *_] = post([{"html": html}, disagreeing, BRIDGE[2], long_word])
     story, article = first["story_id"], first["id"]
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})
-            for path in ("/", "/?q=bridge", "/?q=nothing+matches+this", f"/web/stories/{story}", f"/web/articles/{article}",
-                         "/web/stories/999999", "/web/stories/abc", "/?sort=biggest"):
+            for path in (
+                "/",
+                "/?q=bridge",
+                "/?q=nothing+matches+this",
+                f"/web/stories/{story}",
+                f"/web/articles/{article}",
+                "/web/stories/999999",
+                "/web/stories/abc",
+                "/?sort=biggest",
+            ):
                 page.goto(server + path)
                 page.click("section.add summary") if page.locator("section.add details:not([open])").count() else None
                 width = page.evaluate("document.documentElement.scrollWidth")

@@ -46,15 +46,26 @@ def test_only_http_urls_become_links(client):
     from storybrief.service.security import safe_link
 
     assert safe_link("https://a.example/x") == "https://a.example/x"
-    assert safe_link("javascript:alert(1)") is None and safe_link("data:text/html,x") is None and safe_link(None) is None
+    assert (
+        safe_link("javascript:alert(1)") is None and safe_link("data:text/html,x") is None and safe_link(None) is None
+    )
 
 
 def test_the_form_adds_pasted_text_and_uploaded_files(client):
     response = client.post(
         "/web/articles",
         data={"text": BRIDGE[0]["text"], "title": BRIDGE[0]["title"], "source": "Coastal Herald"},
-        files=[("files", ("courier.txt", BRIDGE[1]["text"].encode(), "text/plain")),
-               ("files", ("radio.html", f"<html><body><article><h1>Radio</h1><p>{BRIDGE[2]['text']}</p></article></body></html>".encode(), "text/html"))],
+        files=[
+            ("files", ("courier.txt", BRIDGE[1]["text"].encode(), "text/plain")),
+            (
+                "files",
+                (
+                    "radio.html",
+                    f"<html><body><article><h1>Radio</h1><p>{BRIDGE[2]['text']}</p></article></body></html>".encode(),
+                    "text/html",
+                ),
+            ),
+        ],
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -73,13 +84,19 @@ def test_the_form_refuses_empty_and_binary_input(client):
 
 
 def test_the_form_refuses_posts_from_other_sites(client):
-    response = client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Origin": "https://attacker.example"})
+    response = client.post(
+        "/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Origin": "https://attacker.example"}
+    )
     assert response.status_code == 403
     sandboxed = client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Origin": "null"})
     assert sandboxed.status_code == 403
     assert client.get("/health").json()["articles"] == 0
-    same_site = client.post("/web/articles", data={"text": BRIDGE[0]["text"]}, headers={"Origin": "http://testserver"},
-                            follow_redirects=False)
+    same_site = client.post(
+        "/web/articles",
+        data={"text": BRIDGE[0]["text"]},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
     assert same_site.status_code == 303
 
 
@@ -117,7 +134,9 @@ def test_the_form_has_the_same_size_limit(make_client):
 
 
 def test_a_sentence_its_source_cut_off_ends_in_an_ellipsis_on_the_page_and_is_flagged_in_the_api(client):
-    cut = dict(BRIDGE[2], text=BRIDGE[2]["text"] + " The ferry company said it would add two more boats to its fleet by")
+    cut = dict(
+        BRIDGE[2], text=BRIDGE[2]["text"] + " The ferry company said it would add two more boats to its fleet by"
+    )
     story_id = client.post("/articles", json=[BRIDGE[0], cut]).json()["articles"][0]["story_id"]
     sentences = client.get(f"/stories/{story_id}").json()["brief"]["sentences"]
     flagged = [s["text"] for s in sentences if s["cut"]]

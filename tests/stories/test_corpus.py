@@ -8,7 +8,9 @@ from storybrief.stories.vectors import column, term_counts
 
 
 def add(corpus, records, published=None):
-    corpus.append([term_counts(r[3]) for r in records], published or [r[2] for r in records], [signature(r[3]) for r in records])
+    corpus.append(
+        [term_counts(r[3]) for r in records], published or [r[2] for r in records], [signature(r[3]) for r in records]
+    )
 
 
 def test_appended_rows_count_documents_times_and_signatures():
@@ -37,7 +39,8 @@ def test_vectors_follow_the_rows_and_the_idf_is_renewed_as_the_corpus_grows():
 def test_pairs_link_articles_of_one_story_not_of_two():
     corpus = Corpus()
     add(corpus, FERRY + CHESS)
-    low, high, similarity = corpus.pairs(0, 7.0)
+    found = corpus.pairs(0, 30.0)
+    low, high, similarity = found.low[found.story], found.high[found.story], found.similarity[found.story]
     linked = set(zip(low.tolist(), high.tolist()))
     assert {(0, 1), (0, 2), (1, 2), (3, 4)} <= linked
     assert not any(a < 3 <= b for a, b in linked)  # no ferry article is linked to a chess one

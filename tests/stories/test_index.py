@@ -35,13 +35,20 @@ def test_the_same_article_twice_in_one_batch_is_kept_once():
 
 def test_articles_without_groupable_words_are_kept_alone():
     index = StoryIndex()
-    result = index.add([article(FERRY[0]), Article(text="12 34 56 !!", id="numbers"), Article(text="See more of us on Facebook", id="furniture")])
+    result = index.add(
+        [
+            article(FERRY[0]),
+            Article(text="12 34 56 !!", id="numbers"),
+            Article(text="See more of us on Facebook", id="furniture"),
+        ]
+    )
     assert None not in result and len(set(result)) == 3
     assert any("numbers" in n and "own" in n for n in index.notes)
 
 
 def test_adding_one_at_a_time_finds_the_same_neighbours_without_the_transpose(monkeypatch):
     """The few-new-rows path (matrix times the new columns) and the transpose path agree."""
+
     def one_at_a_time() -> list[str | None]:
         index = StoryIndex()
         return [index.add([a])[0] for a in all_articles()]
@@ -72,12 +79,22 @@ def test_place_replays_decided_stories_without_regrouping():
 
 
 HEIST = [
-    ("heist-1", "Varnholm Post", "2025-03-04T06:00:00Z",
-     "Thieves broke into the Varnholm city museum overnight and stole three paintings by the landscape painter Ida Brask. "
-     "Guards found a forced window at dawn. Police in Varnholm have closed the museum while detectives search for fingerprints."),
-    ("heist-2", "Radio Ellison", "2025-03-04T09:00:00Z",
-     "Three Brask canvases are missing after a night-time burglary at the Varnholm museum, the curator said. "
-     "Insurers value the stolen landscapes at two million crowns, and officers are questioning the night staff."),
+    (
+        "heist-1",
+        "Varnholm Post",
+        "2025-03-04T06:00:00Z",
+        "Thieves broke into the Varnholm city museum overnight and stole three paintings "
+        "by the landscape painter Ida Brask. "
+        "Guards found a forced window at dawn. "
+        "Police in Varnholm have closed the museum while detectives search for fingerprints.",
+    ),
+    (
+        "heist-2",
+        "Radio Ellison",
+        "2025-03-04T09:00:00Z",
+        "Three Brask canvases are missing after a night-time burglary at the Varnholm museum, the curator said. "
+        "Insurers value the stolen landscapes at two million crowns, and officers are questioning the night staff.",
+    ),
 ]
 
 

@@ -42,8 +42,9 @@ def test_without_a_repeated_phrase_the_heaviest_word_labels_the_story():
 
 
 def test_a_story_shows_its_outlets_once_in_order_and_its_time_span():
-    articles = oldest_first([article(FERRY[2]), Article(text="x", id="undated", source="Bay Courier"), article(FERRY[0]),
-                             article(CHESS[0])])
+    articles = oldest_first(
+        [article(FERRY[2]), Article(text="x", id="undated", source="Bay Courier"), article(FERRY[0]), article(CHESS[0])]
+    )
     assert [a.id for a in articles] == ["ferry-1", "chess-1", "ferry-3", "undated"]
     story = describe("s00001", "Ferry strike", articles, {"ferry-1": ["copy"]})
     assert story.sources == ["Coastal Herald", "Radio Ellison", "Bay Courier"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import storybrief.stories
 
-ORDER = ["records", "vectors", "copies", "neighbours", "agglomerate", "corpus", "labels", "timeline", "briefs", "state",
-         "index", "pile", "render"]
+ORDER = ["records", "vectors", "copies", "neighbours", "agglomerate", "sagas", "corpus", "labels", "timeline", "briefs",
+         "state", "index", "pile", "render"]
 FOLDER = Path(storybrief.stories.__file__).parent
 
 

@@ -57,7 +57,7 @@ def test_briefs_cite_the_story_articles():
         assert story.brief.words <= 60
         data = story.to_dict()
         assert set(data) == {"id", "label", "articles", "sources", "start", "end", "copies", "brief", "timeline",
-                             "update"}
+                             "update", "related"}
         # Every article is in one event of the timeline; a first grouping has nothing to update.
         assert sorted(a for event in data["timeline"] for a in event["articles"]) == sorted(story.articles)
         assert data["update"] is None

@@ -7,7 +7,7 @@ def test_a_story_counts_its_articles_and_gives_every_field_as_a_dict():
     assert story.size == 3
     assert story.to_dict() == {"id": "s00001", "label": "Ferry strike", "articles": ["a", "b", "c"],
                                "sources": ["Herald"], "start": "", "end": "", "copies": {"a": ["c"]}, "brief": None,
-                               "timeline": None, "update": None}
+                               "timeline": None, "update": None, "related": []}
     brief = Brief(sentences=[], sources=[], words=0, method="test")
     story.brief = brief
     assert story.to_dict()["brief"] == brief.to_dict()

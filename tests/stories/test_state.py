@@ -107,9 +107,9 @@ def test_version_1_state_is_upgraded_on_load(tmp_path):
     assert loaded.threshold == THRESHOLD
     assert loaded.add([article(FERRY[2])])[0] == index.row_story[index.row_of[FERRY[0][0]]]
 
-    state["version"] = 3
+    state["version"] = 4
     (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
-    with pytest.raises(InputError, match="state version 3"):
+    with pytest.raises(InputError, match="state version 4"):
         StoryIndex.load(folder)
 
 

@@ -22,19 +22,26 @@ from storybrief.types import Article
 
 
 def test_junk_lines_are_left_out_and_the_title_leads():
-    article = Article(title="Ferry strike", text="Advertisement\nFerry crews walked off the job on Monday.\nShare this article on Facebook")
+    article = Article(
+        title="Ferry strike",
+        text="Advertisement\nFerry crews walked off the job on Monday.\nShare this article on Facebook",
+    )
     assert text_for_vectors(article) == "Ferry strike\nFerry crews walked off the job on Monday."
 
 
 def test_a_page_that_is_mostly_junk_is_a_placeholder():
-    prompt = ("Tweet with a location you can add location information to your tweets, such as your city or precise "
-              "location, from the web and via third-party applications. These crawls are part of an effort to archive "
-              "pages as they are created and archive the pages that they refer to, so nothing is lost over time.")
+    prompt = (
+        "Tweet with a location you can add location information to your tweets, such as your city or precise "
+        "location, from the web and via third-party applications. These crawls are part of an effort to archive "
+        "pages as they are created and archive the pages that they refer to, so nothing is lost over time."
+    )
     assert text_for_vectors(Article(text=prompt)) == ""
     # In a paragraph that is mostly news, a junk sentence is dropped and the rest kept.
     paragraph = FERRY[0][3] + " Tweet with a location you can add location information to your tweets."
     kept = text_for_vectors(Article(text=paragraph))
-    assert kept.split("\n")[0].startswith("Ferry crews walked off") and len(kept.split("\n")) == 4  # one line a sentence
+    assert (
+        kept.split("\n")[0].startswith("Ferry crews walked off") and len(kept.split("\n")) == 4
+    )  # one line a sentence
     assert "Tweet" not in kept
 
 
@@ -43,7 +50,9 @@ def test_term_counts_keep_words_not_stop_words_digits_or_single_letters():
 
 
 def test_words_fall_back_to_the_whole_text_when_only_furniture_has_words():
-    text, counts = words(Article(text="Share this article on Facebook\nIt was all over by then, and they were not there."))
+    text, counts = words(
+        Article(text="Share this article on Facebook\nIt was all over by then, and they were not there.")
+    )
     assert "facebook" in counts and "Share this article" in text
     assert words(Article(text="12 34 56 !!"))[1] == Counter()
 

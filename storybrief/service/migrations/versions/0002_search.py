@@ -21,13 +21,21 @@ SQLITE_UP = [
     """CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
          INSERT INTO articles_fts(rowid, title, source, text) VALUES (new.id, new.title, new.source, new.text);
        END""",
-    """CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-         INSERT INTO articles_fts(articles_fts, rowid, title, source, text) VALUES ('delete', old.id, old.title, old.source, old.text);
-       END""",
-    """CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, source, text ON articles BEGIN
-         INSERT INTO articles_fts(articles_fts, rowid, title, source, text) VALUES ('delete', old.id, old.title, old.source, old.text);
-         INSERT INTO articles_fts(rowid, title, source, text) VALUES (new.id, new.title, new.source, new.text);
-       END""",
+    # Split only to keep lines short: the statement text is the same as when it was one literal.
+    (
+        "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN\n"
+        "         INSERT INTO articles_fts(articles_fts, rowid, title, source, text)"
+        " VALUES ('delete', old.id, old.title, old.source, old.text);\n"
+        "       END"
+    ),
+    (
+        "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, source, text ON articles BEGIN\n"
+        "         INSERT INTO articles_fts(articles_fts, rowid, title, source, text)"
+        " VALUES ('delete', old.id, old.title, old.source, old.text);\n"
+        "         INSERT INTO articles_fts(rowid, title, source, text)"
+        " VALUES (new.id, new.title, new.source, new.text);\n"
+        "       END"
+    ),
     "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
 ]
 SQLITE_DOWN = [

@@ -1,0 +1,143 @@
+"""Paired comparison of brief variants on the DUC corpora, for docs/design-generalize.md.
+
+    OMP_NUM_THREADS=1 python -m bench.experiments.generalize --corpus duc2006 --variants base cover [--model M]
+
+Each topic is prepared once (cached in STORYBRIEF_CACHE), briefed by every variant through the
+pipeline's own `brief_prepared`, and all variants are scored in one run of the official ROUGE
+(`official_rouge.score`, NIST's options, jackknifed; no participants, so it is quick). Prints the
+exact mean over topics of each variant's ROUGE-2 and ROUGE-SU4 recall, the share of brief sentences
+holding a quotation and the seconds spent briefing. The tables in docs/benchmarks.md come from
+`bench.measure.duc`, not from this script.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import pickle  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from bench.build.scorer_data import CACHE, pipeline_version  # noqa: E402
+from bench.data import BENCH_DATA  # noqa: E402
+from bench.measure.duc import CORPORA, articles_of, quotes, read_jsonl  # noqa: E402
+from storybrief.brief import cover, pipeline  # noqa: E402
+from storybrief.brief.score import CentroidScorer, LearnedScorer  # noqa: E402
+from storybrief.errors import StoryBriefError  # noqa: E402
+from storybrief.evaluation.official_rouge import score  # noqa: E402
+
+
+def prepared(corpus: str) -> tuple[list[dict], list[pipeline.Prepared]]:
+    records = [r for r in read_jsonl(BENCH_DATA / f"{corpus}.jsonl") if r["references"]]
+    path = CACHE / f"{corpus}_{pipeline_version()}.pkl"
+    if path.exists():
+        return records, pickle.loads(path.read_bytes())
+    out = [pipeline.prepare(articles_of(r)) for r in records]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(out))
+    return records, out
+
+
+@contextlib.contextmanager
+def setting(module, **values):
+    old = {k: getattr(module, k) for k in values}
+    for k, v in values.items():
+        setattr(module, k, v)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            setattr(module, k, v)
+
+
+def variants(args) -> dict:
+    """name -> (scorer, settings of storybrief.brief.cover)."""
+    learned = LearnedScorer(args.model, args.oracle) if args.model else LearnedScorer()
+    never = {"LONG_STORY": 10**9}
+    return {
+        "base": (learned, never),
+        "centroid": (CentroidScorer(), never),
+        "cover": (learned, {"LONG_STORY": 0}),
+        "cover0": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 0.0}),
+        "cover1": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0}),
+        "greedy1": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "SOLVER": "greedy"}),
+        "greedy.25": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 0.25, "SOLVER": "greedy"}),
+        "greedy1_pool60": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "SOLVER": "greedy", "POOL": 60}),
+        "cover1_gap": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "GAP": 0.02}),
+        "greedy1_nq": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "SOLVER": "greedy", "QUOTES": "drop"}),
+        "greedy1_both": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "SOLVER": "greedy", "POOL_BY": "both"}),
+        "greedy1_nq_both": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "SOLVER": "greedy", "QUOTES": "drop",
+                                      "POOL_BY": "both"}),
+        "cover1_nq": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop"}),
+        "cover1_nq_gap": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop", "GAP": 0.02}),
+        "nq_gap_pool60": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop", "GAP": 0.02, "POOL": 60}),
+        "nq_gap05": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop", "GAP": 0.05}),
+        "nq_gap_share.5": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 0.5, "QUOTES": "drop", "GAP": 0.02}),
+        "centroid_nq_gap": (CentroidScorer(), {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop", "GAP": 0.02}),
+        "shipped": (learned, {}),
+        "milp": (learned, {"SOLVER": "milp"}),
+        "greedy_pow.5": (learned, {"LONG_STORY": 0, "SOLVER": "greedy", "GREEDY_POWER": 0.5}),
+        "milp_keepq": (learned, {"LONG_STORY": 0, "QUOTES": "keep"}),
+        "cover2": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 2.0}),
+        "cover1_pool60": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "POOL": 60}),
+        "cover1_pool250": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "POOL": 250}),
+        "cover1_min5": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "MIN_WORDS": 5}),
+        "cover1_df2": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "MIN_ARTICLES": 2}),
+        "centroid_cover1": (CentroidScorer(), {"LONG_STORY": 0, "SCORE_SHARE": 1.0}),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="duc2006")
+    parser.add_argument("--variants", nargs="+", default=["base", "cover"])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--oracle", default=None)
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    records, stories = prepared(args.corpus)
+    records, stories = records[: args.limit], stories[: args.limit]
+    words = CORPORA[args.corpus][1]
+    table = variants(args)
+    summaries, seconds = {}, {}
+    for name in args.variants:
+        scorer, settings = table[name]
+        briefs, spent, solves = {}, 0.0, []
+        with setting(cover, **settings):
+            for record, story in zip(records, stories):
+                start = time.perf_counter()
+                cover.LAST_SOLVE = None
+                try:
+                    brief = pipeline.brief_prepared(story, words, scorer)
+                except StoryBriefError as exc:
+                    print(f"{record['id']}: {exc}")
+                    continue
+                spent += time.perf_counter() - start
+                if cover.LAST_SOLVE is not None:
+                    solves.append(cover.LAST_SOLVE)
+                briefs[record["id"]] = [s.text for s in brief.sentences]
+        summaries[name], seconds[name] = briefs, spent
+        if solves:
+            times = [t for t, _ in solves]
+            print(f"{name}: {len(times)} solves, mean {np.mean(times):.3f} s, max {max(times):.3f} s,"
+                  f" not optimal {sum(status != 0 for _, status in solves)}", flush=True)
+    references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
+    scores = score(summaries, references, resamples=100)
+    for name in args.variants:
+        s = scores[name]
+        r2 = np.mean([t["ROUGE-2"] for t in s.per_topic.values()])
+        su4 = np.mean([t["ROUGE-SU4"] for t in s.per_topic.values()])
+        sentences = [x for b in summaries[name].values() for x in b]
+        quoted = np.mean([quotes(x) for x in sentences])
+        print(f"{args.corpus} {name:14s} R2 {r2:.4f}  SU4 {su4:.4f}  quoted {quoted:.1%}  {seconds[name]:.1f} s",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

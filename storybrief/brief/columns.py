@@ -1,0 +1,41 @@
+"""Feature columns addressed by name, and a story's tokens as arrays for counting over the
+whole story at once: the tools the feature helpers share."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Columns:
+    """Feature columns addressed by name: each helper below says which features it computes."""
+
+    def __init__(self, n: int, names: tuple[str, ...]):
+        self.names = names
+        self.values = np.zeros((n, len(names)))
+        self.position = {name: i for i, name in enumerate(names)}
+
+    def __setitem__(self, key: str | tuple, value) -> None:
+        rows, name = key if isinstance(key, tuple) else (slice(None), key)
+        self.values[rows, self.position[name]] = value
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[:, self.position[name]]
+
+
+def occurrence_counts(keys: np.ndarray) -> np.ndarray:
+    """For each element of `keys`, how many times its value occurs in `keys`."""
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    return counts[inverse.ravel()]
+
+
+def story_words(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The story's tokens as arrays, for counting over the whole story at once: its distinct
+    words, each occurrence's word number and sentence number, and each sentence's length."""
+    vocabulary: dict[str, int] = {}
+    ids = np.fromiter(
+        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t),
+        dtype=np.int64,
+        count=sum(map(len, tokens)),
+    )
+    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    return list(vocabulary), ids, np.repeat(np.arange(len(tokens)), lengths), lengths
