@@ -69,6 +69,37 @@ def concept_weights(sentences: list[Sentence], said: dict[int, set[str]] | None 
     return {pair: count for pair, count in used.items() if count >= least}
 
 
+def _ranked(
+    sentences: list[Sentence], scores: np.ndarray, words: int, bundles, pool: int
+) -> tuple[list[int], list[int]]:
+    """The `pool` best-scored sentences that may be taken (a bundle, MIN_WORDS words; with QUOTES
+    "drop", none quoting anyone when those hold the budget), and every such sentence when that had
+    to be worked out. Bundles are asked for in score order, and only until the pool is full (a
+    readable.Context works each out on demand)."""
+    def quotes(i: int) -> bool:
+        return QUOTES == "drop" and any(quote_marks(sentences[j].text) for j in bundles[i])
+
+    if POOL_BY == "both":
+        usable = [i for i in range(len(sentences)) if bundles[i] is not None and sentences[i].words >= MIN_WORDS]
+        unquoted = [i for i in usable if not quotes(i)]
+        if sum(sentences[i].words for i in unquoted) >= words:
+            usable = unquoted
+        return sorted(usable, key=lambda i: (-scores[i], i))[:pool], usable
+    unquoted: list[int] = []
+    every: list[int] = []  # in score order, quoted or not
+    unquoted_words = 0
+    for i in sorted(range(len(sentences)), key=lambda i: (-scores[i], i)):
+        if sentences[i].words < MIN_WORDS or bundles[i] is None:
+            continue
+        every.append(i)
+        if not quotes(i):
+            unquoted.append(i)
+            unquoted_words += sentences[i].words
+            if len(unquoted) >= pool and unquoted_words >= words:
+                return unquoted[:pool], unquoted
+    return (unquoted if unquoted_words >= words else every)[:pool], (unquoted if unquoted_words >= words else every)
+
+
 def cover(
     sentences: list[Sentence],
     scores: np.ndarray,
@@ -94,12 +125,7 @@ def cover(
     n = len(sentences)
     if bundles is None:
         bundles = [(i,) for i in range(n)]
-    usable = [i for i in range(n) if bundles[i] is not None and sentences[i].words >= MIN_WORDS]
-    if QUOTES == "drop":
-        unquoted = [i for i in usable if not any(quote_marks(sentences[j].text) for j in bundles[i])]
-        if sum(sentences[i].words for i in unquoted) >= words:
-            usable = unquoted
-    ranked = sorted(usable, key=lambda i: (-scores[i], i))[:pool]
+    ranked, usable = _ranked(sentences, scores, words, bundles, pool)
     if POOL_BY == "both":
         density = {i: sum(weight.get(c, 0) for c in said.get(i) or pairs(sentences[i].text)) / sentences[i].words
                    for i in usable}

@@ -10,8 +10,8 @@ import numpy as np
 
 from storybrief.brief import attribute as attribute_stage
 from storybrief.brief import order as order_stage
-from storybrief.brief import select as select_stage
 from storybrief.brief import readable, topic
+from storybrief.brief import select as select_stage
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
 from storybrief.brief.represent import Representation, represent

@@ -37,7 +37,8 @@ CONNECTIVES = (
 # After these a pronoun or connective opens a self-contained sentence: "This week ...",
 # "That year ...", "So far ...", "Yet another ...", "It is unclear whether ...".
 STANDS_ALONE_AFTER = {
-    "this": "week|weekend|month|year|morning|afternoon|evening|summer|spring|fall|autumn|winter|season|time|is a developing",
+    "this": "week|weekend|month|year|morning|afternoon|evening|summer|spring|fall|autumn|winter|season|time"
+            "|is a developing",
     "that": "week|weekend|month|year|morning|afternoon|evening|day|night",
     "so": "far|-called|called|much|many",
     "yet": "another",
@@ -224,7 +225,7 @@ class Context:
                 for i in group:
                     self._peers[i] = group
             self._fragment.update(members[p] for p in fragments)
-        self._known: dict[int, list[set[str]]] = {}  # per article: names given up to each position
+        self._known: dict[tuple[int, str], int | None] = {}  # (article, surname): where it is first given in full
         self.bundles: Sequence[Bundle | None] = _View(len(sentences), self.bundle)
         self.alone: Sequence[bool] = _View(len(sentences), self.may_go_alone)
 
@@ -278,25 +279,27 @@ class Context:
         match = _MAY_NAME_A_SPEAKER.search(text) and _PRONOUN_SPEAKER.search(text)
         if not match:
             return text
-        members = self._articles[self.sentences[i].article]
+        article = self.sentences[i].article
+        members = self._articles[article]
         pos = members.index(i)
-        known = self._names_up_to(self.sentences[i].article, pos)
         for j in reversed(members[max(0, pos - SPEAKER_LOOKBACK):pos]):
-            found = speakers(self.sentences[j].text, known)
+            found = {name for name in speakers(self.sentences[j].text) if self._named_in_full(article, name, pos)}
             if found:
                 if len(found) == 1:
                     self._named[i] = _named(text, match, found.pop(), self.sentences[j].text)
                 break
         return self._named[i]
 
-    def _names_up_to(self, article: int, pos: int) -> set[str]:
-        """The surnames the article gives in full in its sentences up to position `pos`."""
-        known = self._known.setdefault(article, [])
-        members = self._articles[article]
-        while len(known) <= pos:
-            previous = known[-1] if known else set()
-            known.append(previous | persons(self.sentences[members[len(known)]].text))
-        return known[pos]
+    def _named_in_full(self, article: int, name: str, pos: int) -> bool:
+        """Whether the article gives `name` as a person's surname in full ("Dmitry Peskov") in its
+        sentences up to position `pos` (`persons`)."""
+        key = (article, name)
+        if key not in self._known:
+            members = self._articles[article]
+            texts = (self.sentences[i].text for i in members)
+            self._known[key] = next((k for k, text in enumerate(texts) if name in text and name in persons(text)), None)
+        first = self._known[key]
+        return first is not None and first <= pos
 
     def with_names(self, chosen: Iterable[int]) -> list[Sentence]:
         """The story's sentences, the chosen ones with their pronoun speakers named."""
@@ -389,7 +392,8 @@ NOT_PERSON_WORDS = frozenset(
     "States Nations Republic Federation Kingdom Street City County Capitol Airport Hospital Church Museum Bank Group "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
     "September October November December Russia Russian America American United US UK EU North South East West "
-    "New York Washington London Moscow Beijing China Chinese Europe European Street Twitter Facebook Google Apple".split()
+    "New York Washington London Moscow Beijing China Chinese Europe European Street Twitter Facebook Google "
+    "Apple".split()
 )
 _SPEECH = rf"(?:{SPEECH_VERBS})"
 _PRONOUN_SPEAKER = re.compile(
@@ -417,13 +421,13 @@ _SPEAKER_BEFORE = re.compile(rf"\b([A-Z][\w'-]+)(?:,[^,]{{0,60}},)?\s+(?:has\s+|
 _SPEAKER_AFTER = re.compile(rf"\b{_SPEECH}((?:\s+[\w.'-]+){{1,5}})")
 
 
-def speakers(text: str, known: set[str]) -> set[str]:
-    """The known surnames the text has speaking: "Peskov said", "said Kremlin spokesman Dmitry
-    Peskov", "Peskov, the Kremlin's spokesman, told"."""
-    found = {m.group(1) for m in _SPEAKER_BEFORE.finditer(text)} & known
+def speakers(text: str, known: set[str] | None = None) -> set[str]:
+    """The capitalised words the text has speaking (those of `known` only, when given): "Peskov
+    said", "said Kremlin spokesman Dmitry Peskov", "Peskov, the Kremlin's spokesman, told"."""
+    found = {m.group(1) for m in _SPEAKER_BEFORE.finditer(text)}
     for m in _SPEAKER_AFTER.finditer(text):
-        found |= {w.strip(".,") for w in m.group(1).split()} & known
-    return found
+        found |= {w.strip(".,") for w in m.group(1).split() if w[:1].isupper()}
+    return found if known is None else found & known
 
 
 def resolve_speakers(sentences: list[Sentence]) -> list[Sentence]:

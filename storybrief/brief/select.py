@@ -186,7 +186,9 @@ def _greedy(sentences: list[Sentence], scores: np.ndarray, representation: Repre
         rest = missing(i)
         if sum(sentences[j].words for j in rest) > left:
             return False
-        return not chosen or all(float(representation.similarity(j, chosen).max()) <= redundancy for j in rest if j != i)
+        return not chosen or all(
+            float(representation.similarity(j, chosen).max()) <= redundancy for j in rest if j != i
+        )
 
     for k in without_repeats(ranked, sentences, closest, redundancy, fits=fits):
         for j in missing(ranked[k]):
