@@ -20,15 +20,15 @@ from pathlib import Path
 
 import blingfire
 import numpy as np
-from rouge_score import rouge_scorer, tokenize
 from nltk.stem import porter
+from rouge_score import rouge_scorer, tokenize
 
+from bench.data import multinews
 from storybrief.brief import pipeline
 from storybrief.brief.represent import Representation, represent
 from storybrief.errors import StoryBriefError
 from storybrief.types import Article, Sentence
 
-from bench.data import multinews
 CACHE = Path(os.environ.get("STORYBRIEF_CACHE", "/tmp/storybrief_scorer_cache"))
 
 
@@ -41,7 +41,8 @@ def pipeline_version() -> str:
     from storybrief.brief import clean, dedupe, pipeline, readable, represent, segment, trim
     from storybrief.io import story
 
-    source = "".join(inspect.getsource(m) for m in (story, text, clean, trim, dedupe, segment, readable, represent, pipeline))
+    stages = (story, text, clean, trim, dedupe, segment, readable, represent, pipeline)
+    source = "".join(inspect.getsource(m) for m in stages)
     return hashlib.md5(source.encode()).hexdigest()[:10]
 
 

@@ -65,8 +65,9 @@ def test_states_news_is_what_may_open_a_brief(text, fit):
 
 
 def _article(texts, article=0, paragraphs=None):
+    paragraphs = paragraphs or [0] * len(texts)
     return [
-        Sentence(text=t, article=article, index=i, position=i / len(texts), paragraph=(paragraphs or [0] * len(texts))[i])
+        Sentence(text=t, article=article, index=i, position=i / len(texts), paragraph=paragraphs[i])
         for i, t in enumerate(texts)
     ]
 
@@ -129,7 +130,9 @@ def test_a_quotation_goes_on_into_a_paragraph_that_opens_with_a_quotation_mark()
     )
     assert list(context(sentences).bundles) == [(0, 1), (0, 1)]
     # A new paragraph without the mark: the quotation was never closed.
-    sentences = _article(['The mayor said: "We will rebuild the pier this year.', "The council met on Friday."], paragraphs=[0, 1])
+    sentences = _article(
+        ['The mayor said: "We will rebuild the pier this year.', "The council met on Friday."], paragraphs=[0, 1]
+    )
     assert context(sentences).bundles[0] is None
 
 
