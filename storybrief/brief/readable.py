@@ -140,12 +140,14 @@ def is_question(text: str) -> bool:
     return text.rstrip(" \"'”’)").endswith("?")
 
 
-# Sentences that give background rather than news: what happened before, what someone is known
-# for. A brief should not open with one.
+# Sentences that give background rather than news: they open on what happened before ("In 1998,",
+# "Since the war", "For years"), or say what someone has long been or where they were born. Only
+# the opening counts: a lead compares with the past all the time ("the largest drop since 1990",
+# "last week's vote") and is still the news.
 BACKGROUND = re.compile(
-    r"\b(?:has long|have long|had long|for years|for decades|in recent years|in the past|previously|was born|"
-    r"is known for|was known for|had been|earlier this (?:year|month|week)|last (?:year|month)|"
-    r"since (?:19|20)\d\d|years ago|decades ago|in (?:19|20)\d\d,)",
+    r"^[\s\"'(]*(?:in (?:19|20)\d\d\b|since\b|for (?:years|decades|months)\b|previously\b|historically\b"
+    r"|back in\b|in the past\b|years ago\b|decades ago\b|earlier this (?:year|month)\b|last (?:year|month),)"
+    r"|\bwas born\b|\b(?:has|have|had) long been\b",
     re.I,
 )
 

@@ -57,7 +57,8 @@ def test_unbalanced_counts_double_quotation_marks_of_every_style():
         ("Will the bridge reopen before the summer season?", False),
         ("He said the repair would take two weeks.", False),
         ("The bridge has long been the town's busiest crossing.", False),  # background
-        ("The bridge, built in 1931, had been repaired twice since 1998.", False),
+        ("In 1998, the bridge was repaired for the second time since it opened.", False),
+        ("Violent crime fell 10 percent last year, the largest drop since 1990, officials said.", True),
     ],
 )
 def test_states_news_is_what_may_open_a_brief(text, fit):
