@@ -131,7 +131,8 @@ def select(
     if bare.any() and not bare.all():
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word and cover.applies(sentences, words):
-        covering = cover.cover(sentences, scores, words, bundles)
+        covering = cover.cover(sentences, scores, words, bundles,
+                               repeats=lambda rows: representation.cosines(rows, rows) > redundancy)
         if covering is not None:
             return covering
     if per_word:
