@@ -20,15 +20,15 @@ from pathlib import Path
 
 import blingfire
 import numpy as np
-from rouge_score import rouge_scorer, tokenize
 from nltk.stem import porter
+from rouge_score import rouge_scorer, tokenize
 
+from bench.data import multinews
 from storybrief.brief import pipeline
 from storybrief.brief.represent import Representation, represent
 from storybrief.errors import StoryBriefError
 from storybrief.types import Article, Sentence
 
-from bench.data import multinews
 CACHE = Path(os.environ.get("STORYBRIEF_CACHE", "/tmp/storybrief_scorer_cache"))
 
 
@@ -41,7 +41,9 @@ def pipeline_version() -> str:
     from storybrief.brief import clean, dedupe, pipeline, readable, represent, segment, trim
     from storybrief.io import story
 
-    source = "".join(inspect.getsource(m) for m in (story, text, clean, trim, dedupe, segment, readable, represent, pipeline))
+    source = "".join(
+        inspect.getsource(m) for m in (story, text, clean, trim, dedupe, segment, readable, represent, pipeline)
+    )
     return hashlib.md5(source.encode()).hexdigest()[:10]
 
 
@@ -117,11 +119,13 @@ def overlap_labels(cluster: Cluster) -> np.ndarray:
         tokens = rouge_tokens(s.text)
         c1 = Counter(tokens)
         c2 = Counter(zip(tokens, tokens[1:]))
-        rows.append((
-            sum(min(v, ref1[k]) for k, v in c1.items()),
-            sum(min(v, ref2[k]) for k, v in c2.items()),
-            len(tokens),
-        ))
+        rows.append(
+            (
+                sum(min(v, ref1[k]) for k, v in c1.items()),
+                sum(min(v, ref2[k]) for k, v in c2.items()),
+                len(tokens),
+            )
+        )
     return np.array(rows, dtype=float).reshape(-1, 3)
 
 
