@@ -41,9 +41,8 @@ def pipeline_version() -> str:
     from storybrief.brief import clean, dedupe, pipeline, readable, represent, segment, trim
     from storybrief.io import story
 
-    source = "".join(
-        inspect.getsource(m) for m in (story, text, clean, trim, dedupe, segment, readable, represent, pipeline)
-    )
+    stages = (story, text, clean, trim, dedupe, segment, readable, represent, pipeline)
+    source = "".join(inspect.getsource(m) for m in stages)
     return hashlib.md5(source.encode()).hexdigest()[:10]
 
 

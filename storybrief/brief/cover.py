@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -107,12 +108,15 @@ def cover(
     bundles: list[tuple[int, ...] | None] | None = None,
     pool: int | None = None,
     score_share: float | None = None,
+    repeats: Callable[[list[int]], np.ndarray] | None = None,
 ) -> list[int] | None:
     """Indices of the chosen sentences (best value first), or None when the story has no concept
     (too few articles share word pairs) or the program finds no set: the caller falls back to `select`.
 
     `bundles` (readable.bundles): a sentence is taken only with the sentences it leans on; None
-    for a sentence that is never taken."""
+    for a sentence that is never taken. `repeats(rows)`: which pairs of those sentences say the same
+    (select passes its similarity test); two of a pair are never both taken: concepts are word
+    pairs, so a fact reworded is two sets of concepts, and a brief would tell it twice."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
@@ -133,6 +137,8 @@ def cover(
     # The pool: the best sentences and what their bundles bring along.
     rows = list(dict.fromkeys(j for i in ranked for j in bundles[i]))
     row_of = {j: r for r, j in enumerate(rows)}
+    same = repeats(rows) if repeats is not None else np.zeros((len(rows), len(rows)), dtype=bool)
+    np.fill_diagonal(same, False)
     stands = [bundles[j] is not None and all(m in row_of for m in bundles[j]) for j in rows]
     carriers: dict[str, list[int]] = defaultdict(list)  # concept -> pool rows that carry it
     for r, j in enumerate(rows):
@@ -166,7 +172,7 @@ def cover(
         carries = np.zeros((n_rows, n_concepts))
         for k, c in enumerate(shared):
             carries[carriers[c], k] = 1.0
-        units = _greedy(row_value, concept_values, carries, lengths, needs, words)
+        units = _greedy(row_value, concept_values, carries, lengths, needs, words, same=same)
         taken = sorted({m for u in units for m in needs[u]})
         _record(time.perf_counter() - started, 0)
         return [rows[r] for r in sorted(taken, key=lambda r: (-scores[rows[r]], rows[r]))] or None
@@ -199,9 +205,17 @@ def cover(
             lean_cols += [r, *bringers]
             lean_values += [1.0] + [-1.0] * len(bringers)
             count += 1
+    # Two sentences that say the same: x_r + x_q <= 1 (after the bundle rows, whose bound is 0).
+    leaning = count
+    for r, q in zip(*np.nonzero(np.triu(same, 1))):
+        lean_rows += [count, count]
+        lean_cols += [int(r), int(q)]
+        lean_values += [1.0, 1.0]
+        count += 1
     if count:
+        upper = np.r_[np.zeros(leaning), np.ones(count - leaning)]
         a_lean = coo_matrix((lean_values, (lean_rows, lean_cols)), shape=(count, n_rows + n_concepts))
-        constraints.append(LinearConstraint(a_lean, -np.inf, 0.0))
+        constraints.append(LinearConstraint(a_lean, -np.inf, upper))
     started = time.perf_counter()
     result = milp(
         # Only the sentences need be whole: at the optimum each concept's z is min(1, its sentences taken).
@@ -223,7 +237,8 @@ def _record(seconds: float, status: int) -> None:
 
 
 def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carries: np.ndarray, lengths: np.ndarray,
-            needs: list[list[int]], words: int, units: list[int] | None = None) -> list[int]:
+            needs: list[list[int]], words: int, units: list[int] | None = None,
+            same: np.ndarray | None = None) -> list[int]:
     """The objective maximised greedily by value added per word**GREEDY_POWER (Lin & Bilmes 2010),
     from the `units` (rows that stand alone, each taken with its needs) already chosen: the units."""
     units = list(units or [])
@@ -235,12 +250,13 @@ def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carries: np.ndarra
     while True:
         best, best_rate, best_rest = -1, 0.0, []
         marginal = row_value + carries @ np.where(covered, 0.0, concept_value)
+        repeated = same[:, taken].any(axis=1) if same is not None else np.zeros(len(row_value), dtype=bool)
         for r in range(len(row_value)):
             if not needs[r] or taken[r]:
                 continue
             rest = [m for m in needs[r] if not taken[m]]
             cost = float(lengths[rest].sum())
-            if cost > left:
+            if cost > left or repeated[rest].any():
                 continue
             if len(rest) == 1:
                 gain = marginal[rest[0]]

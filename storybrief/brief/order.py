@@ -95,7 +95,8 @@ def order(
     after = _attach(quotes, statements, sentences, representation)
     known = {day(b) for b in statements} - {None}
     newest = [b for b in statements if day(b) == max(known)] if known else statements
-    opener = next((b for b in newest if states_news(sentences[b[0]].text)), newest[0])
+    # The newest day's lead; else any statement of news; else the first statement.
+    opener = next((b for b in [*newest, *statements] if states_news(sentences[b[0]].text)), newest[0])
     rest = [b for b in statements if b != opener]
     if len(known) > 1:
         # Oldest first; undated sentences after the dated ones.

@@ -90,6 +90,16 @@ _PHRASE_CONNECTIVE = re.compile(
     r"(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in CONNECTIVES if " " in c) + r")\b", re.I
 )
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# "There is only one explanation for such actions", "It was the latest of these attacks": a noun
+# pointed back at by "such"/"these"/"those" in the opening words, not a pronoun's place but the
+# same need of the sentence before.
+_REFERENCE = re.compile(
+    r"(?:there|it|this|that|here)\s+(?:is|was|are|were|'s)\b(?:\s+\w+){0,5}?\s+(?:such|these|those)\s+(?!as\b)[a-z]"
+    # "The Kremlin denies that, saying ...": an early verb's object pointing back.
+    r"|(?:\S+\s+){1,4}?(?:denies|denied|rejects|rejected|confirms|confirmed|disputes|disputed|dismisses|dismissed"
+    r"|welcomes|welcomed|condemns|condemned)\s+(?:that|this|it|them)\s*[,.;]",
+    re.I,
+)
 _PRONOUN_SUBJECT = re.compile(r"\b(?:he|she|they)\b", re.I)
 
 
@@ -116,6 +126,8 @@ def opening(text: str) -> str | None:
         after = QUOTE_MARK.split(stripped, maxsplit=2)
         outside = after[2] if marks >= 2 and len(after) > 2 else ""
         return None if len(outside.split()) >= 2 else "quote"
+    if _REFERENCE.match(stripped):
+        return "pronoun"
     found = _FIRST_WORD.match(stripped)
     if found:
         first = found.group(0).lower()
@@ -140,12 +152,14 @@ def is_question(text: str) -> bool:
     return text.rstrip(" \"'”’)").endswith("?")
 
 
-# Sentences that give background rather than news: what happened before, what someone is known
-# for. A brief should not open with one.
+# Sentences that give background rather than news: they open on what happened before ("In 1998,",
+# "Since the war", "For years"), or say what someone has long been or where they were born. Only
+# the opening counts: a lead compares with the past all the time ("the largest drop since 1990",
+# "last week's vote") and is still the news.
 BACKGROUND = re.compile(
-    r"\b(?:has long|have long|had long|for years|for decades|in recent years|in the past|previously|was born|"
-    r"is known for|was known for|had been|earlier this (?:year|month|week)|last (?:year|month)|"
-    r"since (?:19|20)\d\d|years ago|decades ago|in (?:19|20)\d\d,)",
+    r"^[\s\"'(]*(?:in (?:19|20)\d\d\b|since\b|for (?:years|decades|months)\b|previously\b|historically\b"
+    r"|back in\b|in the past\b|years ago\b|decades ago\b|earlier this (?:year|month)\b|last (?:year|month),)"
+    r"|\bwas born\b|\b(?:has|have|had) long been\b",
     re.I,
 )
 
@@ -206,6 +220,7 @@ class Context:
     def __init__(self, sentences: list[Sentence]):
         self.sentences = sentences
         self._before = [-1] * len(sentences)  # the sentence before it in its article, when there is one
+        self._after = [-1] * len(sentences)  # and the sentence after it
         self._peers: dict[int, list[int]] = {}  # the sentences of its quotation over sentences
         self._fragment: set[int] = set()  # part of a quotation that never closes
         self._kind: dict[int, str | None] = {}
@@ -218,7 +233,7 @@ class Context:
             members.sort(key=lambda i: sentences[i].index)
             for previous, i in zip(members, members[1:]):
                 if sentences[previous].index == sentences[i].index - 1:
-                    self._before[i] = previous
+                    self._before[i], self._after[previous] = previous, i
             fragments: list[int] = []
             for span in _quote_spans([sentences[i] for i in members], fragments):
                 group = [members[p] for p in span]
@@ -250,6 +265,10 @@ class Context:
             if j in self._fragment:
                 return None
             needs = list(self._peers.get(j, ()))
+            if self.sentences[j].text.rstrip().endswith(":"):  # it introduces what the next sentence says
+                if self._after[j] < 0:
+                    return None
+                needs.append(self._after[j])
             if self.kind(j) is not None:
                 if self._before[j] < 0:
                     return None
@@ -265,6 +284,8 @@ class Context:
         return tuple(sorted(seen, key=lambda j: self.sentences[j].index))
 
     def may_go_alone(self, i: int) -> bool:
+        if self.sentences[i].text.rstrip().endswith(":"):
+            return False
         kind = self.kind(i)
         # A quotation with no speaker never goes alone: out of its article it is nobody's words.
         return kind is not None and kind != "quote" and i not in self._peers and i not in self._fragment

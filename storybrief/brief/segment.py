@@ -192,9 +192,8 @@ def segment(articles: list[Article]) -> list[Sentence]:
         if kept and is_unfinished(kept[-1][0]):
             kept[-1] = (before_open_quote(kept[-1][0]), kept[-1][1])
         for i, (text, paragraph) in enumerate(kept):
-            sentences.append(
-                Sentence(text=text, article=a, index=i, position=i / max(len(kept), 1), paragraph=paragraph)
-            )
+            position = i / max(len(kept), 1)
+            sentences.append(Sentence(text=text, article=a, index=i, position=position, paragraph=paragraph))
     return sentences
 
 

@@ -41,7 +41,7 @@ CANDIDATE_WORDS = 4  # per-word selection looks at the best candidates holding t
 TAIL = 40  # words of the budget that per-word selection packs exactly, by knapsack
 # What a sentence that leans on one the brief leaves out (a dangling opening) is worth, against
 # the same sentence with what it leans on (docs/design-readable.md).
-ALONE_VALUE = 0.75
+ALONE_VALUE = 0.7
 # Below this share of the story's words a brief overlaps little with itself: plain knapsack of
 # independent values (docs/design-scorer.md, the selection rows).
 COVERAGE_SHARE = 0.35
@@ -131,7 +131,8 @@ def select(
     if bare.any() and not bare.all():
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word and cover.applies(sentences, words):
-        covering = cover.cover(sentences, scores, words, bundles)
+        covering = cover.cover(sentences, scores, words, bundles,
+                               repeats=lambda rows: representation.cosines(rows, rows) > redundancy)
         if covering is not None:
             return covering
     if per_word:

@@ -89,6 +89,10 @@ def parse_cluster(line: str, number: int, name: str) -> Cluster:
     if not isinstance(summary, str) or not summary.strip():
         raise InputError('no reference: "summary" must be a non-empty string')
     cluster_id, articles = cluster_of(record, number, name)
+    dates = record.get("dates")
+    if isinstance(dates, list) and len(dates) == len(articles) and all(isinstance(d, str) for d in dates):
+        for article, day in zip(articles, dates):  # dated corpora (DUC): the brief orders and dates events
+            article.published = day
     reference = reference_lines(summary)
     if not reference:
         raise InputError('no reference: "summary" has no sentence')

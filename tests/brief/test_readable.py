@@ -17,6 +17,10 @@ from storybrief.types import Sentence
         ("It faces a deadline in April to reach the senate.", "pronoun"),
         ("This angered the harbour traders, who had asked for a delay.", "pronoun"),
         ("Their boat was towed to port on the evening tide.", "pronoun"),
+        ("There is only one explanation for such actions: the interests of the harbour.", "pronoun"),
+        ("There are many ferries on the coast this summer.", None),
+        ("The Kremlin denies that, saying the claims are an excuse for losing.", "pronoun"),
+        ("The Kremlin denies that it took part in the talks.", None),
         ("We are ready to do our share of the work.", "first_person"),
         ("And the council voted against the plan once more.", "connective"),
         ("So the ferry company offered every passenger a refund.", "connective"),
@@ -57,7 +61,8 @@ def test_unbalanced_counts_double_quotation_marks_of_every_style():
         ("Will the bridge reopen before the summer season?", False),
         ("He said the repair would take two weeks.", False),
         ("The bridge has long been the town's busiest crossing.", False),  # background
-        ("The bridge, built in 1931, had been repaired twice since 1998.", False),
+        ("In 1998, the bridge was repaired for the second time since it opened.", False),
+        ("Violent crime fell 10 percent last year, the largest drop since 1990, officials said.", True),
     ],
 )
 def test_states_news_is_what_may_open_a_brief(text, fit):
@@ -65,10 +70,9 @@ def test_states_news_is_what_may_open_a_brief(text, fit):
 
 
 def _article(texts, article=0, paragraphs=None):
+    paragraphs = paragraphs or [0] * len(texts)
     return [
-        Sentence(
-            text=t, article=article, index=i, position=i / len(texts), paragraph=(paragraphs or [0] * len(texts))[i]
-        )
+        Sentence(text=t, article=article, index=i, position=i / len(texts), paragraph=paragraphs[i])
         for i, t in enumerate(texts)
     ]
 
@@ -150,6 +154,18 @@ def test_a_quotation_goes_on_into_a_paragraph_that_opens_with_a_quotation_mark()
 def test_a_quotation_without_speaker_goes_only_with_the_sentence_before():
     found = context(_article(["The mayor spoke to the council on Friday.", '"We will rebuild the pier this year."']))
     assert found.bundles[1] == (0, 1) and not found.alone[1]
+
+
+def test_a_sentence_that_introduces_the_next_one_goes_with_it():
+    sentences = _article([
+        "In a letter to the council, the mayor set out why the pier must be rebuilt:",
+        "The old pier is unsafe and the ferry needs a berth before the summer.",
+        "The council will vote on Friday.",
+    ])
+    found = context(sentences)
+    assert found.bundles[0] == (0, 1) and not found.alone[0]
+    # With nothing after it, it is not taken.
+    assert context(sentences[:1]).bundles[0] is None
 
 
 def test_blocks_group_chosen_sentences_by_their_bundles():

@@ -88,3 +88,13 @@ def test_cli_evaluate_intruder(tmp_path):
     assert result.exit_code == 0, result.output
     assert "intruder" in result.output
     assert json.loads(out.read_text())["systems"][0]["intruder"]["clusters_two_or_more"] == 3
+
+
+def test_evaluate_reads_the_dates_of_a_dated_corpus(tmp_path):
+    from storybrief.evaluation.evaluate import parse_cluster
+
+    line = json.dumps({"id": "t", "documents": ["The ferry ran aground on Tuesday.", "All were saved by lifeboats."],
+                       "dates": ["2006-01-02", "2006-01-03"], "summary": "A ferry ran aground."})
+    assert [a.published for a in parse_cluster(line, 1, "x").articles] == ["2006-01-02", "2006-01-03"]
+    undated = json.dumps({"id": "t", "documents": ["The ferry ran aground on Tuesday."], "summary": "A ferry ran."})
+    assert parse_cluster(undated, 1, "x").articles[0].published == ""
