@@ -518,7 +518,6 @@ def evaluate(
     ),
 ) -> None:
     """Score briefs against reference summaries: ROUGE with 95% intervals, speed and memory."""
-    import json
 
     if citations or pairs or labels:
         evaluate_citations(data, words, limit, pairs, labels, output, semantic)
@@ -527,8 +526,8 @@ def evaluate(
     from rich.console import Console as RichConsole
 
     from storybrief.evaluation.evaluate import evaluate as run_evaluation
-    from storybrief.evaluation.evaluate import report_table
     from storybrief.evaluation.peers import BASELINES
+    from storybrief.evaluation.report import report_table
 
     methods = [m.strip() for item in method or ["default"] for m in item.split(",") if m.strip()]
     peers = [b.strip() for item in baseline or [] for b in item.split(",") if b.strip()]
@@ -560,11 +559,7 @@ def evaluate(
     if not console.is_terminal:  # a pipe or file: do not wrap the table at 80 columns
         console = RichConsole(width=260)
     console.print(report_table(report))
-    if output is not None:
-        try:
-            output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            fail(f"{output}: cannot write ({exc.strerror or exc})")
+    write_report(output, report)
 
 
 def evaluate_citations(
@@ -576,22 +571,20 @@ def evaluate_citations(
     output: Optional[Path],
     semantic: bool = False,
 ) -> None:
-    import json
+    from storybrief.evaluation.citations import citation_report
 
-    from storybrief.evaluation import citations as checks
-
-    if (pairs is None) != (labels is None):
-        fail("--pairs and --labels go together (the labelled set's ids and its labels)")
     try:
-        if labels is not None:
-            report = checks.labelled_report(checks.read_labelled(pairs, labels, data), semantic=semantic)
-            lines = checks.labelled_lines(report)
-        else:
-            report = checks.corpus_report(data, words=words, limit=limit, semantic=semantic)
-            lines = checks.corpus_lines(report)
+        lines, report = citation_report(data, words, limit, pairs, labels, semantic)
     except StoryBriefError as exc:
         fail(str(exc))
     sys.stdout.write("\n".join(lines) + "\n")
+    write_report(output, report)
+
+
+def write_report(output: Optional[Path], report: dict) -> None:
+    """The evaluation report as JSON, when asked for (`--output`)."""
+    import json
+
     if output is not None:
         try:
             output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -605,7 +598,3 @@ def run() -> None:
     except KeyboardInterrupt:
         stderr.print("interrupted")
         sys.exit(130)
-
-
-if __name__ == "__main__":
-    run()

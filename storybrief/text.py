@@ -1,5 +1,5 @@
 """Shared text primitives: named tokenisers, the end of a sentence, month names, the shortest
-sentence, the IDF weight, ids made from text, and an error's first line. One definition each."""
+sentence, the IDF weight, ids made from text, One definition each."""
 
 from __future__ import annotations
 
@@ -33,12 +33,6 @@ def idf(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:
 def text_id(text: str) -> str:
     """A stable article id made from its text, for articles that come without one."""
     return "a" + hashlib.sha1(text.encode()).hexdigest()[:12]
-
-
-def first_line(exc: BaseException) -> str:
-    """An error's message cut to its first line (a database driver's message runs on for lines)."""
-    message = str(getattr(exc, "orig", None) or exc).strip()
-    return message.splitlines()[0] if message else type(exc).__name__
 
 
 def id_of(line: str, number: int) -> str:

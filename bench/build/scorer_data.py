@@ -118,11 +118,13 @@ def overlap_labels(cluster: Cluster) -> np.ndarray:
         tokens = rouge_tokens(s.text)
         c1 = Counter(tokens)
         c2 = Counter(zip(tokens, tokens[1:]))
-        rows.append((
-            sum(min(v, ref1[k]) for k, v in c1.items()),
-            sum(min(v, ref2[k]) for k, v in c2.items()),
-            len(tokens),
-        ))
+        rows.append(
+            (
+                sum(min(v, ref1[k]) for k, v in c1.items()),
+                sum(min(v, ref2[k]) for k, v in c2.items()),
+                len(tokens),
+            )
+        )
     return np.array(rows, dtype=float).reshape(-1, 3)
 
 

@@ -28,8 +28,9 @@ os.environ.setdefault("NUMEXPR_NUM_THREADS", "1")
 
 from bench.data import ROOT, multinews
 from bench.report import write_section
-from storybrief.evaluation.evaluate import evaluate, report_markdown, throughput_ratios
+from storybrief.evaluation.evaluate import evaluate
 from storybrief.evaluation.peers import BASELINES
+from storybrief.evaluation.report import report_markdown, throughput_ratios
 
 SECTION = "quality"
 DEFAULT_DATA = str(multinews("val"))

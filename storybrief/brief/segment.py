@@ -18,10 +18,62 @@ from storybrief.text import MIN_WORDS, SENTENCE_END
 from storybrief.types import Article, Sentence
 
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt",
-    "capt", "cmdr", "adm", "maj", "pres", "rev", "hon", "no", "vs", "etc", "inc", "corp", "co", "ltd",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
-    "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "approx", "dept", "est", "fig", "al",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "cmdr",
+    "adm",
+    "maj",
+    "pres",
+    "rev",
+    "hon",
+    "no",
+    "vs",
+    "etc",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mt",
+    "ft",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "d.c",
+    "approx",
+    "dept",
+    "est",
+    "fig",
+    "al",
 }
 # ". lower" boundaries blingfire leaves joined; the word before must not be an abbreviation.
 # Also a quotation opening after a full stop: `. "lower` (Multi-News) and `."Word` with the mark
@@ -103,7 +155,7 @@ def _rejoin_open_quotes(pieces: list[str]) -> list[str]:
                 if words > MAX_WORDS:
                     break
                 if quote_parity(pieces[end]):
-                    piece = " ".join(pieces[k:end + 1])
+                    piece = " ".join(pieces[k : end + 1])
                     k = end
                     break
         out.append(piece)
@@ -114,13 +166,13 @@ def _rejoin_open_quotes(pieces: list[str]) -> list[str]:
 def _split_lowercase(sentence: str) -> list[str]:
     parts, start = [], 0
     for match in (_QUOTE_BOUNDARY if '"' in sentence else _LOWER_BOUNDARY).finditer(sentence):
-        before = sentence[start:match.start()].rstrip("\"'")
+        before = sentence[start : match.start()].rstrip("\"'")
         last = before.rsplit(None, 1)[-1].rstrip(".!?").lower() if before.split() else ""
         if last in ABBREVIATIONS or len(last) == 1 or "." in last and len(last) <= 5:
             continue
         if before.count('"') % 2 == 1:  # inside a quotation
             continue
-        parts.append(sentence[start:match.start()].strip())
+        parts.append(sentence[start : match.start()].strip())
         start = match.end()
     parts.append(sentence[start:].strip())
     return [p for p in parts if p]

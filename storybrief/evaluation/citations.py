@@ -166,7 +166,10 @@ def precision_recall(gold: Iterable[bool], predicted: Iterable[bool]) -> dict:
     gold, predicted = np.asarray(list(gold), bool), np.asarray(list(predicted), bool)
     tp, fp, fn = int((gold & predicted).sum()), int((~gold & predicted).sum()), int((gold & ~predicted).sum())
     return {
-        "tp": tp, "fp": fp, "fn": fn, "tn": int(len(gold)) - tp - fp - fn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": int(len(gold)) - tp - fp - fn,
         "precision": tp / (tp + fp) if tp + fp else float("nan"),
         "recall": tp / (tp + fn) if tp + fn else float("nan"),
     }
@@ -180,8 +183,11 @@ def reader_and_model(semantic: bool = False) -> tuple[PairReader, SupportModel]:
 
 def labelled_report(located: list[LabelledPair], model: SupportModel | None = None, semantic: bool = False) -> dict:
     """Precision and recall of each decision on the labelled pairs, overall and per corpus/stratum."""
-    reader, shipped = reader_and_model(semantic) if model is None else (
-        PairReader(encoder=load_encoder() if semantic else None), model)
+    reader, shipped = (
+        reader_and_model(semantic)
+        if model is None
+        else (PairReader(encoder=load_encoder() if semantic else None), model)
+    )
     model = shipped
     features = pair_features(located, reader)
     labels = np.array([p.label for p in located])
@@ -213,11 +219,15 @@ def labelled_report(located: list[LabelledPair], model: SupportModel | None = No
     rows = []
     for name, decided in decisions.items():
         for subset, mask in subsets.items():
-            rows.append({
-                "decision": name, "subset": subset, "pairs": int(mask.sum()),
-                "supports": precision_recall(strict[mask], decided[mask]),
-                "supports_or_partly": precision_recall((strict | (labels == "partly"))[mask], decided[mask]),
-            })
+            rows.append(
+                {
+                    "decision": name,
+                    "subset": subset,
+                    "pairs": int(mask.sum()),
+                    "supports": precision_recall(strict[mask], decided[mask]),
+                    "supports_or_partly": precision_recall((strict | (labels == "partly"))[mask], decided[mask]),
+                }
+            )
     return {"pairs": len(located), "labels": dict(Counter(labels.tolist())), "rows": rows}
 
 
@@ -246,8 +256,11 @@ def lexical_evidence(brief: Brief, originals: list[Article]) -> dict:
 
 
 def corpus_report(
-    data: str, words: int = 250, limit: int | None = None,
-    brief: Callable[[list[Article], int], Brief] | None = None, progress: Callable[[int], None] | None = None,
+    data: str,
+    words: int = 250,
+    limit: int | None = None,
+    brief: Callable[[list[Article], int], Brief] | None = None,
+    progress: Callable[[int], None] | None = None,
     semantic: bool = False,
 ) -> dict:
     """Lexical evidence of the citations in the briefs of a corpus of clusters."""
@@ -270,8 +283,11 @@ def corpus_report(
             progress(clusters + skipped)
     citations = totals["citations"]
     return {
-        "clusters": clusters, "skipped": skipped, "citations": citations,
-        "no_lexical_evidence": totals["no_lexical_evidence"], "no_evidence": totals["no_evidence"],
+        "clusters": clusters,
+        "skipped": skipped,
+        "citations": citations,
+        "no_lexical_evidence": totals["no_lexical_evidence"],
+        "no_evidence": totals["no_evidence"],
         "share_no_lexical_evidence": totals["no_lexical_evidence"] / citations if citations else float("nan"),
         "share_no_evidence": totals["no_evidence"] / citations if citations else float("nan"),
     }
@@ -279,15 +295,19 @@ def corpus_report(
 
 def labelled_lines(report: dict) -> list[str]:
     lines = [f"{report['pairs']} labelled pairs: " + ", ".join(f"{k} {v}" for k, v in sorted(report["labels"].items()))]
-    lines.append(f"{'decision':52s} {'subset':18s} {'n':>4s} | supports: {'P':>5s} {'R':>5s} (tp fp fn) "
-                 f"| supports+partly: {'P':>5s} {'R':>5s} (tp fp fn)")
+    lines.append(
+        f"{'decision':52s} {'subset':18s} {'n':>4s} | supports: {'P':>5s} {'R':>5s} (tp fp fn) "
+        f"| supports+partly: {'P':>5s} {'R':>5s} (tp fp fn)"
+    )
     for row in report["rows"]:
         cells = []
         for key in ("supports", "supports_or_partly"):
             m = row[key]
             cells.append(f"{m['precision']:5.3f} {m['recall']:5.3f} ({m['tp']} {m['fp']} {m['fn']})")
-        lines.append(f"{row['decision']:52s} {row['subset']:18s} {row['pairs']:4d} | {'':10s}{cells[0]:>22s} "
-                     f"| {'':17s}{cells[1]:>22s}")
+        lines.append(
+            f"{row['decision']:52s} {row['subset']:18s} {row['pairs']:4d} | {'':10s}{cells[0]:>22s} "
+            f"| {'':17s}{cells[1]:>22s}"
+        )
     return lines
 
 
@@ -299,3 +319,22 @@ def corpus_lines(report: dict) -> list[str]:
         f"{report['no_lexical_evidence']} ({100 * report['share_no_lexical_evidence']:.1f} %)",
         f"without evidence: {report['no_evidence']} ({100 * report['share_no_evidence']:.1f} %)",
     ]
+
+
+def citation_report(
+    data: str,
+    words: int,
+    limit: int | None,
+    pairs: str | Path | None,
+    labels: str | Path | None,
+    semantic: bool = False,
+) -> tuple[list[str], dict]:
+    """`storybrief evaluate --citations`: on the labelled pairs when given (`pairs` with `labels`),
+    else the share of citations without lexical evidence over a corpus; (report lines, report)."""
+    if (pairs is None) != (labels is None):
+        raise InputError("--pairs and --labels go together (the labelled set's ids and its labels)")
+    if labels is not None:
+        report = labelled_report(read_labelled(pairs, labels, data), semantic=semantic)
+        return labelled_lines(report), report
+    report = corpus_report(data, words=words, limit=limit, semantic=semantic)
+    return corpus_lines(report), report

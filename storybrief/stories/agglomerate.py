@@ -1,5 +1,5 @@
 """Merging: agglomerative, average linkage over the neighbour graph (each side's size capped at
-MAX_NEIGHBOURS), greedily merging the closest pair of groups while their linkage is at least the
+STORY_NEIGHBOURS), greedily merging the closest pair of groups while their linkage is at least the
 threshold. A pair of articles that are each among the other's MUTUAL_K most similar articles
 counts MUTUAL_BOOST times its similarity. Time lowers a linkage smoothly: it is multiplied by
 decay(gap between the two groups' nearest members), and a known story's members weigh less the
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storybrief.stories.neighbours import MAX_NEIGHBOURS, MUTUAL_K
+from storybrief.stories.neighbours import MUTUAL_K, STORY_NEIGHBOURS
 from storybrief.stories.records import StoryRecord
 
 # Linkage (capped average similarity) needed to merge two groups; chosen on Multi-News train
@@ -81,7 +81,7 @@ def agglomerate(
     """Agglomerative merging over a sparse similarity graph; returns each group's final root.
 
     The linkage of two groups sums the pair similarities between them in the graph (pairs below
-    the floor count as 0) over |A| |B|, each size capped at MAX_NEIGHBOURS, times decay(gap)
+    the floor count as 0) over |A| |B|, each size capped at STORY_NEIGHBOURS, times decay(gap)
     when the groups' time spans are given (`start`, `end`: seconds, NaN when undated): gap = the
     time between their nearest members, 0 when the spans overlap. A merged group spans both, so
     every neighbour of it is re-scored. Two fixed groups (known stories) never merge.
@@ -99,9 +99,9 @@ def agglomerate(
         adjacent[b][a] = adjacent[b].get(a, 0.0) + s
 
     def norm(a: int) -> float:
-        # Capped: an article links to at most MAX_NEIGHBOURS others, so a big story is
+        # Capped: an article links to at most STORY_NEIGHBOURS others, so a big story is
         # judged on (at most) that many of its members, not diluted by all of them.
-        return min(size[a], float(MAX_NEIGHBOURS))
+        return min(size[a], float(STORY_NEIGHBOURS))
 
     def linkage(a: int, c: int, s: float) -> float:
         score = s / (norm(a) * norm(c))

@@ -11,14 +11,14 @@ import numpy as np
 import scipy.sparse as sp
 
 FLOOR = 0.1  # neighbour pairs below this similarity are not kept: unrelated articles
-MAX_NEIGHBOURS = 40  # neighbours kept per new article, in each of `search`'s two selections
+STORY_NEIGHBOURS = 40  # neighbours kept per new article, in each of `search`'s two selections
 # Optional hard cap on the gap between two dated articles of a story pair; 0: none (the default:
 # a running story lasts weeks, and the merging's decay lowers the chance of a late join smoothly).
 WINDOW_DAYS = 0.0
 # Pairs below this cosine are not kept at all; between it and FLOOR they only link stories into
 # sagas (related stories), never merge them.
 SAGA_FLOOR = 0.05
-BLOCK_ROWS = 1024
+SEARCH_BLOCK_ROWS = 1024
 FEW_NEW = 64  # up to this many new rows, neighbours are found without transposing all vectors
 # Similarities kept per row: a pair among each side's MUTUAL_K most similar articles is mutual.
 MUTUAL_K = 3
@@ -27,15 +27,15 @@ Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows i, rows j, similaritie
 
 
 def neighbours(vectors: sp.csr_matrix, times: np.ndarray, first_new: int, window_days: float) -> Pairs:
-    """Pairs (new row i, any row j) with similarity ≥ FLOOR: at most MAX_NEIGHBOURS per new row
+    """Pairs (new row i, any row j) with similarity ≥ FLOOR: at most STORY_NEIGHBOURS per new row
     (rows from `first_new` on are new), dated pairs (`times`, NaN: undated) only within the window."""
     # A few new rows (the service adds one at a time): multiply the matrix by their columns
     # rather than transpose the whole matrix for each call. Same products.
     transposed = None if vectors.shape[0] - first_new <= FEW_NEW else vectors.T.tocsr()
     found_i, found_j, found_s = [], [], []
     window = window_days * 86400.0
-    for start in range(first_new, vectors.shape[0], BLOCK_ROWS):
-        rows = vectors[start:start + BLOCK_ROWS]
+    for start in range(first_new, vectors.shape[0], SEARCH_BLOCK_ROWS):
+        rows = vectors[start:start + SEARCH_BLOCK_ROWS]
         block = (rows @ transposed).tocsr() if transposed is not None else (vectors @ rows.T).T.tocsr()
         block.data[block.data < FLOOR] = 0
         block.eliminate_zeros()
@@ -54,7 +54,7 @@ def neighbours(vectors: sp.csr_matrix, times: np.ndarray, first_new: int, window
         i, j, s = i[order], j[order], s[order]
         starts = np.searchsorted(i, i, side="left")
         rank = np.arange(len(i)) - starts
-        keep = rank < MAX_NEIGHBOURS
+        keep = rank < STORY_NEIGHBOURS
         found_i.append(i[keep])
         found_j.append(j[keep])
         found_s.append(s[keep])
@@ -95,7 +95,7 @@ class Found(NamedTuple):
     low: np.ndarray
     high: np.ndarray
     similarity: np.ndarray
-    saga: np.ndarray  # bool: a saga pair (among a new row's MAX_NEIGHBOURS most similar, any time)
+    saga: np.ndarray  # bool: a saga pair (among a new row's STORY_NEIGHBOURS most similar, any time)
     story: np.ndarray  # bool: a story pair (that, or among those within the horizon; cosine ≥ FLOOR)
 
 
@@ -103,7 +103,7 @@ def search(
     vectors: sp.csr_matrix, times: np.ndarray, first_new: int, horizon_days: float, window_days: float = 0.0
 ) -> Found:
     """Pairs (new row i, any row j ≠ i) with cosine ≥ SAGA_FLOOR, no time window, and two selections
-    per new row: `any_time`, its MAX_NEIGHBOURS most similar rows; `recent`, its MAX_NEIGHBOURS most
+    per new row: `any_time`, its STORY_NEIGHBOURS most similar rows; `recent`, its STORY_NEIGHBOURS most
     similar among the rows within `horizon_days` of it (undated pairs count as within), so a mass
     of older look-alike coverage cannot push a new article's story mates out of its list. A pair
     of two new rows comes from both sides and serves a level if either side selected it. Story
@@ -112,8 +112,8 @@ def search(
     transposed = None if vectors.shape[0] - first_new <= FEW_NEW else vectors.T.tocsr()
     horizon = horizon_days * 86400.0
     parts = []
-    for start in range(first_new, vectors.shape[0], BLOCK_ROWS):
-        rows = vectors[start:start + BLOCK_ROWS]
+    for start in range(first_new, vectors.shape[0], SEARCH_BLOCK_ROWS):
+        rows = vectors[start:start + SEARCH_BLOCK_ROWS]
         block = (rows @ transposed).tocsr() if transposed is not None else (vectors @ rows.T).T.tocsr()
         block.data[block.data < min(FLOOR, SAGA_FLOOR)] = 0
         block.eliminate_zeros()
@@ -125,11 +125,11 @@ def search(
         i, j, s = i[keep], j[keep], s[keep]
         order = np.lexsort((-s, i))
         i, j, s = i[order], j[order], s[order]
-        any_time = np.arange(len(i)) - np.searchsorted(i, i, side="left") < MAX_NEIGHBOURS
+        any_time = np.arange(len(i)) - np.searchsorted(i, i, side="left") < STORY_NEIGHBOURS
         within = ~(np.abs(times[i] - times[j]) > horizon)  # NaN (undated) compares False: within
         recent = np.zeros(len(i), dtype=bool)
         w = np.flatnonzero(within)
-        recent[w] = np.arange(len(w)) - np.searchsorted(i[w], i[w], side="left") < MAX_NEIGHBOURS
+        recent[w] = np.arange(len(w)) - np.searchsorted(i[w], i[w], side="left") < STORY_NEIGHBOURS
         keep = any_time | recent
         parts.append((i[keep], j[keep], s[keep], any_time[keep], recent[keep]))
     if not parts:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storybrief.stories.neighbours import MAX_NEIGHBOURS
+from storybrief.stories.neighbours import STORY_NEIGHBOURS
 
 LINK_THRESHOLD = 0.06  # saga linkage (average cosine, no decay) needed to link two sagas
 SAGA_REBUILD = 1.5  # re-derive the sagas when the corpus has grown by this factor (0: never)
@@ -67,7 +67,7 @@ class Sagas:
         only towards the absorbed saga's neighbours (the others' fall or stay), so only those are
         re-scored at once; a popped pair whose score has fallen since is pushed back with its
         current score."""
-        adjacent, size, cap = self.adjacent, self.size, float(MAX_NEIGHBOURS)
+        adjacent, size, cap = self.adjacent, self.size, float(STORY_NEIGHBOURS)
 
         def linkage(a: str, c: str) -> float:
             return adjacent[a][c][0] / (min(size[a], cap) * min(size[c], cap))

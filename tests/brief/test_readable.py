@@ -78,12 +78,14 @@ def _article(texts, article=0, paragraphs=None):
 
 
 def test_a_leaning_sentence_is_bundled_with_the_one_before_it():
-    sentences = _article([
-        "Dmitry Peskov spoke to reporters in Moscow on Saturday morning.",
-        "He said the two presidents would talk by phone next week.",
-        "He added that no meeting date had been set yet.",
-        "The White House did not comment on the call.",
-    ])
+    sentences = _article(
+        [
+            "Dmitry Peskov spoke to reporters in Moscow on Saturday morning.",
+            "He said the two presidents would talk by phone next week.",
+            "He added that no meeting date had been set yet.",
+            "The White House did not comment on the call.",
+        ]
+    )
     found = context(sentences)
     assert list(found.bundles) == [(0,), (0, 1), (0, 1, 2), (3,)]
     assert list(found.alone) == [False, True, True, False]
@@ -96,21 +98,27 @@ def test_a_leaning_sentence_with_nothing_before_it_is_not_taken_with_anything():
 
 def test_a_chain_over_the_limit_is_not_taken_as_a_bundle(monkeypatch):
     monkeypatch.setattr(readable, "MAX_BUNDLE_SENTENCES", 2)
-    found = context(_article([
-        "Dmitry Peskov spoke to reporters in Moscow on Saturday morning.",
-        "He said the two presidents would talk by phone next week.",
-        "He added that no meeting date had been set yet.",
-    ]))
+    found = context(
+        _article(
+            [
+                "Dmitry Peskov spoke to reporters in Moscow on Saturday morning.",
+                "He said the two presidents would talk by phone next week.",
+                "He added that no meeting date had been set yet.",
+            ]
+        )
+    )
     assert found.bundles[1] == (0, 1) and found.bundles[2] is None
 
 
 def test_a_quotation_over_sentences_is_one_bundle_and_never_goes_alone():
-    sentences = _article([
-        'The mayor said: "We will rebuild the pier this year.',
-        "We have the money and the builders.",
-        'Nobody will stop us now," she told the council.',
-        "The council meets again on Friday.",
-    ])
+    sentences = _article(
+        [
+            'The mayor said: "We will rebuild the pier this year.',
+            "We have the money and the builders.",
+            'Nobody will stop us now," she told the council.',
+            "The council meets again on Friday.",
+        ]
+    )
     found = context(sentences)
     assert found.bundles[:3] == [(0, 1, 2)] * 3
     assert found.alone[:3] == [False, False, False]
@@ -118,14 +126,16 @@ def test_a_quotation_over_sentences_is_one_bundle_and_never_goes_alone():
 
 
 def test_a_quotation_that_never_closes_is_not_taken():
-    sentences = _article([
-        "The council met on Friday to vote on the budget for the harbour.",
-        'The mayor said: "We will rebuild the pier this year.',
-        "Nothing more was said about the pier or the budget at the meeting.",
-        "Traders left before the vote was taken by the council.",
-        "The budget passed by one vote late in the evening.",
-        "The council will meet again next month.",
-    ])
+    sentences = _article(
+        [
+            "The council met on Friday to vote on the budget for the harbour.",
+            'The mayor said: "We will rebuild the pier this year.',
+            "Nothing more was said about the pier or the budget at the meeting.",
+            "Traders left before the vote was taken by the council.",
+            "The budget passed by one vote late in the evening.",
+            "The council will meet again next month.",
+        ]
+    )
     assert context(sentences).bundles[1] is None
 
 
@@ -159,22 +169,26 @@ def test_a_sentence_that_introduces_the_next_one_goes_with_it():
 
 
 def test_blocks_group_chosen_sentences_by_their_bundles():
-    sentences = _article([
-        "Dmitry Peskov spoke to reporters in Moscow on Saturday morning.",
-        "He said the two presidents would talk by phone next week.",
-        "The White House did not comment on the call.",
-    ])
+    sentences = _article(
+        [
+            "Dmitry Peskov spoke to reporters in Moscow on Saturday morning.",
+            "He said the two presidents would talk by phone next week.",
+            "The White House did not comment on the call.",
+        ]
+    )
     bundles = context(sentences).bundles
     assert blocks([1, 0, 2], bundles, sentences) == [(0, 1), (2,)]
 
 
 def test_a_pronoun_speaker_gets_the_name_the_article_last_quoted():
-    sentences = _article([
-        '"This will not be in coming weeks," said Kremlin spokesman Dmitry Peskov on Saturday.',
-        "The new president took the oath of office on Friday in Washington.",
-        "He added that no talks between the two capitals were under way.",
-        '"It is a protocol thing that has to be done," he said.',
-    ])
+    sentences = _article(
+        [
+            '"This will not be in coming weeks," said Kremlin spokesman Dmitry Peskov on Saturday.',
+            "The new president took the oath of office on Friday in Washington.",
+            "He added that no talks between the two capitals were under way.",
+            '"It is a protocol thing that has to be done," he said.',
+        ]
+    )
     texts = [s.text for s in resolve_speakers(sentences)]
     assert texts[2] == "[Peskov] added that no talks between the two capitals were under way."
     assert texts[3] == '"It is a protocol thing that has to be done," [Peskov] said.'
@@ -182,10 +196,12 @@ def test_a_pronoun_speaker_gets_the_name_the_article_last_quoted():
 
 
 def test_a_speaker_is_not_named_when_two_were_quoted_or_the_title_says_otherwise():
-    two = _article([
-        "Mayor Ilse Brandt said the bridge would reopen, and engineer Tomas Berg said it would not.",
-        "He added that the repair would take two weeks.",
-    ])
+    two = _article(
+        [
+            "Mayor Ilse Brandt said the bridge would reopen, and engineer Tomas Berg said it would not.",
+            "He added that the repair would take two weeks.",
+        ]
+    )
     assert resolve_speakers(two)[1].text == "He added that the repair would take two weeks."
     title = _article(["Mr. Tomas Berg said the bridge would stay shut.", '"It is not safe," she said.'])
     assert resolve_speakers(title)[1].text == '"It is not safe," she said.'

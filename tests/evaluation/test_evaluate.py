@@ -21,8 +21,8 @@ from storybrief.evaluation.evaluate import (
     parse_cluster,
     read_clusters,
     reference_lines,
-    report_markdown,
 )
+from storybrief.evaluation.report import report_markdown
 
 rouge_score = pytest.importorskip("rouge_score", reason="evaluate needs the bench extra (rouge-score)")
 

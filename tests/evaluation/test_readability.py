@@ -59,7 +59,8 @@ def test_intruder_share_counts_clusters_with_two_own_articles_apart():
 
 def test_evaluate_reports_readability_and_intruders(tmp_path):
     pytest.importorskip("rouge_score")
-    from storybrief.evaluation.evaluate import evaluate, report_markdown
+    from storybrief.evaluation.evaluate import evaluate
+    from storybrief.evaluation.report import report_markdown
 
     data = write_jsonl(tmp_path / "clusters-val.jsonl", CLUSTERS)
     report = evaluate(data, words=60, baselines=["lead"], resamples=20, memory_clusters=0, intruder=True)

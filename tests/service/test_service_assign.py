@@ -29,8 +29,18 @@ def make_assigner(request):
     return ASSIGNERS[request.param]
 
 
-def test_the_service_uses_the_story_index_by_default(database):
-    assert isinstance(Store(database).assigner, StoryIndexAssigner)
+def test_the_default_store_groups_as_the_story_index_does(database):
+    """Ingested through the service's own Store (its default assigner), related reports share a
+    story, an unrelated one gets its own, and the grouping index has seen every article."""
+    from storybrief.service.schemas import ArticleIn
+
+    store = Store(database)
+    records = [BRIDGE[0], CHESS[0], BRIDGE[1], DROUGHT[0], CHESS[1]]
+    placed = store.ingest([ArticleIn(text=r["text"], title=r["title"], source=r["source"]) for r in records])
+    stories = [p.story_id for p in placed]
+    assert stories[0] == stories[2] and stories[1] == stories[4]
+    assert len({stories[0], stories[1], stories[3]}) == 3
+    assert isinstance(store.assigner, StoryIndexAssigner)
 
 
 def add(database, assigner, record, n):

@@ -54,7 +54,17 @@ def test_the_story_page_shows_disagreements_and_the_single_source_legend(client)
 
 def test_sources_of_the_brief_are_the_cited_ones_and_articles_are_paged(make_client, monkeypatch):
     client = make_client(words=12)  # a one-sentence brief: not every article is cited
-    results = client.post("/articles", json=BRIDGE).json()["articles"]
+    # A fourth report of the closure that shares no fact with the others: whichever sentence the
+    # brief takes, some article does not carry it.
+    traders = {
+        "title": "Harbour bridge closure worries Eastport traders",
+        "source": "Eastport Shopper",
+        "text": "Shops near the harbour bridge in Eastport expect fewer customers while the bridge is closed "
+        "for repairs, the traders' association said. Several cafes by the bridge plan discounts for ferry "
+        "passengers during the closure.",
+    }
+    results = client.post("/articles", json=[*BRIDGE, traders]).json()["articles"]
+    assert len({r["story_id"] for r in results}) == 1
     story_id = results[0]["story_id"]
     data = client.get(f"/stories/{story_id}").json()["brief"]
     cited = {n for s in data["sentences"] for n in s["sources"]}
@@ -66,7 +76,7 @@ def test_sources_of_the_brief_are_the_cited_ones_and_articles_are_paged(make_cli
     first = client.get(f"/web/stories/{story_id}").text
     second = client.get(f"/web/stories/{story_id}?page=2").text
     articles = lambda html: re.findall(r'<ul class="articles">(.*?)</ul>', html, flags=re.S)[0].count("<li>")  # noqa: E731
-    assert (articles(first), articles(second)) == (2, 1)
+    assert (articles(first), articles(second)) == (2, 2)
     assert "articles page 1 of 2" in first and f'href="/web/stories/{story_id}?page=2#articles"' in first
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from storybrief.stories.agglomerate import MUTUAL_BOOST, agglomerate, linkage_weights, merge_new_rows
-from storybrief.stories.neighbours import MAX_NEIGHBOURS
+from storybrief.stories.neighbours import STORY_NEIGHBOURS
 from storybrief.stories.records import StoryRecord
 
 
@@ -22,9 +22,9 @@ def test_closest_pair_merges_first_and_the_merged_group_is_judged_by_its_average
 
 
 def test_a_known_story_keeps_its_identity_and_a_big_one_is_judged_on_capped_size():
-    big = 3 * MAX_NEIGHBOURS
-    # The new article's links to the big story sum to 0.2 a neighbour over the MAX_NEIGHBOURS it can reach.
-    edges = {(0, 1): 0.2 * MAX_NEIGHBOURS}
+    big = 3 * STORY_NEIGHBOURS
+    # The new article's links to the big story sum to 0.2 a neighbour over the STORY_NEIGHBOURS it can reach.
+    edges = {(0, 1): 0.2 * STORY_NEIGHBOURS}
     assert agglomerate([float(big), 1.0], [True, False], edges, 0.16) == [0, 0]  # 0.2 over the capped size
     assert agglomerate([float(big), 1.0], [True, False], edges, 0.21) == [0, 1]
 

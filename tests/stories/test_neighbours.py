@@ -34,7 +34,7 @@ def test_dated_pairs_beyond_the_window_are_not_linked_undated_ones_are():
 
 
 def test_each_new_row_keeps_its_closest_neighbours_and_both_paths_agree(monkeypatch):
-    monkeypatch.setattr(neighbours_module, "MAX_NEIGHBOURS", 1)
+    monkeypatch.setattr(neighbours_module, "STORY_NEIGHBOURS", 1)
     assert {(i, j) for i, j, _ in as_set(neighbours(VECTORS, np.full(4, np.nan), 3, 7.0))} == {(3, 0)}
     monkeypatch.undo()
     direct = as_set(neighbours(VECTORS, np.full(4, np.nan), 1, 7.0))

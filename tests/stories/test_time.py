@@ -113,7 +113,7 @@ def test_the_same_follow_up_a_day_later_joins_the_story():
 def test_old_look_alike_coverage_cannot_crowd_out_recent_story_mates(monkeypatch):
     from storybrief.stories import neighbours
 
-    monkeypatch.setattr(neighbours, "MAX_NEIGHBOURS", 2)
+    monkeypatch.setattr(neighbours, "STORY_NEIGHBOURS", 2)
     index = StoryIndex()
     index.add(articles("q", QUAKE, 2))  # three old reports, each closer to the new inquiry article than ...
     late = "2026-05-09T10:00:00Z"
