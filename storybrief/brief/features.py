@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from storybrief.brief.columns import Columns, occurrence_counts, story_words
-from storybrief.brief.prior import prior_features
+from storybrief.brief.prior import PRIOR, prior_features
 from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
 from storybrief.brief.segment import is_unfinished
 from storybrief.brief.support import soft_support, support_counts
@@ -49,7 +49,8 @@ _JUNK = re.compile(
 )
 _ATTRIBUTION = re.compile(r"\b(?=[stawr])(?:said|says|told|according to|reports?|reported|tweeted|wrote|added)\b", re.I)
 
-FEATURE_NAMES = [
+# Columns computed in `sentence_features` itself (the helpers below name their own).
+BASE = (
     "index",
     "inv_index",
     "position",
@@ -76,47 +77,7 @@ FEATURE_NAMES = [
     "shared_vocab",
     "shared_vocab_weighted",
     "content_share",
-    "capitals",
-    "digits",
-    "quote_marks",
-    "starts_quote",
-    "first_person",
-    "pronoun_start",
-    "attribution",
-    "question",
-    "parentheses",
-    "junk",
-    "unfinished",
-    "is_last",
-    "story_words",
-    "words_elsewhere",
-    "words_in_other_articles",
-    "bigrams_elsewhere",
-    "bigrams_in_other_articles",
-    "word_frequency",
-    "semantic_centroid",
-    "semantic_centroid_z",
-    "semantic_lead",
-    "semantic_support",
-    "semantic_max_other",
-    "semantic_article",
-    "prior_mean",
-    "prior_content",
-    "prior_max",
-    "prior_by_frequency",
-    "prior_high",
-    "pair_prior_mean",
-    "pair_prior_high",
-    "previous_centroid",
-    "next_centroid",
-    "article_centrality",
-    "article_centrality_z",
-    "article_first_similarity",
-    "word_offset",
-    "numbers",
-    "numbers_elsewhere",
-    "names_elsewhere",
-]
+)
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 
@@ -295,6 +256,10 @@ CONTEXT = (
     "numbers_elsewhere",
     "names_elsewhere",
 )
+
+
+# The model's columns, in the order the shipped models were trained on.
+FEATURE_NAMES = [*BASE, *SURFACE, "unfinished", "is_last", "story_words", *OVERLAP, *SEMANTIC, *PRIOR, *CONTEXT]
 
 
 def context_features(
