@@ -281,7 +281,7 @@ class Store:
             row = session.get(ArticleRow, article_id)
             if row is None:
                 return None
-            story = session.get(StoryRow, row.story_id)
+            story = session.get(StoryRow, row.story_id, with_for_update=True)
             remaining = story.article_count - 1 if story is not None else 0
             return self._remove(session, row.story_id, [article_id], story_too=remaining <= 0)
 
@@ -290,7 +290,7 @@ class Store:
         if story_id not in ID_RANGE:
             return None
         with self._deleting() as session:
-            if session.get(StoryRow, story_id) is None:
+            if session.get(StoryRow, story_id, with_for_update=True) is None:
                 return None
             ids = list(session.scalars(
                 select(ArticleRow.id).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)))
@@ -301,7 +301,9 @@ class Store:
         """A write under the assignment lock; the assigner forgets everything after it (its index holds
         the removed articles) and rebuilds from the database at the next ingest. Another server process
         on the same database keeps them until its own rebuild: an article it assigns to a removed story
-        starts a new one (see `_ingest_one`)."""
+        starts a new one (see `_ingest_one`). Callers lock the story row first (FOR UPDATE on
+        PostgreSQL): the brief writer's insert of a cached brief then waits for the delete and fails its
+        foreign key (it gives up), instead of slipping in between and failing the delete."""
         try:
             with self.db.write() as session:
                 yield session
