@@ -36,6 +36,7 @@ StoryBrief's job.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
@@ -145,13 +146,16 @@ def parse_document(markup: str, name: str) -> Document:
     if not doc_id:
         raise BuildError(f"{name}: no <DOCNO>")
     stamp = (tag(markup, "DATE_TIME") or tag(markup, "DATE") or "").strip()
-    if re.match(r"\d{4}-\d{2}-\d{2}", stamp):
-        date = stamp[:10]
-    else:
-        digits = re.search(r"(\d{4})(\d{2})(\d{2})", doc_id)
-        if not digits:
-            raise BuildError(f"{name}: no date in <DATE_TIME> or the document id")
-        date = "-".join(digits.groups())
+    digits = re.search(r"(\d{4})(\d{2})(\d{2})", doc_id)
+    from_id = "-".join(digits.groups()) if digits else None
+    date = stamp[:10] if re.match(r"\d{4}-\d{2}-\d{2}", stamp) else None
+    # Some 1998 APW stamps are year-day-month ("1998-30-06"): where the stamp is not a date or is more
+    # than two days from the date in the document id, the id wins (XIE stamps one day off are real:
+    # the wire's local date).
+    if from_id is not None and (date is None or not _near(date, from_id)):
+        date = from_id
+    if date is None:
+        raise BuildError(f"{name}: no date in <DATE_TIME> or the document id")
     body = tag(markup, "TEXT")
     if body is None:
         raise BuildError(f"{name}: no <TEXT>")
@@ -171,6 +175,13 @@ def read_documents(snapshot: Snapshot, folder: str) -> dict[str, Document]:
         document = parse_document(decode(data), name)
         documents[document.doc_id] = document
     return documents
+
+
+def _near(stamp: str, from_id: str) -> bool:
+    try:
+        return abs((dt.date.fromisoformat(stamp) - dt.date.fromisoformat(from_id)).days) <= 2
+    except ValueError:
+        return False
 
 
 def in_date_order(documents: list[Document]) -> list[Document]:

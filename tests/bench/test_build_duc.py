@@ -94,6 +94,15 @@ def test_date_falls_back_to_the_document_id():
     assert duc.parse_document(DOC.replace("<DATE_TIME> 1999-01-01 10:00 </DATE_TIME>", ""), "x").date == "1999-01-01"
 
 
+def test_a_year_day_month_stamp_gives_way_to_the_document_id():
+    swapped = DOC.replace("NYT19990101.0001", "APW19980630.0001").replace("1999-01-01 10:00", "1998-30-06 10:00")
+    assert duc.parse_document(swapped, "x").date == "1998-06-30"
+    one_off = DOC.replace("NYT19990101.0001", "APW19980603.0001").replace("1999-01-01 10:00", "1998-03-06 10:00")
+    assert duc.parse_document(one_off, "x").date == "1998-06-03"  # a valid date three months from the id
+    local = DOC.replace("NYT19990101.0001", "XIE19980514.0001").replace("1999-01-01 10:00", "1998-05-13 23:00")
+    assert duc.parse_document(local, "x").date == "1998-05-13"  # the wire's local date, a day off, is kept
+
+
 def test_topics_and_document_sets():
     (topic,) = duc.parse_topics(TOPICS)
     assert topic.id == "D0901A" and topic.query == "Bridge closure\nWhat happened to the bridge?"
