@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 from itertools import islice
 
 from storybrief.text import MIN_WORDS, MONTH, SENTENCE_END
@@ -112,6 +113,11 @@ BOILERPLATE_RULES: list[tuple[str, tuple[str, ...]]] = [
 ]
 BOILERPLATE = re.compile("|".join(f"(?:{rule})" for rule, _ in BOILERPLATE_RULES), re.I)
 _ALWAYS = re.compile("|".join(f"(?:{rule})" for rule, gates in BOILERPLATE_RULES if not gates), re.I)
+# The ungated rules are anchored at the start of the line (no re.M): trying them only there, with
+# `match`, gives the same answer as `search`, which would try (and fail) at every position.
+_ALWAYS_TRY = (
+    _ALWAYS.match if all(rule.startswith("^") for rule, gates in BOILERPLATE_RULES if not gates) else _ALWAYS.search
+)
 _GATED = [(gate, re.compile(rule, re.I)) for rule, gates in BOILERPLATE_RULES for gate in gates]
 
 # Photo captions and credits: a credit in brackets, a position marker, or an agency slash-credit.
@@ -238,9 +244,12 @@ def _pair_quotes(text: str) -> str:
     return "\n".join(out)
 
 
+@lru_cache(maxsize=8192)
 def is_boilerplate(line: str) -> bool:
-    """Same answer as `BOILERPLATE.search(line)`, found faster (see BOILERPLATE_RULES' gates)."""
-    if _ALWAYS.search(line):
+    """Same answer as `BOILERPLATE.search(line)`, found faster (see BOILERPLATE_RULES' gates).
+    Cached: `segment` asks again about the sentences that were whole lines in `clean` (one a line
+    in full-length articles)."""
+    if _ALWAYS_TRY(line):
         return True
     lower = line.lower()
     for gate, rule in _GATED:

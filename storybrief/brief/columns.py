@@ -3,6 +3,8 @@ whole story at once: the tools the feature helpers share."""
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 
@@ -31,11 +33,11 @@ def occurrence_counts(keys: np.ndarray) -> np.ndarray:
 def story_words(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """The story's tokens as arrays, for counting over the whole story at once: its distinct
     words, each occurrence's word number and sentence number, and each sentence's length."""
-    vocabulary: dict[str, int] = {}
-    ids = np.fromiter(
-        (vocabulary.setdefault(w, len(vocabulary)) for t in tokens for w in t),
-        dtype=np.int64,
-        count=sum(map(len, tokens)),
-    )
-    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    flat = list(chain.from_iterable(tokens))
+    # Words numbered in order of first occurrence; built by dict and map, not a Python loop per word.
+    vocabulary: dict[str, int] = dict.fromkeys(flat)  # type: ignore[arg-type]
+    for number, word in enumerate(vocabulary):
+        vocabulary[word] = number
+    ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     return list(vocabulary), ids, np.repeat(np.arange(len(tokens)), lengths), lengths

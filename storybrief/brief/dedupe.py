@@ -69,7 +69,7 @@ def are_copies(a: set, b: set, threshold: float = COPY_THRESHOLD) -> bool:
     if not a or not b:
         return False
     common = len(a & b)
-    if common / len(a | b) >= threshold:
+    if common / (len(a) + len(b) - common) >= threshold:  # |a ∪ b|, without building the union
         return True
     smaller = min(len(a), len(b))
     return smaller >= MIN_SHINGLES_FOR_CONTAINMENT and common / smaller >= CONTAINMENT_THRESHOLD
