@@ -343,7 +343,8 @@ def without_junk_prefix(sentence: str) -> str | None:
     (MIN_WORDS words or more, not opening on a conjunction) with no junk left in it.
     """
     for _ in range(3):  # a prefix may stack: "Story continues below. Advertisement. Updated 5:50 pm ..."
-        prefix = STAMP_PREFIX.match(sentence) or JUNK_PREFIX.search(sentence)
+        # JUNK_PREFIX's branches are all anchored at the start: `match` finds what `search` would.
+        prefix = STAMP_PREFIX.match(sentence) or JUNK_PREFIX.match(sentence)
         if not prefix:
             return None if is_junk_sentence(sentence) else sentence
         rest = _SEPARATORS.sub("", sentence[prefix.end() :])

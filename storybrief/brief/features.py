@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,6 +43,7 @@ _PRONOUN_START = re.compile(
     r"^[\"'(]*\s*(he|she|it|they|this|that|these|those|but|and|also|however|so|then|his|her|its|their)\b", re.I
 )
 _FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
+_FIRST_CHARACTER = itemgetter(0)
 # Each alternation is led by a look-ahead for the characters its branches can start with: the
 # same matches, but most positions fail at once instead of trying every branch.
 _JUNK = re.compile(
@@ -126,10 +129,11 @@ SURFACE = (
 def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
     """Cues of the sentence's surface, in SURFACE's order; `tokens` are `CASED_WORD` over its text, as written."""
     n = max(len(tokens), 1)
+    # Counted by map (the loops run in C; tokens are never empty, so t[0] is t[:1]).
     # Capitalised words past the first: names, places, organisations.
-    capitals = sum(1 for t in tokens[1:] if t[:1].isupper()) / n
-    digits = sum(1 for t in tokens if _DIGIT.search(t)) / n
-    first_person = sum(1 for t in tokens if t.lower() in _FIRST_PERSON) / n
+    capitals = sum(map(str.isupper, map(_FIRST_CHARACTER, tokens[1:]))) / n
+    digits = sum(map(bool, map(_DIGIT.search, tokens))) / n
+    first_person = sum(map(_FIRST_PERSON.__contains__, map(str.lower, tokens))) / n
     stripped = text.lstrip()
     return (
         capitals,
@@ -311,7 +315,7 @@ def context_features(
     out["word_offset"] = np.log1p(before - before[first])
 
     numbers = [set(_NUMBER.findall(text)) for text in texts]
-    names = [{t for t in ts[1:] if t[:1].isupper()} for ts in tokens]
+    names = [set(compress(ts[1:], map(str.isupper, map(_FIRST_CHARACTER, ts[1:])))) for ts in tokens]
     for column, items in (("numbers_elsewhere", numbers), ("names_elsewhere", names)):
         per_article: dict[int, set[str]] = {}
         for a, found in zip(articles.tolist(), items):

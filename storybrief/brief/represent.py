@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -105,10 +106,10 @@ def vectorise(texts: list[str]) -> sp.csr_matrix:
     """TF-IDF rows as TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2") gives them,
     columns in the same (alphabetical) order; the story is its own corpus."""
     documents = [_ANALYZER(text) for text in texts]
-    vocabulary: dict[str, int] = {}
-    for tokens in documents:
-        for token in tokens:
-            vocabulary.setdefault(token, len(vocabulary))
+    # Terms numbered in order of first occurrence (dict and map, not a Python loop per token).
+    vocabulary: dict[str, int] = dict.fromkeys(chain.from_iterable(documents))  # type: ignore[arg-type]
+    for number, term in enumerate(vocabulary):
+        vocabulary[term] = number
     if not vocabulary:  # nothing but stop words
         return sp.csr_matrix((len(texts), 1), dtype=np.float32)
     alphabetical = np.empty(len(vocabulary), dtype=np.int64)
@@ -117,7 +118,7 @@ def vectorise(texts: list[str]) -> sp.csr_matrix:
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(tokens) for tokens in documents], out=indptr[1:])
     indices = alphabetical[
-        np.fromiter((vocabulary[t] for tokens in documents for t in tokens), dtype=np.int64, count=indptr[-1])
+        np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(documents)), dtype=np.int64, count=indptr[-1])
     ]
     counts = sp.csr_matrix(
         (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(vocabulary))

@@ -8,7 +8,9 @@ is split when the word before the full stop is not an abbreviation.
 
 from __future__ import annotations
 
+import ctypes
 import re
+import threading
 
 import blingfire
 
@@ -130,11 +132,34 @@ def split_sentences(text: str) -> list[str]:
         paragraph = paragraph.strip()
         if not paragraph:
             continue
-        pieces = [p.strip() for p in blingfire.text_to_sentences(paragraph).split("\n") if p.strip()]
+        pieces = [p.strip() for p in _text_to_sentences(paragraph).split("\n") if p.strip()]
         pieces = _rejoin_open_quotes(pieces)
         split = [part for piece in pieces for part in _split_lowercase(piece)]
         sentences.extend(split)
     return sentences
+
+
+_TEXT_TO_SENTENCES = blingfire.blingfire.TextToSentences  # the library's C function (blingfire is pinned)
+_BUFFERS = threading.local()  # one output buffer a thread, grown as needed
+
+
+def _text_to_sentences(text: str) -> str:
+    """`blingfire.text_to_sentences(text)`, the same string, with the output buffer reused: the
+    wrapper makes a new ctypes buffer type for every new length (most of its time on short
+    paragraphs). As there, the C function is given twice the input's bytes, zeroed, and the output
+    is read up to its first NUL."""
+    data = text.encode("utf-8")
+    capacity = len(data) * 2
+    buffer = getattr(_BUFFERS, "buffer", None)
+    if buffer is None or len(buffer) <= capacity:
+        buffer = _BUFFERS.buffer = ctypes.create_string_buffer(max(capacity + 1, 1 << 16))
+    ctypes.memset(buffer, 0, capacity + 1)  # a NUL after the capacity too: `.value` stops where it would
+    length = _TEXT_TO_SENTENCES(
+        ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(buffer), ctypes.c_int(capacity)
+    )
+    if length == -1 or length > capacity:
+        return ""
+    return buffer.value.decode("utf-8")
 
 
 def _rejoin_open_quotes(pieces: list[str]) -> list[str]:
