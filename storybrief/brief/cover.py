@@ -249,12 +249,20 @@ def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carries: np.ndarra
         taken[needs[u]] = True
     covered = carries[taken].any(axis=0)
     left = words - int(lengths[taken].sum())
+    # A row that needs only itself (most rows) is rated for all such rows at once; its cost**power
+    # is worked out once, by Python's float power as below, so every rate is the same float.
+    alone = np.array([needs[r] == [r] for r in range(len(row_value))], dtype=bool)
+    scale = np.array([float(cost) ** GREEDY_POWER for cost in lengths.tolist()])
+    others = [r for r in range(len(row_value)) if needs[r] and not alone[r]]
     while True:
-        best, best_rate, best_rest = -1, 0.0, []
         marginal = row_value + carries @ np.where(covered, 0.0, concept_value)
         repeated = same[:, taken].any(axis=1) if same is not None else np.zeros(len(row_value), dtype=bool)
-        for r in range(len(row_value)):
-            if not needs[r] or taken[r]:
+        rates = np.zeros(len(row_value))
+        free = alone & ~taken & (lengths <= left) & ~repeated
+        rates[free] = marginal[free] / scale[free]
+        rests = {}
+        for r in others:
+            if taken[r]:
                 continue
             rest = [m for m in needs[r] if not taken[m]]
             cost = float(lengths[rest].sum())
@@ -264,11 +272,14 @@ def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carries: np.ndarra
                 gain = marginal[rest[0]]
             else:
                 gain = row_value[rest].sum() + concept_value[carries[rest].any(axis=0) & ~covered].sum()
-            rate = gain / cost**GREEDY_POWER
-            if rate > best_rate:
-                best, best_rate, best_rest = r, rate, rest
-        if best < 0:
+            rates[r], rests[r] = gain / cost**GREEDY_POWER, rest
+        # The first row of the highest rate above 0, as a scan keeping the first strictly better one
+        # would find (a NaN rate is never better).
+        rates[np.isnan(rates)] = 0.0
+        best = int(np.argmax(rates))
+        if not rates[best] > 0.0:
             return units
+        best_rest = rests.get(best, [best])
         units.append(best)
         taken[best_rest] = True
         covered |= carries[best_rest].any(axis=0)
