@@ -262,9 +262,10 @@ def is_caption(line: str) -> bool:
     # Every caption rule needs one of these words or bracketed markers; most lines have none, and
     # a plain substring test is far cheaper than the case-blind regex (speed only, same answer).
     lower = line.lower()
-    if not any(word in lower for word in _CAPTION_WORDS):
-        return False
-    return bool(CAPTION.search(line))
+    for word in _CAPTION_WORDS:  # a plain loop: a generator's per-item cost is most of this test
+        if word in lower:
+            return bool(CAPTION.search(line))
+    return False
 
 
 def is_byline(line: str) -> bool:
@@ -279,8 +280,7 @@ def is_fragment(line: str) -> bool:
     stripped = line.strip()
     if MENU.match(stripped):
         return True
-    words = _WORD.findall(stripped)
-    if len(words) < 3:
+    if len(list(islice(_WORD.finditer(stripped), 3))) < 3:  # fewer than 3 words (read no further)
         return True
     return len(stripped.split()) <= 6 and not SENTENCE_END.search(stripped)
 

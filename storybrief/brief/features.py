@@ -51,6 +51,16 @@ _JUNK = re.compile(
     re.I,
 )
 _ATTRIBUTION = re.compile(r"\b(?=[stawr])(?:said|says|told|according to|reports?|reported|tweeted|wrote|added)\b", re.I)
+# What each of the two case-blind regexes above must find in the text, lower-cased after `_FOLD`:
+# without one of these words, neither can match. `_FOLD` maps the characters re.IGNORECASE takes
+# for an ASCII letter that str.lower() does not make that letter (sre's equivalences ı, İ ~ i,
+# ſ ~ s; the Kelvin sign ~ k), so lower-casing after it turns every such match into the word itself.
+_ATTRIBUTION_WORDS = ("said", "says", "told", "according to", "report", "tweeted", "wrote", "added")
+_JUNK_WORDS = (
+    *("http", "www.", "@", "click", "subscribe", "photo", "copyright", "email"),
+    *("|", "<", ">", "{", "}", "[", "]", "#"),
+)
+_FOLD = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s", "\u212a": "k"})
 
 # Columns computed in `sentence_features` itself (the helpers below name their own).
 BASE = (
@@ -132,9 +142,13 @@ def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
     # Counted by map (the loops run in C; tokens are never empty, so t[0] is t[:1]).
     # Capitalised words past the first: names, places, organisations.
     capitals = sum(map(str.isupper, map(_FIRST_CHARACTER, tokens[1:]))) / n
-    digits = sum(map(bool, map(_DIGIT.search, tokens))) / n
+    digits = sum(map(bool, map(_DIGIT.search, tokens))) / n if _DIGIT.search(text) else 0.0
     first_person = sum(map(_FIRST_PERSON.__contains__, map(str.lower, tokens))) / n
     stripped = text.lstrip()
+    # The case-blind regexes run only on text holding one of their words (most sentences hold none).
+    folded = text.translate(_FOLD).lower()
+    attribution = any(word in folded for word in _ATTRIBUTION_WORDS) and bool(_ATTRIBUTION.search(text))
+    junk = len(_JUNK.findall(text)) if any(word in folded for word in _JUNK_WORDS) else 0
     return (
         capitals,
         digits,
@@ -142,10 +156,10 @@ def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
         float(stripped[:1] in "\"'"),
         first_person,
         float(bool(_PRONOUN_START.match(stripped))),
-        float(bool(_ATTRIBUTION.search(text))),
+        float(attribution),
         float("?" in text),
         float("(" in text),
-        float(len(_JUNK.findall(text))),
+        float(junk),
     )
 
 
