@@ -146,9 +146,9 @@ def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
     first_person = sum(map(_FIRST_PERSON.__contains__, map(str.lower, tokens))) / n
     stripped = text.lstrip()
     # The case-blind regexes run only on text holding one of their words (most sentences hold none).
-    folded = text.translate(_FOLD).lower()
-    attribution = any(word in folded for word in _ATTRIBUTION_WORDS) and bool(_ATTRIBUTION.search(text))
-    junk = len(_JUNK.findall(text)) if any(word in folded for word in _JUNK_WORDS) else 0
+    folded = (text if text.isascii() else text.translate(_FOLD)).lower()
+    attribution = _holds_any(folded, _ATTRIBUTION_WORDS) and bool(_ATTRIBUTION.search(text))
+    junk = len(_JUNK.findall(text)) if _holds_any(folded, _JUNK_WORDS) else 0
     return (
         capitals,
         digits,
@@ -161,6 +161,13 @@ def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
         float("(" in text),
         float(junk),
     )
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # a plain loop: a generator's per-item cost is most of this test
+        if word in text:
+            return True
+    return False
 
 
 OVERLAP = (
