@@ -7,9 +7,9 @@ full-length articles a topic) and DUC 2006 cut to the first 10 articles of each 
 size of a classic 10-article news cluster; needs `python -m bench.build.duc`). Every system runs
 in a worker process of its own, one thread, on the same stories and budget: StoryBrief (`summarize`,
 documents in, brief out; DUC articles with their ids, titles and dates), summa TextRank and sumy
-LexRank (12 sentences, blingfire sentences) on the raw concatenated articles. `--against REV` also
-times the package as stored at a git revision (extracted with `git archive` into a temporary
-folder) and checks that its briefs are byte-identical to this checkout's. The systems take turns
+LexRank (12 sentences, blingfire sentences) on the raw concatenated articles. `--against REV...`
+also times the package as stored at those git revisions (each extracted with `git archive` into a
+temporary folder) and says whether their briefs are byte-identical to this checkout's. The systems take turns
 chunk by chunk, each chunk timed `--repeat` times per StoryBrief version and the best time kept, so
 a busy machine slows every system alike: compare ratios taken in one run, not absolute times.
 """
@@ -40,9 +40,13 @@ LEXRANK_SENTENCES = 12
 
 def storybrief_system(method: str, words: int):
     """summarize() on a record: its articles (with ids, titles and dates when the record has them)."""
-    from storybrief.brief.pipeline import summarize
-    from storybrief.brief.score import get_scorer
+    from storybrief import summarize
     from storybrief.types import Article
+
+    try:
+        from storybrief.brief.score import get_scorer
+    except ImportError:  # a revision from before the package's brief/ layout
+        from storybrief.score import get_scorer
 
     scorer = get_scorer(method)  # built once: model loading is not a per-story cost
 
@@ -218,7 +222,7 @@ def md5_of(text: str) -> str:
     return hashlib.md5(text.encode()).hexdigest()
 
 
-def table(results: dict[str, dict], default: str) -> str:
+def table(results: dict[str, dict]) -> str:
     ms = {name: r["ms"] for name, r in results.items()}
     rows = ["| system | ms/story | stories/s | summa's time ÷ this | sumy's time ÷ this |", "|---|---:|---:|---:|---:|"]
     for name, value in ms.items():
@@ -235,7 +239,9 @@ def main() -> None:
     parser.add_argument("--stories", type=int, nargs="+", help="stories per corpus (default 100, 10, 20)")
     parser.add_argument("--words", type=int, default=250)
     parser.add_argument("--methods", nargs="+", default=["default"], help="StoryBrief methods to time")
-    parser.add_argument("--against", metavar="REV", help="also time the package at this git revision")
+    parser.add_argument(
+        "--against", nargs="+", default=[], metavar="REV", help="also time the package at these git revisions"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timings of each StoryBrief chunk (best kept)")
     parser.add_argument("--no-peers", action="store_true", help="StoryBrief only (a quick A/B of two revisions)")
     parser.add_argument(
@@ -248,24 +254,22 @@ def main() -> None:
         worker(system, data, int(words))
         return
     from bench.data import ROOT
+    from bench.report import machine_line
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
     counts = dict(zip(args.corpus, args.stories)) if args.stories else {}
-    here = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-    dirty = subprocess.run(["git", "status", "--porcelain", "storybrief"], cwd=ROOT, capture_output=True, text=True)
-    here = here.strip() + ("+changes" if dirty.stdout.strip() else "")
+    here = git("rev-parse", "--short", "HEAD") + ("+changes" if git("status", "--porcelain", "storybrief") else "")
     systems: dict[str, Path] = {f"storybrief {m}": ROOT for m in args.methods}
-    if args.against:
-        old = against_tree(args.against, ROOT)
-        label = subprocess.run(
-            ["git", "rev-parse", "--short", args.against], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
+    revisions = {revision: f"{revision} ({git('rev-parse', '--short', revision)})" for revision in args.against}
+    for revision, label in revisions.items():
+        tree = against_tree(revision, ROOT)
         for m in args.methods:
-            systems[f"storybrief {m} at {args.against} ({label})"] = old
+            systems[f"storybrief {m} at {label}"] = tree
     if not args.no_peers:
         systems.update({peer: ROOT for peer in PEERS})
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    from bench.report import machine_line
-
     machine = machine_line()
     sections = []
     with tempfile.TemporaryDirectory() as folder:
@@ -280,23 +284,24 @@ def main() -> None:
             if args.no_peers:
                 lines.append("\n".join(f"- {n}: {r['ms']:.1f} ms/story" for n, r in results.items()))
             else:
-                lines.append(table(results, f"storybrief {args.methods[0]}"))
-            if args.against:
-                for m in args.methods:
-                    new, old_run = results[f"storybrief {m}"], results[f"storybrief {m} at {args.against} ({label})"]
-                    same = "byte-identical" if new["digest"] == old_run["digest"] else "DIFFERENT"
+                lines.append(table(results))
+            for m in args.methods:
+                new = results[f"storybrief {m}"]
+                for label in revisions.values():
+                    old = results[f"storybrief {m} at {label}"]
+                    same = "byte-identical" if new["digest"] == old["digest"] else "not the same"
                     line = (
-                        f"\n`{m}` here ({here}) against {args.against} ({label}): {new['ms']:.1f} vs "
-                        f"{old_run['ms']:.1f} ms/story, {old_run['ms'] / new['ms']:.2f}× as fast; briefs {same}."
+                        f"- `{m}` here ({here}) against {label}: {new['ms']:.1f} vs {old['ms']:.1f} ms/story, "
+                        f"{old['ms'] / new['ms']:.2f}× as fast; briefs {same}."
                     )
-                    print(line.strip())
-                    lines.append(line)
+                    print(line)
+                    lines.append(("\n" if label == next(iter(revisions.values())) else "") + line)
             sections.append("\n".join(lines))
     if args.write:
         from bench.report import write_section
 
         command = "OMP_NUM_THREADS=1 python -m bench.measure.scorer_speed" + (
-            f" --against {args.against}" if args.against else ""
+            f" --against {' '.join(args.against)}" if args.against else ""
         )
         body = (
             "## Time per story, per corpus, beside summa and sumy (`bench/measure/scorer_speed.py`)\n\n"
@@ -305,8 +310,14 @@ def main() -> None:
             f"sumy LexRank ({LEXRANK_SENTENCES} sentences, blingfire sentences) on the raw concatenated articles; "
             "each system in a worker process of its own, one thread, the same stories, taking turns chunk by "
             f"chunk; StoryBrief's chunks timed {args.repeat} times, best kept (the peers once). "
-            f"`summa's time ÷ this` above 1: this system is that many times faster than summa. "
-            f"Machine: {machine}; {started} (compare ratios, not absolute times). "
+            "`summa's time ÷ this` above 1: this system is that many times faster than summa. "
+            + (
+                "Earlier revisions of the package (`git archive` of `storybrief/`) are timed in the same run; "
+                "`briefs byte-identical`: every brief's JSON equal to this checkout's. "
+                if args.against
+                else ""
+            )
+            + f"Machine: {machine}; {started} (compare ratios, not absolute times). "
             f"Command: `{command}`.\n\n" + "\n\n".join(sections)
         )
         write_section("scorer-speed", body)

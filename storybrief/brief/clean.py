@@ -172,15 +172,20 @@ MENU = re.compile(r"^\s*([\w&' -]{1,25}\s*(/|\||»|›|>|•)\s*){1,}[\w&' -]{1,
 def normalise(text: str) -> str:
     """Repair mojibake and HTML entities, Unicode NFC, straight quotes, single spaces; detokenise
     Multi-News-style punctuation."""
-    if _MOJIBAKE.search(text):
+    # ASCII text (an O(1) test) holds no mojibake, no curly quote and no odd blank: those steps
+    # are skipped for it, with the same result (an entity may decode to any character: tested after).
+    if not text.isascii() and _MOJIBAKE.search(text):
         import ftfy  # only for text that shows the marks of it: most text never needs it
 
         text = ftfy.fix_encoding(text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
-    text = unicodedata.normalize("NFC", text)
-    text = text.translate(_QUOTES)
-    text = _SPACES.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        text = text.translate(_QUOTES)
+        text = _SPACES.sub(" ", text)
+    elif "  " in text or "\t" in text:  # in ASCII the only blanks _SPACES joins: runs of spaces, tabs
+        text = _SPACES.sub(" ", text)
     if _looks_tokenised(text):
         text = detokenise(text)
     return text

@@ -155,3 +155,41 @@ def test_greedy_cover_chooses_as_the_scan_did():
         words = int(rng.integers(10, 200))
         args = (row_value, concept_value, carries, lengths, needs, words)
         assert cover._greedy(*args, same=same) == reference_greedy(*args, same)
+
+
+def reference_normalise(text: str) -> str:
+    import html
+    import unicodedata
+
+    from storybrief.brief import clean
+
+    if clean._MOJIBAKE.search(text):
+        import ftfy
+
+        text = ftfy.fix_encoding(text)
+    if "&" in text:
+        text = clean._ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(clean._QUOTES)
+    text = clean._SPACES.sub(" ", text)
+    if clean._looks_tokenised(text):
+        text = clean.detokenise(text)
+    return text
+
+
+def test_normalise_skips_for_ascii_only_what_changes_nothing():
+    from storybrief.brief.clean import normalise
+
+    samples = [
+        "Plain ASCII text, nothing to do.",
+        "Two  spaces and a\ttab,\t\tthen  more .",
+        "AT&amp;T said &#8220;yes&#8221; &rsquo; &nbsp;then",
+        "Curly “quotes” and ‘single’ ones\u00a0with a no-break space\u2009and thin\u200b one",
+        "didnâ€™t cafÃ© mojibake",
+        "e\u0301 combining accent (NFC makes one character)",
+        'tokenised " quote " , with spaces ; like Multi-News \' s',
+        " \t ",
+        "",
+    ]
+    for text in samples + shuffled_texts(200):
+        assert normalise(text) == reference_normalise(text), text
