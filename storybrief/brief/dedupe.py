@@ -126,7 +126,8 @@ def merge_copies(articles: list[Article], threshold: float = COPY_THRESHOLD) -> 
     """One article per group of copies, the longest, with the other copies' ids in `copies`."""
     merged = []
     for group in copy_groups([a.text for a in articles], threshold):
-        keep = max(group, key=lambda i: (articles[i].words, -i))
+        # (A group of one keeps its article without counting its words.)
+        keep = group[0] if len(group) == 1 else max(group, key=lambda i: (articles[i].words, -i))
         others = [articles[i].id for i in group if i != keep]
         copies = articles[keep].copies + [c for i in group if i != keep for c in articles[i].copies]
         merged.append(replace(articles[keep], copies=copies + others))
