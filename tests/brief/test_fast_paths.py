@@ -193,3 +193,25 @@ def test_normalise_skips_for_ascii_only_what_changes_nothing():
     ]
     for text in samples + shuffled_texts(200):
         assert normalise(text) == reference_normalise(text), text
+
+
+def test_coverage_on_the_sparse_rows_equals_the_row_copies():
+    from storybrief.brief.pipeline import prepare
+    from storybrief.brief.represent import represent
+    from storybrief.brief.support import coverage
+
+    story = [
+        "The council approved the new budget on Monday after a long debate. Taxes will rise by 2 percent.",
+        "After a long debate the council approved a budget on Monday. The mayor said taxes rise 2 percent.",
+        "Residents protested outside the hall. The budget funds schools, roads and the new library.",
+    ]
+    sentences = prepare(story).sentences
+    representation = represent(sentences)
+    representation.__dict__["dense"] = None  # the sparse path, as for a story too big for a dense copy
+    n = len(sentences)
+    assert n >= 4
+    for i in range(n):
+        for j in range(n):
+            mine, theirs = representation.vectors[i], representation.vectors[j]
+            expected = float(np.square(mine.data[np.isin(mine.indices, theirs.indices)]).sum())
+            assert coverage(representation, i, j) == expected
