@@ -16,7 +16,9 @@ Two measures (docs/design-citations.md says why these):
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -78,38 +80,136 @@ def content_hash(claim: str, candidate: str) -> str:
     return hashlib.sha1(f"{claim}\n{candidate}".encode()).hexdigest()
 
 
-def locate(pairs: list[dict], labels: dict[str, str], stories: dict[str, list[Article]]) -> list[LabelledPair]:
-    """Every labelled pair found again in its rebuilt story, its two sentences checked by hash."""
-    built: dict[str, tuple[list[Sentence], Representation, list[str]] | None] = {}
+_ENTITY_OR_CHAR = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]\w*);|.", re.S)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """The text's letters and digits, lower-cased, and the offset in `text` each comes from. HTML
+    entities count as the character they stand for ("&amp;" as "&"). Two renderings of one sentence
+    (other case, spacing, quote marks, entities decoded or not) fold the same."""
+    letters, offsets = [], []
+    for match in _ENTITY_OR_CHAR.finditer(text):
+        piece = match.group(0)
+        for c in (html.unescape(piece) if len(piece) > 1 else piece).lower():
+            if c.isalnum():
+                letters.append(c)
+                offsets.append(match.start())
+    return "".join(letters), offsets
+
+
+def words_hash(text: str) -> str:
+    """SHA-1 of a sentence's folded letters: what a pair's sentence is checked against, whatever
+    cleaning and segmentation make of its case, spacing and punctuation."""
+    return hashlib.sha1(fold(text)[0].encode()).hexdigest()
+
+
+def find_span(text: str, wanted: str) -> tuple[int, int] | None:
+    """(start, end) in `text` of the first stretch that folds to `wanted` (itself folded), widened
+    over the marks either side up to a space or a letter (an opening quote, a full stop): it folds
+    to `wanted` still."""
+    letters, offsets = fold(text)
+    at = letters.find(wanted) if wanted else -1
+    if at < 0:
+        return None
+    start, end = offsets[at], offsets[at + len(wanted) - 1] + 1
+    while start > 0 and not (text[start - 1].isspace() or text[start - 1].isalnum()):
+        start -= 1
+    while end < len(text) and not (text[end].isspace() or text[end].isalnum()):
+        end += 1
+    return start, end
+
+
+def anchor(sentence: str, document: str) -> dict | None:
+    """Where a sentence stands in its corpus document (as the stories file holds it): character
+    offsets and the hash of its folded letters. None if the document does not hold it."""
+    span = find_span(document, fold(sentence)[0])
+    if span is None:
+        return None
+    return {"start": span[0], "end": span[1], "words_sha1": words_hash(sentence)}
+
+
+def _story_sentences(
+    articles: list[Article], sides: list[dict]
+) -> tuple[list[Sentence], Representation, list[str], list[int | None], list[str]]:
+    """The story as the pipeline prepares it, with each side (a pair's claim or candidate) found in
+    it by its offsets in the corpus document: the story's sentence that folds the same, or, when
+    segmentation now cuts that stretch otherwise, the stretch itself from the cleaned article, added
+    as one more sentence of its article. (sentences, representation, article ids, position of each
+    side or None, problems)."""
+    prepared = prepare(articles)
+    sentences = list(prepared.sentences)
+    ids = [a.id for a in prepared.merged]
+    raw = {a.id: a.text for a in articles}
+    folded = [fold(s.text)[0] for s in sentences]
+    positions: list[int | None] = []
+    problems = []
+    for side in sides:
+        document = raw.get(side["article"])
+        if "start" not in side:  # a pair without offsets: named by its index under today's segmentation
+            found = [
+                k for k, s in enumerate(sentences) if ids[s.article] == side["article"] and s.index == side["index"]
+            ]
+            positions.append(found[0] if found else None)
+            if not found:
+                problems.append("sentence not found")
+            continue
+        if document is None or side["article"] not in ids:
+            positions.append(None)
+            problems.append(f"article {side['article']} not in the story")
+            continue
+        wanted = fold(document[side["start"]: side["end"]])[0]
+        if hashlib.sha1(wanted.encode()).hexdigest() != side["words_sha1"]:
+            positions.append(None)
+            problems.append(f"article {side['article']} does not hold the sentence at {side['start']}:{side['end']}")
+            continue
+        a = ids.index(side["article"])
+        same = [k for k, s in enumerate(sentences) if s.article == a and folded[k] == wanted]
+        if same:
+            positions.append(same[0])
+            continue
+        span = find_span(prepared.merged[a].text, wanted)
+        if span is None:
+            positions.append(None)
+            problems.append(f"cleaning no longer keeps the sentence at {side['start']}:{side['end']}")
+            continue
+        text = " ".join(prepared.merged[a].text[span[0]: span[1]].split())
+        text = text[:1].upper() + text[1:]  # as segmentation opens a sentence of lower-cased text
+        sentences.append(Sentence(text=text, article=a, index=side["index"]))
+        folded.append(wanted)
+        positions.append(len(sentences) - 1)
+    return sentences, represent(sentences), ids, positions, problems
+
+
+def locate(
+    pairs: list[dict], labels: dict[str, str] | None, stories: dict[str, list[Article]]
+) -> list[LabelledPair]:
+    """Every labelled pair (every pair when `labels` is None) found again in its rebuilt story by its
+    sentences' offsets in the corpus documents, each checked by the hash of its folded letters."""
+    wanted = [p for p in pairs if labels is None or p["pair"] in labels]
+    by_story: dict[str, list[dict]] = {}
+    for p in wanted:
+        by_story.setdefault(f"{p['corpus']}:{p['story']}", []).append(p)
     located, problems = [], []
-    for p in pairs:
-        if p["pair"] not in labels:
+    for key, story_pairs in by_story.items():
+        articles = stories.get(key)
+        if articles is None:
+            problems.extend(f"{p['pair']}: story {key} not in the stories file" for p in story_pairs)
             continue
-        key = f"{p['corpus']}:{p['story']}"
-        if key not in built:
-            articles = stories.get(key)
-            if articles is None:
-                built[key] = None
+        sides = [p[side] for p in story_pairs for side in ("claim", "candidate")]
+        sentences, representation, _, positions, found = _story_sentences(articles, sides)
+        for n, p in enumerate(story_pairs):
+            i, j = positions[2 * n], positions[2 * n + 1]
+            if i is None or j is None:
+                problems.append(f"{p['pair']}: " + "; ".join(found[:1]))
+            elif "start" not in p["claim"] and content_hash(sentences[i].text, sentences[j].text) != p["sha1"]:
+                problems.append(f"{p['pair']}: text differs from when the pair was chosen (segmentation changed?)")
             else:
-                prepared = prepare(articles)
-                built[key] = (prepared.sentences, represent(prepared.sentences), [a.id for a in prepared.merged])
-        story = built[key]
-        if story is None:
-            problems.append(f"{p['pair']}: story {key} not in the stories file")
-            continue
-        sentences, representation, ids = story
-        where = {(ids[s.article], s.index): k for k, s in enumerate(sentences)}
-        i = where.get((p["claim"]["article"], p["claim"]["index"]))
-        j = where.get((p["candidate"]["article"], p["candidate"]["index"]))
-        if i is None or j is None:
-            problems.append(f"{p['pair']}: sentence not found")
-        elif content_hash(sentences[i].text, sentences[j].text) != p["sha1"]:
-            problems.append(f"{p['pair']}: text differs from when the pair was chosen (segmentation changed?)")
-        else:
-            located.append(LabelledPair(p, labels[p["pair"]], sentences, representation, i, j))
+                label = labels[p["pair"]] if labels is not None else ""
+                located.append(LabelledPair(p, label, sentences, representation, i, j))
     if problems:
-        raise InputError(f"{len(problems)} labelled pair(s) not rebuilt, first: {problems[0]}")
-    return located
+        raise InputError(f"{len(problems)} labelled pair(s) not rebuilt, first: {sorted(problems)[0]}")
+    order = {p["pair"]: n for n, p in enumerate(wanted)}
+    return sorted(located, key=lambda lp: order[lp.pair["pair"]])
 
 
 def read_labelled(pairs_path: str | Path, labels_path: str | Path, stories_path: str | Path) -> list[LabelledPair]:

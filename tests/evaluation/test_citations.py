@@ -105,3 +105,48 @@ def test_every_citation_of_a_brief_has_evidence_from_that_source():
         assert set(sentence.sources) == set(sentence.evidence)
         for source, e in sentence.evidence.items():
             assert e["article"] == source and e["text"]
+
+
+def _anchored(tmp_path, documents, claim, candidate):
+    """A pair named by its sentences' offsets in the raw documents, as bench/citations/pairs.jsonl names them."""
+    sides = {}
+    for name, doc, text in (("claim", "a", claim), ("candidate", "b", candidate)):
+        where = checks.anchor(text, documents[doc])
+        assert where is not None
+        sides[name] = {"article": doc, "index": 99, **where}
+    pair = {"pair": "p1", "corpus": "t", "story": "s1", "stratum": "x", **sides,
+            "sha1": checks.content_hash(claim, candidate)}
+    stories = {"id": "t:s1", "articles": [{"id": k, "text": v} for k, v in documents.items()]}
+    (tmp_path / "pairs.jsonl").write_text(json.dumps(pair) + "\n")
+    (tmp_path / "labels.jsonl").write_text(json.dumps({"pair": "p1", "label": "supports"}) + "\n")
+    (tmp_path / "stories.jsonl").write_text(json.dumps(stories) + "\n")
+    return tmp_path / "pairs.jsonl", tmp_path / "labels.jsonl", tmp_path / "stories.jsonl"
+
+
+def test_a_pair_is_found_by_its_offsets_whatever_the_sentence_index_and_the_cutting_of_sentences(tmp_path):
+    documents = {
+        "a": "Officials met in the capital on Monday.\nThe bridge was closed on Tuesday after engineers "
+             "found a crack in a main cable. Traffic was diverted through the old town for the week.\n",
+        "b": "The football club postponed its Saturday match because of the weather.\n"
+             "Engineers found a crack in a main cable &amp; the bridge was closed on Tuesday.\n",
+    }
+    # The claim as it was labelled spans two of today's sentences: it is taken from the cleaned text whole.
+    claim = ("The bridge was closed on Tuesday after engineers found a crack in a main cable. Traffic was "
+             "diverted through the old town for the week.")
+    candidate = "Engineers found a crack in a main cable & the bridge was closed on Tuesday."
+    located = checks.read_labelled(*_anchored(tmp_path, documents, claim, candidate))
+    assert len(located) == 1
+    p = located[0]
+    assert p.sentences[p.i].text == claim and p.sentences[p.j].text == candidate
+    assert p.sentences[p.i].article == 0 and p.sentences[p.j].article == 1
+
+
+def test_a_pair_whose_document_no_longer_holds_its_words_is_an_error(tmp_path):
+    documents = {"a": "The bridge was closed on Tuesday after engineers found a crack in a main cable.\n",
+                 "b": "Engineers found a crack in a main cable, and the bridge was closed on Tuesday.\n"}
+    files = _anchored(tmp_path, documents, *(d.strip() for d in documents.values()))
+    stories = json.loads(files[2].read_text())
+    stories["articles"][1]["text"] = stories["articles"][1]["text"].replace("a crack", "two cracks")
+    files[2].write_text(json.dumps(stories) + "\n")
+    with pytest.raises(InputError, match="does not hold the sentence"):
+        checks.read_labelled(*files)
