@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from storybrief.batch import parse_record, read_lines
-from storybrief.brief.attribute import differences
+from storybrief.brief.attribute import refused
 from storybrief.brief.pipeline import prepare, summarize
 from storybrief.brief.represent import NEIGHBOUR_FLOOR, Representation, represent, vectorise
 from storybrief.brief.segment import segment
@@ -333,12 +333,11 @@ def reader_and_model(semantic: bool = False) -> tuple[PairReader, SupportModel]:
 
 def allowed_pairs(located: list[LabelledPair], features: np.ndarray) -> np.ndarray:
     """The pairs attribution may credit at all: TF-IDF cosine at least SUPPORT_FLOOR, and the two
-    sentences not differing in figures, dates or names (attribute.differences: then the other
-    source is listed as a disagreement, not cited)."""
+    sentences not differing in figures, dates or names, nor the candidate putting another figure
+    where the claim has one (attribute.refused; a difference is listed as a disagreement)."""
     cosine = features[:, PAIR_FEATURES.index("cosine")]
     differ = np.array([
-        differences(p.sentences[p.i].text, p.sentences[p.j].text, float(c)) is not None
-        for p, c in zip(located, cosine)
+        refused(p.sentences[p.i].text, p.sentences[p.j].text, float(c)) for p, c in zip(located, cosine)
     ], dtype=bool)
     return (cosine >= SUPPORT_FLOOR) & ~differ
 

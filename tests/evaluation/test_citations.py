@@ -66,11 +66,40 @@ def test_unknown_labels_are_refused(tmp_path):
 
 def test_cross_validation_scores_each_pair_without_its_own_story():
     rng = np.random.default_rng(0)
-    features = rng.normal(size=(40, len(PAIR_FEATURES)))
+    features = rng.normal(size=(200, len(PAIR_FEATURES)))
     positive = features[:, 0] > 0
-    groups = [f"s{k // 2}" for k in range(40)]
+    groups = [f"s{k // 2}" for k in range(200)]
     probability = checks.cross_validated(features, positive, groups)
-    assert probability.shape == (40,) and ((probability > 0.5) == positive).mean() > 0.8
+    assert probability.shape == (200,) and ((probability > 0.5) == positive).mean() > 0.8
+
+
+def test_the_threshold_is_the_lowest_reaching_the_precision_target_else_the_most_precise():
+    positive = np.array([True] * 8 + [False] * 2)
+    allowed = np.ones(10, bool)
+    # Every positive over 0.9, the two negatives at 0.85 and 0.6: 0.90 reaches precision 1.0 at full recall.
+    probability = np.array([0.96] * 8 + [0.85, 0.6])
+    assert checks.choose_threshold(probability, positive, allowed) == 0.9
+    # Positives spread over the curve and a negative on top: no threshold reaches the target with
+    # recall >= MIN_RECALL, so the most precise one that keeps that recall.
+    probability = np.array([0.97, 0.9, 0.85, 0.8, 0.75, 0.7, 0.55, 0.52, 0.98, 0.6])
+    chosen = checks.choose_threshold(probability, positive, allowed)
+    m = checks.precision_recall(positive, probability >= chosen)
+    assert m["recall"] >= checks.MIN_RECALL and m["precision"] < checks.PRECISION_TARGET
+    for t in checks.THRESHOLDS:
+        other = checks.precision_recall(positive, probability >= t)
+        assert other["recall"] < checks.MIN_RECALL or other["precision"] <= m["precision"]
+
+
+def test_nested_decisions_choose_nothing_on_the_stories_they_decide():
+    rng = np.random.default_rng(1)
+    features = rng.normal(size=(120, len(PAIR_FEATURES)))
+    positive = features[:, 0] + 0.3 * rng.normal(size=120) > 0
+    groups = [f"s{k // 3}" for k in range(120)]
+    allowed = np.ones(120, bool)
+    allowed[:10] = False
+    decided = checks.nested_decisions(features, positive, groups, allowed)
+    assert decided.shape == (120,) and not decided[:10].any()
+    assert checks.precision_recall(positive, decided)["precision"] > 0.8
 
 
 def _brief(sources, evidence, origin=1):
