@@ -5,9 +5,12 @@ Two measures (docs/design-citations.md says why these):
 - On a labelled set of (claim, candidate) sentence pairs (bench/citations/: pair ids, labels
   *supports / partly / does_not*, and a stories file rebuilt from the corpora), the precision and
   recall of the support decision, with `supports` as the positive class and once more with
-  `partly` counted positive too. The shipped model was fitted on these very pairs, so its figures
-  on them are in-sample; the report also gives grouped cross-validated figures (folds by story,
-  the model refitted on the other folds) and the lexical rule used before, on the same pairs.
+  `partly` counted positive too, of attribution's decision (the model at its threshold, over the
+  floor, not refused). The shipped model was fitted on these very pairs, so its figures on them
+  are in-sample; the report also gives grouped cross-validated figures (folds by story, the model
+  refitted and its threshold chosen on the other folds), the cross-validated curve, and the
+  lexical rule used before, on the same pairs. Pairs are found again by their sentences' offsets
+  in the corpus documents (`locate`), whatever today's segmentation makes of them.
 - On any corpus of clusters (`{id, documents}` lines), the share of citations of an outlet other
   than the sentence's own for which that outlet has no sentence even lexically close (TF-IDF
   cosine < 0.25 with every one of its sentences), and the share of citations without evidence.
