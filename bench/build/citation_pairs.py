@@ -39,6 +39,7 @@ from storybrief.brief.pipeline import prepare  # noqa: E402
 from storybrief.brief.represent import Representation, represent  # noqa: E402
 from storybrief.brief.segment import is_bare_quote, is_unfinished  # noqa: E402
 from storybrief.errors import StoryBriefError  # noqa: E402
+from storybrief.evaluation import citations as checks  # noqa: E402
 from storybrief.types import Article, Sentence  # noqa: E402
 
 BENCH = Path(__file__).resolve().parents[1]
@@ -192,22 +193,20 @@ def content_hash(claim: str, candidate: str) -> str:
     return hashlib.sha1(f"{claim}\n{candidate}".encode("utf-8")).hexdigest()
 
 
-def locate_pairs(pairs: list[dict]):
-    """(pair, story, claim position, candidate position) for every pair, each checked against its hash."""
+def locate_pairs(pairs: list[dict]) -> list[tuple[dict, Story, list[Sentence], int, int]]:
+    """(pair, story, sentences, claim position, candidate position) for every pair, each side found
+    by its offsets in its corpus document and checked by hash (evaluation.citations.locate): a
+    change to cleaning or segmentation neither breaks the pairs nor silently swaps their text."""
     stories = stories_for(pairs)
-    problems = []
-    for p in pairs:
-        story = stories[(p["corpus"], p["story"])]
-        i = story.position(p["claim"]["article"], p["claim"]["index"])
-        j = story.position(p["candidate"]["article"], p["candidate"]["index"])
-        if i is None or j is None:
-            problems.append(f"{p['pair']}: sentence not found")
-        elif content_hash(story.sentences[i].text, story.sentences[j].text) != p["sha1"]:
-            problems.append(f"{p['pair']}: text differs from when the pair was chosen (segmentation changed?)")
-        else:
-            yield p, story, i, j
-    if problems:
-        sys.exit(f"error: {len(problems)} pair(s) not rebuilt, first: {problems[0]}")
+    articles = {
+        f"{c}:{s}": [Article(text=text, id=doc) for doc, text in story.documents or []]
+        for (c, s), story in stories.items()
+    }
+    try:
+        located = checks.locate(pairs, None, articles)
+    except StoryBriefError as exc:
+        sys.exit(f"error: {exc}")
+    return [(lp.pair, stories[(lp.pair["corpus"], lp.pair["story"])], lp.sentences, lp.i, lp.j) for lp in located]
 
 
 # ---------------------------------------------------------------- choosing pairs
@@ -350,13 +349,22 @@ def select(corpus: str, log=print) -> list[dict]:
             key = (story.story, min(row["i"], row["j"]), max(row["i"], row["j"]))  # not both ways round
             if claim in used_claims or key in used_pairs or per_story[story.story] >= CAP[corpus]:
                 continue
+            i, j = row["i"], row["j"]
+            raw = dict(story.documents or [])
+            sides = {}
+            for name, k in (("claim", i), ("candidate", j)):
+                where = checks.anchor(story.sentences[k].text, raw.get(story.name(k)["article"], ""))
+                if where is None:  # cleaning rewrote it past recognition: not a pair we can find again
+                    break
+                sides[name] = {**story.name(k), **where}
+            if len(sides) < 2:
+                continue
             used_claims.add(claim)
             used_pairs.add(key)
             per_story[story.story] += 1
             taken += 1
-            i, j = row["i"], row["j"]
             chosen.append({
-                "corpus": corpus, "story": story.story, "claim": story.name(i), "candidate": story.name(j),
+                "corpus": corpus, "story": story.story, **sides,
                 "stratum": stratum, "sha1": content_hash(story.sentences[i].text, story.sentences[j].text),
             })
         if taken < target:
@@ -385,17 +393,24 @@ def write_text(pairs: list[dict], path: Path = TEXT, stories_path: Path = STORIE
     company"), for reading and for evaluation. No labels, strata or rule decisions."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = []
-    def side(story: Story, k: int) -> dict:
-        s = story.sentences[k]
-        before = story.sentences[k - 1].text if k > 0 and story.sentences[k - 1].article == s.article else ""
-        return {**story.name(k), "text": s.text, "before": before}
+
+    def side(p: dict, name: str, story: Story, sentences: list[Sentence], k: int) -> dict:
+        s, earlier = sentences[k], [t for t in sentences[:k] if t.article == sentences[k].article]
+        if k >= len(story.sentences):  # a stretch today's segmentation cuts otherwise: the sentence ending before it
+            letters = checks.fold(story.merged[s.article].text)[0]
+            at = letters.find(checks.fold(s.text)[0])
+            mine = [t for t in story.sentences if t.article == s.article]
+            ends = [(letters.find(f := checks.fold(t.text)[0]) + len(f), t) for t in mine]
+            earlier = [t for end, t in sorted(ends, key=lambda e: e[0]) if 0 < end <= at]
+        before = earlier[-1].text if earlier else ""
+        return {"article": p[name]["article"], "index": s.index, "text": s.text, "before": before}
 
     stories: dict[str, Story] = {}
-    for p, story, i, j in locate_pairs(pairs):
+    for p, story, sentences, i, j in locate_pairs(pairs):
         stories[f"{story.corpus}:{story.story}"] = story
         rows.append({
             "pair": p["pair"], "corpus": p["corpus"], "story": p["story"],
-            "claim": side(story, i), "candidate": side(story, j),
+            "claim": side(p, "claim", story, sentences, i), "candidate": side(p, "candidate", story, sentences, j),
         })
     with open(path, "w", encoding="utf-8") as f:
         for row in rows:

@@ -3,14 +3,15 @@
     python -m bench.build.citation_pairs     # first: rebuilds bench/.data/citation_stories.jsonl
     python -m bench.build.support_model      # fits, prints grouped cross-validated figures, writes the model
 
-A logistic regression (standardised features, scikit-learn's defaults) on the pair features of
+A logistic regression (standardised features, C = 0.3) on the pair features of
 storybrief/brief/support.py, positive = labelled `supports` or `partly` (evaluation.citations.
-POSITIVE; bench/citations/labels.jsonl, the reconciled labels). The threshold (0.8) was picked on
-the cross-validated precision/recall curve, the one choice made on these labels. The model is
-fitted on all the labelled pairs, so its figures on them are in-sample: the figures to quote are
-the grouped cross-validated ones this script prints (folds by story, never a story in both
-train and test), the same `storybrief evaluate --citations` reports. docs/design-citations.md
-says why the labelled set and not silver pairs.
+POSITIVE; bench/citations/labels.jsonl, the reconciled labels). The threshold is chosen on the
+grouped cross-validated precision/recall curve of attribution's decision (evaluation.citations.
+choose_threshold: precision first). The model is fitted on all the labelled pairs, so its figures
+on them are in-sample: the figures to quote are the cross-validated ones this script prints (folds
+by story, never a story in both train and test, the threshold chosen inside the training folds),
+the same `storybrief evaluate --citations` reports. docs/design-citations.md says why the labelled
+set and not silver pairs.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ from storybrief.brief.support import SEMANTIC_MODEL, SUPPORT_MODEL, PairReader  
 from storybrief.embed import load_encoder  # noqa: E402
 from storybrief.evaluation.citations import (  # noqa: E402
     POSITIVE,
+    allowed_pairs,
     fit_model,
     labelled_lines,
     labelled_report,
     pair_features,
     read_labelled,
+    threshold_by_cv,
 )
 
 LABELS = Path(__file__).resolve().parents[1] / "citations" / "labels.jsonl"
@@ -50,10 +53,13 @@ def main(argv: list[str] | None = None) -> None:
     located = read_labelled(PAIRS, args.labels, args.stories)
     features = pair_features(located, PairReader(encoder=load_encoder() if args.semantic else None))
     positive = np.array([p.label in POSITIVE for p in located])
-    model = fit_model(features, positive)
+    groups = [f"{p.pair['corpus']}:{p.pair['story']}" for p in located]
+    threshold = threshold_by_cv(features, positive, groups, allowed_pairs(located, features))
+    model = fit_model(features, positive, threshold)
     out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     kinds = " or ".join(POSITIVE)
-    print(f"{len(located)} pairs, {int(positive.sum())} positive ({kinds}); model written to {out}")
+    print(f"{len(located)} pairs, {int(positive.sum())} positive ({kinds}); threshold {threshold:.2f} "
+          f"(cross-validated curve); model written to {out}")
     print("\n".join(labelled_lines(labelled_report(located, model, semantic=args.semantic))))
 
 

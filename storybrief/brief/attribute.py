@@ -25,7 +25,7 @@ from storybrief.brief.support import SUPPORT_FLOOR, SupportJudge, coverage
 from storybrief.text import MONTH
 from storybrief.types import Article, BriefSentence, Sentence, Source
 
-__all__ = ["attribute", "coverage", "differences", "figures", "numbers_of", "sources_of"]
+__all__ = ["attribute", "coverage", "differences", "figures", "numbers_of", "refused", "sources_of"]
 
 DISAGREEMENT_SIMILARITY = 0.4  # a sentence this similar with other figures reports the same fact differently
 # Names and dates differ far more often between two facts than figures do: the sentences must be
@@ -107,6 +107,17 @@ def differences(mine: str, theirs: str, similarity: float) -> dict | None:
     return None
 
 
+def refused(mine: str, theirs: str, similarity: float) -> bool:
+    """Whether a sentence the support model reads as stating `mine` still may not be its evidence:
+    the two differ (`differences`: then it is a disagreement), or `theirs` puts another figure where
+    `mine` has one ("killed 12 and injured 200" for "killed 14 and injured 200": same words, another
+    fact; a reader checking the citation would find the wrong number)."""
+    if differences(mine, theirs, similarity) is not None:
+        return True
+    mine_figures, their_figures = figures(mine), figures(theirs)
+    return bool(mine_figures - their_figures and their_figures - mine_figures)
+
+
 def sources_of(originals: list[Article]) -> tuple[list[Source], dict[str, int]]:
     """One numbered source per original input article; ids start at 1 in input order."""
     sources, number = [], {}
@@ -160,8 +171,7 @@ class _Versions:
         cosines = local.cosines([0], list(range(1, len(others) + 1)))[0]
         probabilities, supported = judge.decide(0, list(range(1, len(others) + 1)), list(cosines))
         best = int(np.argmax(probabilities + supported))
-        difference = differences(text, own[best].text, float(cosines[best]))
-        if difference is None and supported[best]:
+        if supported[best] and not refused(text, own[best].text, float(cosines[best])):
             return own[best], None
         similar = max(range(len(own)), key=lambda k: cosines[k])
         if cosines[similar] >= DISAGREEMENT_SIMILARITY:
@@ -214,9 +224,7 @@ def attribute(
             by_article.setdefault(sentences[j].article, []).append((yes, probability, similarity, j))
         for article, read in by_article.items():
             read.sort(reverse=True)
-            supporting = [
-                j for yes, _, s, j in read if yes and differences(sentence.text, sentences[j].text, s) is None
-            ]
+            supporting = [j for yes, _, s, j in read if yes and not refused(sentence.text, sentences[j].text, s)]
             if supporting:
                 credited.append((article, sentences[supporting[0]]))
                 continue

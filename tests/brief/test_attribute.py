@@ -1,4 +1,4 @@
-from storybrief.brief.attribute import attribute, figures
+from storybrief.brief.attribute import attribute, figures, refused
 from storybrief.brief.represent import represent
 from storybrief.types import Article, Sentence
 
@@ -156,3 +156,24 @@ def test_a_name_disagreement_is_listed_with_its_evidence_not_cited():
     assert cited[0].sources == [1]
     [d] = disagreements
     assert d["kind"] == "names" and d["evidence"] == {"article": 2, "index": 3, "text": sentences[1].text}
+
+
+def _cited(claim: str, candidate: str) -> list[int]:
+    originals = [Article(claim, id="a"), Article(candidate, id="b"), Article("z", id="c")]
+    sentences = [Sentence(claim, 0, 0), Sentence(candidate, 1, 0),
+                 Sentence("The football club postponed its match on Saturday.", 2, 0)]
+    cited, _, _ = attribute([0], sentences, originals, originals, represent(sentences))
+    return cited[0].sources
+
+
+def test_the_same_words_with_another_figure_are_not_credited():
+    claim = "The storm killed 14 people and left 200,000 homes without power across the region on Monday."
+    other = "The storm killed 12 people and left 200,000 homes without power across the region on Monday."
+    assert refused(claim, other, 0.9) and not refused(claim, claim, 1.0)
+    assert _cited(claim, other) == [1]
+
+
+def test_a_paraphrase_in_other_words_is_credited():
+    claim = "The Harbour Bridge was closed on Tuesday after engineers found a crack in one of its main steel girders."
+    paraphrase = "Inspectors discovered a crack in a main girder of the Harbour Bridge, which was shut on Tuesday."
+    assert _cited(claim, paraphrase) == [1, 2]

@@ -60,3 +60,22 @@ def test_the_shipped_model_reads_its_own_features():
     model = load_support_model()
     assert model.coef.shape == (len(PAIR_FEATURES),) and 0 < model.threshold < 1
     assert np.isfinite(model.probability(np.zeros(len(PAIR_FEATURES)))).all()
+
+
+def test_features_see_another_subject_and_other_names_in_the_same_words():
+    reader = PairReader()
+    claim = "Prozac has Food and Drug Administration approval for depression and bulimia."
+    same = dict(zip(PAIR_FEATURES, reader.features(
+        claim, "The Food and Drug Administration approved Prozac for depression and bulimia.", 0.6, 0.6, 0.6)))
+    other = dict(zip(PAIR_FEATURES, reader.features(
+        claim, "The drug Zoloft has Food and Drug Administration approval for depression.", 0.6, 0.6, 0.6)))
+    assert same["subject_found"] == 1.0 and other["subject_found"] == 0.0
+    assert same["names_extra"] == 0.0 and other["names_extra"] > 0.0
+    assert same["names_found"] == 1.0
+
+
+def test_a_negation_on_one_side_only_is_seen():
+    reader = PairReader()
+    row = dict(zip(PAIR_FEATURES, reader.features(
+        "Three residents tested positive for the virus.", "None tested positive for the virus.", 0.5, 0.5, 0.5)))
+    assert row["negation_mismatch"] == 1.0

@@ -66,11 +66,40 @@ def test_unknown_labels_are_refused(tmp_path):
 
 def test_cross_validation_scores_each_pair_without_its_own_story():
     rng = np.random.default_rng(0)
-    features = rng.normal(size=(40, len(PAIR_FEATURES)))
+    features = rng.normal(size=(200, len(PAIR_FEATURES)))
     positive = features[:, 0] > 0
-    groups = [f"s{k // 2}" for k in range(40)]
+    groups = [f"s{k // 2}" for k in range(200)]
     probability = checks.cross_validated(features, positive, groups)
-    assert probability.shape == (40,) and ((probability > 0.5) == positive).mean() > 0.8
+    assert probability.shape == (200,) and ((probability > 0.5) == positive).mean() > 0.8
+
+
+def test_the_threshold_is_the_lowest_reaching_the_precision_target_else_the_most_precise():
+    positive = np.array([True] * 8 + [False] * 2)
+    allowed = np.ones(10, bool)
+    # Every positive over 0.9, the two negatives at 0.85 and 0.6: 0.90 reaches precision 1.0 at full recall.
+    probability = np.array([0.96] * 8 + [0.85, 0.6])
+    assert checks.choose_threshold(probability, positive, allowed) == 0.9
+    # Positives spread over the curve and a negative on top: no threshold reaches the target with
+    # recall >= MIN_RECALL, so the most precise one that keeps that recall.
+    probability = np.array([0.97, 0.9, 0.85, 0.8, 0.75, 0.7, 0.55, 0.52, 0.98, 0.6])
+    chosen = checks.choose_threshold(probability, positive, allowed)
+    m = checks.precision_recall(positive, probability >= chosen)
+    assert m["recall"] >= checks.MIN_RECALL and m["precision"] < checks.PRECISION_TARGET
+    for t in checks.THRESHOLDS:
+        other = checks.precision_recall(positive, probability >= t)
+        assert other["recall"] < checks.MIN_RECALL or other["precision"] <= m["precision"]
+
+
+def test_nested_decisions_choose_nothing_on_the_stories_they_decide():
+    rng = np.random.default_rng(1)
+    features = rng.normal(size=(120, len(PAIR_FEATURES)))
+    positive = features[:, 0] + 0.3 * rng.normal(size=120) > 0
+    groups = [f"s{k // 3}" for k in range(120)]
+    allowed = np.ones(120, bool)
+    allowed[:10] = False
+    decided = checks.nested_decisions(features, positive, groups, allowed)
+    assert decided.shape == (120,) and not decided[:10].any()
+    assert checks.precision_recall(positive, decided)["precision"] > 0.8
 
 
 def _brief(sources, evidence, origin=1):
@@ -105,3 +134,48 @@ def test_every_citation_of_a_brief_has_evidence_from_that_source():
         assert set(sentence.sources) == set(sentence.evidence)
         for source, e in sentence.evidence.items():
             assert e["article"] == source and e["text"]
+
+
+def _anchored(tmp_path, documents, claim, candidate):
+    """A pair named by its sentences' offsets in the raw documents, as bench/citations/pairs.jsonl names them."""
+    sides = {}
+    for name, doc, text in (("claim", "a", claim), ("candidate", "b", candidate)):
+        where = checks.anchor(text, documents[doc])
+        assert where is not None
+        sides[name] = {"article": doc, "index": 99, **where}
+    pair = {"pair": "p1", "corpus": "t", "story": "s1", "stratum": "x", **sides,
+            "sha1": checks.content_hash(claim, candidate)}
+    stories = {"id": "t:s1", "articles": [{"id": k, "text": v} for k, v in documents.items()]}
+    (tmp_path / "pairs.jsonl").write_text(json.dumps(pair) + "\n")
+    (tmp_path / "labels.jsonl").write_text(json.dumps({"pair": "p1", "label": "supports"}) + "\n")
+    (tmp_path / "stories.jsonl").write_text(json.dumps(stories) + "\n")
+    return tmp_path / "pairs.jsonl", tmp_path / "labels.jsonl", tmp_path / "stories.jsonl"
+
+
+def test_a_pair_is_found_by_its_offsets_whatever_the_sentence_index_and_the_cutting_of_sentences(tmp_path):
+    documents = {
+        "a": "Officials met in the capital on Monday.\nThe bridge was closed on Tuesday after engineers "
+             "found a crack in a main cable. Traffic was diverted through the old town for the week.\n",
+        "b": "The football club postponed its Saturday match because of the weather.\n"
+             "Engineers found a crack in a main cable &amp; the bridge was closed on Tuesday.\n",
+    }
+    # The claim as it was labelled spans two of today's sentences: it is taken from the cleaned text whole.
+    claim = ("The bridge was closed on Tuesday after engineers found a crack in a main cable. Traffic was "
+             "diverted through the old town for the week.")
+    candidate = "Engineers found a crack in a main cable & the bridge was closed on Tuesday."
+    located = checks.read_labelled(*_anchored(tmp_path, documents, claim, candidate))
+    assert len(located) == 1
+    p = located[0]
+    assert p.sentences[p.i].text == claim and p.sentences[p.j].text == candidate
+    assert p.sentences[p.i].article == 0 and p.sentences[p.j].article == 1
+
+
+def test_a_pair_whose_document_no_longer_holds_its_words_is_an_error(tmp_path):
+    documents = {"a": "The bridge was closed on Tuesday after engineers found a crack in a main cable.\n",
+                 "b": "Engineers found a crack in a main cable, and the bridge was closed on Tuesday.\n"}
+    files = _anchored(tmp_path, documents, *(d.strip() for d in documents.values()))
+    stories = json.loads(files[2].read_text())
+    stories["articles"][1]["text"] = stories["articles"][1]["text"].replace("a crack", "two cracks")
+    files[2].write_text(json.dumps(stories) + "\n")
+    with pytest.raises(InputError, match="does not hold the sentence"):
+        checks.read_labelled(*files)
