@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument(
         "--against", nargs="+", default=[], metavar="REV", help="also time the package at these git revisions"
     )
-    parser.add_argument("--repeat", type=int, default=3, help="timings of each StoryBrief chunk (best kept)")
+    parser.add_argument("--repeat", type=int, default=5, help="timings of each StoryBrief chunk (best kept)")
     parser.add_argument("--no-peers", action="store_true", help="StoryBrief only (a quick A/B of two revisions)")
     parser.add_argument(
         "--write", action="store_true", help="write the figures to docs/benchmarks.md (section scorer-speed)"
@@ -262,7 +262,10 @@ def main() -> None:
     counts = dict(zip(args.corpus, args.stories)) if args.stories else {}
     here = git("rev-parse", "--short", "HEAD") + ("+changes" if git("status", "--porcelain", "storybrief") else "")
     systems: dict[str, Path] = {f"storybrief {m}": ROOT for m in args.methods}
-    revisions = {revision: f"{revision} ({git('rev-parse', '--short', revision)})" for revision in args.against}
+    revisions = {}
+    for revision in args.against:
+        short, day = git("rev-parse", "--short", revision), git("log", "-1", "--format=%cs", revision)
+        revisions[revision] = f"{short} ({day})" if short.startswith(revision) else f"{revision} ({short}, {day})"
     for revision, label in revisions.items():
         tree = against_tree(revision, ROOT)
         for m in args.methods:
