@@ -165,8 +165,19 @@ class EarlierBriefOut(BaseModel):
     articles: list[int]
 
 
+class RelatedStoryOut(BaseModel):
+    id: int
+    title: str
+    article_count: int
+    updated_at: datetime
+
+
 class StoryDetail(StorySummary):
     articles: list[ArticleOut]
+    related: list[int] = Field(
+        [], description="Stories of the same long saga (months apart, or another development), linked, never merged."
+    )
+    related_stories: list[RelatedStoryOut] = Field([], description="The `related` stories with their titles.")
     timeline: list[EventOut] = Field([], description="The story's events, oldest first.")
     update: UpdateOut | None = Field(None, description="What is new since the previous brief; null when nothing is.")
     history: list[EarlierBriefOut] = Field([], description="The story's earlier briefs, oldest first.")

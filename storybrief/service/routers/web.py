@@ -80,6 +80,8 @@ def story_page(
         pages=pages,
         timeline=timeline,
         order=order,
+        related=[{"id": r.id, "title": r.title, "articles": r.article_count, "updated": f"{utc(r.updated_at):%d %b %Y}"}
+                 for r in store.related(story_id)],
     )
 
 
