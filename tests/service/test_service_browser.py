@@ -4,9 +4,6 @@ follow a citation."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 
 import pytest
 from service_checks import skip_or_fail
@@ -39,28 +36,9 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def server(tmp_path):
-    """The app under uvicorn on a free loopback port, in a thread."""
-    import uvicorn
-
-    from storybrief.service.app import create_app
-    from storybrief.service.settings import Settings
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'browser.db'}"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def server(tmp_path, start_server):
+    """The app under uvicorn on a free loopback port (conftest's `start_server`), on a SQLite file."""
+    return start_server(f"sqlite:///{tmp_path / 'browser.db'}")
 
 
 def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, sync_api):
