@@ -47,8 +47,9 @@ MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written f
 MAX_BRIEF_ARTICLE_CHARS = 20_000
 MAX_BRIEF_CHARS = 250_000
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")
-# Bumped when the shape or content rules of a cached brief change: older cached briefs are recomputed.
-BRIEF_FORMAT = 2
+# Bumped when the shape or content rules of a cached brief change: older cached briefs are recomputed
+# (3: every citation carries its evidence, which the story page shows).
+BRIEF_FORMAT = 3
 ID_RANGE = range(-(2**63), 2**63)  # what an id column holds on both databases; any other id is not stored
 
 
