@@ -7,7 +7,7 @@ import os
 
 import pytest
 from service_checks import skip_or_fail
-from service_corpus import BRIDGE
+from service_corpus import BRIDGE, INQUIRY, ORCHARD, QUAKE
 
 CHROMIUM = os.environ.get("STORYBRIEF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -234,5 +234,29 @@ def test_a_citations_evidence_shows_on_hover_focus_and_tap_as_text(server, sync_
             marker.locator(".evidence a").tap()  # the open evidence's link leads to the cited article
             page.wait_for_url("**/web/articles/*")
             assert dialogs == []
+        finally:
+            browser.close()
+
+
+def test_related_stories_are_links_between_the_story_pages(server, sync_api):
+    """Issue 13: the quake and, two months later, the inquiry into it are two stories of one saga; each
+    story page links to the other under "Related stories", and the page stays within 390 px."""
+    quake = post_json(server, QUAKE)[0]["story_id"]
+    post_json(server, ORCHARD)
+    inquiry = post_json(server, INQUIRY)[0]["story_id"]
+    assert inquiry != quake
+    titles = {i: get_json(f"{server}/stories/{i}")["title"] for i in (quake, inquiry)}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"{server}/web/stories/{quake}")
+            related = page.locator("section.related")
+            assert related.locator("h2").inner_text() == "Related stories"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            related.get_by_role("link", name=titles[inquiry]).click()
+            page.wait_for_url(f"**/web/stories/{inquiry}")
+            assert page.locator("h1").inner_text() == titles[inquiry]
+            assert page.locator("section.related a").all_inner_texts() == [titles[quake]]
         finally:
             browser.close()
