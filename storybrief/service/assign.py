@@ -7,7 +7,7 @@ grouping can be replaced without touching the API code:
     ... the service inserts the article (and a new story when assignment.story_id is None) ...
     assigner.remember(article_id, story_id, article)  # same transaction, after the insert
     assigner.forget()                                 # after a rollback: drop in-memory state
-    assigner.links()  # optional: (stories it speaks for, related story pairs), see Store.record_links
+    assigner.links()  # optional: (stories it speaks for, related story pairs), see storybrief.service.links
 
 `StoryIndexAssigner` (the default) puts the stories work's incremental grouping,
 `storybrief.stories.StoryIndex`, behind this interface; the database stays the record of which

@@ -22,13 +22,13 @@ from sqlalchemy.exc import IntegrityError
 from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
+from storybrief.service import links
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import (
     ArticleRow,
     CachedBrief,
     Database,
     FeedEntryRow,
-    StoryLinkRow,
     StoryRow,
     later,
     utcnow,
@@ -211,7 +211,7 @@ class Store:
         self._brief_locks_guard = threading.Lock()
         self._search_backend: str | None = None  # found at the first search (after the migrations ran)
         self.writer = BriefWriter(self._brief_of)
-        self._links_recorded: set[tuple[int, int]] | None = None  # the related links last stored, see _record_links
+        self.record_links = links.Recorder()  # related stories, stored at each ingest
 
     # -- writes --------------------------------------------------------------------------
 
@@ -224,43 +224,13 @@ class Store:
             with self.db.write() as session:
                 for item in prepared:
                     results.append(self._ingest_one(session, item))
-                self._record_links(session)
+                self.record_links(session, self.assigner)
         except BaseException:
             self.assigner.forget()  # it may remember articles that were rolled back
-            self._links_recorded = None
+            self.record_links.reset()
             raise
         self._brief_later({r.story_id for r in results if r.created})
         return results
-
-    def _record_links(self, session) -> None:
-        """Store the grouping's related links (stories of one saga) in the same transaction: for the
-        stories the assigner holds it is the authority (links it no longer makes go), the others keep
-        theirs. Skipped while its links are the ones this process last stored (another process's
-        changes are its own to store); an assigner without `links` makes none."""
-        found = getattr(self.assigner, "links", None)
-        if found is None:
-            return
-        held, pairs = found()
-        if pairs == self._links_recorded:
-            return
-        link = StoryLinkRow
-        stored = {tuple(row) for row in session.execute(
-            select(link.story_id, link.related_id).where(link.story_id < link.related_id))}
-        gone = {(a, b) for a, b in stored - pairs if a in held and b in held}
-        for a, b in gone:
-            session.execute(delete(StoryLinkRow).where(
-                or_((StoryLinkRow.story_id == a) & (StoryLinkRow.related_id == b),
-                    (StoryLinkRow.story_id == b) & (StoryLinkRow.related_id == a))))
-        new = pairs - stored
-        # A story another process has deleted meanwhile may still be in the index: no link to it.
-        ids = {story_id for pair in new for story_id in pair}
-        alive = set(session.scalars(select(StoryRow.id).where(StoryRow.id.in_(ids)))) if ids else set()
-        now = utcnow()
-        for a, b in sorted(p for p in new if p[0] in alive and p[1] in alive):
-            session.add_all([StoryLinkRow(story_id=a, related_id=b, created_at=now),
-                             StoryLinkRow(story_id=b, related_id=a, created_at=now)])
-        session.flush()
-        self._links_recorded = pairs
 
     # -- briefs made when articles arrive ----------------------------------------------------
 
@@ -352,7 +322,7 @@ class Store:
                 yield session
         finally:
             self.assigner.forget()
-            self._links_recorded = None
+            self.record_links.reset()
 
     @staticmethod
     def _remove(session, story_id: int, article_ids: list[int], story_too: bool) -> Deleted:
@@ -361,8 +331,7 @@ class Store:
             session.execute(delete(ArticleRow).where(ArticleRow.id.in_(article_ids)))
         if story_too:
             session.execute(delete(CachedBrief).where(CachedBrief.story_id == story_id))
-            session.execute(delete(StoryLinkRow).where(
-                or_(StoryLinkRow.story_id == story_id, StoryLinkRow.related_id == story_id)))
+            links.forget(session, story_id)
             session.execute(delete(StoryRow).where(StoryRow.id == story_id))
         else:
             story = session.get(StoryRow, story_id)
@@ -422,9 +391,7 @@ class Store:
     def related(self, story_id: int) -> list[StoryRow]:
         """The stories linked to this one as parts of one saga, oldest first."""
         with self.db.read() as session:
-            return list(session.scalars(
-                select(StoryRow).join(StoryLinkRow, StoryLinkRow.related_id == StoryRow.id)
-                .where(StoryLinkRow.story_id == story_id).order_by(StoryRow.created_at, StoryRow.id)))
+            return links.related(session, story_id)
 
     def article(self, article_id: int) -> ArticleRow | None:
         if article_id not in ID_RANGE:
