@@ -36,7 +36,7 @@ def test_citations_show_their_evidence_and_link_to_the_articles_of_the_story(cli
     story = client.get(f"/stories/{results[0]['story_id']}").json()
     page = client.get(f"/web/stories/{story['id']}").text
     markers = re.findall(r'<span class="cite checkable" tabindex="0" aria-describedby="([^"]+)">\[(\d+)\]'
-                         r'<span class="evidence" role="tooltip" id="([^"]+)">(.*?)</span></span>', page)
+                         r'<span class="evidence" id="([^"]+)">(.*?)</span></span>', page)
     cited = sum(len(s["sources"]) for s in story["brief"]["sentences"])
     assert len(markers) == cited  # every citation of the brief has its evidence on the page
     numbered = {s["id"]: s["article_id"] for s in story["brief"]["sources"]}
