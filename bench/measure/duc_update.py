@@ -98,13 +98,16 @@ def scored(summaries: dict, references: dict, sets: str, resamples: int) -> dict
 
 
 def table(results: dict[str, dict[str, SystemScores]], kinds: dict[str, str]) -> list[str]:
-    systems = sorted(results["BC"], key=lambda s: -results["BC"][s].recall("ROUGE-2"))
-    lines = ["| system | kind | B R-2 | C R-2 | B+C R-2 | B+C SU4 | A+B+C R-2 |", "|---|---|---|---|---|---|---|"]
+    systems = sorted(results["BC"], key=lambda s: (-results["ABC"][s].recall("ROUGE-2") if s in results["ABC"] else 0,
+                                                   -results["BC"][s].recall("ROUGE-2")))
+    lines = ["| system | kind | B R-2 | C R-2 | B+C R-2 | B+C SU4 | A+B+C R-1 | A+B+C R-2 | A+B+C SU4 |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for system in systems:
         cells = [f"{results[key][system].recall('ROUGE-2'):.4f}" if system in results[key] else "–"
                  for key in ("B", "C", "BC")]
         cells.append(f"{results['BC'][system].recall('ROUGE-SU4'):.4f}")
-        cells.append(f"{results['ABC'][system].recall('ROUGE-2'):.4f}" if system in results["ABC"] else "–")
+        cells += [f"{results['ABC'][system].recall(metric):.4f}" if system in results["ABC"] else "–"
+                  for metric in ("ROUGE-1", "ROUGE-2", "ROUGE-SU4")]
         name = f"**{system}**" if system in OURS else system
         lines.append(f"| {name} | {kinds.get(system, 'StoryBrief')} | " + " | ".join(cells) + " |")
     return lines
