@@ -79,6 +79,9 @@ class SummarizeRequest(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)
     words: int = Field(DEFAULT_WORDS, ge=1, le=MAX_BRIEF_WORDS)
     method: str = Field("default", max_length=50)
+    query: str | None = Field(
+        None, max_length=2000, description="What the reader wants to know: the brief leans toward its content words."
+    )
 
 
 class EvidenceOut(BaseModel):

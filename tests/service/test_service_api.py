@@ -144,6 +144,16 @@ def test_summarize_is_stateless(client):
     assert client.get("/health").json()["articles"] == 0
 
 
+def test_summarize_takes_a_query(client):
+    plain = client.post("/summarize", json={"articles": BRIDGE, "words": 40}).json()
+    asked = client.post("/summarize", json={"articles": BRIDGE, "words": 40, "query": "What will the repairs cost?"})
+    assert asked.status_code == 200, asked.text
+    assert 0 < asked.json()["words"] <= 40
+    assert not any("million" in s["text"] for s in plain["sentences"])
+    assert any("million" in s["text"] for s in asked.json()["sentences"])
+    assert client.post("/summarize", json={"articles": BRIDGE, "query": "x" * 2001}).status_code == 422
+
+
 @pytest.mark.parametrize("body, words", [
     ({"method": "no-such-method"}, "unknown method"),
     ({"words": 0}, "words"),
