@@ -22,7 +22,6 @@ app = typer.Typer(
 )
 stderr = Console(stderr=True)
 
-
 FORMATS = ("text", "markdown", "json")
 
 
@@ -80,6 +79,7 @@ def summarize(
     semantic: bool = typer.Option(
         False, "--semantic", help="Citations also read all-MiniLM-L6-v2 (the semantic extra; slower)."
     ),
+    query: Optional[str] = typer.Option(None, "--query", help="What the reader wants to know (the brief leans to it)."),
 ) -> None:
     """Brief one story from its articles."""
     from storybrief.brief.pipeline import summarize as summarize_story
@@ -92,7 +92,7 @@ def summarize(
             [Path(p) if p != "-" else p for p in paths] if paths else [example_path()],
             words=words,
             method=method,
-            semantic=semantic,
+            semantic=semantic, query=query,
         )
     except StoryBriefError as exc:
         fail(str(exc))

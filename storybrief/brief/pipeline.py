@@ -10,8 +10,10 @@ import numpy as np
 
 from storybrief.brief import attribute as attribute_stage
 from storybrief.brief import order as order_stage
+from storybrief.brief import query as query_stage
 from storybrief.brief import readable, topic
 from storybrief.brief import select as select_stage
+from storybrief.brief import update as update_stage
 from storybrief.brief.clean import clean, looks_english
 from storybrief.brief.dedupe import merge_copies
 from storybrief.brief.represent import Representation, represent
@@ -47,23 +49,30 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
 
 
 def brief_prepared(
-    prepared: Prepared, words: int, scorer: Scorer, earlier: Earlier | None = None, semantic: bool = False
+    prepared: Prepared, words: int, scorer: Scorer, earlier: Earlier | None = None, semantic: bool = False,
+    query: str | None = None,
 ) -> Brief:
-    """off-topic articles set aside → represent → score → (update: what the reader knows is
-    discounted) → select → order → attribute (`semantic`: the support decision also reads
-    all-MiniLM-L6-v2, docs/design-citations.md)."""
+    """off-topic articles set aside → represent → score → (query: value leans toward it) →
+    (update: what the reader knows is discounted) → select → order → attribute (`semantic`: the
+    support decision also reads all-MiniLM-L6-v2, docs/design-citations.md)."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
     away = topic.off_topic(merged, sentences)
     if away:
         merged, sentences = on_topic(merged, sentences, away)
     representation = represent(sentences)
     scores = scorer.score(sentences, representation)
-    allowed = None
+    allowed, concepts = None, []
+    unused = bool(query) and not query_stage.content(query)
+    if query and not unused:
+        scores = query_stage.focus(scores, [s.text for s in sentences], query)
+        concepts.append(query_stage.concept_value(query))
     if earlier:
         scores, allowed = discount(scores, sentences, earlier)
+        concepts.append(update_stage.concept_value(earlier))
     name, per_word, redundancy = abilities(scorer)
     reading_order, sentences = compose(sentences, scores, representation, merged, words, per_word,
-                                       select_stage.REDUNDANCY if redundancy is None else redundancy, allowed=allowed)
+                                       select_stage.REDUNDANCY if redundancy is None else redundancy, allowed=allowed,
+                                       concepts=chained(concepts))
     cited, sources, disagreements = attribute_stage.attribute(
         reading_order, sentences, merged, originals, representation, semantic=semantic
     )
@@ -74,9 +83,24 @@ def brief_prepared(
         method=name,
         budget=words,
         disagreements=disagreements,
-        warnings=input_warnings(prepared) + (["nothing new since the earlier brief"] if earlier and not cited else []),
+        warnings=input_warnings(prepared) + (["nothing new since the earlier brief"] if earlier and not cited else [])
+        + (["the query has no content words (only stop words or words like 'describe'): it was ignored"]
+           if unused else []),
         off_topic=sorted(n for a in away for n in attribute_stage.numbers_of(prepared.merged[a], originals)),
     )
+
+
+def chained(steps: list):
+    """One concept reweighing made of several, applied in turn (None when there are none)."""
+    if not steps:
+        return None
+
+    def value(weight):
+        for step in steps:
+            weight = step(weight)
+        return weight
+
+    return value
 
 
 def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) -> tuple[list[Article], list[Sentence]]:
@@ -89,16 +113,18 @@ def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) 
 
 def compose(
     sentences: list[Sentence], scores, representation: Representation, merged: list[Article], words: int,
-    per_word: bool = False, redundancy: float = select_stage.REDUNDANCY, allowed=None,
+    per_word: bool = False, redundancy: float = select_stage.REDUNDANCY, allowed=None, concepts=None,
 ) -> tuple[list[int], list[Sentence]]:
     """select → order: the chosen sentences in reading order, each taken with what it leans on, and
     the sentences with the chosen ones' pronoun speakers named (readable.Context.named).
-    `allowed`: a mask of the sentences that may be chosen (update briefs), default all."""
+    `allowed`: a mask of the sentences that may be chosen (update briefs), default all; `concepts`:
+    how concept coverage values its concepts (query and update briefs), default by article count."""
     context = readable.Context(sentences)
     chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
-                                 bundles=context.bundles, alone=context.alone, allowed=allowed)
+                                 bundles=context.bundles, alone=context.alone, allowed=allowed, concepts=concepts)
     if chosen and not any(opens(sentences[i].text) for i in chosen):
-        chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, context, allowed) or chosen
+        chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, context, allowed,
+                             concepts) or chosen
     named = context.with_names(chosen)
     blocks = readable.blocks(chosen, context.bundles, named)
     return order_stage.order(chosen, named, merged, representation, blocks=blocks), named
@@ -110,7 +136,7 @@ def opens(text: str) -> bool:
 
 
 def with_opener(sentences: list[Sentence], scores, representation: Representation, words: int, redundancy: float,
-                per_word: bool, context: readable.Context, allowed=None) -> list[int]:
+                per_word: bool, context: readable.Context, allowed=None, concepts=None) -> list[int]:
     """A selection that holds a sentence fit to open the brief: the best-scored one that stands
     alone, then the rest of the budget chosen as usual among sentences not repeating it. Empty
     when no sentence can open a brief."""
@@ -128,7 +154,7 @@ def with_opener(sentences: list[Sentence], scores, representation: Representatio
     if allowed is not None:
         keep &= allowed
     rest = select_stage.select(sentences, scores, representation, left, redundancy=redundancy, per_word=per_word,
-                               bundles=context.bundles, alone=context.alone, allowed=keep)
+                               bundles=context.bundles, alone=context.alone, allowed=keep, concepts=concepts)
     return [opener, *(i for i in rest if i != opener)]
 
 
@@ -153,13 +179,15 @@ def summarize(
     earlier: Iterable[str | Path | Article] | None = None,
     earlier_brief: Brief | Iterable[str] | None = None,
     semantic: bool = False,
+    query: str | None = None,
 ) -> Brief:
     """Brief one story.
 
     `articles` are article texts, paths (files or folders) or `Article` objects; a text may hold
     several articles separated by `|||||`. `scorer` overrides `method` with any object that has
     a `score(sentences, representation)` method. `semantic` makes citations also read a sentence
-    encoder (the `semantic` extra; slower).
+    encoder (the `semantic` extra; slower). `query`: what the reader wants to know (a question or
+    a topic statement); sentence value leans toward its content words (`storybrief.brief.query`).
 
     An update brief: `earlier` are the articles the reader has read before (in any of those
     forms) and `earlier_brief` the brief they read (a `Brief` or its sentences); the brief of
@@ -171,21 +199,26 @@ def summarize(
     scorer = scorer or get_scorer(method)
     known = None
     if earlier is not None or earlier_brief is not None:
-        known = Earlier(earlier_sentences(earlier), brief_sentences(earlier_brief))
-    return brief_prepared(prepare(articles), words, scorer, known, semantic=semantic)
+        texts, read_in = earlier_sentences(earlier)
+        known = Earlier(sentences=texts, brief=brief_sentences(earlier_brief), articles=read_in)
+    if query is not None and not isinstance(query, str):
+        raise StoryBriefError(f"query must be text, not {type(query).__name__}")
+    return brief_prepared(prepare(articles), words, scorer, known, semantic=semantic, query=query or None)
 
 
-def earlier_sentences(earlier: Iterable[str | Path | Article] | None) -> list[str]:
-    """The sentences of articles read before; none when they have none (all boilerplate, say)."""
+def earlier_sentences(earlier: Iterable[str | Path | Article] | None) -> tuple[list[str], list[int]]:
+    """The sentences of articles read before and the article of each; none when they have none
+    (all boilerplate, say)."""
     if earlier is None:
-        return []
+        return [], []
     earlier = list(earlier)
     if not earlier:
-        return []
+        return [], []
     try:
-        return [s.text for s in prepare(earlier).sentences]
+        sentences = prepare(earlier).sentences
     except InputError:
-        return []
+        return [], []
+    return [s.text for s in sentences], [s.article for s in sentences]
 
 
 def brief_sentences(brief: Brief | Iterable[str] | None) -> list[str]:

@@ -96,6 +96,7 @@ def select(
     bundles: Sequence[Bundle | None] | None = None,
     alone: Sequence[bool] | None = None,
     allowed: np.ndarray | None = None,
+    concepts: Callable[[dict[str, int]], dict[str, float]] | None = None,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
@@ -107,7 +108,8 @@ def select(
     also be taken by itself, at ALONE_VALUE of its value (per-word scores only). When nothing can
     be taken so, sentences are taken alone (a brief that leans on context beats none). `allowed`:
     a mask of the sentences that may be chosen, in a bundle or not (an update brief leaves out
-    what the reader has read); default all.
+    what the reader has read); default all. `concepts`: how concept coverage (`cover`) values its
+    concepts, when it chooses (a query or an update brief reweighs them).
     """
     if not sentences or (allowed is not None and not allowed.any()):
         return []
@@ -132,7 +134,7 @@ def select(
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word and cover.applies(sentences, words):
         covering = cover.cover(sentences, scores, words, bundles,
-                               repeats=lambda rows: representation.cosines(rows, rows) > redundancy)
+                               repeats=lambda rows: representation.cosines(rows, rows) > redundancy, value=concepts)
         if covering is not None:
             return covering
     if per_word:

@@ -11,10 +11,14 @@ sentence is close to an old one only when it says the same thing):
   background paragraphs re-run by later articles) is left out: it is old news;
 - every other sentence loses `PENALTY` × (its closest cosine to an earlier sentence) × (the
   spread of the scores): the more of it was said before, the less it is worth, so what is new
-  comes first.
+  comes first;
+- when a long story's brief is chosen by concept coverage (`cover`), where the scores only pick
+  the pool and break ties, the concepts (word pairs) the earlier articles used are worth less
+  (`concept_value`, `OLD_CONCEPT`): novelty is counted against every earlier article, not only
+  against its closest sentence.
 
-On the DUC 2007 update task `PENALTY` and `REPEATED` were chosen from a small grid
-(docs/benchmarks.md, section *DUC 2007 update task*, lists it).
+On the DUC 2007 update task `PENALTY`, `REPEATED` and `OLD_CONCEPT` were chosen from small grids
+on that same data (docs/benchmarks.md, section *DUC 2007 update task*, and docs/design-query.md).
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storybrief.brief.cover import pairs
 from storybrief.brief.represent import vectorise
 from storybrief.brief.select import REDUNDANCY, TRIGRAM_OVERLAP, trigrams
 from storybrief.types import Sentence
 
 REPEATED = 0.7
 PENALTY = 1.0
+OLD_CONCEPT = 0.5
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Earlier:
 
     sentences: list[str] = field(default_factory=list)
     brief: list[str] = field(default_factory=list)
+    articles: list[int] = field(default_factory=list)  # the article of each earlier sentence (none: one article)
 
     def __bool__(self) -> bool:
         return bool(self.sentences or self.brief)
@@ -69,3 +76,24 @@ def discount(scores: np.ndarray, sentences: list[Sentence], earlier: Earlier) ->
     allowed = ~repeats_brief(sentences, earlier.brief) & (old < REPEATED)
     spread = float(np.std(scores)) if len(scores) > 1 else 0.0
     return scores - PENALTY * spread * old, allowed
+
+
+def concept_value(earlier: Earlier):
+    """Concept coverage's reweighing for a reader who knows `earlier`: a concept (word pair) used
+    by `count` of the new articles and `old` of the earlier ones (the earlier brief counts as one)
+    is worth count × count / (count + OLD_CONCEPT × old): in full when only the new articles use
+    it, less the more the reader has met it."""
+    articles = earlier.articles if len(earlier.articles) == len(earlier.sentences) else [0] * len(earlier.sentences)
+    used: dict[str, set[int]] = {}
+    for text, article in zip(earlier.sentences, articles):
+        for pair in pairs(text):
+            used.setdefault(pair, set()).add(article)
+    for text in earlier.brief:
+        for pair in pairs(text):
+            used.setdefault(pair, set()).add(-1)
+
+    def value(weight: dict[str, int]) -> dict[str, float]:
+        return {concept: count * count / (count + OLD_CONCEPT * len(used.get(concept, ())))
+                for concept, count in weight.items()}
+
+    return value

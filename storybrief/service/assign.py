@@ -7,6 +7,7 @@ grouping can be replaced without touching the API code:
     ... the service inserts the article (and a new story when assignment.story_id is None) ...
     assigner.remember(article_id, story_id, article)  # same transaction, after the insert
     assigner.forget()                                 # after a rollback: drop in-memory state
+    assigner.links()  # optional: (stories it speaks for, related story pairs), see storybrief.service.links
 
 `StoryIndexAssigner` (the default) puts the stories work's incremental grouping,
 `storybrief.stories.StoryIndex`, behind this interface; the database stays the record of which
@@ -262,6 +263,20 @@ class StoryIndexAssigner:
         key phrase); "" when the label would only be an article's id (nothing to name it by)."""
         found = self.index.label(story).strip()
         return "" if found in self.index.articles else found
+
+    def links(self) -> tuple[set[int], set[tuple[int, int]]]:
+        """What the grouping says of related stories, in database ids: (the stories the index holds,
+        the related pairs (lower id, higher id) between them). It speaks for no other story: one
+        whose articles have all left the index keeps the links stored for it."""
+        held = {story_id for key, story_id in self.story_of.items() if key in self.index.stories}
+        pairs = set()
+        for key, linked in self.index.sagas.related.items():
+            a = self.story_of.get(key)
+            for other in linked:
+                b = self.story_of.get(other)
+                if a is not None and b is not None and a != b:
+                    pairs.add((min(a, b), max(a, b)))
+        return held, pairs
 
     # -- internals -----------------------------------------------------------------------
 

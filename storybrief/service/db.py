@@ -54,6 +54,18 @@ class StoryRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+class StoryLinkRow(Base):
+    """Two stories of one long saga, linked as related (never merged: months apart, or a different
+    development); kept both ways round, so a story's links are the rows with its `story_id`. The
+    grouping decides them (`StoryIndex` sagas) and may change them as articles come."""
+
+    __tablename__ = "story_links"
+
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    related_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ArticleRow(Base):
     __tablename__ = "articles"
 

@@ -79,6 +79,15 @@ class SummarizeRequest(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1, max_length=MAX_ARTICLES_PER_REQUEST)
     words: int = Field(DEFAULT_WORDS, ge=1, le=MAX_BRIEF_WORDS)
     method: str = Field("default", max_length=50)
+    query: str | None = Field(
+        None, max_length=2000, description="What the reader wants to know: the brief leans toward its content words."
+    )
+
+
+class EvidenceOut(BaseModel):
+    article: int = Field(description="The source number (see `sources`) whose article holds the evidence.")
+    index: int = Field(description="The evidence sentence's position in that article, from 0.")
+    text: str = Field(description="The sentence of the cited article that reports the fact.")
 
 
 class BriefSentenceOut(BaseModel):
@@ -89,6 +98,9 @@ class BriefSentenceOut(BaseModel):
     cut: bool = Field(False, description="The sentence stops mid-way in its source (the article was cut off there).")
     date: str = Field(
         "", description="Day its article was published (ISO), when the brief tells events of several days."
+    )
+    evidence: dict[int, EvidenceOut] = Field(
+        {}, description="For each cited source number, the sentence of its article that reports the fact."
     )
 
 
@@ -165,8 +177,19 @@ class EarlierBriefOut(BaseModel):
     articles: list[int]
 
 
+class RelatedStoryOut(BaseModel):
+    id: int
+    title: str
+    article_count: int
+    updated_at: datetime
+
+
 class StoryDetail(StorySummary):
     articles: list[ArticleOut]
+    related: list[int] = Field(
+        [], description="Stories of the same long saga (months apart, or another development), linked, never merged."
+    )
+    related_stories: list[RelatedStoryOut] = Field([], description="The `related` stories with their titles.")
     timeline: list[EventOut] = Field([], description="The story's events, oldest first.")
     update: UpdateOut | None = Field(None, description="What is new since the previous brief; null when nothing is.")
     history: list[EarlierBriefOut] = Field([], description="The story's earlier briefs, oldest first.")

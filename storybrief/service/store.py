@@ -22,8 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
+from storybrief.service import links
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
-from storybrief.service.db import ArticleRow, CachedBrief, Database, FeedEntryRow, StoryRow, later, utcnow
+from storybrief.service.db import (
+    ArticleRow,
+    CachedBrief,
+    Database,
+    FeedEntryRow,
+    StoryRow,
+    later,
+    utcnow,
+)
 from storybrief.service.news import story_news
 from storybrief.service.outlets import clean_title, headline, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
@@ -38,8 +47,9 @@ MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written f
 MAX_BRIEF_ARTICLE_CHARS = 20_000
 MAX_BRIEF_CHARS = 250_000
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")
-# Bumped when the shape or content rules of a cached brief change: older cached briefs are recomputed.
-BRIEF_FORMAT = 2
+# Bumped when the shape or content rules of a cached brief change: older cached briefs are recomputed
+# (3: every citation carries its evidence, which the story page shows).
+BRIEF_FORMAT = 3
 ID_RANGE = range(-(2**63), 2**63)  # what an id column holds on both databases; any other id is not stored
 
 
@@ -201,6 +211,7 @@ class Store:
         self._brief_locks_guard = threading.Lock()
         self._search_backend: str | None = None  # found at the first search (after the migrations ran)
         self.writer = BriefWriter(self._brief_of)
+        self.record_links = links.Recorder()  # related stories, stored at each ingest
 
     # -- writes --------------------------------------------------------------------------
 
@@ -213,8 +224,10 @@ class Store:
             with self.db.write() as session:
                 for item in prepared:
                     results.append(self._ingest_one(session, item))
+                self.record_links(session, self.assigner)
         except BaseException:
             self.assigner.forget()  # it may remember articles that were rolled back
+            self.record_links.reset()
             raise
         self._brief_later({r.story_id for r in results if r.created})
         return results
@@ -309,6 +322,7 @@ class Store:
                 yield session
         finally:
             self.assigner.forget()
+            self.record_links.reset()
 
     @staticmethod
     def _remove(session, story_id: int, article_ids: list[int], story_too: bool) -> Deleted:
@@ -317,6 +331,7 @@ class Store:
             session.execute(delete(ArticleRow).where(ArticleRow.id.in_(article_ids)))
         if story_too:
             session.execute(delete(CachedBrief).where(CachedBrief.story_id == story_id))
+            links.forget(session, story_id)
             session.execute(delete(StoryRow).where(StoryRow.id == story_id))
         else:
             story = session.get(StoryRow, story_id)
@@ -372,6 +387,11 @@ class Store:
             articles = session.scalars(
                 select(ArticleRow).where(ArticleRow.story_id == story_id).order_by(ArticleRow.id)).all()
             return story, list(articles), self._sources(session, [story_id]).get(story_id, [])
+
+    def related(self, story_id: int) -> list[StoryRow]:
+        """The stories linked to this one as parts of one saga, oldest first."""
+        with self.db.read() as session:
+            return links.related(session, story_id)
 
     def article(self, article_id: int) -> ArticleRow | None:
         if article_id not in ID_RANGE:

@@ -173,14 +173,15 @@ class StoryIndex:
             for k, story_id in enumerate(fresh_story):
                 self.row_story[first + k] = story_id
                 self.stories[story_id].rows.append(first + k)
-                self.sagas.grow(story_id, 1)  # placed stories link into sagas only through later adds' pairs
-            # No regrouping, but the placed rows' closest similarities are noted, so that later
-            # articles are judged mutual or not against them as after an `add` (a neighbour
-            # search; skipped when nothing reads them).
+            # No regrouping, but the placed rows' neighbours are found as by an `add`: their saga
+            # pairs link the placed stories into sagas (related stories; a replay re-derives the
+            # links the original adds made), and their closest similarities are noted, so that later
+            # articles are judged mutual or not against them (skipped when nothing reads them).
+            found = self.corpus.pairs(first, horizon_days(self.tau_days), self.window_days)
             if self.mutual_boost != 1.0:
-                found = self.corpus.pairs(first, horizon_days(self.tau_days), self.window_days)
                 note_similar(self.corpus.top_similar, found.low[found.story], found.high[found.story],
                              found.similarity[found.story])
+            self._link_sagas(first, found.low[found.saga], found.high[found.saga], found.similarity[found.saga])
         for article_id, original in pending_copies:
             self.copies.setdefault(self.row_of[original], []).append(article_id)
             self.row_of[article_id] = self.row_of[original]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from storybrief.brief import cover
 from storybrief.brief.pipeline import summarize
-from storybrief.brief.update import REPEATED, Earlier, closest, discount, repeats_brief
+from storybrief.brief.update import OLD_CONCEPT, REPEATED, Earlier, closest, concept_value, discount, repeats_brief
 from storybrief.types import Article, Sentence
 
 BACKGROUND = ("The Vell river burst its banks on Monday night and flooded the lower town of Marren, "
@@ -82,3 +84,25 @@ def test_a_sentence_repeating_the_earlier_brief_by_its_trigrams_is_out():
                  Sentence("A third shelter opened in the sports hall on Friday.", 0, 1)]
     assert repeats_brief(sentences, brief).tolist() == [True, False]
     assert repeats_brief(sentences, []).tolist() == [False, False]
+
+
+def test_concepts_the_earlier_articles_used_are_worth_less():
+    earlier = Earlier(sentences=["The river burst its banks on Monday.", "The river burst its banks again.",
+                                 "Schools were shut."], articles=[0, 1, 1])
+    weights = concept_value(earlier)({"river burst": 4, "relief fund": 4, "school were": 2})
+    assert weights["relief fund"] == 4  # only the new articles say it
+    assert weights["river burst"] == pytest.approx(4 * 4 / (4 + OLD_CONCEPT * 2))
+    assert weights["river burst"] < weights["relief fund"] and 0 < weights["school were"] < 2
+
+
+def test_concept_coverage_of_an_update_prefers_the_facts_the_reader_has_not_met():
+    # Each article tells the flood (8 articles the reader read told it) and the relief fund (new); 14 words fit one.
+    flood, fund = "The Vell river burst its banks and flooded the lower town", "The mayor announced a relief fund"
+    sentences = [Sentence(text=t, article=a, index=i)
+                 for a in range(4) for i, t in enumerate([f"{flood} of Marren.", f"{fund} for flooded families."])]
+    scores = np.ones(8)
+    plain = cover.cover(sentences, scores, 14)
+    assert plain and all("burst" in sentences[i].text for i in plain)
+    read = Earlier(sentences=[f"{flood} on Monday night, witness {k} said." for k in range(8)], articles=list(range(8)))
+    update = cover.cover(sentences, scores, 14, value=concept_value(read))
+    assert update and all("relief fund" in sentences[i].text for i in update)

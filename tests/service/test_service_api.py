@@ -103,8 +103,13 @@ def test_a_story_has_a_cited_brief_its_articles_and_sources(client):
     assert brief["sentences"] and brief["words"] <= brief["budget"]
     numbered = {s["id"]: s for s in brief["sources"]}
     assert {s["article_id"] for s in brief["sources"]} <= {r["id"] for r in results}
+    texts = {r["id"]: article["text"] for r, article in zip(results, BRIDGE)}
     for sentence in brief["sentences"]:
         assert sentence["sources"] and all(n in numbered for n in sentence["sources"])
+        # Each citation carries its evidence: a sentence of the cited article (issue 14).
+        assert sorted(int(n) for n in sentence["evidence"]) == sorted(sentence["sources"])
+        for n, evidence in sentence["evidence"].items():
+            assert evidence["article"] == int(n) and evidence["text"] in texts[numbered[int(n)]["article_id"]]
     # Sentences reported by every outlet cite all three articles.
     assert max(len(s["sources"]) for s in brief["sentences"]) >= 2
     assert client.get("/stories/999").status_code == 404
@@ -137,6 +142,16 @@ def test_summarize_is_stateless(client):
     assert [s["name"] for s in brief["sources"]] == ["Coastal Herald", "Bay Courier", "Radio Ellison"]
     assert brief["sources"][0]["url"] == BRIDGE[0]["url"]
     assert client.get("/health").json()["articles"] == 0
+
+
+def test_summarize_takes_a_query(client):
+    plain = client.post("/summarize", json={"articles": BRIDGE, "words": 40}).json()
+    asked = client.post("/summarize", json={"articles": BRIDGE, "words": 40, "query": "What will the repairs cost?"})
+    assert asked.status_code == 200, asked.text
+    assert 0 < asked.json()["words"] <= 40
+    assert not any("million" in s["text"] for s in plain["sentences"])
+    assert any("million" in s["text"] for s in asked.json()["sentences"])
+    assert client.post("/summarize", json={"articles": BRIDGE, "query": "x" * 2001}).status_code == 422
 
 
 @pytest.mark.parametrize("body, words", [

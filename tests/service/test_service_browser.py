@@ -1,16 +1,13 @@
 """The page in a real browser (system Chromium through Playwright): post hostile text, see it as text,
-follow a citation."""
+see a citation's evidence on hover, keyboard focus and tap, follow a citation."""
 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 
 import pytest
 from service_checks import skip_or_fail
-from service_corpus import BRIDGE
+from service_corpus import BRIDGE, INQUIRY, ORCHARD, QUAKE
 
 CHROMIUM = os.environ.get("STORYBRIEF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,28 +36,9 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def server(tmp_path):
-    """The app under uvicorn on a free loopback port, in a thread."""
-    import uvicorn
-
-    from storybrief.service.app import create_app
-    from storybrief.service.settings import Settings
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'browser.db'}"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def server(tmp_path, start_server):
+    """The app under uvicorn on a free loopback port (conftest's `start_server`), on a SQLite file."""
+    return start_server(f"sqlite:///{tmp_path / 'browser.db'}")
 
 
 def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, sync_api):
@@ -93,10 +71,13 @@ def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, 
             assert dialogs == []
 
             page.goto(server + "/")
-            citations = page.locator("a.cite")
+            citations = page.locator(".cite.checkable")
             assert citations.count() >= 2
-            label = citations.first.get_attribute("title")
-            citations.first.click()
+            citations.first.hover()  # the evidence shows, with a link to the cited article
+            evidence = citations.first.locator(".evidence")
+            evidence.wait_for(state="visible")
+            label = evidence.locator(".who").inner_text().split("] ", 1)[1].rsplit(", sentence", 1)[0]
+            evidence.locator("a").click()
             page.wait_for_url("**/web/articles/*")
             assert page.inner_text("p.meta").startswith(label)
             text = page.inner_text("div.text")
@@ -165,8 +146,117 @@ def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreeme
             assert "Harbour bridge to close for repairs" in text and "| Coastal Herald" not in text
             assert "Coastal Herald" in text and "Untitled" not in text
             assert "Where the sources disagree" in text and "says 5.1 where the brief says 4.2" in text
-            for box in page.locator("a.cite").all():
+            for box in page.locator(".cite").all():
                 size = box.bounding_box()
                 assert size["width"] >= 24 and size["height"] >= 24
+        finally:
+            browser.close()
+
+
+def post_json(server: str, body) -> list[dict]:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(server + "/articles", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["articles"]
+
+
+def get_json(url: str) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_a_citations_evidence_shows_on_hover_focus_and_tap_as_text(server, sync_api):
+    """Issue 14: each citation marker shows its evidence (the cited article's sentence) when hovered,
+    focused from the keyboard or tapped on a phone, hides again when left; script-like evidence is
+    text; at 390 px the open evidence stays on the screen."""
+    hostile = dict(BRIDGE[0], text=BRIDGE[0]["text"] + f" Officials said {SCRIPT} the ferry timetable is final.")
+    [first, *_] = post_json(server, [hostile, BRIDGE[1], BRIDGE[2]])
+    story = get_json(f"{server}/stories/{first['story_id']}")
+    expected = [s["evidence"][str(n)]["text"] for s in story["brief"]["sentences"] for n in s["sources"]]
+    hostile_at = next(k for k, text in enumerate(expected) if SCRIPT in text)
+    url = f"{server}/web/stories/{story['id']}"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(url)
+            markers = page.locator("main > article > .brief .checkable")
+            assert markers.count() == len(expected)
+            for k in (0, hostile_at):
+                evidence = markers.nth(k).locator(".evidence")
+                assert not evidence.is_visible()
+                markers.nth(k).hover()
+                evidence.wait_for(state="visible")
+                assert expected[k] in evidence.inner_text()
+                page.mouse.move(0, 0)
+                evidence.wait_for(state="hidden")
+            # Script-like evidence is shown as text and never runs.
+            assert page.locator("main .evidence script").count() == 0 and dialogs == []
+
+            # Keyboard: Tab reaches the first marker, and its evidence shows while it has the focus.
+            for _ in range(15):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.classList.contains('checkable')"):
+                    break
+            focused = page.locator(".checkable:focus")
+            assert focused.count() == 1
+            focused.locator(".evidence").wait_for(state="visible")
+            assert expected[0] in focused.locator(".evidence").inner_text()
+
+            # A phone: a tap shows the evidence, a tap elsewhere hides it; nothing scrolls sideways.
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+            page = phone.new_page()
+            page.goto(url)
+            for k in (hostile_at, 0):
+                marker = page.locator("main > article > .brief .checkable").nth(k)
+                evidence = marker.locator(".evidence")
+                marker.tap()
+                evidence.wait_for(state="visible")
+                assert expected[k] in evidence.inner_text()
+                box = evidence.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390, f"{width} px wide with the evidence open"
+                page.locator("h1").tap()
+                evidence.wait_for(state="hidden")
+            assert SCRIPT in page.locator("main > article > .brief .checkable").nth(hostile_at).text_content()
+            assert page.locator("main .evidence script").count() == 0
+            marker = page.locator("main > article > .brief .checkable").first
+            marker.tap()
+            marker.locator(".evidence a").tap()  # the open evidence's link leads to the cited article
+            page.wait_for_url("**/web/articles/*")
+            assert dialogs == []
+        finally:
+            browser.close()
+
+
+def test_related_stories_are_links_between_the_story_pages(server, sync_api):
+    """Issue 13: the quake and, two months later, the inquiry into it are two stories of one saga; each
+    story page links to the other under "Related stories", and the page stays within 390 px."""
+    quake = post_json(server, QUAKE)[0]["story_id"]
+    post_json(server, ORCHARD)
+    inquiry = post_json(server, INQUIRY)[0]["story_id"]
+    assert inquiry != quake
+    titles = {i: get_json(f"{server}/stories/{i}")["title"] for i in (quake, inquiry)}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"{server}/web/stories/{quake}")
+            related = page.locator("section.related")
+            assert related.locator("h2").inner_text() == "Related stories"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            related.get_by_role("link", name=titles[inquiry]).click()
+            page.wait_for_url(f"**/web/stories/{inquiry}")
+            assert page.locator("h1").inner_text() == titles[inquiry]
+            assert page.locator("section.related a").all_inner_texts() == [titles[quake]]
         finally:
             browser.close()

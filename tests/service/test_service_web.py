@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import escape
 from service_corpus import BRIDGE, CHESS
 
 HOSTILE = {
@@ -27,10 +28,29 @@ def test_article_text_is_escaped_everywhere(client):
     assert 'href="https://evil.example/a?x=&lt;script&gt;"' in article
 
 
-def test_citations_link_to_the_articles_of_the_story(client):
-    results = client.post("/articles", json=BRIDGE).json()["articles"]
-    page = client.get("/").text
-    links = {int(n) for n in re.findall(r'class="cite" href="/web/articles/(\d+)"', page)}
+def test_citations_show_their_evidence_and_link_to_the_articles_of_the_story(client):
+    """Each citation marker carries its evidence (the cited article's sentence, escaped) and a link to
+    that article; the marker is keyboard-focusable and described by the evidence."""
+    hostile = dict(BRIDGE[0], text=BRIDGE[0]["text"] + " Officials said <script>alert(1)</script> the ferry is late.")
+    results = client.post("/articles", json=[hostile, *BRIDGE[1:]]).json()["articles"]
+    story = client.get(f"/stories/{results[0]['story_id']}").json()
+    page = client.get(f"/web/stories/{story['id']}").text
+    markers = re.findall(r'<span class="cite checkable" tabindex="0" aria-describedby="([^"]+)">\[(\d+)\]'
+                         r'<span class="evidence" id="([^"]+)">(.*?)</span></span>', page)
+    cited = sum(len(s["sources"]) for s in story["brief"]["sentences"])
+    assert len(markers) == cited  # every citation of the brief has its evidence on the page
+    numbered = {s["id"]: s["article_id"] for s in story["brief"]["sources"]}
+    for (described, number, own, shown), sentence in zip(markers, [
+            (s, n) for s in story["brief"]["sentences"] for n in s["sources"]]):
+        data, cited_number = sentence
+        assert described == own and int(number) == cited_number
+        evidence = data["evidence"][str(cited_number)]["text"]
+        assert escape(evidence) in shown
+        assert f'<a href="/web/articles/{numbered[cited_number]}">' in shown
+    assert len({m[0] for m in markers}) == len(markers)  # ids are unique on the page
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in m[3] for m in markers)
+    assert "<script>" not in page
+    links = {int(n) for n in re.findall(r'<a href="/web/articles/(\d+)">Read the article</a>', page)}
     assert links and links <= {r["id"] for r in results}
     for article_id in links:
         assert client.get(f"/web/articles/{article_id}").status_code == 200

@@ -5,8 +5,6 @@ HTTP show the stories, each updated in place. Four cycles, bounded in time."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -16,32 +14,15 @@ import pytest
 from feed_server import Clock, FeedServer, http_date, page, rss
 from service_corpus import BRIDGE, CHESS, DROUGHT
 
-from storybrief.service.app import create_app
 from storybrief.service.settings import Settings
 from storybrief.service.watch.feedlist import read_feed_list
 from storybrief.service.watch.watcher import Watcher, WatchOptions, open_store
 
 
 @pytest.fixture
-def service(db_url):
-    """The app under uvicorn on a free loopback port, in a thread."""
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(Settings(db_url=db_url))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+def service(db_url, start_server):
+    """The app under uvicorn on a free loopback port (conftest's `start_server`)."""
+    return start_server(db_url)
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:

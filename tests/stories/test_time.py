@@ -207,3 +207,26 @@ def test_a_version_2_state_folder_still_loads(tmp_path):
     assert loaded.add(articles("q3", QUAKE[:1], 3))[0] == quake[0]
     loaded.save(folder)
     assert json.loads((folder / "state.json").read_text(encoding="utf-8"))["version"] == 3
+
+
+def test_a_replay_with_place_links_the_placed_stories_as_the_adds_did():
+    """`place` (the service rebuilding its index from its database) records the placed rows' saga
+    pairs, so the stories it replays are related as the original adds made them, one placed batch
+    or one article at a time; and a later add links a new story to them."""
+    index = StoryIndex()
+    for batch in (articles("q", QUAKE, 2), articles("o", ORCHARD, 3), articles("i", INQUIRY, 70)):
+        index.add(batch)
+    assert index.sagas.related  # the quake and the inquiry are linked
+    stored = [(index.articles[article_id], index.row_story[row]) for row, article_id in enumerate(index.row_ids)]
+    at_once, one_by_one = StoryIndex(), StoryIndex()
+    at_once.place([article for article, _ in stored], [story for _, story in stored])
+    for article, story in stored:
+        one_by_one.place([article], [story])
+    for replay in (at_once, one_by_one):
+        assert replay.sagas.related == index.sagas.related
+        assert replay.stories.keys() == index.stories.keys()  # no regrouping
+    more = at_once.add([Article(id="i9", text=INQUIRY[0].format(day="Monday"), source="outlet9",
+                                published="2026-05-10T09:00:00Z")])
+    assert more[0] == index.row_story[index.row_of["i0"]]  # days after the inquiry's articles: its story
+    quake_story = index.row_story[index.row_of["q0"]]
+    assert at_once.related(quake_story) == [more[0]]

@@ -19,6 +19,7 @@ from storybrief.service.schemas import (
     ErrorOut,
     Health,
     IngestResult,
+    RelatedStoryOut,
     StoryDetail,
     StoryPage,
     StorySummary,
@@ -100,16 +101,18 @@ def get_stories(
 
 @router.get("/stories/{story_id}", response_model=StoryDetail, responses={404: {"model": ErrorOut}}, tags=["api"])
 def get_story(story_id: int, store: StoreDep) -> StoryDetail:
-    """A story's brief, its articles and the outlets that reported it."""
+    """A story's brief, its articles, the outlets that reported it and its related stories."""
     found = store.story(story_id)
     if found is None:
         raise HTTPException(404, f"no story {story_id}")
     story, articles, sources = found
     summary = story_summary(store, story, sources, True)
     news = store.brief(story)  # cached with the brief: timeline, update, earlier briefs
+    related = [RelatedStoryOut(id=r.id, title=r.title, article_count=r.article_count, updated_at=utc(r.updated_at))
+               for r in store.related(story_id)]
     return StoryDetail(**summary.model_dump(), articles=[ArticleOut(**article_fields(a)) for a in articles],
                        timeline=news.get("timeline") or [], update=news.get("update"),
-                       history=news.get("history") or [])
+                       history=news.get("history") or [], related=[r.id for r in related], related_stories=related)
 
 
 @router.delete(
@@ -137,7 +140,7 @@ def post_summarize(request: SummarizeRequest, store: StoreDep) -> BriefOut:
         article = article_from(item, f"article {n}", store.fetcher)
         article.id, article.path = str(n), ""
         articles.append(article)
-    brief = summarize(articles, words=request.words, method=request.method)
+    brief = summarize(articles, words=request.words, method=request.method, query=request.query)
     data = brief_data(brief, {})
     # By the article each source is, not by position: an article with no text left after cleaning has no source.
     urls = {str(n): item.url for n, item in enumerate(request.articles, 1)}

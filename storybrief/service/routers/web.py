@@ -80,6 +80,8 @@ def story_page(
         pages=pages,
         timeline=timeline,
         order=order,
+        related=[{"id": r.id, "title": r.title, "articles": r.article_count, "updated": f"{utc(r.updated_at):%d %b %Y}"}
+                 for r in store.related(story_id)],
     )
 
 
@@ -155,16 +157,7 @@ def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str |
     numbered = {s["id"]: s for s in data.get("sources", [])}
     sentences = []
     for sentence in data.get("sentences", []):
-        cites = []
-        for number in sentence["sources"]:
-            source = numbered.get(number, {})
-            cites.append(
-                {
-                    "number": number,
-                    "article_id": source.get("article_id"),
-                    "label": source.get("name") or source.get("title") or f"source {number}",
-                }
-            )
+        cites = [citation(numbered, number, sentence) for number in sentence["sources"]]
         sentences.append(
             {
                 "text": sentence["text"],
@@ -215,21 +208,28 @@ def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str |
     }
 
 
+def citation(numbered: dict[int, dict], number: int, sentence: dict) -> dict:
+    """A citation as `_brief.html` shows it: the source's number, article and name, and the evidence
+    (the sentence of the cited article that reports the fact, shown on hover, focus or tap), if any."""
+    source = numbered.get(number, {})
+    evidence = (sentence.get("evidence") or {}).get(str(number))
+    return {
+        "number": number,
+        "article_id": source.get("article_id"),
+        "label": source.get("name") or source.get("title") or f"source {number}",
+        "evidence": {"text": evidence["text"], "sentence": evidence.get("index", 0) + 1} if evidence else None,
+    }
+
+
 def update_view(update: dict | None) -> dict | None:
     """What is new since the previous brief, as `_brief.html` shows a brief: its sentences with
     their citations resolved to article links, and the day of the previous brief."""
     if not update:
         return None
     numbered = {s["id"]: s for s in update.get("sources", [])}
-
-    def cite(n: int) -> dict:
-        source = numbered.get(n, {})
-        return {"number": n, "article_id": source.get("article_id"),
-                "label": source.get("name") or source.get("title") or f"source {n}"}
-
     sentences = [{"text": s["text"], "single": s.get("single_source", False), "cut": s.get("cut", False),
-                  "cites": [cite(n) for n in s["sources"]]} for s in update.get("sentences", [])]
-    return {"since": update.get("since", "")[:10], "sentences": sentences, "error": None}
+                  "cites": [citation(numbered, n, s) for n in s["sources"]]} for s in update.get("sentences", [])]
+    return {"id": "new", "since": update.get("since", "")[:10], "sentences": sentences, "error": None}
 
 
 async def form_articles(form) -> list[ArticleIn]:
