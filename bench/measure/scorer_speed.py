@@ -30,7 +30,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 PEERS = ("summa textrank", "sumy lexrank")
 CORPORA = ("multinews", "duc2006", "duc2006-10")
-DEFAULT_STORIES = {"multinews": 300, "duc2006": 10, "duc2006-10": 20}
+DEFAULT_STORIES = {"multinews": 300, "duc2006": 20, "duc2006-10": 50}
 CHUNK = {"multinews": 20, "duc2006": 2, "duc2006-10": 4}
 LEXRANK_SENTENCES = 12
 
@@ -236,7 +236,7 @@ def table(results: dict[str, dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", nargs="+", choices=CORPORA, default=list(CORPORA))
-    parser.add_argument("--stories", type=int, nargs="+", help="stories per corpus (default 300, 10, 20)")
+    parser.add_argument("--stories", type=int, nargs="+", help="stories per corpus (default 300, 20, 50)")
     parser.add_argument("--words", type=int, default=250)
     parser.add_argument("--methods", nargs="+", default=["default"], help="StoryBrief methods to time")
     parser.add_argument(
