@@ -33,9 +33,14 @@ from storybrief.errors import StoryBriefError  # noqa: E402
 from storybrief.evaluation.official_rouge import score  # noqa: E402
 
 
-def prepared(corpus: str) -> tuple[list[dict], list[pipeline.Prepared]]:
+def prepared(corpus: str, articles: int | None = None) -> tuple[list[dict], list[pipeline.Prepared]]:
+    """Each topic prepared once (cached); `articles`: only its first N articles (by date), a story the
+    size of a 10-document DUC cluster."""
     records = [r for r in read_jsonl(BENCH_DATA / f"{corpus}.jsonl") if r["references"]]
-    path = CACHE / f"{corpus}_{pipeline_version()}.pkl"
+    if articles:
+        keys = ("documents", "titles", "dates", "doc_ids")
+        records = [dict(r, **{k: r[k][:articles] for k in keys}) for r in records]
+    path = CACHE / f"{corpus}{f'-{articles}' if articles else ''}_{pipeline_version()}.pkl"
     if path.exists():
         return records, pickle.loads(path.read_bytes())
     out = [pipeline.prepare(articles_of(r)) for r in records]
@@ -87,6 +92,7 @@ def variants(args) -> dict:
         "pow.75": (learned, {"GREEDY_POWERS": (0.75,)}),
         "pow1": (learned, {"GREEDY_POWERS": (1.0,)}),
         "pow.5+1": (learned, {"GREEDY_POWERS": (0.5, 1.0)}),
+        "pow.5+.75": (learned, {"GREEDY_POWERS": (0.5, 0.75)}),
         "pow.5+.75+1": (learned, {"GREEDY_POWERS": (0.5, 0.75, 1.0)}),
         "pow.25+.5+.75+1": (learned, {"GREEDY_POWERS": (0.25, 0.5, 0.75, 1.0)}),
         "milp_pool60": (learned, {"SOLVER": "milp", "POOL": 60}),
@@ -116,8 +122,9 @@ def main() -> None:
     parser.add_argument("--oracle", default=None)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--words", type=int, default=None, help="budget (default: the task's)")
+    parser.add_argument("--articles", type=int, default=None, help="only each topic's first N articles")
     args = parser.parse_args()
-    records, stories = prepared(args.corpus)
+    records, stories = prepared(args.corpus, args.articles)
     records, stories = records[: args.limit], stories[: args.limit]
     words = args.words or CORPORA[args.corpus][1]
     table = variants(args)

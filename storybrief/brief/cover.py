@@ -257,17 +257,20 @@ def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carries: np.ndarra
     left = words - int(lengths[taken].sum())
     # A row taken by itself (most of them) is rated all at once; a row that brings others, one by one.
     alone = np.array([needs[r] == [r] for r in range(n)], dtype=bool)
-    others = [r for r in range(n) if needs[r] and not alone[r]]
+    others = [(r, np.array(needs[r])) for r in range(n) if needs[r] and not alone[r]]
     per_cost = np.where(alone, lengths, 1.0) ** power
+    # What each row's uncovered concepts are worth, kept up to date as concepts get covered (concept
+    # values are article counts, so the running sums are exact).
+    uncovered = carries @ np.where(covered, 0.0, concept_value)
+    repeated = same[:, taken].any(axis=1) if same is not None else np.zeros(n, dtype=bool)
     while True:
-        marginal = row_value + carries @ np.where(covered, 0.0, concept_value)
-        repeated = same[:, taken].any(axis=1) if same is not None else np.zeros(n, dtype=bool)
+        marginal = row_value + uncovered
         rate = np.where(alone & ~taken & ~repeated & (lengths <= left), marginal / per_cost, 0.0)
-        best_rest: dict[int, list[int]] = {}
-        for r in others:
+        best_rest: dict[int, np.ndarray] = {}
+        for r, need in others:
             if taken[r]:
                 continue
-            rest = [m for m in needs[r] if not taken[m]]
+            rest = need[~taken[need]]
             cost = float(lengths[rest].sum())
             if cost > left or repeated[rest].any():
                 continue
@@ -280,10 +283,14 @@ def _greedy(row_value: np.ndarray, concept_value: np.ndarray, carries: np.ndarra
         best = int(np.argmax(rate))
         if rate[best] <= 0.0:
             return units
-        rest = best_rest.get(best, [best])
+        rest = best_rest.get(best, np.array([best]))
         units.append(best)
         taken[rest] = True
-        covered |= carries[rest].any(axis=0)
+        newly = carries[rest].any(axis=0) & ~covered
+        covered |= newly
+        uncovered -= carries[:, newly] @ concept_value[newly]
+        if same is not None:
+            repeated |= same[:, rest].any(axis=1)
         left -= int(lengths[rest].sum())
 
 
