@@ -58,8 +58,8 @@ NOTES = {
     "duc2007-update": "10 topics × 3 document sets (A, B, C: 30 summaries a system), 4 references of 100 words each;"
                       " NIST's baselines 35 (lead of the most recent document) and 58 (CLASSY04, topic-blind) and 22"
                       " participants (36–57). StoryBrief briefs each set from that set's own articles, a generic"
-                      " brief: it does not yet write an update brief (what is new since the earlier sets), which is"
-                      " what the participants were asked for.",
+                      " brief, not an update brief (what is new since the earlier sets, which is what the participants"
+                      " were asked for; StoryBrief's update brief is scored in the `duc-update` section).",
 }
 PRONOUNS = {"he", "she", "it", "they", "his", "her", "its", "their", "them", "him", "this", "these", "those", "that",
             "we", "i"}
