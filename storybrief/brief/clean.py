@@ -370,6 +370,11 @@ def looks_english(text: str) -> bool:
     return len(words) < 20 or sum(w in _ENGLISH_MARKERS for w in words) / len(words) >= 0.12
 
 
+def headline_of(text: str) -> str:
+    """The article's headline when its first substantive line reads like one, else ""."""
+    return _title_of(text.lstrip().split("\n", 5))[0]
+
+
 def _title_of(lines: list[str]) -> tuple[str, int]:
     """The headline: the first substantive line when it reads like one (short, no full stop)."""
     for n, line in enumerate(lines[:4]):

@@ -1,5 +1,5 @@
-"""What a story is called and shown as: its label (the title of the article closest to its
-centroid, else its most telling two-word phrase) and the `Story` made from its articles."""
+"""What a story is called and shown as: its label (the title, or headline line, of the article
+closest to its centroid, else its most telling two-word phrase) and the `Story` made from its articles."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
+from storybrief.brief.clean import headline_of
 from storybrief.stories.records import Story
 from storybrief.stories.vectors import STOP_WORDS, WORD_PATTERN, column, text_for_vectors
 from storybrief.types import Article
@@ -22,10 +23,13 @@ def label(articles: list[Article], vectors: sp.csr_matrix, terms: dict[int, str]
     """The title of the article closest to the story's centroid, else its top key phrase.
     `articles`: the articles of the story's vector rows, in row order; `vectors`: those rows."""
     centroid = np.asarray(vectors.sum(axis=0)).ravel()
-    titled = [k for k, article in enumerate(articles) if article.title.strip()]
+    # An article given without a title is titled by its first line when that reads as a headline,
+    # as the brief's source list titles it.
+    titles = [article.title.strip() or headline_of(article.text) for article in articles]
+    titled = [k for k, title in enumerate(titles) if title]
     if titled:
         closeness = vectors[titled] @ centroid
-        return articles[titled[int(np.argmax(closeness))]].title.strip()
+        return titles[titled[int(np.argmax(closeness))]]
     return key_phrase(articles, centroid, terms)
 
 

@@ -23,6 +23,19 @@ def test_the_title_closest_to_the_centroid_labels_the_story():
     assert label(articles, vectors, {}) == "Two"  # only titled articles compete
 
 
+def test_an_untitled_article_is_titled_by_its_headline_line():
+    vectors = sp.csr_matrix(np.array([[1.0, 0.0], [0.6, 0.8], [0.8, 0.6]]))
+    body = "The council met on Monday. It voted to close the bridge for repairs."
+    articles = [
+        Article(text=body, title="One"),
+        Article(text=body, title="Two"),
+        Article(text="Council votes to shut the old bridge\n" + body),  # no title given: its first line is one
+    ]
+    assert label(articles, vectors, {}) == "Council votes to shut the old bridge"
+    articles[2] = Article(text=body + "\nMore on the vote later.")  # a first line that is a sentence, not a headline
+    assert label(articles, vectors, {}) == "Two"
+
+
 def test_without_titles_a_repeated_telling_phrase_labels_the_story():
     ferry = [article(r) for r in FERRY]
     vectors, terms = weighed(ferry)
