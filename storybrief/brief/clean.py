@@ -371,8 +371,9 @@ def looks_english(text: str) -> bool:
 
 
 def headline_of(text: str) -> str:
-    """The article's headline when its first substantive line reads like one, else ""."""
-    return _title_of(text.lstrip().split("\n", 5))[0]
+    """The article's headline when its first substantive line reads like one, else "" (normalised
+    as `clean_article` gives it)."""
+    return normalise(_title_of(text.lstrip().split("\n", 5))[0]).strip()
 
 
 def _title_of(lines: list[str]) -> tuple[str, int]:
