@@ -21,6 +21,7 @@ import argparse  # noqa: E402
 import contextlib  # noqa: E402
 import pickle  # noqa: E402
 import time  # noqa: E402
+from collections import Counter, defaultdict  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -28,6 +29,7 @@ from bench.build.scorer_data import CACHE, pipeline_version  # noqa: E402
 from bench.data import BENCH_DATA  # noqa: E402
 from bench.measure.duc import CORPORA, articles_of, quotes, read_jsonl  # noqa: E402
 from storybrief.brief import cover, pipeline  # noqa: E402
+from storybrief.brief.readable import quote_marks  # noqa: E402
 from storybrief.brief.score import CentroidScorer, LearnedScorer  # noqa: E402
 from storybrief.errors import StoryBriefError  # noqa: E402
 from storybrief.evaluation.official_rouge import score  # noqa: E402
@@ -59,6 +61,44 @@ def setting(module, **values):
     finally:
         for k, v in old.items():
             setattr(module, k, v)
+
+
+_WEIGHTS, _RANKED, _COVER = cover.concept_weights, cover._ranked, cover.cover
+
+
+def lead_weights(bonus: float = 0.0, lead: int = 1, power: float = 1.0):
+    """cover.concept_weights, a concept worth one more `bonus` for each article that uses it in its
+    first `lead` sentences (ICSI's position feature), then raised to `power`."""
+    def weights(sentences, said=None):
+        said = {} if said is None else said
+        weight = _WEIGHTS(sentences, said)
+        leads = defaultdict(set)
+        for i, s in enumerate(sentences):
+            if s.index < lead:
+                leads[s.article] |= said[i] if i in said else cover.pairs(s.text)
+        led = Counter(c for lead_pairs in leads.values() for c in lead_pairs if c in weight)
+        return {c: (count + bonus * led[c]) ** power for c, count in weight.items()}
+    return weights
+
+
+def lead_pool(first: int):
+    """cover._ranked, each article's first `first` usable sentences (no quotation, a bundle, MIN_WORDS
+    words) added to the pool, at most twice the pool's size, earliest first."""
+    def ranked(sentences, scores, words, bundles, pool):
+        chosen, usable = _RANKED(sentences, scores, words, bundles, pool)
+        leads = [i for i, s in enumerate(sentences) if s.index < first and s.words >= cover.MIN_WORDS
+                 and bundles[i] is not None and not any(quote_marks(sentences[j].text) for j in bundles[i])]
+        leads.sort(key=lambda i: (sentences[i].index, -scores[i], i))
+        return list(dict.fromkeys(chosen + leads[: 2 * pool])), usable
+    return ranked
+
+
+def powers_from(budget: int, powers: tuple[float, ...]):
+    """cover.cover with GREEDY_POWERS = `powers` for a budget of `budget` words or more."""
+    def covering(sentences, scores, words, *args, **kwargs):
+        with setting(cover, **({"GREEDY_POWERS": powers} if words >= budget else {})):
+            return _COVER(sentences, scores, words, *args, **kwargs)
+    return covering
 
 
 def variants(args) -> dict:
@@ -111,6 +151,22 @@ def variants(args) -> dict:
         "cover1_min5": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "MIN_WORDS": 5}),
         "cover1_df2": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "MIN_ARTICLES": 2}),
         "centroid_cover1": (CentroidScorer(), {"LONG_STORY": 0, "SCORE_SHARE": 1.0}),
+        # Fourth pass (helper general2): position in the concept weights, the objective and the pool.
+        # (lead{bonus}x{k}: a concept +bonus per article using it in its first k sentences; dfpow: concept
+        # worth articles**p; rowlead: the scorer's value raised for early sentences; poollead{k}: each
+        # article's first k sentences join the pool; long{n}_pow: other greedy powers from n words.)
+        **{f"lead{b}x{k}": (learned, {"concept_weights": lead_weights(b, k)})
+           for b in (0.5, 1.0, 2.0, 3.0, 4.0) for k in (1, 2, 3, 5)},
+        **{f"dfpow{p}": (learned, {"concept_weights": lead_weights(power=p)}) for p in (0.5, 0.75, 1.5, 2.0)},
+        "lead1.0x1_dfpow1.5": (learned, {"concept_weights": lead_weights(1.0, 1, 1.5)}),
+        **{f"rowlead{r}": (learned, {"ROW_LEAD": r}) for r in (0.5, 1.0, 2.0, 4.0)},
+        **{f"poollead{k}": (learned, {"_ranked": lead_pool(k)}) for k in (1, 2, 3, 5, 8, 12)},
+        **{f"poollead{k}_rowlead{r}": (learned, {"_ranked": lead_pool(k), "ROW_LEAD": r})
+           for k in (3, 5) for r in (0.5, 1.0)},
+        **{f"lead{b}x1_pool{k}": (learned, {"concept_weights": lead_weights(b, 1), "_ranked": lead_pool(k)})
+           for b in (1.0, 2.0) for k in (1, 5)},
+        **{f"long{n}_pow{'+'.join(map(str, p))}": (learned, {"cover": powers_from(n, p)})
+           for n in (150, 200) for p in ((0.5, 0.75, 1.0), (1.0,))},
     }
 
 
@@ -158,8 +214,13 @@ def main() -> None:
         su4 = np.mean([t["ROUGE-SU4"] for t in s.per_topic.values()])
         sentences = [x for b in summaries[name].values() for x in b]
         quoted = np.mean([quotes(x) for x in sentences])
-        print(f"{args.corpus} {name:14s} R2 {r2:.4f}  SU4 {su4:.4f}  quoted {quoted:.1%}  {seconds[name]:.1f} s",
-              flush=True)
+        # Paired with the first variant named, per topic: mean difference of R-2, its standard error, topics up/down.
+        first = scores[args.variants[0]].per_topic
+        d = np.array([t["ROUGE-2"] - first[k]["ROUGE-2"] for k, t in s.per_topic.items() if k in first])
+        paired = f"  vs {args.variants[0]} {d.mean():+.4f} (s.e. {d.std(ddof=1) / np.sqrt(len(d)):.4f}," \
+                 f" {int((d > 0).sum())} up {int((d < 0).sum())} down)" if len(d) > 1 else ""
+        print(f"{args.corpus} {name:14s} R2 {r2:.4f}  SU4 {su4:.4f}  quoted {quoted:.1%}  {seconds[name]:.1f} s"
+              f"{paired}", flush=True)
 
 
 if __name__ == "__main__":

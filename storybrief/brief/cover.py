@@ -159,6 +159,8 @@ def cover(
     n_rows = len(rows)
     lengths = np.array([sentences[j].words for j in rows], dtype=float)
     raw = np.maximum(scores[rows] - min(float(np.min(scores[rows])), 0.0), 0.0) * lengths
+    if ROW_LEAD:  # an experiment, off (docs/design-generalize.md, fourth pass)
+        raw = raw * (1.0 + ROW_LEAD * (1.0 - np.array([sentences[j].position for j in rows])))
     total = float(sum(weight[c] for c in carriers))
     scale = score_share * total / raw.sum() if raw.sum() > 0 else 0.0
     row_value = scale * raw
@@ -310,6 +312,7 @@ SOLVER = "greedy"
 GREEDY_POWERS = (0.5,)
 QUOTES = "drop"
 POOL_BY = "score"
+ROW_LEAD = 0.0  # the scorer's value of a sentence times 1 + ROW_LEAD * (1 - its position in its article)
 LONG_STORY = 1000  # story words from which `select` uses `cover` (docs/design-generalize.md)
 
 
