@@ -13,17 +13,20 @@ leaning on another), taken from the newest day when the articles are dated. Afte
   to tenths so two leads tie), then article order.
 
 A chosen bundle (readable.bundles: a sentence with the sentences it leans on) stays together in
-article order. A quotation follows the statement it is most similar to, so quotes support
-facts instead of opening the brief.
+article order. A quotation follows the statement that names its speaker ("..., Brandt told
+reporters" after "Mayor Ilse Brandt said ..."), else the statement it is most similar to, so
+quotes support facts instead of opening the brief, and a surname is never read before the
+person is introduced.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
 
-from storybrief.brief.readable import Bundle, states_news
+from storybrief.brief.readable import Bundle, speakers, states_news
 from storybrief.brief.represent import Representation
 from storybrief.brief.support import PARAPHRASE
 from storybrief.io.pile import parse_date
@@ -113,15 +116,19 @@ def order(
 def _attach(
     quotes: list[Bundle], statements: list[Bundle], sentences: list[Sentence], representation: Representation
 ) -> dict[Bundle, list[Bundle]]:
-    """The quotes that follow each statement: after the most similar one when similar enough,
-    else after the nearest earlier statement of their own article, else at the end."""
+    """The quotes that follow each statement: after the most similar statement naming the quote's
+    speaker, else after the most similar one when similar enough, else after the nearest earlier
+    statement of their own article, else at the end."""
     after: dict[Bundle, list[Bundle]] = {b: [] for b in statements}
     heads = [b[0] for b in statements]
     for q in quotes:
         same_article = [b for b in statements if sentences[b[0]].article == sentences[q[0]].article]
         similarity = np.max([representation.similarity(i, heads) for i in q], axis=0)
-        best = int(similarity.argmax())
-        if similarity[best] >= QUOTE_ATTACH:
+        names = set().union(*(speakers(sentences[i].text) for i in q))
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b") if names else None
+        naming = [k for k, b in enumerate(statements) if pattern and any(pattern.search(sentences[i].text) for i in b)]
+        best = max(naming, key=lambda k: similarity[k]) if naming else int(similarity.argmax())
+        if naming or similarity[best] >= QUOTE_ATTACH:
             after[statements[best]].append(q)
         elif same_article:
             earlier = [b for b in same_article if sentences[b[0]].index < sentences[q[0]].index]

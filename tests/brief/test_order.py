@@ -32,6 +32,21 @@ def test_quote_follows_the_statement_it_supports():
     assert result[0] != 0
 
 
+def test_a_quote_follows_the_statement_that_names_its_speaker():
+    sentences, rep = _story(
+        [
+            ("The harbour bridge was closed on Tuesday after a crack was found in a girder.", 0, 0, 0.0),
+            ("The bridge carries about 40,000 vehicles a day to the northern suburbs.", 0, 3, 0.6),
+            ('"Nobody crosses that bridge until I am certain it is safe," Brandt told reporters.', 0, 2, 0.4),
+            ("Mayor Ilse Brandt said an assessment could take at least two weeks.", 1, 1, 0.5),
+        ]
+    )
+    result = order([0, 1, 2, 3], sentences, [Article("a"), Article("b")], rep)
+    assert result.index(2) == result.index(3) + 1  # after Brandt is introduced, not after the bridge's traffic
+    # Without the naming statement the quote goes with the statement it is most similar to.
+    assert order([0, 1, 2], sentences, [Article("a"), Article("b")], rep).index(2) > 0
+
+
 def test_is_quote():
     assert is_quote('"We will rebuild," she said.')
     assert is_quote('The mayor said: "We will rebuild the bridge and we will do it this year."')
