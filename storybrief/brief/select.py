@@ -332,11 +332,13 @@ def _coverage_select(
     sentences: list[Sentence], scores: np.ndarray, representation: Representation, words: int, redundancy: float,
     bundles: list[Bundle | None], alone: list[bool],
 ) -> list[int]:
-    own = np.array([s.words for s in sentences])
+    own_words = [s.words for s in sentences]
+    own = np.array(own_words)
 
-    def cost(i: int) -> int:
+    def cost(i: int) -> int:  # Python ints: numpy on a bundle of two or three costs more than the sum
         b = bundles[i]
-        return min(int(own[list(b)].sum()) if b is not None else words + 1, int(own[i]) if alone[i] else words + 1)
+        return min(sum(own_words[j] for j in b) if b is not None else words + 1,
+                   own_words[i] if alone[i] else words + 1)
 
     candidates = _candidates(sentences, scores, representation, words, redundancy, cost)
     if not candidates:
