@@ -215,3 +215,39 @@ def test_coverage_on_the_sparse_rows_equals_the_row_copies():
             mine, theirs = representation.vectors[i], representation.vectors[j]
             expected = float(np.square(mine.data[np.isin(mine.indices, theirs.indices)]).sum())
             assert coverage(representation, i, j) == expected
+
+
+def test_occurrence_counts_by_index_equal_the_sorted_count():
+    from storybrief.brief.columns import occurrence_counts
+
+    rng = np.random.default_rng(3)
+    cases = [rng.integers(0, high, size) for high, size in [(5, 40), (4250, 430), (10**7, 300), (70000, 2)]]
+    cases += [np.array([], dtype=np.int64), np.array([-1, 3, -1, 3, 3]), rng.integers(0, 9, (4, 5))]
+    for keys in cases:
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        expected = counts[inverse.ravel()]
+        got = occurrence_counts(keys)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+def test_claim_core_skips_the_closing_regex_only_where_it_cannot_match():
+    from storybrief.brief import support
+
+    # Every character re.IGNORECASE takes for a letter of the words, the fold must make that letter.
+    letters = sorted(set("".join(support._CLOSING_WORDS).replace(" ", "")))
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    found = set(re.findall(f"[{''.join(letters)}]", everything, re.I))
+    assert found > set(letters) and "\u017f" in found  # the search reaches the special characters
+    for char in found:
+        for letter in letters:
+            if re.fullmatch(letter, char, re.I):
+                assert char.translate(support._FOLD).lower() == letter, (hex(ord(char)), letter)
+    samples = TEXTS + shuffled_texts() + [
+        "Five people died, officials ſaid.", "It was wrong, the agency announced today.",
+        "The deal closes, ACCORDING TO sources", "Nothing to see here.", "He said so, it REPORTS",
+    ]
+    for text in samples:
+        plain = support._CLOSING_ATTRIBUTION.sub(".", support._ASIDE.sub(" ", text))
+        assert support.claim_core(text) == plain, text
+        if support._CLOSING_ATTRIBUTION.search(text):
+            assert support.may_close_with_attribution(text), text
