@@ -24,15 +24,39 @@ class Columns:
         return self.values[:, self.position[name]]
 
 
+def _small_keys(flat: np.ndarray) -> bool:
+    """Non-negative integers of a small range (a short story's keys): worked on by index, which
+    is several times faster than np.unique's sort and gives the same integers."""
+    return bool(flat.size) and flat.dtype.kind in "iu" and flat.min() >= 0 and flat.max() <= 16 * flat.size + 65536
+
+
 def occurrence_counts(keys: np.ndarray) -> np.ndarray:
     """For each element of `keys`, how many times its value occurs in `keys`."""
     flat = keys.ravel()
-    # Small non-negative integer keys (a short story's): counted by index, ~8x faster than
-    # np.unique's sort; the same counts, in the same dtype (intp).
-    if flat.size and flat.dtype.kind in "iu" and flat.min() >= 0 and flat.max() <= 16 * flat.size + 65536:
+    if _small_keys(flat):
         return np.bincount(flat)[flat]
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
     return counts[inverse.ravel()]
+
+
+def distinct(keys: np.ndarray) -> np.ndarray:
+    """`np.unique(keys)`: the distinct values, sorted."""
+    flat = keys.ravel()
+    if _small_keys(flat):
+        present = np.zeros(int(flat.max()) + 1, dtype=bool)
+        present[flat] = True
+        return np.flatnonzero(present).astype(flat.dtype, copy=False)
+    return np.unique(keys)
+
+
+def distinct_numbers(keys: np.ndarray) -> np.ndarray:
+    """`np.unique(keys, return_inverse=True)[1].ravel()`: each key's place among the distinct values."""
+    flat = keys.ravel()
+    if _small_keys(flat):
+        present = np.zeros(int(flat.max()) + 1, dtype=bool)
+        present[flat] = True
+        return (np.cumsum(present) - 1)[flat]
+    return np.unique(keys, return_inverse=True)[1].ravel()
 
 
 def story_words(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:

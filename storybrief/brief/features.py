@@ -25,7 +25,7 @@ from operator import itemgetter
 import numpy as np
 import scipy.sparse as sp
 
-from storybrief.brief.columns import Columns, occurrence_counts, story_words
+from storybrief.brief.columns import Columns, distinct, distinct_numbers, occurrence_counts, story_words
 from storybrief.brief.prior import PRIOR, prior_features
 from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED, Representation
 from storybrief.brief.segment import is_unfinished
@@ -203,7 +203,7 @@ def overlap_with_story(tokens: list[list[str]], articles: np.ndarray) -> Columns
         follows = sentence[1:] == sentence[:-1]
         if follows.any():
             pair_keys = ids[:-1][follows] * size + ids[1:][follows]
-            pair_ids = np.unique(pair_keys, return_inverse=True)[1].ravel()
+            pair_ids = distinct_numbers(pair_keys)
             pairs = int(pair_ids.max()) + 1
             pair_sentence, pair_article = sentence[:-1][follows], article[:-1][follows]
             pair_lengths = np.maximum(lengths - 1, 0)
@@ -392,7 +392,7 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
 
     # How many articles use each term; a sentence made of words every outlet uses is on topic.
     n_terms = vectors.shape[1]
-    article_term = np.unique(articles[row_of] * n_terms + columns_of)
+    article_term = distinct(articles[row_of] * n_terms + columns_of)
     article_df = np.bincount(article_term % n_terms, minlength=n_terms) / n_articles
     terms = np.diff(vectors.indptr).astype(float)
     shared_vocab = np.bincount(row_of, weights=article_df[columns_of], minlength=n) / np.maximum(terms, 1)

@@ -217,17 +217,19 @@ def test_coverage_on_the_sparse_rows_equals_the_row_copies():
             assert coverage(representation, i, j) == expected
 
 
-def test_occurrence_counts_by_index_equal_the_sorted_count():
-    from storybrief.brief.columns import occurrence_counts
+def test_counts_by_index_equal_the_sorted_ones():
+    from storybrief.brief.columns import distinct, distinct_numbers, occurrence_counts
 
     rng = np.random.default_rng(3)
     cases = [rng.integers(0, high, size) for high, size in [(5, 40), (4250, 430), (10**7, 300), (70000, 2)]]
-    cases += [np.array([], dtype=np.int64), np.array([-1, 3, -1, 3, 3]), rng.integers(0, 9, (4, 5))]
+    cases += [np.array([], dtype=np.int64), np.array([-1, 3, -1, 3, 3]), rng.integers(0, 9, (4, 5)), rng.integers(0, 60000, 430).astype(np.int32)]
     for keys in cases:
         _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         expected = counts[inverse.ravel()]
         got = occurrence_counts(keys)
         assert got.dtype == expected.dtype and np.array_equal(got, expected)
+        for got, expected in [(distinct(keys), np.unique(keys)), (distinct_numbers(keys), inverse.ravel())]:
+            assert got.dtype == expected.dtype and np.array_equal(got, expected)
 
 
 def test_claim_core_skips_the_closing_regex_only_where_it_cannot_match():
