@@ -400,6 +400,9 @@ def _coverage_select(
     single = np.array([len(n) == 1 for n in needs])
     heads = np.array([n[-1] if len(n) == 1 else 0 for n in needs])
     left = words
+    # Each single option's row of `gives` times its factor, once (the same products every round).
+    scaled = gives[heads] * factor[:, None]
+    bundled = np.flatnonzero(~single).tolist()
 
     def gains() -> tuple[np.ndarray, np.ndarray]:
         """What each option would add, and the words it would take, given what is taken."""
@@ -407,9 +410,11 @@ def _coverage_select(
         extra = np.zeros(len(needs), dtype=np.int64)
         blocked = repeat[:, taken].any(axis=1)
         free = single & ~taken[heads] & ~blocked[heads]
-        added[free] = np.maximum(gives[heads[free]] * factor[free, None] - covered, 0.0).sum(axis=1)
+        rest_of = scaled[free]  # a copy, worked on in place: the same values as a new array each step
+        rest_of -= covered
+        added[free] = np.maximum(rest_of, 0.0, out=rest_of).sum(axis=1)
         extra[free] = lengths[heads[free]]
-        for k in np.flatnonzero(~single):
+        for k in bundled:
             rest = [r for r in needs[k] if not taken[r]]
             if rest and not blocked[rest].any():
                 added[k] = np.maximum(gives[rest].max(axis=0) - covered, 0.0).sum()
