@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from itertools import compress
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -48,7 +49,8 @@ COVERAGE_SHARE = 0.35
 PAIR_WEIGHT = 2.0  # a word pair counts as much as two words (ROUGE-2 is the scarcer score)
 # Plurals and verb endings off, so "attacks"/"attacked" and "attack" are one concept (ROUGE
 # compares Porter stems); cruder than Porter but far cheaper: one substitution over the text.
-_SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
+# The look-ahead: every suffix starts with e, i or s, so the look-behind is tried only there (as in cover.py).
+_SUFFIX = re.compile(r"(?=[eis])(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
 
 
 def trigrams(text: str) -> set[tuple[str, str, str]]:
@@ -258,10 +260,9 @@ def concepts(text: str) -> set[str]:
     """What a sentence says, as ROUGE would count it: its content words and its word pairs
     (a pair of two stop words says nothing), lower-cased and crudely stemmed."""
     tokens = ROUGE_WORD.findall(_SUFFIX.sub("", text.lower()))
-    out = {word for word in tokens if word not in ENGLISH_STOP_WORDS}
-    out.update(
-        f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS
-    )
+    content = [word not in ENGLISH_STOP_WORDS for word in tokens]  # each word looked up once
+    out = set(compress(tokens, content))
+    out.update(f"{a} {b}" for a, b, c, d in zip(tokens, tokens[1:], content, content[1:]) if c or d)
     return out
 
 

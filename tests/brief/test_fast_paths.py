@@ -253,3 +253,20 @@ def test_claim_core_skips_the_closing_regex_only_where_it_cannot_match():
         assert support.claim_core(text) == plain, text
         if support._CLOSING_ATTRIBUTION.search(text):
             assert support.may_close_with_attribution(text), text
+
+
+def test_select_concepts_equal_the_plain_ones():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from storybrief.brief import select
+
+    plain_suffix = re.compile(r"(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
+    samples = TEXTS + shuffled_texts() + ["the of and", "Running is the thing; classes passed, ess seeds ssss"]
+    for text in samples:
+        tokens = ROUGE_WORD.findall(plain_suffix.sub("", text.lower()))
+        expected = {w for w in tokens if w not in ENGLISH_STOP_WORDS}
+        expected.update(
+            f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS
+        )
+        assert select._SUFFIX.sub("", text.lower()) == plain_suffix.sub("", text.lower())
+        assert select.concepts(text) == expected, text
