@@ -18,7 +18,6 @@ per-word coverage of `select` does as well (docs/design-generalize.md has the fi
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storybrief.brief.readable import quote_marks
 from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED
-from storybrief.text import ROUGE_WORD
+from storybrief.text import crude_stems
 from storybrief.types import Sentence
 
 POOL = 120  # best-scored sentences the program chooses from
@@ -38,14 +37,11 @@ SCORE_SHARE = 1.0  # the scorer's value of the pool, scaled to this share of the
 GAP = 0.02  # the set found is within this share of the best possible value
 TIME_LIMIT = 2.0  # seconds, a guard only (a long solve would return its best set so far)
 LAST_SOLVE = (0.0, 0)  # (seconds, HiGHS status) of the latest solve, for experiments
-# The look-ahead for the letters every suffix starts with only makes most positions fail at once
-# (the same matches as without it).
-_SUFFIX = re.compile(r"(?=[eis])(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
 
 
 def pairs(text: str) -> set[str]:
     """The sentence's word pairs that can be concepts: lower-cased, crudely stemmed, not both stop words."""
-    tokens = ROUGE_WORD.findall(_SUFFIX.sub("", text.lower()))
+    tokens = crude_stems(text)
     stop = ENGLISH_STOP_WORDS
     return {a + " " + b for a, b in zip(tokens, tokens[1:]) if a not in stop or b not in stop}
 

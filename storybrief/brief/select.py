@@ -21,7 +21,6 @@ story's words overlaps little with itself and the greedy part only costs (at 100
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from itertools import compress
 
@@ -33,7 +32,7 @@ from storybrief.brief.readable import Bundle
 from storybrief.brief.represent import Representation
 from storybrief.brief.segment import is_bare_quote
 from storybrief.errors import BudgetError
-from storybrief.text import ROUGE_WORD, WORD
+from storybrief.text import WORD, crude_stems
 from storybrief.types import Sentence
 
 REDUNDANCY = 0.5
@@ -47,10 +46,6 @@ ALONE_VALUE = 0.7
 # independent values (docs/design-scorer.md, the selection rows).
 COVERAGE_SHARE = 0.35
 PAIR_WEIGHT = 2.0  # a word pair counts as much as two words (ROUGE-2 is the scarcer score)
-# Plurals and verb endings off, so "attacks"/"attacked" and "attack" are one concept (ROUGE
-# compares Porter stems); cruder than Porter but far cheaper: one substitution over the text.
-# The look-ahead: every suffix starts with e, i or s, so the look-behind is tried only there (as in cover.py).
-_SUFFIX = re.compile(r"(?=[eis])(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
 
 
 def trigrams(text: str) -> set[tuple[str, str, str]]:
@@ -259,7 +254,7 @@ def knapsack(values: np.ndarray, weights: np.ndarray, capacity: int) -> list[int
 def concepts(text: str) -> set[str]:
     """What a sentence says, as ROUGE would count it: its content words and its word pairs
     (a pair of two stop words says nothing), lower-cased and crudely stemmed."""
-    tokens = ROUGE_WORD.findall(_SUFFIX.sub("", text.lower()))
+    tokens = crude_stems(text)
     content = [word not in ENGLISH_STOP_WORDS for word in tokens]  # each word looked up once
     out = set(compress(tokens, content))
     out.update(f"{a} {b}" for a, b, c, d in zip(tokens, tokens[1:], content, content[1:]) if c or d)

@@ -12,7 +12,7 @@ from storybrief.brief import cover, features
 from storybrief.brief.clean import JUNK_PREFIX, is_caption, is_fragment
 from storybrief.brief.columns import story_words
 from storybrief.brief.segment import _text_to_sentences
-from storybrief.text import CASED_WORD, ROUGE_WORD
+from storybrief.text import CASED_WORD, CRUDE_SUFFIX, ROUGE_WORD
 
 # Sentences that hit the cues, and the characters re.IGNORECASE matches to an ASCII letter that
 # str.lower() does not make that letter (dotless ı, dotted İ, long ſ, the Kelvin sign).
@@ -269,5 +269,5 @@ def test_select_concepts_equal_the_plain_ones():
         expected.update(
             f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a not in ENGLISH_STOP_WORDS or b not in ENGLISH_STOP_WORDS
         )
-        assert select._SUFFIX.sub("", text.lower()) == plain_suffix.sub("", text.lower())
+        assert CRUDE_SUFFIX.sub("", text.lower()) == plain_suffix.sub("", text.lower())
         assert select.concepts(text) == expected, text
