@@ -28,10 +28,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storybrief.text import idf
+from storybrief.brief.represent import tfidf
 
 # The story's most relevant sentence is worth (1 + WEIGHT) times its value above the story's
 # lowest, counted from FLOOR standard deviations of the scores below that lowest value.
@@ -79,21 +78,7 @@ def relevance(texts: list[str], query: str) -> np.ndarray:
     asked = content(query)
     if not texts or not asked:
         return np.zeros(len(texts))
-    documents = [terms(t) for t in texts] + [asked]
-    vocabulary: dict[str, int] = {}
-    rows, columns = [], []
-    for row, tokens in enumerate(documents):
-        for token in tokens:
-            rows.append(row)
-            columns.append(vocabulary.setdefault(token, len(vocabulary)))
-    counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)),
-                           shape=(len(documents), len(vocabulary)))
-    counts.sum_duplicates()
-    weights = idf(np.bincount(counts.indices, minlength=len(vocabulary)), len(documents))
-    counts.data = (np.log(counts.data) + 1) * weights[counts.indices]
-    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    vectors = sp.diags(1.0 / norms) @ counts
+    vectors = tfidf([terms(t) for t in texts] + [asked])
     cosine = np.asarray((vectors[:-1] @ vectors[-1].T).todense()).ravel()
     top = float(cosine.max())
     return cosine / top if top > 0 else cosine

@@ -105,30 +105,35 @@ _ANALYZER = TfidfVectorizer(lowercase=True, stop_words="english", token_pattern=
 def vectorise(texts: list[str]) -> sp.csr_matrix:
     """TF-IDF rows as TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2") gives them,
     columns in the same (alphabetical) order; the story is its own corpus."""
-    documents = [_ANALYZER(text) for text in texts]
+    return tfidf([_ANALYZER(text) for text in texts])
+
+
+def tfidf(documents: list[list[str]]) -> sp.csr_matrix:
+    """L2-normalised sublinear TF-IDF rows of tokenised documents (smooth IDF over these
+    documents), columns in alphabetical order of the terms."""
     # Terms numbered in order of first occurrence (dict and map, not a Python loop per token).
     vocabulary: dict[str, int] = dict.fromkeys(chain.from_iterable(documents))  # type: ignore[arg-type]
     for number, term in enumerate(vocabulary):
         vocabulary[term] = number
     if not vocabulary:  # nothing but stop words
-        return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+        return sp.csr_matrix((len(documents), 1), dtype=np.float32)
     alphabetical = np.empty(len(vocabulary), dtype=np.int64)
     for column, term in enumerate(sorted(vocabulary)):
         alphabetical[vocabulary[term]] = column
-    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    indptr = np.zeros(len(documents) + 1, dtype=np.int64)
     np.cumsum([len(tokens) for tokens in documents], out=indptr[1:])
     indices = alphabetical[
         np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(documents)), dtype=np.int64, count=indptr[-1])
     ]
     counts = sp.csr_matrix(
-        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(vocabulary))
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(documents), len(vocabulary))
     )
     counts.sum_duplicates()
     document_frequency = np.bincount(counts.indices, minlength=len(vocabulary))
-    weights = idf(document_frequency, len(texts))
+    weights = idf(document_frequency, len(documents))
     counts.data = (np.log(counts.data) + 1) * weights[counts.indices]
-    rows = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=counts.data.astype(np.float64) ** 2, minlength=len(texts)))
+    rows = np.repeat(np.arange(len(documents)), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=counts.data.astype(np.float64) ** 2, minlength=len(documents)))
     counts.data /= norms[rows].astype(np.float32)
     return counts
 
