@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 
 from storybrief.text import MIN_WORDS, MONTH, SENTENCE_END
 from storybrief.types import Article
@@ -164,6 +164,8 @@ TIMESTAMP = re.compile(
 # "WASHINGTON (Reuters) - " or "LONDON, Jan 5 (AP) —" opening the body.
 DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(,\s*\w{3,9}\.? \d{1,2})?\s*(\([A-Za-z .]{2,20}\))?\s*[-—–]{1,2}\s+")
 PARAGRAPH_WORDS = 60
+TITLE_LINES = 4  # the headline is looked for among the first substantive lines
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as clean_article splits lines
 _WORD = re.compile(r"[A-Za-z]+")
 # Lines joined by menu separators: "News / Russia", "Asia & AmericasEurope & Russia".
 MENU = re.compile(r"^\s*([\w&' -]{1,25}\s*(/|\||»|›|>|•)\s*){1,}[\w&' -]{1,25}\s*$")
@@ -371,14 +373,29 @@ def looks_english(text: str) -> bool:
 
 
 def headline_of(text: str) -> str:
-    """The article's headline when its first substantive line reads like one, else "" (normalised
-    as `clean_article` gives it)."""
-    return normalise(_title_of(text.lstrip().split("\n", 5))[0]).strip()
+    """The title `clean_article` separates from an untitled article, read from its first lines
+    only: the first substantive line when it reads like a headline, else ""."""
+    return _title_of(_first_lines(text, TITLE_LINES + 1))[0]
+
+
+def _first_lines(text: str, count: int) -> list[str]:
+    """The first `count` non-empty lines as `clean_article` splits and normalises them."""
+    lines: list[str] = []
+    start = 0
+    for match in chain(_LINE_BREAK.finditer(text), [None]):
+        line = normalise(text[start : match.start() if match else len(text)]).strip()
+        if line:
+            lines.append(line)
+            if len(lines) == count:
+                break
+        if match:
+            start = match.end()
+    return lines
 
 
 def _title_of(lines: list[str]) -> tuple[str, int]:
     """The headline: the first substantive line when it reads like one (short, no full stop)."""
-    for n, line in enumerate(lines[:4]):
+    for n, line in enumerate(lines[:TITLE_LINES]):
         stripped = line.strip()
         if not stripped or is_boilerplate(stripped) or MENU.match(stripped):
             continue

@@ -4,7 +4,7 @@ Outlet: the `source` given, else the page's site name (trafilatura reads og:site
 like), else the URL's registered domain (tldextract with the public suffix list bundled in the
 package, never fetched), else nothing (the page then shows the title or "source N").
 Title: the one given, else the page's (og:title, <title>) without a trailing or leading " | Site",
-else the text's headline line, found as the brief's cleaning finds it.
+else the text's headline line (`storybrief.brief.clean.headline_of`, as the brief's cleaning finds it).
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import ipaddress
 import re
 from functools import lru_cache
 from urllib.parse import urlsplit
-
-from storybrief.brief.clean import clean_article
-from storybrief.types import Article
 
 # " | ", " - ", " – ", " — ", " :: ", " · ": how pages join a headline and the site's name.
 SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
@@ -87,7 +84,3 @@ def _rejoin(title: str, parts: list[str]) -> str:
     return title[start:end] if start >= 0 and end > start else " ".join(parts)
 
 
-def headline(text: str) -> str:
-    """The text's headline, as the brief's cleaning finds it: the first substantive line that reads as
-    one (menus such as "Home / News / Local" and boilerplate skipped), else ""."""
-    return clean_article(Article(text=text)).title

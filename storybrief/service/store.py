@@ -19,6 +19,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
+from storybrief.brief.clean import headline_of
 from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
@@ -34,7 +35,7 @@ from storybrief.service.db import (
     utcnow,
 )
 from storybrief.service.news import story_news
-from storybrief.service.outlets import clean_title, headline, outlet_name
+from storybrief.service.outlets import clean_title, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
 from storybrief.service.search import MARK_END, MARK_START, search, search_terms
 from storybrief.service.search import backend as search_backend
@@ -76,7 +77,7 @@ def article_from(item: ArticleIn, where: str, fetcher=None) -> Article:
     else:  # the schema already refuses this
         raise InputError(f"{where}: no article text")
     site = article.source  # the page's own name for its site (og:site_name and the like), if any
-    article.title = item.title or clean_title(article.title, site, item.url) or headline(article.text)
+    article.title = item.title or clean_title(article.title, site, item.url) or headline_of(article.text)
     article.source = outlet_name(item.source, site, item.url)
     article.published = item.published or article.published
     article.url = item.url or ""

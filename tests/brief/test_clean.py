@@ -4,6 +4,7 @@ from storybrief.brief.clean import (
     clean,
     clean_article,
     detokenise,
+    headline_of,
     is_boilerplate,
     is_byline,
     is_caption,
@@ -339,3 +340,28 @@ def test_a_decoded_reference_stays_text_for_the_renderers_to_escape():
 )
 def test_tokenised_quotation_marks_are_paired_by_the_word_they_are_glued_to(raw, clean_text):
     assert detokenise(raw) == clean_text
+
+
+def test_a_first_line_that_reads_as_a_headline():
+    assert (
+        headline_of("Harbour bridge shut for six weeks\n\nThe bridge closed on Monday.")
+        == "Harbour bridge shut for six weeks"
+    )
+    assert headline_of("The bridge closed on Monday.\nMore text.") == ""
+    assert headline_of("One line only") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Home / News / Local\n\n\nHarbour bridge shut for six weeks\n\nBy A Reporter\n\nThe bridge closed on Monday.",
+        "Home / News\r\n\r\nAdvertisement\r\n\r\nFerry \u201cextra\u201d crossings start today\r\n"
+        "The ferry added crossings.",
+        "\n\n  \n\nShare\n\nMenu\n\nSubscribe\n\nA title that comes too late\nBody text here.",
+        "Bridge shut\rafter crack\rThe bridge closed.",
+        "Caf\u00c3\u00a9 owners protest new rules\n\nOwners of cafes protested on Monday.",
+        "",
+    ],
+)
+def test_headline_of_is_the_title_clean_article_separates(text):
+    assert headline_of(text) == clean_article(Article(text=text)).title

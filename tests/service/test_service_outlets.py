@@ -7,7 +7,7 @@ import socket
 import pytest
 from service_corpus import BRIDGE
 
-from storybrief.service.outlets import clean_title, headline, outlet_name, registered_domain
+from storybrief.service.outlets import clean_title, outlet_name, registered_domain
 
 
 @pytest.fixture
@@ -65,15 +65,6 @@ def test_outlet_names(no_network, given, site, url, name):
 )
 def test_titles_lose_the_site_name(no_network, title, site, url, cleaned):
     assert clean_title(title, site, url) == cleaned
-
-
-def test_a_first_line_that_reads_as_a_headline():
-    assert (
-        headline("Harbour bridge shut for six weeks\n\nThe bridge closed on Monday.")
-        == "Harbour bridge shut for six weeks"
-    )
-    assert headline("The bridge closed on Monday.\nMore text.") == ""
-    assert headline("One line only") == ""
 
 
 def page_html(title: str, site: str | None, body: str) -> str:
