@@ -23,55 +23,6 @@ FEW_NEW = 64  # up to this many new rows, neighbours are found without transposi
 # Similarities kept per row: a pair among each side's MUTUAL_K most similar articles is mutual.
 MUTUAL_K = 3
 
-Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]  # rows i, rows j, similarities
-
-
-def neighbours(vectors: sp.csr_matrix, times: np.ndarray, first_new: int, window_days: float) -> Pairs:
-    """Pairs (new row i, any row j) with similarity ≥ FLOOR: at most STORY_NEIGHBOURS per new row
-    (rows from `first_new` on are new), dated pairs (`times`, NaN: undated) only within the window."""
-    # A few new rows (the service adds one at a time): multiply the matrix by their columns
-    # rather than transpose the whole matrix for each call. Same products.
-    transposed = None if vectors.shape[0] - first_new <= FEW_NEW else vectors.T.tocsr()
-    found_i, found_j, found_s = [], [], []
-    window = window_days * 86400.0
-    for start in range(first_new, vectors.shape[0], SEARCH_BLOCK_ROWS):
-        rows = vectors[start:start + SEARCH_BLOCK_ROWS]
-        block = (rows @ transposed).tocsr() if transposed is not None else (vectors @ rows.T).T.tocsr()
-        block.data[block.data < FLOOR] = 0
-        block.eliminate_zeros()
-        block = block.tocoo()
-        i = block.row.astype(np.int64) + start
-        j = block.col.astype(np.int64)
-        s = block.data
-        # Pairs of two new rows come twice, (i, j) and (j, i): both stay for the per-row
-        # cap; `unique_pairs` keeps each pair once.
-        keep = j != i
-        if window > 0:
-            ti, tj = times[i], times[j]
-            keep &= ~(np.abs(ti - tj) > window)  # NaN (undated) compares False: kept
-        i, j, s = i[keep], j[keep], s[keep]
-        order = np.lexsort((-s, i))
-        i, j, s = i[order], j[order], s[order]
-        starts = np.searchsorted(i, i, side="left")
-        rank = np.arange(len(i)) - starts
-        keep = rank < STORY_NEIGHBOURS
-        found_i.append(i[keep])
-        found_j.append(j[keep])
-        found_s.append(s[keep])
-    if not found_i:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    return np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s)
-
-
-def unique_pairs(pairs: Pairs) -> Pairs:
-    """Each pair once, as (lower row, higher row, similarity): `neighbours` gives a pair of
-    two new rows twice, (i, j) and (j, i)."""
-    i, j, s = pairs
-    low, high = np.minimum(i, j), np.maximum(i, j)
-    _, first = np.unique(low * (int(high.max(initial=0)) + 1) + high, return_index=True)
-    return low[first], high[first], s[first]
-
-
 def note_similar(top_similar: np.ndarray, low: np.ndarray, high: np.ndarray, similarity: np.ndarray) -> None:
     """Fold pair similarities into each row's MUTUAL_K highest, in place (`top_similar`: one row
     per vector row, highest first, 0 where fewer were found)."""

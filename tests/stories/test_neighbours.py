@@ -3,7 +3,7 @@ import pytest
 import scipy.sparse as sp
 
 from storybrief.stories import neighbours as neighbours_module
-from storybrief.stories.neighbours import MUTUAL_K, neighbours, note_similar, unique_pairs
+from storybrief.stories.neighbours import MUTUAL_K, note_similar, search
 
 DAY = 86400.0
 
@@ -16,37 +16,45 @@ def unit_rows(*rows):
 VECTORS = unit_rows([1, 0, 0], [0.8, 0.6, 0], [0, 0, 1], [0.9, 0.1, 0.05])
 
 
-def as_set(pairs):
-    return {(int(i), int(j), round(float(s), 4)) for i, j, s in zip(*pairs)}
+def pairs(found, level="story"):
+    """{(low, high)} of the pairs `search` found that serve `level`."""
+    chosen = getattr(found, level)
+    return set(zip(found.low[chosen].tolist(), found.high[chosen].tolist()))
 
 
-def test_only_new_rows_look_for_neighbours_above_the_floor():
-    found = as_set(neighbours(VECTORS, np.full(4, np.nan), 3, 7.0))
-    assert {(i, j) for i, j, _ in found} == {(3, 0), (3, 1)}  # row 2 is orthogonal: below the floor
-    similarity = dict(((i, j), s) for i, j, s in found)
-    assert similarity[(3, 0)] == pytest.approx(float((VECTORS[3] @ VECTORS[0].T).toarray()[0, 0]), abs=1e-4)
+UNDATED = np.full(4, np.nan)
 
 
-def test_dated_pairs_beyond_the_window_are_not_linked_undated_ones_are():
+def test_only_new_rows_look_for_neighbours_and_weak_pairs_only_link_sagas():
+    found = search(VECTORS, UNDATED, 3, 30.0)
+    assert pairs(found) == {(0, 3), (1, 3)}
+    # Row 2 is nearly orthogonal to row 3: above SAGA_FLOOR, below FLOOR, a saga pair only.
+    assert pairs(found, "saga") == {(0, 3), (1, 3), (2, 3)}
+    similarity = dict(zip(zip(found.low.tolist(), found.high.tolist()), found.similarity.tolist()))
+    assert similarity[(0, 3)] == pytest.approx(float((VECTORS[3] @ VECTORS[0].T).toarray()[0, 0]), abs=1e-4)
+
+
+def test_dated_story_pairs_beyond_the_window_are_not_linked_undated_ones_are():
     times = np.array([0.0, 10 * DAY, np.nan, 1 * DAY])
-    assert {(i, j) for i, j, _ in as_set(neighbours(VECTORS, times, 3, 7.0))} == {(3, 0)}
-    assert {(i, j) for i, j, _ in as_set(neighbours(VECTORS, times, 3, 0.0))} == {(3, 0), (3, 1)}  # 0: no window
+    assert pairs(search(VECTORS, times, 3, 30.0, window_days=7.0)) == {(0, 3)}
+    assert pairs(search(VECTORS, times, 3, 30.0)) == {(0, 3), (1, 3)}  # 0: no window
 
 
 def test_each_new_row_keeps_its_closest_neighbours_and_both_paths_agree(monkeypatch):
     monkeypatch.setattr(neighbours_module, "STORY_NEIGHBOURS", 1)
-    assert {(i, j) for i, j, _ in as_set(neighbours(VECTORS, np.full(4, np.nan), 3, 7.0))} == {(3, 0)}
+    assert pairs(search(VECTORS, UNDATED, 3, 30.0), "saga") == {(0, 3)}
     monkeypatch.undo()
-    direct = as_set(neighbours(VECTORS, np.full(4, np.nan), 1, 7.0))
+    direct = search(VECTORS, UNDATED, 1, 30.0)
     monkeypatch.setattr(neighbours_module, "FEW_NEW", -1)  # always the transposed product
-    assert as_set(neighbours(VECTORS, np.full(4, np.nan), 1, 7.0)) == direct
+    transposed = search(VECTORS, UNDATED, 1, 30.0)
+    for level in ("story", "saga"):
+        assert pairs(transposed, level) == pairs(direct, level)
 
 
 def test_pairs_of_two_new_rows_are_kept_once():
-    pairs = neighbours(VECTORS, np.full(4, np.nan), 0, 7.0)
-    assert len(pairs[0]) == 6  # (0, 1), (0, 3), (1, 3), each seen from both sides
-    low, high, _ = unique_pairs(pairs)
-    assert sorted(zip(low.tolist(), high.tolist())) == [(0, 1), (0, 3), (1, 3)]
+    found = search(VECTORS, UNDATED, 0, 30.0)
+    assert sorted(zip(found.low.tolist(), found.high.tolist())) == [(0, 1), (0, 3), (1, 3), (2, 3)]
+    assert pairs(found) == {(0, 1), (0, 3), (1, 3)}
 
 
 def test_each_row_keeps_its_highest_similarities():
