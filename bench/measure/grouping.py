@@ -40,26 +40,14 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from bench.build.grouping import BuildError, load
+from bench.scoring import bcubed_by_id
 from storybrief.types import Article
 
 BASELINE_CUTS = np.round(np.arange(0.02, 0.62, 0.01), 2)  # cosine similarity at which to cut the tree
 
 
-def bcubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall, F1 (vectorised: the piles here reach 10,000 articles)."""
-    ids = sorted(truth)
-    _, p = np.unique([predicted[i] for i in ids], return_inverse=True)
-    _, t = np.unique([truth[i] for i in ids], return_inverse=True)
-    pair = p.astype(np.int64) * (t.max() + 1) + t
-    _, pair_index, pair_count = np.unique(pair, return_inverse=True, return_counts=True)
-    both = pair_count[pair_index]
-    precision = float(np.mean(both / np.bincount(p)[p]))
-    recall = float(np.mean(both / np.bincount(t)[t]))
-    return precision, recall, 2 * precision * recall / (precision + recall)
-
-
 def score(predicted: dict[str, str], truth: dict[str, str]) -> dict:
-    precision, recall, f1 = bcubed(predicted, truth)
+    precision, recall, f1 = bcubed_by_id(predicted, truth)
     ids = sorted(truth)
     ari = adjusted_rand_score([truth[i] for i in ids], [predicted[i] for i in ids])
     return {
@@ -102,7 +90,7 @@ def story_index(records: list[dict], dated: bool = True, stream: bool = True):
         # What a reader saw along the way: sagas over the articles seen so far, after each fifth.
         truth = {r["id"]: r["gold"] for r in records}
         *_, snapshots = run(articles, checkpoints=5)
-        marks = [bcubed(found, {a: truth[a] for a in found})[2] for _, found in snapshots]
+        marks = [bcubed_by_id(found, {a: truth[a] for a in found})[2] for _, found in snapshots]
         note = "related-joined B³ F1 over the articles seen so far, after 1/5 .. 4/5 of the stream: " + ", ".join(
             f"{m:.3f}" for m in marks
         )
@@ -139,7 +127,7 @@ def tfidf_average_linkage(records: list[dict], cuts=BASELINE_CUTS, truth: dict |
     for cut in cuts:
         labels = fcluster(tree, t=1.0 - cut, criterion="distance")
         predicted = dict(zip(ids, map(str, labels)))
-        f1 = bcubed(predicted, truth)[2]
+        f1 = bcubed_by_id(predicted, truth)[2]
         if best is None or f1 > best[0]:
             best = (f1, cut, predicted)
     return {"": best[2]}, seconds, f"cut at similarity {best[1]:.2f} (best on this pile)"

@@ -24,12 +24,12 @@ import json
 import os
 import random
 import time
-from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.data import multinews
 from bench.report import machine_line, write_section
+from bench.scoring import bcubed
 from storybrief.service.assign import ASSIGNERS, INDEX_THRESHOLD, SIMILARITY_THRESHOLD, StoryIndexAssigner
 from storybrief.types import Article
 
@@ -48,20 +48,6 @@ def load_clusters(path: Path, count: int) -> list[list[str]]:
             if len(clusters) == count:
                 break
     return clusters
-
-
-def b_cubed(truth: list[int], predicted: list[int]) -> tuple[float, float, float]:
-    by_truth, by_predicted = defaultdict(list), defaultdict(list)
-    for i, (t, p) in enumerate(zip(truth, predicted)):
-        by_truth[t].append(i)
-        by_predicted[p].append(i)
-    precision = recall = 0.0
-    for t, p in zip(truth, predicted):
-        same = sum(1 for j in by_predicted[p] if truth[j] == t)
-        precision += same / len(by_predicted[p])
-        recall += same / len(by_truth[t])
-    precision, recall = precision / len(truth), recall / len(truth)
-    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 def run(clusters: list[list[str]], name: str, threshold: float, seed: int) -> dict:
@@ -90,7 +76,7 @@ def run(clusters: list[list[str]], name: str, threshold: float, seed: int) -> di
         stored.append((article_id, story, Article(text=text), decision.duplicate_of))
         predicted.append(story)
     tail = times[-TAIL:]
-    precision, recall, f1 = b_cubed([c for c, _ in stream], predicted)
+    precision, recall, f1 = bcubed(predicted, [c for c, _ in stream])
     return {
         "assigner": name,
         "threshold": threshold,

@@ -38,6 +38,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from bench.data import DATA
 from bench.report import machine_line, write_section
+from bench.scoring import bcubed_by_id
 from storybrief.stories import StoryIndex
 from storybrief.stories.agglomerate import THRESHOLD
 from storybrief.types import Article
@@ -120,15 +121,6 @@ def drop_placeholders(chosen):
     return kept, len(placeholder)
 
 
-def bcubed(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, float, float]:
-    by_predicted, by_truth, both = Counter(predicted.values()), Counter(truth.values()), Counter()
-    for item in truth:
-        both[(predicted[item], truth[item])] += 1
-    precision = np.mean([both[(predicted[i], truth[i])] / by_predicted[predicted[i]] for i in truth])
-    recall = np.mean([both[(predicted[i], truth[i])] / by_truth[truth[i]] for i in truth])
-    return precision, recall, 2 * precision * recall / (precision + recall)
-
-
 def run(articles, truth, threshold: float | None = None) -> dict:
     index = StoryIndex(threshold=threshold if threshold is not None else THRESHOLD)
     fresh = [Article(text=a.text, id=a.id, source=a.source, published=a.published) for a in articles]
@@ -136,7 +128,7 @@ def run(articles, truth, threshold: float | None = None) -> dict:
     assigned = index.add(fresh)
     seconds = time.perf_counter() - start
     predicted = {a.id: (s if s is not None else f"skipped:{a.id}") for a, s in zip(articles, assigned)}
-    precision, recall, f1 = bcubed(predicted, truth)
+    precision, recall, f1 = bcubed_by_id(predicted, truth)
     ids = sorted(truth)
     ari = adjusted_rand_score([truth[i] for i in ids], [predicted[i] for i in ids])
     return {
@@ -165,7 +157,7 @@ def incremental_run(pool, seed: int, k: int = 1000, tail: int = 200) -> str:
         index.add([Article(text=a.text, id=a.id, source=a.source)])
         latencies.append(time.perf_counter() - start)
     predicted = {i: index.row_story[index.row_of[i]] if i in index.row_of else f"skipped:{i}" for i in truth}
-    _, _, f1 = bcubed(predicted, truth)
+    _, _, f1 = bcubed_by_id(predicted, truth)
     batch = run(articles, truth)
     return (
         f"K = {k:,} random clusters ({len(articles):,} articles): {len(head):,} added at once,"

@@ -30,6 +30,7 @@ import numpy as np
 
 from bench.data import BENCH_DATA, ROOT
 from bench.report import machine_line, write_section
+from bench.scoring import bcubed
 from storybrief.stories import timeline as timeline_module
 from storybrief.stories.timeline import group_events, timeline
 from storybrief.types import Article
@@ -44,18 +45,6 @@ def read(path: Path, build: str) -> list[dict]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as stream:
         return [json.loads(line) for line in stream if line.strip()]
-
-
-def bcubed(predicted: list[int], gold: list[str]) -> tuple[float, float, float]:
-    n = len(predicted)
-    precision = recall = 0.0
-    for i in range(n):
-        mine = {j for j in range(n) if predicted[j] == predicted[i]}
-        theirs = {j for j in range(n) if gold[j] == gold[i]}
-        precision += len(mine & theirs) / len(mine)
-        recall += len(mine & theirs) / len(theirs)
-    precision, recall = precision / n, recall / n
-    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 def ecb_scores(topics: dict[str, list[dict]]) -> tuple[float, float, float, float]:

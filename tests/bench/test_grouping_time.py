@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from bench.experiments.grouping_time import by_day, run
-from bench.measure.grouping import bcubed
 from storybrief.types import Article
 
 ORCHARD = [
@@ -26,13 +25,6 @@ def articles(prefix: str, texts: list[str], day: int) -> list[Article]:
 def test_stream_order_is_by_day_with_undated_articles_first():
     pile = articles("late", ORCHARD[:1], 9) + [Article(id="undated", text="x y z")] + articles("early", ORCHARD[1:], 2)
     assert [[a.id for a in batch] for batch in by_day(pile)] == [["undated"], ["early0"], ["late0"]]
-
-
-def test_bcubed_on_a_known_case():
-    truth = {"a": "1", "b": "1", "c": "2", "d": "2"}
-    assert bcubed({k: "x" for k in truth}, truth) == pytest.approx((0.5, 1.0, 2 / 3))
-    precision, recall, f1 = bcubed({"a": "x", "b": "y", "c": "z", "d": "z"}, truth)
-    assert (precision, recall) == pytest.approx((1.0, 0.75))
 
 
 def test_run_streams_into_the_package_index_and_reports_sagas():
