@@ -1,6 +1,6 @@
-"""The stream of bench/experiments/grouping_time.py (one add a day) and the gold-set metric of
-bench/measure/grouping.py. The grouping's own behaviours (ported from the prototype) are tested
-in tests/stories/test_time.py."""
+"""The stream of bench/experiments/grouping_time.py (one add a day). The gold-set metric is tested
+in tests/bench/test_scoring.py, the grouping's own behaviours (ported from the prototype) in
+tests/stories/test_time.py."""
 
 from __future__ import annotations
 
