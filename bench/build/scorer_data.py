@@ -23,7 +23,7 @@ import numpy as np
 from nltk.stem import porter
 from rouge_score import rouge_scorer, tokenize
 
-from bench.data import multinews
+from bench.data import BENCH_DATA, multinews
 from storybrief.brief import pipeline
 from storybrief.brief.represent import Representation, represent
 from storybrief.errors import StoryBriefError
@@ -92,6 +92,30 @@ def train_clusters(count: int) -> list[Cluster]:
     out: list[Cluster] = []
     for start in range(0, count, CHUNK):
         out.extend(clusters("train", start, start + CHUNK))
+    return out
+
+
+def duc_clusters(corpus: str) -> list[Cluster]:
+    """The topics of a DUC corpus built by `python -m bench.build.duc` that have references, as
+    training clusters: all their articles (with titles and dates), the references joined (cached)."""
+    source = BENCH_DATA / f"{corpus}.jsonl"
+    if not source.is_file():
+        raise SystemExit(f"{source}: not built yet; run `python -m bench.build.duc` first")
+    path = CACHE / f"train-{corpus}_{pipeline_version()}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    out = []
+    with source.open(encoding="utf-8") as lines:
+        for record in (json.loads(line) for line in lines if line.strip()):
+            if not record["references"]:
+                continue
+            fields = zip(record["documents"], record["doc_ids"], record["titles"], record["dates"])
+            articles = [Article(text=text, id=i, title=title, published=day) for text, i, title, day in fields]
+            prepared = pipeline.prepare(articles)
+            out.append(Cluster(record["id"], prepared.sentences, represent(prepared.sentences), prepared.merged,
+                               "\n".join(record["references"])))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(out))
     return out
 
 

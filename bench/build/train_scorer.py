@@ -8,7 +8,12 @@ the pipeline's own stages (records 10,000-40,000 are kept for bench/build/word_p
 sentence's ROUGE gain per word against the reference summary: clipped unigram overlap over the
 reference's length plus 4 × clipped bigram overlap over the reference's bigram count, divided by
 the sentence's length (per word, so the ranker prefers dense sentences rather than merely long
-ones; bigrams weighted up because ROUGE-2 is the harder target). Model: LightGBM regression,
+ones; bigrams weighted up because ROUGE-2 is the harder target). Full-length news joins them:
+the DUC 2007 main task's 23 topics with references (`--duc`; built by `python -m bench.build.duc`),
+each topic one cluster labelled against its four references joined, its labels scaled so that
+their mean is Multi-News's (four references make every overlap share about a quarter as large).
+DUC 2006 and the DUC 2007 update task stay out: they are the held-out checks
+(docs/design-generalize.md, fifth pass). Model: LightGBM regression,
 single-threaded, fixed seed. A second model with the same features and parameters learns another
 label, membership in a greedy ROUGE-1+2 oracle summary of 250 words (scorer_oracle.txt); the
 scorer adds its prediction times storybrief.brief.score.ORACLE_WEIGHT to the first's. Figures are
@@ -63,6 +68,7 @@ MONOTONE = [
     "words_in_other_articles",
     "bigrams_in_other_articles",
 ]
+DUC = ("duc2007",)  # full-length corpora trained on besides Multi-News
 LABEL = "r2x4_per_word"
 ORACLE_LABEL = "oracle_paraphrases"  # the partner model's label
 
@@ -222,6 +228,7 @@ def main() -> None:
     parser.add_argument(
         "--seed", type=int, default=SEED, help="experiment: another seed, to see how much of a difference is noise"
     )
+    parser.add_argument("--duc", nargs="*", default=list(DUC), help="DUC corpora (bench/.data) trained on too")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--out", default=str(MODEL_PATH))
     parser.add_argument("--oracle-out", default=str(ORACLE_MODEL_PATH))
@@ -236,6 +243,15 @@ def main() -> None:
     start = time.time()
     train = data.train_clusters(args.train)
     x, y, groups = dataset(train, args.label)
+    news_mean = y.mean()
+    for corpus in args.duc:
+        full_length = data.duc_clusters(corpus)
+        y_more = np.concatenate([label(c, args.label) for c in full_length])
+        x = np.vstack([x] + [sentence_features(c.sentences, c.representation) for c in full_length])
+        y = np.r_[y, y_more * (news_mean / y_more.mean())]
+        groups = np.r_[groups, [len(c.sentences) for c in full_length]]
+        train = train + full_length
+        print(f"{corpus}: {len(full_length)} clusters, {len(y_more)} sentences", flush=True)
     print(
         f"train: {len(train)} clusters, {len(y)} sentences, {x.shape[1]} features ({time.time() - start:.0f} s)",
         flush=True,

@@ -106,6 +106,8 @@ def variants(args) -> dict:
     learned = LearnedScorer(args.model, args.oracle) if args.model else LearnedScorer()
     never = {"LONG_STORY": 10**9}
     return {
+        # The shipped settings with a second pair of models (--model2/--oracle2), paired with the first.
+        **({"model2": (LearnedScorer(args.model2, args.oracle2), {})} if args.model2 else {}),
         "base": (learned, never),
         "centroid": (CentroidScorer(), never),
         "cover": (learned, {"LONG_STORY": 0}),
@@ -176,6 +178,8 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=["base", "cover"])
     parser.add_argument("--model", default=None)
     parser.add_argument("--oracle", default=None)
+    parser.add_argument("--model2", default=None, help="a second scorer model, variant `model2`")
+    parser.add_argument("--oracle2", default=None)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--words", type=int, default=None, help="budget (default: the task's)")
     parser.add_argument("--articles", type=int, default=None, help="only each topic's first N articles")
