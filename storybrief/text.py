@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Container
 
 import numpy as np
 
@@ -43,6 +44,21 @@ def idf(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:
 def text_id(text: str) -> str:
     """A stable article id made from its text, for articles that come without one."""
     return "a" + hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def unique_id(base: str, taken: Container[str], mine: object = None,
+              key: Callable[[object], object] | None = None) -> tuple[str, bool]:
+    """An article id not yet `taken`: `base`, else the first free one of `base~2`, `base~3`...; and
+    False. With `mine` (what tells the article apart, e.g. its text), the walk stops at an id whose
+    holder is the same article again (`taken[id]`, through `key` if given, equals `mine`): that id
+    and True."""
+    candidate, n = base, 1
+    while candidate in taken:
+        if mine is not None and (key(taken[candidate]) if key else taken[candidate]) == mine:
+            return candidate, True
+        n += 1
+        candidate = f"{base}~{n}"
+    return candidate, False
 
 
 def id_of(line: str, number: int) -> str:

@@ -182,13 +182,23 @@ def test_no_private_name_is_imported_from_another_module():
     assert private == []
 
 
+# Classes held to a tighter limit than MAX_CLASS_LINES: the story index is a small stateful
+# orchestrator, its work done by pure functions in the other `stories` modules.
+CLASS_LIMITS = {"storybrief.stories.index.StoryIndex": 250}
+MAX_MODULE_LINES, MAX_CLASS_LINES = 600, 300
+
+
 def test_modules_and_classes_stay_small():
-    too_big = []
+    too_big, seen = [], set()
     for module, path in MODULES.items():
         text = path.read_text(encoding="utf-8")
-        if text.count("\n") > 600:
+        if text.count("\n") > MAX_MODULE_LINES:
             too_big.append(f"{module}: {text.count(chr(10))} lines")
         for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > 300:
-                too_big.append(f"{module}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+            if isinstance(node, ast.ClassDef):
+                name, lines = f"{module}.{node.name}", node.end_lineno - node.lineno + 1
+                seen.add(name)
+                if lines > CLASS_LIMITS.get(name, MAX_CLASS_LINES):
+                    too_big.append(f"{name}: {lines} lines")
     assert too_big == []
+    assert set(CLASS_LIMITS) <= seen  # a limit for a class that moved or was renamed checks nothing

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from storybrief.brief.pipeline import summarize
 from storybrief.engines import SerialEngine
 from storybrief.errors import StoryBriefError
-from storybrief.stories.records import StoryRecord
+from storybrief.stories.records import Event, Story, StoryRecord
 from storybrief.stories.timeline import timeline
 from storybrief.types import Article, Brief
 
@@ -33,6 +33,13 @@ def covered(record: StoryRecord, articles: list[Article]) -> list[str] | None:
     if record.brief is None or record.brief_key.partition(":")[2] != brief_key(0, articles).partition(":")[2]:
         return None
     return [a.id for a in articles]
+
+
+def with_news(story: Story, record: StoryRecord) -> Story:
+    """The story with the timeline and update brief made with its record's brief (`make_briefs`)."""
+    story.timeline = None if record.timeline is None else [Event.from_dict(e) for e in record.timeline]
+    story.update = record.update
+    return story
 
 
 def article_fields(article: Article) -> dict:
