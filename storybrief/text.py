@@ -17,6 +17,7 @@ ROUGE_WORD = re.compile(r"[a-z0-9]+")  # lower-cased letters and digits, as ROUG
 LOWER_WORD = re.compile(
     r"[a-z0-9][a-z0-9'-]*[a-z0-9]|[a-z0-9]"
 )  # lower-cased text: the word vectors' and prior's words
+CLITIC_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")  # lower-cased, a clitic kept on ("mayor's"): query terms
 
 # The text ends its sentence: a terminal mark, then closing quotes or brackets.
 # Plurals and verb endings off, so "attacks"/"attacked" and "attack" meet (ROUGE compares Porter
@@ -24,8 +25,15 @@ LOWER_WORD = re.compile(
 # suffix starts with e, i or s, so the look-behind is tried only there (the same matches).
 CRUDE_SUFFIX = re.compile(r"(?=[eis])(?<=\w{3})(?:ing|ed|es|(?<!s)s)\b")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
-# A month name or its abbreviation, as a regular-expression fragment (case-insensitive use).
-MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A month name or its abbreviation, as a regular-expression fragment (case-insensitive use), and
+# the stems it starts with.
+MONTH_STEM = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+MONTH = rf"{MONTH_STEM}[a-z]*\.?"
+# First- and second-person words: a sentence holding them speaks as someone (a quotation, a column).
+FIRST_PERSON = frozenset("i we my our us me you your".split())
+# The characters re.IGNORECASE takes for an ASCII letter that str.lower() does not make that letter
+# (sre's equivalences ı, İ ~ i, ſ ~ s; the Kelvin sign ~ k).
+IGNORECASE_FOLD = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s", "\u212a": "k"})
 # Fewer words than this is a fragment, never a sentence (and no trim may leave fewer).
 MIN_WORDS = 4
 
@@ -34,6 +42,12 @@ def crude_stems(text: str) -> list[str]:
     """The text's words as concept coverage counts them: ROUGE's tokens of the lower-cased text
     with CRUDE_SUFFIX taken off."""
     return ROUGE_WORD.findall(CRUDE_SUFFIX.sub("", text.lower()))
+
+
+def ignorecase_lower(text: str) -> str:
+    """The text lower-cased after IGNORECASE_FOLD: wherever a case-blind regex matches an ASCII word,
+    this holds the word itself (so a plain substring test can rule the regex out)."""
+    return (text if text.isascii() else text.translate(IGNORECASE_FOLD)).lower()
 
 
 def idf(document_frequency: np.ndarray, n_documents: int) -> np.ndarray:

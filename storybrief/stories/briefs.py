@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from storybrief.brief.pipeline import summarize
 from storybrief.engines import SerialEngine
-from storybrief.errors import StoryBriefError
+from storybrief.errors import StoryBriefError, internal_error
 from storybrief.stories.records import Event, Story, StoryRecord
 from storybrief.stories.timeline import timeline
 from storybrief.types import Article, Brief
@@ -59,7 +59,7 @@ def brief_stories(chunk: list[tuple]) -> list[tuple[str, dict | None, str]]:
         except StoryBriefError as exc:
             out.append((story_id, None, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a bug in one story must not lose the others
-            out.append((story_id, None, f"internal error: {type(exc).__name__}: {exc}"))
+            out.append((story_id, None, internal_error(exc)))
     return out
 
 
