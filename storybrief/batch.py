@@ -25,7 +25,7 @@ from typing import IO
 
 from storybrief.brief.pipeline import summarize
 from storybrief.engines import Engine, SerialEngine
-from storybrief.errors import InputError, StoryBriefError
+from storybrief.errors import InputError, StoryBriefError, internal_error
 from storybrief.io.story import documents_of, json_object
 from storybrief.text import id_of
 from storybrief.types import DEFAULT_WORDS, Article
@@ -61,7 +61,7 @@ class BriefJob:
         except StoryBriefError as exc:
             return number, id_of(line, number), None, str(exc)
         except Exception as exc:  # noqa: BLE001 - a bug hit by one cluster must not stop the other thousands
-            return number, id_of(line, number), None, f"internal error: {type(exc).__name__}: {_one_line(exc)}"
+            return number, id_of(line, number), None, internal_error(exc)
         return number, result["id"], json.dumps(result, ensure_ascii=False), None
 
 
@@ -245,11 +245,6 @@ def _ids_in(lines: list[str], path: Path) -> set[str]:
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{number}: not a brief line, so this is not a batch output to resume") from exc
     return ids
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else ""
 
 
 def count_lines(path: str | Path) -> int | None:

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from storybrief import __version__
 from storybrief.errors import StoryBriefError
-from storybrief.types import DEFAULT_WORDS
+from storybrief.types import DEFAULT_WORDS, EVALUATION_WORDS, MAX_BRIEF_WORDS
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Brief a news story from many articles, every sentence cited."
@@ -356,9 +356,9 @@ def serve(
         "--words",
         "-w",
         min=1,
-        max=2000,
+        max=MAX_BRIEF_WORDS,
         show_default=False,
-        help="Word budget of each story's brief. Default: $STORYBRIEF_WORDS or 150.",
+        help=f"Word budget of each story's brief. Default: $STORYBRIEF_WORDS or {DEFAULT_WORDS}.",
     ),
     max_body: Optional[int] = typer.Option(
         None,
@@ -479,7 +479,7 @@ def evaluate(
     data: str = typer.Argument(
         ..., metavar="DATA.jsonl", help="One cluster a line: {id, documents, summary}; .gz allowed."
     ),
-    words: int = typer.Option(250, "--words", "-w", min=1, help="Word budget, the same for every system."),
+    words: int = typer.Option(EVALUATION_WORDS, "--words", "-w", min=1, help="Word budget, the same for every system."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Evaluate the first N clusters only."),
     method: Optional[list[str]] = typer.Option(
         None, "--method", "-m", help="StoryBrief method; repeat or comma-separate for several. Default: default."

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from storybrief.errors import StoryBriefError
+from storybrief.errors import StoryBriefError, first_line
 
 CONNECT_TIMEOUT = "5s"
 
@@ -294,7 +294,7 @@ class DaskEngine(Engine):
             if self._cluster is not None:
                 self._cluster.close()
             raise EngineError(
-                f"cannot reach the Dask scheduler at {address or 'a local cluster'}: {_first_line(exc)}"
+                f"cannot reach the Dask scheduler at {address or 'a local cluster'}: {first_line(exc)}"
             ) from exc
         known = len(self._client.scheduler_info().get("workers", {}))
         self.workers = workers if workers and not address else max(1, known)
@@ -312,7 +312,7 @@ class DaskEngine(Engine):
         except (OSError, TimeoutError, asyncio.CancelledError, FuturesCancelled) as exc:
             # The scheduler went away mid-run: what is written so far is whole lines; --resume finishes it.
             raise EngineError(
-                f"lost the Dask cluster during the run ({_first_line(exc)}); rerun with --resume"
+                f"lost the Dask cluster during the run ({first_line(exc)}); rerun with --resume"
             ) from exc
 
     def lost_worker(self, exc: BaseException) -> bool:
@@ -326,11 +326,6 @@ class DaskEngine(Engine):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def make_engine(name: str, workers: int | None = None, scheduler: str | None = None, processes: bool = True) -> Engine:

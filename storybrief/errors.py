@@ -23,3 +23,10 @@ def first_line(exc: BaseException) -> str:
     library's wrapper that keeps it in `orig`), or the exception's type name when it has none."""
     message = str(getattr(exc, "orig", None) or exc).strip()
     return message.splitlines()[0] if message else type(exc).__name__
+
+
+def internal_error(exc: BaseException) -> str:
+    """A bug hit by one item of many (a cluster, a story), reported on one line while the others go
+    on: "internal error: " and the exception's type, then its first line when it has a message."""
+    line = first_line(exc)
+    return f"internal error: {type(exc).__name__}" + ("" if line == type(exc).__name__ else f": {line}")

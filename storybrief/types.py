@@ -9,6 +9,10 @@ from storybrief.render import render_markdown, render_text
 
 # A brief's word budget when none is asked for (the CLI, the API, batch and story briefs).
 DEFAULT_WORDS = 150
+# The most words the service briefs a story in (the API's `words`, `storybrief serve --words`).
+MAX_BRIEF_WORDS = 2000
+# The budget evaluations compare systems at (`storybrief evaluate`, citation checks): DUC's 250 words.
+EVALUATION_WORDS = 250
 
 
 @dataclass

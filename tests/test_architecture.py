@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -182,13 +183,65 @@ def test_no_private_name_is_imported_from_another_module():
     assert private == []
 
 
+# Classes held to a tighter limit than MAX_CLASS_LINES: the story index is a small stateful
+# orchestrator, its work done by pure functions in the other `stories` modules.
+CLASS_LIMITS = {"storybrief.stories.index.StoryIndex": 250}
+MAX_MODULE_LINES, MAX_CLASS_LINES = 600, 300
+
+
 def test_modules_and_classes_stay_small():
-    too_big = []
+    too_big, seen = [], set()
     for module, path in MODULES.items():
         text = path.read_text(encoding="utf-8")
-        if text.count("\n") > 600:
+        if text.count("\n") > MAX_MODULE_LINES:
             too_big.append(f"{module}: {text.count(chr(10))} lines")
         for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > 300:
-                too_big.append(f"{module}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+            if isinstance(node, ast.ClassDef):
+                name, lines = f"{module}.{node.name}", node.end_lineno - node.lineno + 1
+                seen.add(name)
+                if lines > CLASS_LIMITS.get(name, MAX_CLASS_LINES):
+                    too_big.append(f"{name}: {lines} lines")
     assert too_big == []
+    assert set(CLASS_LIMITS) <= seen  # a limit for a class that moved or was renamed checks nothing
+
+
+DESIGN = PACKAGE.parent / "docs" / "design.md"
+
+
+def design_map() -> list[tuple[list[str], str]]:
+    """docs/design.md's map (its first code block): each part under `storybrief/`, in order, as (the
+    names on its line, e.g. ["text.py", "shipped.py"], and its description, continuation lines joined)."""
+    block = DESIGN.read_text(encoding="utf-8").split("```", 2)[1]
+    parts: list[tuple[list[str], str]] = []
+    for line in block.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            names, _, text = line[2:].partition("  ")
+            parts.append((names.split(), text.strip()))
+        elif line.startswith("   ") and parts:
+            parts[-1] = (parts[-1][0], parts[-1][1] + " " + line.strip())
+    return parts
+
+
+def test_the_design_map_lists_the_layers_in_order():
+    lines = [
+        [f"storybrief.{name.removesuffix('.py').removesuffix('/')}" for name in names]
+        for names, _ in design_map()
+        if names != ["__init__.py"]
+    ]
+    assert lines == LAYERS
+
+
+def test_the_design_map_names_every_module_and_the_brief_stages_in_order():
+    text = {names[0]: description for names, description in design_map()}
+    words = {part: re.findall(r"\w+", description) for part, description in text.items()}
+    brief = [w for w in words["brief/"] if w in BRIEF_STAGES]
+    assert list(dict.fromkeys(brief)) == BRIEF_STAGES
+    missing = [
+        module
+        for module in MODULES
+        if module.count(".") >= 2
+        and module.split(".")[1] + "/" in words
+        and module.rsplit(".", 1)[-1] not in words[module.split(".")[1] + "/"] + ["__init__"]
+        and not module.startswith("storybrief.service.migrations.")
+    ]
+    assert missing == []

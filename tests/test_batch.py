@@ -10,12 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from batch_helpers import CrashingJob, RaisingJob, cluster, write_input
 
 from storybrief.batch import WORKER_DIED, completed_ids, run_batch
 from storybrief.engines import DaskEngine, EngineError, LocalEngine, SerialEngine, make_engine
-
-sys.path.insert(0, str(Path(__file__).parent))
-from batch_helpers import CrashingJob, RaisingJob, cluster, write_input  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

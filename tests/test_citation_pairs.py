@@ -3,16 +3,13 @@ attribute.py's support decision, claim filtering and the precision/recall arithm
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.build.citation_pairs import content_hash, duc_text, good_claim  # noqa: E402
-from bench.measure.citations import agreement, kappa, today_supports  # noqa: E402
-from storybrief.brief.attribute import attribute  # noqa: E402
-from storybrief.brief.represent import represent  # noqa: E402
-from storybrief.types import Article, Sentence  # noqa: E402
+from bench.build.citation_pairs import content_hash, duc_text, good_claim
+from bench.measure.citations import agreement, kappa, today_supports
+from storybrief.brief.attribute import attribute
+from storybrief.brief.represent import represent
+from storybrief.types import Article, Sentence
 
 # Made-up text in the DUC/TREC markup (no DUC text).
 SGML = """<DOC>

@@ -132,27 +132,27 @@ def label(cluster, kind: str) -> np.ndarray:
         return oracle(cluster)
     if kind == "oracle_paraphrases":
         return oracle_with_paraphrases(cluster)
-    counts = data.overlap_labels(cluster)
+    unigrams, bigrams, tokens = data.overlap_labels(cluster).T
     ref1, ref2 = data.reference_size(cluster)
-    words = np.maximum(counts[:, 2], 1)
+    words = np.maximum(tokens, 1)
     if kind == "gain_per_word":
-        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+        return 100 * (unigrams / ref1 + bigrams / ref2) / words
     if kind == "r2_per_word":
-        return 100 * (counts[:, 0] / ref1 + 2 * counts[:, 1] / ref2) / words
+        return 100 * (unigrams / ref1 + 2 * bigrams / ref2) / words
     if kind == "relative":  # per word, over the story's mean: only the ranking within a story matters
-        per_word = (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+        per_word = (unigrams / ref1 + bigrams / ref2) / words
         return per_word / max(per_word.mean(), 1e-9)
     if kind == "centred":
-        per_word = 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / words
+        per_word = 100 * (unigrams / ref1 + bigrams / ref2) / words
         return per_word - per_word.mean()
     if kind == "smoothed":  # per word, shrunk towards zero for very short sentences
-        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2) / (words + 5)
+        return 100 * (unigrams / ref1 + bigrams / ref2) / (words + 5)
     if kind == "r2x4_per_word":
-        return 100 * (counts[:, 0] / ref1 + 4 * counts[:, 1] / ref2) / words
+        return 100 * (unigrams / ref1 + 4 * bigrams / ref2) / words
     if kind == "r2x8_per_word":
-        return 100 * (counts[:, 0] / ref1 + 8 * counts[:, 1] / ref2) / words
+        return 100 * (unigrams / ref1 + 8 * bigrams / ref2) / words
     if kind == "gain":
-        return 100 * (counts[:, 0] / ref1 + counts[:, 1] / ref2)
+        return 100 * (unigrams / ref1 + bigrams / ref2)
     raise ValueError(kind)
 
 

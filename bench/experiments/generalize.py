@@ -82,11 +82,11 @@ def lead_weights(bonus: float = 0.0, lead: int = 1, power: float = 1.0):
 
 
 def lead_pool(first: int):
-    """cover._ranked, each article's first `first` usable sentences (no quotation, a bundle, MIN_WORDS
+    """cover._ranked, each article's first `first` usable sentences (no quotation, a bundle, POOL_MIN_WORDS
     words) added to the pool, at most twice the pool's size, earliest first."""
     def ranked(sentences, scores, words, bundles, pool):
         chosen, usable = _RANKED(sentences, scores, words, bundles, pool)
-        leads = [i for i, s in enumerate(sentences) if s.index < first and s.words >= cover.MIN_WORDS
+        leads = [i for i, s in enumerate(sentences) if s.index < first and s.words >= cover.POOL_MIN_WORDS
                  and bundles[i] is not None and not any(quote_marks(sentences[j].text) for j in bundles[i])]
         leads.sort(key=lambda i: (sentences[i].index, -scores[i], i))
         return list(dict.fromkeys(chosen + leads[: 2 * pool])), usable
@@ -150,7 +150,7 @@ def variants(args) -> dict:
         "cover2": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 2.0}),
         "cover1_pool60": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "POOL": 60}),
         "cover1_pool250": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "POOL": 250}),
-        "cover1_min5": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "MIN_WORDS": 5}),
+        "cover1_min5": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "POOL_MIN_WORDS": 5}),
         "cover1_df2": (learned, {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "MIN_ARTICLES": 2}),
         "centroid_cover1": (CentroidScorer(), {"LONG_STORY": 0, "SCORE_SHARE": 1.0}),
         # Fourth pass (helper general2): position in the concept weights, the objective and the pool.

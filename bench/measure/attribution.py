@@ -35,6 +35,7 @@ from bench.build import scorer_data as data
 from storybrief.brief.pipeline import brief_prepared, prepare
 from storybrief.brief.score import get_scorer
 from storybrief.errors import StoryBriefError
+from storybrief.types import DEFAULT_WORDS
 
 JUDGE_HIGH = 0.8
 JUDGE_LOW = 0.6
@@ -108,7 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--start", type=int, default=3000)
     parser.add_argument("--stop", type=int, default=3300)
-    parser.add_argument("--words", type=int, default=150)
+    parser.add_argument("--words", type=int, default=DEFAULT_WORDS)
     parser.add_argument("--show", type=int, default=0, help="print this many examples of each kind")
     parser.add_argument(
         "--write", action="store_true", help="write the figures to docs/benchmarks.md (section attribution)"

@@ -117,7 +117,7 @@ def run_one(path: str) -> dict:
     from storybrief.brief.score import get_scorer
     from storybrief.brief.segment import segment
     from storybrief.io.story import load
-    from storybrief.types import Article
+    from storybrief.types import DEFAULT_WORDS, Article
 
     texts = json.loads(Path(path).read_text(encoding="utf-8"))
     articles = [Article(text=t, id=f"a{k}", source=f"a{k}") for k, t in enumerate(texts)]
@@ -136,7 +136,7 @@ def run_one(path: str) -> dict:
     sentences = timed("segment", segment, merged)
     representation = timed("represent", represent, sentences)
     scores = timed("score", get_scorer("default").score, sentences, representation)
-    chosen = timed("select", select_stage.select, sentences, scores, representation, 150)
+    chosen = timed("select", select_stage.select, sentences, scores, representation, DEFAULT_WORDS)
     reading = timed("order", order_stage.order, chosen, sentences, merged, representation)
     timed("attribute", attribute_stage.attribute, reading, sentences, merged, originals, representation)
     total = time.perf_counter() - start

@@ -41,14 +41,13 @@ from bench.report import machine_line, write_section
 from bench.scoring import bcubed_by_id
 from storybrief.stories import StoryIndex
 from storybrief.stories.agglomerate import THRESHOLD
+from storybrief.text import MONTH
 from storybrief.types import Article
 
 MONTHS = {
     m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
 }
-FULL_DATE = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2}), ((?:19|20)\d\d)\b", re.I
-)
+FULL_DATE = re.compile(rf"\b({MONTH}) (\d{{1,2}}), ((?:19|20)\d\d)\b", re.I)
 
 
 def read_clusters(split: str) -> list[tuple[str, list[str]]]:

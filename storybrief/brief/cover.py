@@ -31,7 +31,7 @@ from storybrief.text import crude_stems
 from storybrief.types import Sentence
 
 POOL = 120  # best-scored sentences the program chooses from
-MIN_WORDS = 8  # shorter sentences are fragments, datelines or captions
+POOL_MIN_WORDS = 8  # shorter sentences are fragments, datelines or captions
 MIN_ARTICLES = 3  # a concept must be used by this many articles (fewer when the story has fewer)
 SCORE_SHARE = 1.0  # the scorer's value of the pool, scaled to this share of the pool's concept value
 GAP = 0.02  # the set found is within this share of the best possible value
@@ -72,7 +72,7 @@ def concept_weights(sentences: list[Sentence], said: dict[int, set[str]] | None 
 def _ranked(
     sentences: list[Sentence], scores: np.ndarray, words: int, bundles, pool: int
 ) -> tuple[list[int], list[int]]:
-    """The `pool` best-scored sentences that may be taken (a bundle, MIN_WORDS words; with QUOTES
+    """The `pool` best-scored sentences that may be taken (a bundle, POOL_MIN_WORDS words; with QUOTES
     "drop", none quoting anyone when those hold the budget), and every such sentence when that had
     to be worked out. Bundles are asked for in score order, and only until the pool is full (a
     readable.Context works each out on demand)."""
@@ -80,7 +80,7 @@ def _ranked(
         return QUOTES == "drop" and any(quote_marks(sentences[j].text) for j in bundles[i])
 
     if POOL_BY == "both":
-        usable = [i for i in range(len(sentences)) if bundles[i] is not None and sentences[i].words >= MIN_WORDS]
+        usable = [i for i in range(len(sentences)) if bundles[i] is not None and sentences[i].words >= POOL_MIN_WORDS]
         unquoted = [i for i in usable if not quotes(i)]
         if sum(sentences[i].words for i in unquoted) >= words:
             usable = unquoted
@@ -89,7 +89,7 @@ def _ranked(
     every: list[int] = []  # in score order, quoted or not
     unquoted_words = 0
     for i in sorted(range(len(sentences)), key=lambda i: (-scores[i], i)):
-        if sentences[i].words < MIN_WORDS or bundles[i] is None:
+        if sentences[i].words < POOL_MIN_WORDS or bundles[i] is None:
             continue
         every.append(i)
         if not quotes(i):

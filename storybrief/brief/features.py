@@ -31,7 +31,7 @@ from storybrief.brief.represent import LARGE_STORY, SAMPLE_ARTICLES, SAMPLE_SEED
 from storybrief.brief.segment import is_unfinished
 from storybrief.brief.support import soft_support, support_counts
 from storybrief.embed import load_vectors
-from storybrief.text import CASED_WORD, LOWER_WORD, ROUGE_WORD
+from storybrief.text import CASED_WORD, FIRST_PERSON, LOWER_WORD, ROUGE_WORD, ignorecase_lower
 from storybrief.types import Sentence
 
 LEAD_SENTENCES = 3  # sentences per article that make up the "lead centroid"
@@ -42,7 +42,6 @@ _DIGIT = re.compile(r"\d")
 _PRONOUN_START = re.compile(
     r"^[\"'(]*\s*(he|she|it|they|this|that|these|those|but|and|also|however|so|then|his|her|its|their)\b", re.I
 )
-_FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
 _FIRST_CHARACTER = itemgetter(0)
 # Each alternation is led by a look-ahead for the characters its branches can start with: the
 # same matches, but most positions fail at once instead of trying every branch.
@@ -51,16 +50,13 @@ _JUNK = re.compile(
     re.I,
 )
 _ATTRIBUTION = re.compile(r"\b(?=[stawr])(?:said|says|told|according to|reports?|reported|tweeted|wrote|added)\b", re.I)
-# What each of the two case-blind regexes above must find in the text, lower-cased after `_FOLD`:
-# without one of these words, neither can match. `_FOLD` maps the characters re.IGNORECASE takes
-# for an ASCII letter that str.lower() does not make that letter (sre's equivalences ı, İ ~ i,
-# ſ ~ s; the Kelvin sign ~ k), so lower-casing after it turns every such match into the word itself.
+# What each of the two case-blind regexes above must find in the text (`ignorecase_lower`): without
+# one of these words, neither can match.
 _ATTRIBUTION_WORDS = ("said", "says", "told", "according to", "report", "tweeted", "wrote", "added")
 _JUNK_WORDS = (
     *("http", "www.", "@", "click", "subscribe", "photo", "copyright", "email"),
     *("|", "<", ">", "{", "}", "[", "]", "#"),
 )
-_FOLD = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s", "\u212a": "k"})
 
 # Columns computed in `sentence_features` itself (the helpers below name their own).
 BASE = (
@@ -143,10 +139,10 @@ def surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
     # Capitalised words past the first: names, places, organisations.
     capitals = sum(map(str.isupper, map(_FIRST_CHARACTER, tokens[1:]))) / n
     digits = sum(map(bool, map(_DIGIT.search, tokens))) / n if _DIGIT.search(text) else 0.0
-    first_person = sum(map(_FIRST_PERSON.__contains__, map(str.lower, tokens))) / n
+    first_person = sum(map(FIRST_PERSON.__contains__, map(str.lower, tokens))) / n
     stripped = text.lstrip()
     # The case-blind regexes run only on text holding one of their words (most sentences hold none).
-    folded = (text if text.isascii() else text.translate(_FOLD)).lower()
+    folded = ignorecase_lower(text)
     attribution = _holds_any(folded, _ATTRIBUTION_WORDS) and bool(_ATTRIBUTION.search(text))
     junk = len(_JUNK.findall(text)) if _holds_any(folded, _JUNK_WORDS) else 0
     return (
@@ -403,8 +399,9 @@ def sentence_features(sentences: list[Sentence], representation: Representation)
     texts = [s.text for s in sentences]
     cased = [CASED_WORD.findall(text) for text in texts]
     surface = np.array([surface_cues(text, tokens) for text, tokens in zip(texts, cased)], dtype=float)
-    capitals_mean = surface[:, 0].mean()
-    surface[:, 0] = surface[:, 0] / capitals_mean if capitals_mean > 1e-9 else 0.0
+    capitals = SURFACE.index("capitals")
+    capitals_mean = surface[:, capitals].mean()
+    surface[:, capitals] = surface[:, capitals] / capitals_mean if capitals_mean > 1e-9 else 0.0
 
     named = {
         "index": np.log1p(index),

@@ -10,7 +10,7 @@ sentences that share the query's content words:
   stems (plurals and -ing/-ed forms meet), IDF fitted on the story's sentences and the query
   together, so a query word the whole story uses weighs little;
 - relevance is scaled to the story's most relevant sentence (1), and a sentence's value, counted
-  from `FLOOR` standard deviations below the story's lowest, is multiplied by 1 + `WEIGHT` ×
+  from `SPREADS_BELOW` standard deviations below the story's lowest, is multiplied by 1 + `WEIGHT` ×
   relevance: a relevant sentence the scorer values gains most, yet even the least valued one can
   rise (the floor); the scorer's order still decides between sentences equally close to the query
   (a learned scorer's value is per word: a multiplied value does not favour long sentences as an
@@ -25,17 +25,16 @@ were chosen on DUC 2006 (docs/design-query.md gives the figures).
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storybrief.brief.represent import tfidf
+from storybrief.text import CLITIC_WORD
 
 # The story's most relevant sentence is worth (1 + WEIGHT) times its value above the story's
-# lowest, counted from FLOOR standard deviations of the scores below that lowest value.
+# lowest, counted from SPREADS_BELOW standard deviations of the scores below that lowest value.
 WEIGHT = 4.0
-FLOOR = 1.0
+SPREADS_BELOW = 1.0
 CONCEPT_BOOST = 0.3  # extra worth of a concept per query word it holds
 # Words that say what to do rather than what about: in a query they are not topic.
 INSTRUCTION = frozenset("""
@@ -44,7 +43,6 @@ provide report reported reports information info details detail specific specifi
 tell know find list mention mentioned note noted what when where which who whom whose why how
 regarding concerning related relating involving involved efforts effort issues issue
 """.split())
-TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 MAX_QUERY_CHARS = 2000  # a query is a question, not a document
 
 
@@ -61,7 +59,7 @@ def stem(word: str) -> str:
 
 def terms(text: str, instruction: bool = False) -> list[str]:
     """The stemmed content words of a text (and, for a query, not its instruction words)."""
-    words = (w for w in TOKEN.findall(text.lower()) if len(w) > 1 and w not in ENGLISH_STOP_WORDS)
+    words = (w for w in CLITIC_WORD.findall(text.lower()) if len(w) > 1 and w not in ENGLISH_STOP_WORDS)
     if instruction:
         words = (w for w in words if w not in INSTRUCTION)
     return [stem(w) for w in words]
@@ -89,7 +87,7 @@ def focus(scores: np.ndarray, texts: list[str], query: str) -> np.ndarray:
     near = relevance(texts, query)
     low = float(np.min(scores)) if len(scores) else 0.0
     spread = float(np.std(scores)) if len(scores) > 1 else 0.0
-    return scores + WEIGHT * near * (scores - low + FLOOR * spread)
+    return scores + WEIGHT * near * (scores - low + SPREADS_BELOW * spread)
 
 
 def concept_value(query: str):

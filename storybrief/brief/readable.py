@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
+from storybrief.text import FIRST_PERSON
 from storybrief.types import Sentence
 
 # Double quotation marks as they appear in cleaned text and in other systems' output (TeX-style
@@ -22,9 +23,6 @@ from storybrief.types import Sentence
 QUOTE_MARK = re.compile(r'``|\'\'|["“”]')
 # Words that take their meaning from an earlier sentence when they open one.
 PRONOUNS = frozenset("he she they it his her their its him them these those this that such".split())
-# First-person and second-person words open a sentence inside someone's quotation (or a column's
-# author): outside quotation marks, the speaker is in another sentence.
-FIRST_PERSON = frozenset("i we my our us me you your".split())
 # Words and phrases that continue the sentence before. Trimming (trim.py) already cuts "And",
 # "But" and "However," where the rest stands alone; these are what is left.
 CONNECTIVES = (
@@ -140,6 +138,8 @@ def opening(text: str) -> str | None:
             if first in ("that", "this", "these", "those", "such") and rest[:1] == "'":
                 return None
             return "pronoun"
+        # A first-person opening is inside someone's quotation (or a column): outside quotation
+        # marks, the speaker is in another sentence.
         if first in FIRST_PERSON:
             return "first_person"
     # ("…, he said" needs a pronoun subject: most sentences have none, and this test is cheap.)

@@ -18,7 +18,7 @@ from storybrief.brief.represent import Representation
 from storybrief.embed import SentenceEncoder, WordVectors, load_encoder, load_vectors
 from storybrief.errors import StoryBriefError
 from storybrief.shipped import MODELS
-from storybrief.text import LOWER_WORD
+from storybrief.text import LOWER_WORD, ignorecase_lower
 from storybrief.types import Sentence
 
 PARAPHRASE = 0.5  # cosine at which another article's sentence counts as reporting the same fact
@@ -99,9 +99,9 @@ REBUILD = "rebuild it with `python -m bench.build.support_model`"
 # TF-IDF cosine under which a candidate is never read as support: over the issue's "lexically
 # close" line (represent.NEIGHBOUR_FLOOR, 0.25) with a margin, so that every citation's evidence
 # is lexically close also as `evaluate --citations` measures it (its TF-IDF is fitted on the brief
-# and each source's own sentences, not on the story's: at 0.25 here, 17 of 249 citations in 200
-# Multi-News val briefs measured 0.23-0.25 there). Paraphrases in other words fall under it: the
-# price of a citation a reader can check by its words (docs/design-citations.md).
+# and each source's own sentences, not on the story's, so at 0.25 some fell just under the line
+# there: docs/design-citations.md). Paraphrases in other words fall under it: the price of a
+# citation a reader can check by its words.
 SUPPORT_FLOOR = 0.3
 PAIR_FEATURES = (
     "cosine", "coverage", "reverse_coverage", "vector_cosine", "numbers_found", "numbers_conflict", "claim_numbers",
@@ -157,17 +157,15 @@ def sentence_names(text: str) -> set[str]:
     return {w.lower() for w in _CAPITALISED.findall(text[1:]) if w.lower() not in ENGLISH_STOP_WORDS}
 
 
-# What `_CLOSING_ATTRIBUTION` must find in the text, lower-cased after `_FOLD` (the characters
-# re.IGNORECASE takes for an ASCII letter that str.lower() does not make that letter: ı, İ ~ i,
-# ſ ~ s, the Kelvin sign ~ k): without one of these, it cannot match, and its search tries its
-# word loop at every position (~65 µs a sentence), so it is run only on text holding one.
+# What `_CLOSING_ATTRIBUTION` must find in the text (`ignorecase_lower`): without one of these, it
+# cannot match, and its search tries its word loop at every position, so it is run only on text
+# holding one.
 _CLOSING_WORDS = ("according to", "said", "says", "told", "reported", "reports", "announced")
-_FOLD = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s", "\u212a": "k"})
 
 
 def may_close_with_attribution(text: str) -> bool:
     """False only where `_CLOSING_ATTRIBUTION` cannot match `text`."""
-    folded = (text if text.isascii() else text.translate(_FOLD)).lower()
+    folded = ignorecase_lower(text)
     return any(word in folded for word in _CLOSING_WORDS)
 
 
@@ -190,7 +188,7 @@ class PairReader:
     def names(self) -> tuple[str, ...]:
         return SEMANTIC_FEATURES if self.encoder is not None else PAIR_FEATURES
 
-    def prepare(self, texts: list[str]) -> None:
+    def encode_ahead(self, texts: list[str]) -> None:
         """Encode many sentences in one batch before their pairs are read (the encoder caches them)."""
         if self.encoder is not None:
             todo = [t for t in dict.fromkeys(texts) if t not in self._encoded]
@@ -253,7 +251,7 @@ class PairReader:
         ] + ([self._sentence_cosine(claim, candidate)] if self.encoder is not None else [])
 
     def _sentence_cosine(self, claim: str, candidate: str) -> float:
-        self.prepare([claim, candidate])
+        self.encode_ahead([claim, candidate])
         return float(self._encoded[claim] @ self._encoded[candidate])
 
     def _core(self, claim: str) -> tuple[str, int]:
@@ -349,7 +347,7 @@ class SupportJudge:
         probability = np.zeros(len(candidates))
         read = [k for k in range(len(candidates)) if cosines[k] >= SUPPORT_FLOOR]
         if read:
-            self.reader.prepare([self.sentences[i].text, *(self.sentences[candidates[k]].text for k in read)])
+            self.reader.encode_ahead([self.sentences[i].text, *(self.sentences[candidates[k]].text for k in read)])
             rows = np.array([self.features(i, candidates[k], cosines[k]) for k in read])
             probability[read] = self.model.probability(rows)
         return probability, probability >= self.model.threshold

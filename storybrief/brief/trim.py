@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from storybrief.text import MIN_WORDS, MONTH
+from storybrief.text import MIN_WORDS, MONTH, MONTH_STEM
 
 RULES = frozenset({"agency", "dateline", "credit", "label", "caption", "connective"})
 
@@ -52,8 +52,7 @@ _NOT_PLACES = frozenset(
 )
 # An appositive or an aside opens with these, a body never does.
 _APPOSITIVE_START = re.compile(
-    r"^(?:who|whom|whose|which|where|and|or|but|not|like|including|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*\b\.?|^\d",
+    rf"^(?:who|whom|whose|which|where|and|or|but|not|like|including|{MONTH_STEM})[a-z]*\b\.?|^\d",
     re.I,
 )
 _PHOTO_WORDS = r"(?:ap |afp |reuters |epa |file |getty )?(?:photos?|images?|pictures?|photograph|video|credit)"

@@ -47,7 +47,7 @@ from storybrief.brief.support import (
 )
 from storybrief.embed import load_encoder
 from storybrief.errors import InputError, StoryBriefError
-from storybrief.types import Article, Brief, Sentence
+from storybrief.types import EVALUATION_WORDS, Article, Brief, Sentence
 
 LABELS = ("supports", "partly", "does_not")
 # What the support model is fitted to recognise: the candidate states the claim's fact or part of
@@ -235,7 +235,7 @@ def read_labelled(pairs_path: str | Path, labels_path: str | Path, stories_path:
 
 def pair_features(located: list[LabelledPair], reader: PairReader | None = None) -> np.ndarray:
     reader = reader or PairReader()
-    reader.prepare([p.sentences[k].text for p in located for k in (p.i, p.j)])
+    reader.encode_ahead([p.sentences[k].text for p in located for k in (p.i, p.j)])
     rows = []
     for p in located:
         rep, i, j = p.representation, p.i, p.j
@@ -427,7 +427,7 @@ def lexical_evidence(brief: Brief, originals: list[Article]) -> dict:
 
 def corpus_report(
     data: str,
-    words: int = 250,
+    words: int = EVALUATION_WORDS,
     limit: int | None = None,
     brief: Callable[[list[Article], int], Brief] | None = None,
     progress: Callable[[int], None] | None = None,

@@ -48,11 +48,10 @@ from storybrief.evaluation.peers import BASELINES, Peer, fit_budget, get_peer, r
 from storybrief.evaluation.readability import Readability
 from storybrief.io.story import json_object
 from storybrief.text import id_of
-from storybrief.types import Article, Brief, Sentence
+from storybrief.types import EVALUATION_WORDS, Article, Brief, Sentence
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 LABELS = {"rouge1": "ROUGE-1", "rouge2": "ROUGE-2", "rougeLsum": "ROUGE-Lsum"}
-EVALUATION_WORDS = 250
 RESAMPLES = 1000
 CONFIDENCE = 0.95
 MEMORY_CLUSTERS = 10

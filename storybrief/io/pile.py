@@ -34,7 +34,7 @@ from storybrief.io.story import (
     read_file,
     stem_suffix,
 )
-from storybrief.text import text_id
+from storybrief.text import text_id, unique_id
 from storybrief.types import Article
 
 FEED_SUFFIXES = {".rss", ".atom", ".xml", ".feed"}
@@ -257,6 +257,14 @@ def normalise_date(value: str) -> str:
     return moment.isoformat().replace("+00:00", "Z") if moment else ""
 
 
+def settled(article: Article) -> Article:
+    """The article as a story index keeps it, changed in place: its date normalised, its id standing
+    for a missing source."""
+    article.published = normalise_date(article.published)
+    article.source = article.source or article.id
+    return article
+
+
 def parse_date(value: str) -> datetime | None:
     value = (value or "").strip()
     if not value:
@@ -291,18 +299,13 @@ def unique_ids(articles: list[Article], notes: list[str]) -> list[Article]:
         if not article.text.strip():
             notes.append(f"article {article.id or '(no id)'} has no text, skipped")
             continue
-        article.id = article.id or text_id(article.text)
+        base = article.id or text_id(article.text)
         digest = hashlib.sha1(article.text.encode()).hexdigest()
-        base, n = article.id, 1
-        while article.id in seen:
-            if seen[article.id] == digest:
-                break
-            n += 1
-            article.id = f"{base}~{n}"
-        if article.id in seen:
+        article.id, again = unique_id(base, seen, digest)
+        if again:
             notes.append(f"article {article.id} appears twice with the same text, kept once")
             continue
-        if n > 1:
+        if article.id != base:
             notes.append(f"id {base} is used by different articles, renamed {article.id}")
         seen[article.id] = digest
         article.source = article.source or article.id

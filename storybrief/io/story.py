@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from storybrief.errors import InputError
+from storybrief.text import unique_id
 from storybrief.types import Article
 
 MULTINEWS_SEPARATOR = "|||||"
@@ -333,13 +334,10 @@ def is_existing_path(item: object) -> bool:
 
 
 def _assign_ids(articles: list[Article]) -> None:
-    seen: dict[str, int] = {}
+    """Every article an id of its own: a repeated one renamed `id~2`, `id~3`... (one story keeps
+    every article: copies are merged later, by `dedupe`)."""
+    taken: set[str] = set()
     for n, article in enumerate(articles, 1):
-        base = article.id or str(n)
-        if base in seen:
-            seen[base] += 1
-            article.id = f"{base}~{seen[base]}"
-        else:
-            seen[base] = 1
-            article.id = base
+        article.id, _ = unique_id(article.id or str(n), taken)
+        taken.add(article.id)
         article.source = article.source or article.id

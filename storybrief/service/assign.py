@@ -190,15 +190,13 @@ class SimilarityAssigner:
 # its per-article cost (each `add` costs time in proportion to the articles held).
 INDEX_WINDOW = 5000
 # StoryIndex's linkage threshold for the service, without the mutual boost (below): the service
-# adds one article at a time, so each decision is one article against fixed stories, and the
-# B-cubed sweep on Multi-News *train* clusters streamed that way peaks here (F1 0.769 / 0.791 /
-# 0.811 / 0.808 / 0.787 at 0.10 / 0.12 / 0.15 / 0.18 / 0.22, before the placeholder rules of
-# 2026-11-24; 0.817 at 0.15 after them). The batch default (0.16) goes with the boost.
+# adds one article at a time, so each decision is one article against fixed stories, and a B-cubed
+# sweep on Multi-News *train* clusters streamed that way peaks here (docs/design-service.md). The
+# batch default (0.16) goes with the boost.
 INDEX_THRESHOLD = 0.15
-# No mutual-neighbour boost (StoryIndex's batch default 1.5): streamed one article at a time it
-# did not pay (train, 1,000 clusters: F1 0.817 at 0.15 without it; 0.786 / 0.805 / 0.813 / 0.814
-# at 0.15 / 0.18 / 0.21 / 0.24 with it), and without it replaying stored articles (`place`)
-# needs no neighbour search.
+# No mutual-neighbour boost (StoryIndex's batch default 1.5): streamed one article at a time it did
+# not pay (docs/design-service.md), and without it replaying stored articles (`place`) notes no
+# closest similarities.
 INDEX_MUTUAL_BOOST = 1.0
 
 

@@ -29,11 +29,13 @@ ATOM = "http://www.w3.org/2005/Atom"
 STORIES_IN_FEED = 50
 ARTICLES_IN_FEED = 50
 SUMMARY_CHARS = 600
+# Characters XML 1.0 cannot carry (C0 controls but tab, newline, return; lone surrogates; U+FFFE/F).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 EPOCH = datetime(1970, 1, 1)
 
 
 def xml_text(value: str | None) -> str:
+    """The text without the characters XML 1.0 cannot carry (feeds out, and feeds read in)."""
     return _NOT_XML.sub("", value or "")
 
 

@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
-from storybrief.types import DEFAULT_WORDS
+from storybrief.brief.query import MAX_QUERY_CHARS
+from storybrief.types import DEFAULT_WORDS, MAX_BRIEF_WORDS
 
 # One article is at most this many characters of text or HTML; a story page, not a data dump.
 MAX_ARTICLE_CHARS = 1_000_000
 MAX_ARTICLES_PER_REQUEST = 500
-MAX_BRIEF_WORDS = 2000
 
 
 class ArticleIn(BaseModel):
@@ -80,7 +80,9 @@ class SummarizeRequest(BaseModel):
     words: int = Field(DEFAULT_WORDS, ge=1, le=MAX_BRIEF_WORDS)
     method: str = Field("default", max_length=50)
     query: str | None = Field(
-        None, max_length=2000, description="What the reader wants to know: the brief leans toward its content words."
+        None,
+        max_length=MAX_QUERY_CHARS,
+        description="What the reader wants to know: the brief leans toward its content words.",
     )
 
 

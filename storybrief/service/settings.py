@@ -36,8 +36,7 @@ from dataclasses import dataclass, fields
 from storybrief.errors import StoryBriefError
 from storybrief.service.db import DEFAULT_DB
 from storybrief.service.limits import DEFAULT_MAX_BODY
-from storybrief.service.schemas import MAX_BRIEF_WORDS
-from storybrief.types import DEFAULT_WORDS
+from storybrief.types import DEFAULT_WORDS, MAX_BRIEF_WORDS
 
 MIN_BODY = 1024
 

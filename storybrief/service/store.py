@@ -43,8 +43,8 @@ from storybrief.types import DEFAULT_WORDS, Article, Brief
 
 MAX_BRIEF_ARTICLES = 60  # a story's newest articles that its brief is written from
 # The cost cap of one brief: each article's first 20,000 characters (cut back to a sentence end), and
-# 250,000 characters in all, newest articles first. A 1 MB article briefs in ~2 s; its first 20,000
-# characters in a fraction of that (docs/design-service.md).
+# 250,000 characters in all, newest articles first: a huge article must not hold a brief up for
+# seconds (docs/design-service.md has the timings).
 MAX_BRIEF_ARTICLE_CHARS = 20_000
 MAX_BRIEF_CHARS = 250_000
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")

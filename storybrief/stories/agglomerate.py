@@ -219,3 +219,17 @@ def merge_new_rows(
         if roots[a] == roots[b]:
             gained[group[roots[a]]] = gained.get(group[roots[a]], 0.0) + s
     return Merge([r.id for r in known], len(group) - n_known, [group[root] for root in roots[n_known:]], gained)
+
+
+def record_merge(merge: Merge, stories: dict[str, StoryRecord], row_story: list[str], first_new: int,
+                 next_story: int) -> int:
+    """A merge written into an index's records, in place: each new row joins its known story or a
+    story opened for it (ids "s" + the next numbers, in the merge's order). The next story number."""
+    ids = merge.known + [f"s{number:05d}" for number in range(next_story, next_story + merge.opened)]
+    stories.update((story_id, StoryRecord(id=story_id, rows=[])) for story_id in ids[len(merge.known):])
+    for k, group in enumerate(merge.groups):
+        stories[ids[group]].rows.append(first_new + k)
+        row_story[first_new + k] = ids[group]
+    for group, s in merge.gained.items():
+        stories[ids[group]].internal += s
+    return next_story + merge.opened

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from storybrief.brief.pipeline import summarize
 from storybrief.engines import SerialEngine
-from storybrief.errors import StoryBriefError
-from storybrief.stories.records import StoryRecord
+from storybrief.errors import StoryBriefError, internal_error
+from storybrief.stories.records import Event, Story, StoryRecord
 from storybrief.stories.timeline import timeline
 from storybrief.types import Article, Brief
 
@@ -35,6 +35,13 @@ def covered(record: StoryRecord, articles: list[Article]) -> list[str] | None:
     return [a.id for a in articles]
 
 
+def with_news(story: Story, record: StoryRecord) -> Story:
+    """The story with the timeline and update brief made with its record's brief (`make_briefs`)."""
+    story.timeline = None if record.timeline is None else [Event.from_dict(e) for e in record.timeline]
+    story.update = record.update
+    return story
+
+
 def article_fields(article: Article) -> dict:
     return {"text": article.text, "id": article.id, "title": article.title, "source": article.source,
             "path": article.path, "url": article.url, "published": article.published}
@@ -52,7 +59,7 @@ def brief_stories(chunk: list[tuple]) -> list[tuple[str, dict | None, str]]:
         except StoryBriefError as exc:
             out.append((story_id, None, str(exc)))
         except Exception as exc:  # noqa: BLE001 - a bug in one story must not lose the others
-            out.append((story_id, None, f"internal error: {type(exc).__name__}: {exc}"))
+            out.append((story_id, None, internal_error(exc)))
     return out
 
 

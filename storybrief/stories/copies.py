@@ -4,6 +4,9 @@ and only the original is vectorised, so one wire story cannot pose as a cluster 
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
@@ -48,3 +51,26 @@ def find_copy(
         if similarity >= best_similarity:
             best, best_similarity = -1 - k, similarity
     return best
+
+
+@dataclass
+class BatchCopies:
+    """Copy detection over one batch: each new text against the rows held (`signatures`, indexed by
+    `lsh`) and the batch's earlier originals (`fresh`: their signatures, in order)."""
+
+    signatures: np.ndarray
+    lsh: MinHashLSH
+    fresh: list[MinHash] = field(default_factory=list)
+    fresh_lsh: MinHashLSH = field(default_factory=copy_lsh)
+
+    def original(self, text: str, counts: Counter) -> int | None:
+        """What `find_copy` finds the text a copy of; None when it is an original, which is then
+        kept among `fresh`. An article with no words to group by (a placeholder) is never a copy
+        and never copied: empty signatures would all look identical."""
+        found = signature(text)
+        original = find_copy(found, self.signatures, self.lsh, self.fresh_lsh, self.fresh) if counts else None
+        if original is None:
+            if counts:
+                self.fresh_lsh.insert(len(self.fresh), found)
+            self.fresh.append(found)
+        return original

@@ -14,7 +14,7 @@ from datasketch import MinHash, MinHashLSH
 from storybrief.brief.dedupe import NUM_PERM
 from storybrief.io.pile import parse_date
 from storybrief.stories.copies import copy_index
-from storybrief.stories.neighbours import MUTUAL_K, Found, search
+from storybrief.stories.neighbours import MUTUAL_K, Found, note_similar, search
 from storybrief.stories.vectors import N_FEATURES, TOP_TERMS, refresh, tf_rows
 
 
@@ -69,7 +69,11 @@ class Corpus:
             )
         return self._vectors
 
-    def pairs(self, first_new: int, horizon_days: float, window_days: float = 0.0) -> Found:
+    def pairs(self, first_new: int, horizon_days: float, window_days: float = 0.0, note: bool = False) -> Found:
         """Each neighbour pair of the rows from `first_new` on once, with which level it serves
-        (`neighbours.search`)."""
-        return search(self.vectors(), self.times, first_new, horizon_days, window_days)
+        (`neighbours.search`); with `note`, the story pairs' similarities are folded into `top_similar`."""
+        found = search(self.vectors(), self.times, first_new, horizon_days, window_days)
+        if note:
+            story = found.story
+            note_similar(self.top_similar, found.low[story], found.high[story], found.similarity[story])
+        return found

@@ -50,6 +50,12 @@ def key_phrase(articles: list[Article], centroid: np.ndarray, terms: dict[int, s
     return terms[top[0]] if top else articles[0].id
 
 
+def members(rows: list[int], row_ids: list[str], copies: dict[int, list[str]]) -> list[str]:
+    """The article ids of a story's vector rows (`row_ids`: each row's), each followed by the ids of its
+    copies, in row order."""
+    return [article_id for row in sorted(rows) for article_id in (row_ids[row], *copies.get(row, []))]
+
+
 def oldest_first(articles: list[Article]) -> list[Article]:
     """Dated articles oldest first, then the undated ones in the order given."""
     dated = sorted((a for a in articles if a.published), key=lambda a: a.published)

@@ -14,7 +14,7 @@ from storybrief.stories.agglomerate import THRESHOLD
 from storybrief.stories.index import StoryIndex
 from storybrief.stories.neighbours import WINDOW_DAYS
 from storybrief.stories.records import Story
-from storybrief.types import Article
+from storybrief.types import DEFAULT_WORDS, Article
 
 
 def as_articles(items: Iterable[Article | dict | str | Path]) -> tuple[list[Article], list[str]]:
@@ -45,7 +45,7 @@ def group(
     threshold: float = THRESHOLD,
     window_days: float = WINDOW_DAYS,
     brief: bool = True,
-    words: int = 150,
+    words: int = DEFAULT_WORDS,
 ) -> list[Story]:
     """Stories in a pile of articles, biggest first, each with its brief unless `brief=False`.
 

@@ -116,3 +116,8 @@ class IndexState:
     # pair found (low rows, high rows, cosines); None: not saved (versions 1 and 2, re-derived on load).
     sagas: dict | None = None
     saga_pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def settings(self) -> dict:
+        """The settings saved with the state, as `StoryIndex` takes them."""
+        return {"threshold": self.threshold, "window_days": self.window_days, "mutual_boost": self.mutual_boost,
+                **self.time_settings}

@@ -142,3 +142,49 @@ def rebuilt(sizes: dict[str, float], edges: dict[tuple[str, str], tuple[float, f
         sagas.adjacent.setdefault(y, {})[x] = [total, best, y, x]
     sagas.merge(edges.keys(), threshold)
     return sagas
+
+
+def stacked(pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Every stored saga pair as one (low rows, high rows, cosines) triple; None when none was stored."""
+    return tuple(np.concatenate([p[k] for p in pairs]) for k in range(3)) if pairs else None
+
+
+def link(sagas: Sagas, row_story: list[str], names: list[str], first_new: int, low: np.ndarray, high: np.ndarray,
+         similarity: np.ndarray, threshold: float = LINK_THRESHOLD) -> None:
+    """One add's saga pairs into `sagas`, in place: the rows from `first_new` on grow their stories'
+    sagas (a new story is a saga of its own), the pairs are summed into the saga graph and the sagas
+    they touch merged best-first (`names`: every story id; `row_story`: each row's)."""
+    for row in range(first_new, len(row_story)):
+        sagas.grow(row_story[row], 1)
+    candidates = set()
+    for (x, y), edge in story_edges(row_story, names, low, high, similarity).items():
+        pair = sagas.connect(x, y, *edge)
+        if pair:
+            candidates.add(pair)
+    sagas.merge(candidates, threshold)
+
+
+def derived(pairs: tuple[np.ndarray, np.ndarray, np.ndarray] | None, row_story: list[str], sizes: dict[str, float],
+            threshold: float = LINK_THRESHOLD) -> Sagas:
+    """Sagas re-derived from every stored pair (`stacked`); `sizes`: every story id, in the order
+    opened, -> its vector rows."""
+    edges = story_edges(row_story, list(sizes), *pairs) if pairs and len(pairs[0]) else {}
+    return rebuilt(sizes, edges, threshold)
+
+
+def saga_state(sagas: Sagas, built: int) -> dict:
+    """The saga graph as the state folder keeps it, JSON-ready (`built`: vector rows at the last rebuild)."""
+    return {
+        "built": built, "parent": sagas.parent, "size": sagas.size,
+        "related": {story: sorted(linked) for story, linked in sagas.related.items()},
+        "adjacent": [[a, b, *edge] for a, edges in sagas.adjacent.items() for b, edge in edges.items()],
+    }
+
+
+def sagas_from_state(saved: dict) -> tuple[Sagas, int]:
+    """The saga graph and its `built` from what `saga_state` gave."""
+    sagas = Sagas(parent=dict(saved["parent"]), size={k: float(v) for k, v in saved["size"].items()},
+                  related={k: set(v) for k, v in saved["related"].items()})
+    for a, b, *edge in saved["adjacent"]:
+        sagas.adjacent.setdefault(a, {})[b] = list(edge)
+    return sagas, int(saved["built"])

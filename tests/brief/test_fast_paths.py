@@ -12,7 +12,7 @@ from storybrief.brief import cover, features
 from storybrief.brief.clean import JUNK_PREFIX, is_caption, is_fragment
 from storybrief.brief.columns import story_words
 from storybrief.brief.segment import _text_to_sentences
-from storybrief.text import CASED_WORD, CRUDE_SUFFIX, ROUGE_WORD
+from storybrief.text import CASED_WORD, CRUDE_SUFFIX, FIRST_PERSON, ROUGE_WORD, ignorecase_lower
 
 # Sentences that hit the cues, and the characters re.IGNORECASE matches to an ASCII letter that
 # str.lower() does not make that letter (dotless ı, dotted İ, long ſ, the Kelvin sign).
@@ -39,7 +39,7 @@ def reference_surface_cues(text: str, tokens: list[str]) -> tuple[float, ...]:
         sum(1 for t in tokens if features._DIGIT.search(t)) / n,
         min(text.count('"'), 4) / 2.0,
         float(stripped[:1] in "\"'"),
-        sum(1 for t in tokens if t.lower() in features._FIRST_PERSON) / n,
+        sum(1 for t in tokens if t.lower() in FIRST_PERSON) / n,
         float(bool(features._PRONOUN_START.match(stripped))),
         float(bool(features._ATTRIBUTION.search(text))),
         float("?" in text),
@@ -244,7 +244,7 @@ def test_claim_core_skips_the_closing_regex_only_where_it_cannot_match():
     for char in found:
         for letter in letters:
             if re.fullmatch(letter, char, re.I):
-                assert char.translate(support._FOLD).lower() == letter, (hex(ord(char)), letter)
+                assert ignorecase_lower(char) == letter, (hex(ord(char)), letter)
     samples = TEXTS + shuffled_texts() + [
         "Five people died, officials ſaid.", "It was wrong, the agency announced today.",
         "The deal closes, ACCORDING TO sources", "Nothing to see here.", "He said so, it REPORTS",

@@ -69,7 +69,7 @@ def test_focus_multiplies_the_value_of_relevant_sentences():
     scores = np.array([2.0, 2.0, 1.0, 1.0])
     moved = query.focus(scores, texts, "exams")
     assert moved[1:3].tolist() == scores[1:3].tolist()  # not relevant: unchanged
-    floor = query.FLOOR * np.std(scores)
+    floor = query.SPREADS_BELOW * np.std(scores)
     near = query.relevance(texts, "exams")
     assert moved[0] == pytest.approx(2.0 + query.WEIGHT * near[0] * (2.0 - 1.0 + floor))
     assert moved[3] == pytest.approx(1.0 + query.WEIGHT * near[3] * floor)  # the least valued can rise too

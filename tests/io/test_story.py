@@ -104,6 +104,11 @@ def test_ids_are_unique_and_articles_pass_through():
     assert articles[0] is mine
 
 
+def test_a_renamed_id_never_takes_an_id_given_in_the_input():
+    articles = load([Article(text=PROSE, id="x"), Article(text=PROSE, id="x~2"), Article(text=PROSE, id="x")])
+    assert [a.id for a in articles] == ["x", "x~2", "x~3"]
+
+
 def test_nothing_to_load():
     with pytest.raises(InputError):
         load(["   ", "|||||"])

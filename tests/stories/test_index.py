@@ -24,6 +24,20 @@ def test_articles_without_text_and_repeated_ids_are_noted():
     assert any("renamed ferry-1~2" in n for n in index.notes)
 
 
+def test_a_renamed_article_added_again_is_known_by_its_new_id():
+    index = StoryIndex()
+    index.add([article(FERRY[0])])
+    clash = Article(text=CHESS[0][3], id="ferry-1")
+    [story] = index.add([clash])  # renamed ferry-1~2
+    assert index.add([article(FERRY[0]), clash]) == [index.row_story[index.row_of["ferry-1"]], story]
+    assert sorted(index.articles) == ["ferry-1", "ferry-1~2"]  # not ferry-1~3: the same article again
+    assert not any("renamed" in n for n in index.notes) and any("2 article(s) seen before" in n for n in index.notes)
+    # In one batch: the second copy of a renamed article is the first one again.
+    fresh = StoryIndex()
+    result = fresh.add([article(FERRY[0]), clash, clash])
+    assert result[2] == result[1] is not None and sorted(fresh.articles) == ["ferry-1", "ferry-1~2"]
+
+
 def test_the_same_article_twice_in_one_batch_is_kept_once():
     index = StoryIndex()
     result = index.add([article(FERRY[0]), article(FERRY[1]), article(FERRY[0])])

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from storybrief.errors import StoryBriefError, first_line
 from storybrief.io.pile import html_to_text
+from storybrief.service.atom import xml_text
 
 # An entry whose feed content has this many words holds the article; a shorter one (or a summary
 # without content) is only a pointer to it, and its page is fetched.
@@ -36,8 +37,6 @@ _FEED_LINK = re.compile(
     r"<link\b(?=[^>]*\brel=[\"']?alternate)(?=[^>]*\btype=[\"']?application/(?:rss|atom)\+xml)[^>]*\bhref=[\"']?([^\"'\s>]+)",
     re.I,
 )
-# Characters XML 1.0 cannot carry (C0 controls but tab, newline, return; lone surrogates; U+FFFE/F).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class FeedError(StoryBriefError):
@@ -103,8 +102,8 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
 def read_entry(raw, feed_url: str) -> Entry:
     title = plain(raw.get("title", ""))
     contents = [c.get("value", "") or "" for c in raw.get("content") or []]
-    content = xml_safe(html_to_text(max(contents, key=len))) if contents else ""
-    summary = xml_safe(html_to_text(raw.get("summary", "") or ""))
+    content = xml_text(html_to_text(max(contents, key=len))) if contents else ""
+    summary = xml_text(html_to_text(raw.get("summary", "") or ""))
     if len(content.split()) >= FULL_CONTENT_WORDS or len(content) >= len(summary):
         text, full = content or summary, len(content.split()) >= FULL_CONTENT_WORDS
     else:
@@ -152,11 +151,7 @@ def absolute(link: str, base: str) -> str:
 
 def plain(value: str) -> str:
     """A title-like field as one line of plain text (feeds escape and tag titles too)."""
-    return xml_safe(re.sub(r"\s+", " ", html_to_text(value or "")).strip())
-
-
-def xml_safe(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    return xml_text(re.sub(r"\s+", " ", html_to_text(value or "")).strip())
 
 
 def digest(text: str) -> str:
