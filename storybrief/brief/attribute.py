@@ -56,8 +56,11 @@ def figures(text: str) -> set[str]:
 
 def figure_phrase(text: str, number: str) -> str:
     """The number as the sentence states it, with its qualifier and the word after it ("about 180 people")."""
-    pattern = _FIGURE_PHRASE.format(number=rf"(?<![\w.]){re.escape(number)}(?![\w])")
-    match = re.search(pattern, text.replace(",", ""), re.I)
+    # Thousands separators as the sentence writes them ("45,000", not "45000"): a comma may stand
+    # between any two digits of the number.
+    digits = "".join(re.escape(c) + (",?" if c.isdigit() and d.isdigit() else "") for c, d in zip(number, number[1:]))
+    pattern = _FIGURE_PHRASE.format(number=rf"(?<![\w.,]){digits + re.escape(number[-1:])}(?![\w]|,\d)")
+    match = re.search(pattern, text, re.I)
     return match.group(0) if match else number
 
 

@@ -1,4 +1,4 @@
-from storybrief.brief.attribute import attribute, figures, refused
+from storybrief.brief.attribute import attribute, figure_phrase, figures, refused
 from storybrief.brief.represent import represent
 from storybrief.types import Article, Sentence
 
@@ -177,3 +177,12 @@ def test_a_paraphrase_in_other_words_is_credited():
     claim = "The Harbour Bridge was closed on Tuesday after engineers found a crack in one of its main steel girders."
     paraphrase = "Inspectors discovered a crack in a main girder of the Harbour Bridge, which was shut on Tuesday."
     assert _cited(claim, paraphrase) == [1, 2]
+
+
+def test_a_figure_is_quoted_as_the_sentence_writes_it():
+    assert figure_phrase("The bridge carries around 45,000 vehicles a day.", "45000") == "around 45,000 vehicles"
+    assert figure_phrase("Officials counted 45000 cars.", "45000") == "45000 cars"
+    assert figure_phrase("About 1,250,000 people live there.", "1250000") == "About 1,250,000 people"
+    # Not a part of a longer figure.
+    assert figure_phrase("It cost 145,000 dollars.", "45000") == "45000"
+    assert figure_phrase("It cost 45,0001 dollars.", "45000") == "45000"
