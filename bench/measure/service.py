@@ -258,6 +258,7 @@ def main() -> None:
         reset_postgres(db)
     backend = postgres_settings(db) if db.startswith("postgresql") else "SQLite (WAL, synchronous=FULL)"
     articles = load_articles(args.data, args.articles, run=f"r{int(time.time())}")
+    machine = machine_line()  # its load average is the one at the start: read it before the run
     server = Server(db, free_port(), workdir / "server.log")
     print(f"server log: {server.log}", file=sys.stderr)
     server.start()
@@ -306,7 +307,7 @@ def main() -> None:
         f"(one uvicorn process, 127.0.0.1), {backend}; "
         f"{args.writes:.0%} of requests post one Multi-News validation article, "
         f"the rest read `GET /stories?per_page=10` (briefs included) or one story. "
-        f"{machine_line()}, load average {os.getloadavg()[0]:.1f} at the end "
+        f"{machine}, load average {os.getloadavg()[0]:.1f} at the end "
         f"(the server, its clients and this script share the machine), "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",

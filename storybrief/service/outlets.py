@@ -62,10 +62,11 @@ def clean_title(title: str, site: str = "", url: str | None = None) -> str:
         parts.pop()
     while len(parts) > 1 and _is_site(parts[0], names):
         parts.pop(0)
-    if not names and " | " in title:  # no site name known: " | " joins a headline to sections and the site
-        kept = title.split(" | ")[0].strip()
-        return kept if len(kept.split()) >= 3 else title
-    return parts[0] if len(parts) == 1 else _rejoin(title, parts)
+    kept = parts[0] if len(parts) == 1 else _rejoin(title, parts)
+    # What " | " still joins is the headline and its section ("Talks go on | World news", the site's name
+    # gone) or, with no site name known, sections and the site: the headline is the first part.
+    head = kept.split(" | ")[0].strip()
+    return head if " | " in kept and len(head.split()) >= 3 else kept
 
 
 def _is_site(part: str, names: set[str]) -> bool:

@@ -6,8 +6,8 @@ Syntax: words, all of which must occur (any case, any inflection the stemmer joi
 
 SQLite: the FTS5 table `articles_fts` (migration 0002), ranked by bm25 with titles weighing most.
 PostgreSQL: the `articles.search` tsvector (GIN index), ranked by ts_rank_cd, titles weighing most.
-Both rank a story by its best-matching article, a story whose title is the query itself first,
-and give a snippet of that article with the matches between MARK_START and MARK_END.
+Both rank a story by its best-matching article, a story whose title (or one of whose articles' titles)
+is the query itself first, and give a snippet of that article with the matches between MARK_START and MARK_END.
 Where SQLite has no FTS5, the store falls back to a LIKE scan (no ranking, no snippet).
 """
 
@@ -70,12 +70,17 @@ def _sqlite(session: Session, query: str, terms: list[str], page: int, per_page:
                 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
                 WHERE articles_fts MATCH :match LIMIT -1)
               GROUP BY story_id"""
+    # The stories with an article titled exactly as the query (the story's own title is the grouping's
+    # label, which may be another article's): an article so titled matches the query, so the index finds it.
+    titled = """SELECT a.story_id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+                WHERE articles_fts MATCH :match AND lower(a.title) = :exact"""
     total = session.execute(text(f"SELECT count(*) FROM ({best})"), {"match": match}).scalar() or 0
     rows = session.execute(
         text(f"""
         SELECT b.story_id, b.article_id FROM ({best}) b JOIN stories s ON s.id = b.story_id
-        ORDER BY lower(s.title) = :exact DESC, b.score, s.updated_at DESC, s.id DESC LIMIT :limit OFFSET :offset"""),
-        {"match": match, "exact": query.strip().lower(), "limit": per_page, "offset": (page - 1) * per_page},
+        ORDER BY (lower(s.title) = :exact OR b.story_id IN ({titled})) DESC, b.score, s.updated_at DESC, s.id DESC
+        LIMIT :limit OFFSET :offset"""),
+        {"match": match, "exact": " ".join(query.split()).lower(), "limit": per_page, "offset": (page - 1) * per_page},
     ).all()
     snippets = {}
     if rows:
@@ -97,19 +102,22 @@ def _postgres(session: Session, query: str, terms: list[str], page: int, per_pag
     # websearch_to_tsquery reads '"a" "b c"' as a AND (b FOLLOWED BY c): the same syntax as FTS5's.
     params = {
         "q": fts5_query(terms),
-        "exact": query.strip().lower(),
+        "exact": " ".join(query.split()).lower(),
         "limit": per_page,
         "offset": (page - 1) * per_page,
     }
     best = """SELECT DISTINCT ON (a.story_id) a.story_id, a.id AS article_id, ts_rank_cd(a.search, q.query) AS score
               FROM articles a, (SELECT websearch_to_tsquery('english', :q) AS query) q
               WHERE a.search @@ q.query ORDER BY a.story_id, score DESC, a.id"""
+    titled = """SELECT a.story_id FROM articles a WHERE a.search @@ websearch_to_tsquery('english', :q)
+                AND lower(a.title) = :exact"""
     total = session.execute(text(f"SELECT count(*) FROM ({best}) b"), params).scalar() or 0
     rows = session.execute(
         text(
             f"""
         SELECT b.story_id, b.article_id FROM ({best}) b JOIN stories s ON s.id = b.story_id
-        ORDER BY lower(s.title) = :exact DESC, b.score DESC, s.updated_at DESC, s.id DESC """
+        ORDER BY (lower(s.title) = :exact OR b.story_id IN ({titled})) DESC, b.score DESC, s.updated_at DESC,
+                 s.id DESC """
             "LIMIT :limit OFFSET :offset"
         ),
         params,

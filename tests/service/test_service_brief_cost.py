@@ -48,3 +48,33 @@ def test_briefs_are_written_when_articles_arrive(client):
             break
         assert time.monotonic() < deadline, "the brief was not written in the background"
         time.sleep(0.05)
+
+
+def test_after_a_1_mb_article_the_reads_make_no_brief(client, monkeypatch):
+    """One article of the largest size taken (1,000,000 characters): its story's brief is made in the
+    background from its capped start, and the next reads (the index, the story) only read it."""
+    from storybrief.service import news
+    from storybrief.service.schemas import MAX_ARTICLE_CHARS
+
+    seen = []
+    real = store_module.summarize
+    monkeypatch.setattr(store_module, "summarize",
+                        lambda articles, **kw: seen.append([len(a.text) for a in articles]) or real(articles, **kw))
+    filler = "The harbour bridge repairs will take six weeks, engineers said on Monday, in report number {}. "
+    text = BRIDGE[0]["text"] + " " + "".join(filler.format(n) for n in range(12_000))
+    huge = {**BRIDGE[0], "text": text[:MAX_ARTICLE_CHARS]}
+    client.post("/articles", json=BRIDGE[1])
+    [article] = client.post("/articles", json=huge).json()["articles"]
+    assert client.get(f"/articles/{article['id']}").json()["words"] > 150_000
+    assert client.app.state.store.wait_for_briefs(timeout=120)
+    assert seen and all(max(lengths) <= MAX_BRIEF_ARTICLE_CHARS for lengths in seen)
+
+    def no_brief_on_a_read(*args, **kwargs):
+        raise AssertionError("a read made a brief")
+
+    monkeypatch.setattr(store_module, "summarize", no_brief_on_a_read)
+    monkeypatch.setattr(news, "summarize", no_brief_on_a_read)
+    for path in ("/", "/stories", f"/stories/{article['story_id']}", f"/web/stories/{article['story_id']}"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+    assert client.get(f"/stories/{article['story_id']}").json()["brief"]["sentences"]

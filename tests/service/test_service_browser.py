@@ -7,7 +7,7 @@ import os
 
 import pytest
 from service_checks import skip_or_fail
-from service_corpus import BRIDGE, INQUIRY, ORCHARD, QUAKE
+from service_corpus import BRIDGE, CHESS, DROUGHT, INQUIRY, ORCHARD, QUAKE
 
 CHROMIUM = os.environ.get("STORYBRIEF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,21 +90,25 @@ def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, 
             browser.close()
 
 
-def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreements(server, sync_api):
-    """At 390 px wide, no page type scrolls sideways; HTML-only input shows the site's name and a clean
-    title; the story page shows where sources disagree."""
-    import json
-    import urllib.request
+# Every visible thing a finger can tap, with its size, where it is smaller than 24 x 24 px.
+SMALL_TARGETS = """() => [...document.querySelectorAll('a[href], button, summary, input, textarea, select, [tabindex]')]
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+    .map(e => { const r = e.getBoundingClientRect(); return [e.outerHTML.slice(0, 100), r.width, r.height]; })
+    .filter(([, width, height]) => width < 24 || height < 24)"""
 
-    def post(body):
-        request = urllib.request.Request(
-            server + "/articles",
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())["articles"]
+
+def assert_fits_a_phone(page, path: str) -> None:
+    """No sideways scrolling at the page's 390 px width, and every tap target at least 24 x 24 px."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{path} is {width} px wide at a 390 px viewport"
+    assert page.evaluate(SMALL_TARGETS) == [], f"{path}: tap targets under 24 x 24 px"
+
+
+def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreements(server, sync_api, monkeypatch):
+    """At 390 px wide, no page type scrolls sideways and every tap target is 24 px or more; HTML-only
+    input shows the site's name (or the URL's domain) and a clean title; the story page shows where
+    sources disagree."""
+    from storybrief.service.routers import web
 
     paragraphs = "".join(f"<p>{s}.</p>" for s in BRIDGE[0]["text"].split(". "))
     html = (
@@ -116,39 +120,61 @@ def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreeme
         BRIDGE[1],
         text=BRIDGE[1]["text"] + " The council estimates that the bridge repairs will cost 5.1 million dollars.",
     )
+    # An HTML page with no site name: its outlet is the URL's registered domain, its title the <title>'s headline.
+    radio = "".join(f"<p>{s}.</p>" for s in BRIDGE[2]["text"].split(". "))
+    radio_html = (
+        "<html><head><title>Cracked girders force bridge closure | Local news | Radio Ellison</title></head>"
+        f"<body><article>{radio}</article></body></html>"
+    )
     long_word = {
         "text": "Supercalifragilistic" * 12 + " is what the harbour engineers wrote in their report on the bridge. "
         "The report runs to two hundred pages, the council said on Monday.",
         "source": "W" * 150,
     }
-    [first, *_] = post([{"html": html}, disagreeing, BRIDGE[2], long_word])
-    story, article = first["story_id"], first["id"]
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(server + "/")  # empty: the add form open
+            assert "No stories yet" in page.inner_text("main")
+            assert_fits_a_phone(page, "/ (empty)")
+
+            [first, *_] = post_json(server, [
+                {"html": html}, disagreeing, {"html": radio_html, "url": "https://www.radioellison.co.uk/news/1"},
+                long_word,
+            ])
+            post_json(server, [CHESS[0], DROUGHT[0]])
+            story, article = first["story_id"], first["id"]
+            monkeypatch.setattr(web, "PER_PAGE", 1)  # so the index and the story page show their page links
+            monkeypatch.setattr(web, "ARTICLES_PER_PAGE", 2)
             for path in (
                 "/",
+                "/?page=2",
                 "/?q=bridge",
                 "/?q=nothing+matches+this",
                 f"/web/stories/{story}",
+                f"/web/stories/{story}?page=2",
                 f"/web/articles/{article}",
+                f"/web/articles/{article}?raw=1",
                 "/web/stories/999999",
                 "/web/stories/abc",
+                "/?page=x",
                 "/?sort=biggest",
+                "/?message=deleted",
             ):
                 page.goto(server + path)
-                page.click("section.add summary") if page.locator("section.add details:not([open])").count() else None
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= 390, f"{path} is {width} px wide at a 390 px viewport"
+                if page.locator("section.add details:not([open])").count():
+                    page.click("section.add summary")
+                assert_fits_a_phone(page, path)
             page.goto(server + f"/web/stories/{story}")
             text = page.inner_text("main")
             assert "Harbour bridge to close for repairs" in text and "| Coastal Herald" not in text
-            assert "Coastal Herald" in text and "Untitled" not in text
+            assert "Cracked girders force bridge closure" in text and "Local news" not in text
+            assert "Coastal Herald" in text and "radioellison.co.uk" in text and "Untitled" not in text
             assert "Where the sources disagree" in text and "says 5.1 where the brief says 4.2" in text
-            for box in page.locator(".cite").all():
-                size = box.bounding_box()
-                assert size["width"] >= 24 and size["height"] >= 24
+            sources = page.locator("ol.sources li").all_inner_texts()
+            assert sources and not any(s.strip().isdigit() for s in sources)
+            assert page.locator(".cite").count() > 0
         finally:
             browser.close()
 
@@ -253,7 +279,7 @@ def test_related_stories_are_links_between_the_story_pages(server, sync_api):
             page.goto(f"{server}/web/stories/{quake}")
             related = page.locator("section.related")
             assert related.locator("h2").inner_text() == "Related stories"
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert_fits_a_phone(page, f"/web/stories/{quake}")
             related.get_by_role("link", name=titles[inquiry]).click()
             page.wait_for_url(f"**/web/stories/{inquiry}")
             assert page.locator("h1").inner_text() == titles[inquiry]

@@ -55,7 +55,7 @@ def test_validation_413_and_token_errors_have_the_headers(make_client):
     assert_error(client.get("/stories/abc"), 422, "story_id")
 
 
-@pytest.mark.parametrize("path", ["/stories/{n}", "/articles/{n}"])
+@pytest.mark.parametrize("path", ["/stories/{n}", "/articles/{n}", "/stories/{n}/feed.atom"])
 @pytest.mark.parametrize("n", [2**63, -(2**63) - 1, 10**30])
 def test_ids_past_int64_are_404_json(client, path, n):
     assert_error(client.get(path.format(n=n)), 404, "no ")

@@ -61,6 +61,11 @@ def test_outlet_names(no_network, given, site, url, name):
         ("Bridge closes for repairs | Local | Herald", "", None, "Bridge closes for repairs"),
         ("Covid-19 - what we know so far", "", None, "Covid-19 - what we know so far"),  # a hyphen in a headline stays
         ("Bridge closes", "Coastal Herald", None, "Bridge closes"),
+        # Headline | section | site, the site's name known (trafilatura has already cut it off, or not).
+        ("Talks go on in Kyiv | World news | The Guardian", "The Guardian", None, "Talks go on in Kyiv"),
+        ("Talks go on in Kyiv | World news", "The Guardian", "https://www.theguardian.com/1", "Talks go on in Kyiv"),
+        ("Coastal Herald | Bridge closes for repairs | Local", "Coastal Herald", None, "Bridge closes for repairs"),
+        ("Live | Bridge closes", "Coastal Herald", None, "Live | Bridge closes"),  # too short to be the headline
     ],
 )
 def test_titles_lose_the_site_name(no_network, title, site, url, cleaned):
@@ -115,3 +120,14 @@ def test_html_only_articles_get_named_outlets_and_clean_titles(client):
 def test_summarize_names_no_source_by_number(client):
     brief = client.post("/summarize", json={"articles": [{"text": t["text"]} for t in BRIDGE]}).json()
     assert brief["sources"] and all(not s["name"].isdigit() for s in brief["sources"])
+
+
+def test_a_page_titled_headline_section_site_shows_the_headline(client):
+    """"Headline | Section | Site" <title>s (the Guardian's kind) lose the section too, not only the site."""
+    title = "Harbour bridge to close for repairs | UK news | The Guardian"
+    page = page_html(title, None, BRIDGE[0]["text"]).replace(f'<meta property="og:title" content="{title}">', "")
+    [result] = client.post(
+        "/articles", json={"html": page, "url": "https://www.theguardian.com/uk-news/2026/bridge"}
+    ).json()["articles"]
+    article = client.get(f"/articles/{result['id']}").json()
+    assert (article["title"], article["source"]) == ("Harbour bridge to close for repairs", "theguardian.com")

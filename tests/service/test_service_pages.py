@@ -28,6 +28,20 @@ def test_index_cards_show_two_sentences_and_link_to_the_rest(client):
     assert "3 articles · Coastal Herald, Bay Courier, Radio Ellison" in card
 
 
+def test_the_index_is_paged_and_each_card_says_when(client, monkeypatch):
+    client.post("/articles", json=[CHESS[0]])
+    client.post("/articles", json=[DROUGHT[0]])
+    monkeypatch.setattr(web, "PER_PAGE", 1)
+    first, second = client.get("/").text, client.get("/?page=2").text
+    titles = [re.search(r"<h2><a [^>]*>([^<]*)</a>", c).group(1) for html in (first, second) for c in cards(html)]
+    assert titles == [DROUGHT[0]["title"], CHESS[0]["title"]]
+    assert "page 1 of 2" in first and 'href="/?q=&amp;sort=newest&amp;page=2"' in first
+    assert "page 2 of 2" in second and 'href="/?q=&amp;sort=newest&amp;page=1"' in second
+    # The card's time line: the day (or span of days) and when it was last updated.
+    assert re.search(r"1 article · Northern Press · \d\d \w{3} \d{4}(?: – \d\d \w{3} \d{4})?, updated \d\d:\d\d UTC",
+                     cards(second)[0])
+
+
 def test_sorting_by_size(client):
     client.post("/articles", json=[CHESS[0]])
     client.post("/articles", json=BRIDGE)

@@ -71,6 +71,33 @@ def test_the_best_match_ranks_first_and_an_exact_title_first_of_all(loaded):
     assert loaded.get("/stories", params={"q": "bridge", "per_page": 1}).json()["total"] == 2
 
 
+def test_a_story_with_an_article_titled_as_the_query_ranks_first_though_its_label_differs(client):
+    """The story's title is the grouping's label, here another article's title; the story holding the
+    article titled exactly "Ferry timetable" still comes first, ahead of one that repeats the words
+    more often (PostgreSQL's ts_rank_cd ranked that one first when only the story's title counted)."""
+    fleet = {
+        "title": "Harbour ferry company adds two boats to its fleet",
+        "source": "Bay Courier",
+        "text": "The harbour ferry company will add two boats to its fleet while the bridge is repaired, it said "
+        "on Tuesday. The new timetable has boats leaving the north pier every fifteen minutes. The ferry company "
+        "said the boats come from Varn.",
+    }
+    buses = {
+        "title": "Bus company rewrites its whole network",
+        "source": "Valley Times",
+        "text": "The regional bus operator in Millbrook unveiled a redesigned network of routes on Wednesday, with "
+        "night services, new depots and cheaper season tickets for students and pensioners. " * 3
+        + " ".join(f"Route {n} now connects to the ferry timetable at the Millbrook quay." for n in range(12)),
+    }
+    ferry = client.post("/articles", json=[FERRY, fleet]).json()["articles"]
+    [bus] = client.post("/articles", json=buses).json()["articles"]
+    assert ferry[0]["story_id"] == ferry[1]["story_id"] != bus["story_id"]
+    label = client.get(f"/stories/{ferry[0]['story_id']}").json()["title"]
+    assert label != FERRY["title"], "the case needs a story named by another article than the query's"
+    found = client.get("/stories", params={"q": "ferry  Timetable", "briefs": False}).json()["stories"]
+    assert [s["id"] for s in found] == [ferry[0]["story_id"], bus["story_id"]]
+
+
 def test_operators_are_plain_characters_never_errors(loaded):
     for q in [
         "bridge -ferry",
