@@ -305,7 +305,7 @@ def main() -> None:
 
         command = "OMP_NUM_THREADS=1 python -m bench.measure.scorer_speed" + (
             f" --against {' '.join(args.against)}" if args.against else ""
-        )
+        ) + " --write"
         body = (
             "## Time per story, per corpus, beside summa and sumy (`bench/measure/scorer_speed.py`)\n\n"
             f"Whole pipeline per story (documents in, {args.words}-word brief out) for StoryBrief's "
