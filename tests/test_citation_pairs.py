@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.build.citation_pairs import content_hash, duc_text, good_claim
+from bench.build.citation_pairs import duc_text, good_claim
 from bench.measure.citations import agreement, kappa, today_supports
 from storybrief.brief.attribute import attribute
 from storybrief.brief.represent import represent
+from storybrief.evaluation.citations import content_hash
 from storybrief.types import Article, Sentence
 
 # Made-up text in the DUC/TREC markup (no DUC text).

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import html
 import itertools
 import json
@@ -187,10 +186,6 @@ def stories_for(pairs: list[dict]) -> dict[tuple[str, str], Story]:
     if missing:
         sys.exit(f"error: {len(missing)} stories could not be rebuilt, e.g. {sorted(missing)[0]}")
     return out
-
-
-def content_hash(claim: str, candidate: str) -> str:
-    return hashlib.sha1(f"{claim}\n{candidate}".encode("utf-8")).hexdigest()
 
 
 def locate_pairs(pairs: list[dict]) -> list[tuple[dict, Story, list[Sentence], int, int]]:
@@ -365,7 +360,7 @@ def select(corpus: str, log=print) -> list[dict]:
             taken += 1
             chosen.append({
                 "corpus": corpus, "story": story.story, **sides,
-                "stratum": stratum, "sha1": content_hash(story.sentences[i].text, story.sentences[j].text),
+                "stratum": stratum, "sha1": checks.content_hash(story.sentences[i].text, story.sentences[j].text),
             })
         if taken < target:
             log(f"warning: {corpus} {stratum}: only {taken} of {target} pairs")

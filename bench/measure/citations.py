@@ -46,7 +46,7 @@ BEFORE = (
     'is unchanged. The issue\'s targets (P >= 0.95, R >= 0.80) are not reached in either mode; each '
     'labelling pass read as a decision against the reconciled labels is the reference.'
 )
-LABELS = ("supports", "partly", "does_not")
+LABELS = checks.LABELS
 
 
 def today_supports(sentences: list[Sentence], representation: Representation, i: int, j: int) -> dict:

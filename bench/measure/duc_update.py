@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 import time
 from pathlib import Path
 
 from bench.data import BENCH_DATA, ROOT
+from bench.measure.duc import read_jsonl
 from bench.report import machine_line, write_section
 from storybrief.brief import update
 from storybrief.brief.pipeline import summarize
@@ -48,13 +48,6 @@ OURS = (UPDATE, PLAIN, UPDATE_QUERY, PLAIN_QUERY)
 COLUMNS = {"B": "B", "C": "C", "B+C": "BC", "A+B+C": "ABC"}
 GRID_OLD_CONCEPT = (0.0, 0.5, 1.0, 2.0)
 GRID_REPEATED = (0.7, 1.01)  # 1.01: nothing is left out as a near-copy
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        raise SystemExit(f"error: {path} is missing; build it first: python -m bench.build.duc --corpus duc2007-update")
-    with path.open(encoding="utf-8") as stream:
-        return [json.loads(line) for line in stream if line.strip()]
 
 
 def articles(record: dict) -> list[Article]:

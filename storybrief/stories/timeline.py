@@ -56,7 +56,8 @@ class Draft:
     days: list[float] = field(default_factory=list)
 
 
-def day_of(article: Article) -> float | None:
+def day_number(article: Article) -> float | None:
+    """The article's moment in days since the epoch (a number to take gaps of), or None undated."""
     moment = parse_date(article.published)
     return moment.timestamp() / 86400 if moment else None
 
@@ -67,7 +68,7 @@ def group_events(originals: list[Article]) -> list[list[int]]:
     if not originals:
         return []
     vectors = vectorise([text_for_vectors(a) or a.title or a.text for a in originals]).tocsr()
-    days = [day_of(a) for a in originals]
+    days = [day_number(a) for a in originals]
     dated = sorted((k for k in range(len(originals)) if days[k] is not None), key=lambda k: (days[k], k))
     undated = [k for k in range(len(originals)) if days[k] is None]
     drafts: list[Draft] = []
