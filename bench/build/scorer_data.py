@@ -95,6 +95,16 @@ def train_clusters(count: int) -> list[Cluster]:
     return out
 
 
+def duc_topics(corpus: str) -> set[str]:
+    """The topic ids of a DUC corpus built by `python -m bench.build.duc` (an update set "D0703A-B"
+    is topic "D0703A")."""
+    source = BENCH_DATA / f"{corpus}.jsonl"
+    if not source.is_file():
+        raise SystemExit(f"{source}: not built yet; run `python -m bench.build.duc` first")
+    with source.open(encoding="utf-8") as lines:
+        return {json.loads(line)["id"].split("-")[0] for line in lines if line.strip()}
+
+
 def duc_clusters(corpus: str) -> list[Cluster]:
     """The topics of a DUC corpus built by `python -m bench.build.duc` that have references, as
     training clusters: all their articles (with titles and dates), the references joined (cached)."""
