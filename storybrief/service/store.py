@@ -24,6 +24,7 @@ from storybrief.brief.pipeline import summarize
 from storybrief.errors import InputError, StoryBriefError
 from storybrief.io.story import parse_html
 from storybrief.service import links
+from storybrief.service import news as news_stage
 from storybrief.service.assign import StoryAssigner, StoryIndexAssigner
 from storybrief.service.db import (
     ArticleRow,
@@ -34,7 +35,6 @@ from storybrief.service.db import (
     later,
     utcnow,
 )
-from storybrief.service.news import story_news
 from storybrief.service.outlets import clean_title, outlet_name
 from storybrief.service.schemas import ArticleIn, Deleted, IngestedArticle
 from storybrief.service.search import MARK_END, MARK_START, search, search_terms
@@ -434,16 +434,18 @@ class Store:
 
     # -- briefs --------------------------------------------------------------------------
 
-    def brief(self, story: StoryRow) -> dict:
-        """The story's brief as a dict, or {"error": message}; cached until the story changes."""
+    def brief(self, story: StoryRow, news: bool = True) -> dict:
+        """The story's brief as a dict, or {"error": message}; cached until the story changes. `news`
+        False (lists): its timeline and update brief may still be due (`pending`, service.news)."""
         cached = self._cached(story.id, story.version)
-        if cached is not None:
+        if cached is not None and (not news or "pending" not in cached):
             return cached
         with self._lock_for(story.id):  # one thread writes a story's brief; the others wait for it
             cached = self._cached(story.id, story.version)
-            if cached is not None:
-                return cached
-            return self._compute(story.id)
+            if cached is None or (news and "pending" in cached):
+                return self._compute(story.id, news) if cached is None else complete_cached(
+                    self.db, story.id, cached, self.words, self.method)
+            return cached
 
     def _lock_for(self, story_id: int) -> threading.Lock:
         with self._brief_locks_guard:
@@ -459,35 +461,33 @@ class Store:
                 return cached.data
         return None
 
-    def _compute(self, story_id: int) -> dict:
+    def _compute(self, story_id: int, news: bool = True) -> dict:
         with self.db.read() as session:
             # Version first: articles read after it can only be newer, so the cache never claims too much.
             version = session.scalar(select(StoryRow.version).where(StoryRow.id == story_id))
-            newest = session.execute(
-                select(ArticleRow.id, ArticleRow.title, ArticleRow.source, ArticleRow.url, ArticleRow.published,
-                       func.substr(ArticleRow.text, 1, MAX_BRIEF_ARTICLE_CHARS + 1).label("text"))
-                .where(ArticleRow.story_id == story_id).order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)
-            ).all()
+            newest = session.execute(brief_rows().where(ArticleRow.story_id == story_id)
+                                     .order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)).all()
             before = session.get(CachedBrief, story_id)  # the previous brief: what is new is said against it
             previous, made = (before.data, before.created_at) if before is not None else (None, None)
             copy_of = dict(session.execute(select(ArticleRow.id, ArticleRow.duplicate_of).where(
                 ArticleRow.story_id == story_id, ArticleRow.duplicate_of.is_not(None))).all())
         rows, total = [], 0
         for row in newest:
-            text = capped(row.text, MAX_BRIEF_ARTICLE_CHARS)
-            if rows and total + len(text) > MAX_BRIEF_CHARS:
+            found = brief_input(row)
+            if rows and total + len(found.text) > MAX_BRIEF_CHARS:
                 break
-            total += len(text)
-            rows.append(BriefInput(row.id, row.title, row.source, row.url, row.published, text))
+            total += len(found.text)
+            rows.append(found)
         rows.reverse()
         articles = stored_articles(rows)
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
-            # Timeline, update brief and the briefs before, kept with the brief (storybrief.service.news).
-            data.update(story_news(previous, made, articles, copy_of, self.words, self.method,
-                                   lambda brief: brief_data(brief, {r.id: r for r in rows})))
+            # What is cheap of the timeline, update brief and the briefs before (storybrief.service.news).
+            data.update(news_stage.news_plan(previous, made, articles))
         except StoryBriefError as exc:
             data = {"error": str(exc), "format": BRIEF_FORMAT}
+        if news and "pending" in data:
+            data = with_news(data, copy_of, {r.id: r for r in rows}, self.words, self.method)
         try:
             with self.db.write(serialise=False) as session:
                 cached = session.get(CachedBrief, story_id)
@@ -500,6 +500,38 @@ class Store:
         except IntegrityError:
             pass  # another server process cached it first; its brief is as good as this one
         return data
+
+
+def complete_cached(db: Database, story_id: int, data: dict, words: int, method: str) -> dict:
+    """A cached brief with its timeline and update brief made (they were due, `pending`), cached too."""
+    ids = news_stage.needs(data)
+    with db.read() as session:
+        found = session.execute(brief_rows().where(ArticleRow.id.in_(ids))).all()
+        copy_of = dict(session.execute(select(ArticleRow.id, ArticleRow.duplicate_of).where(
+            ArticleRow.id.in_(ids), ArticleRow.duplicate_of.is_not(None))).all())
+    done = with_news(data, copy_of, {row.id: brief_input(row) for row in found}, words, method)
+    with db.write(serialise=False) as session:
+        cached = session.get(CachedBrief, story_id)
+        # Only over the same brief: a newer one (the story changed meanwhile) is left alone.
+        if cached is not None and cached.data.get("pending") == data["pending"] and (
+                cached.data.get("articles") == data["articles"]):
+            cached.data = done
+    return done
+
+
+def with_news(data: dict, copy_of: dict[int, int | None], rows: dict[int, BriefInput], words: int, method: str) -> dict:
+    articles = {int(a.id): a for a in stored_articles(list(rows.values()))}
+    return news_stage.complete(data, articles, copy_of, words, method, lambda brief: brief_data(brief, rows))
+
+
+def brief_rows():
+    """An article's fields for a brief, its text taken in SQL only up to the cap."""
+    return select(ArticleRow.id, ArticleRow.title, ArticleRow.source, ArticleRow.url, ArticleRow.published,
+                  func.substr(ArticleRow.text, 1, MAX_BRIEF_ARTICLE_CHARS + 1).label("text"))
+
+
+def brief_input(row) -> BriefInput:
+    return BriefInput(row.id, row.title, row.source, row.url, row.published, capped(row.text, MAX_BRIEF_ARTICLE_CHARS))
 
 
 def capped(text: str, limit: int) -> str:

@@ -175,7 +175,7 @@ def story_summary(
 ) -> StorySummary:
     brief, error = None, None
     if with_brief:
-        data = store.brief(story)
+        data = store.brief(story, news=False)  # a summary shows no timeline nor update
         if "error" in data:
             error = data["error"]
         else:

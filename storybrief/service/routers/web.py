@@ -39,7 +39,7 @@ def index(
     sort: Annotated[Literal["newest", "biggest"], Query()] = "newest",
 ) -> HTMLResponse:
     stories, total, sources, snippets = store.stories(q, page_number, PER_PAGE, sort)
-    views = [story_view(store, s, sources.get(s.id, []), snippets.get(s.id)) for s in stories]
+    views = [story_view(store, s, sources.get(s.id, []), snippets.get(s.id), news=False) for s in stories]
     return page(
         request,
         "index.html",
@@ -151,9 +151,11 @@ async def delete_story_form(request: Request, story_id: int, store: StoreDep):
     return RedirectResponse("/?message=deleted", status_code=303)
 
 
-def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str | None = None) -> dict:
-    """What the templates show of a story: sentences with their citations resolved to article links."""
-    data = store.brief(story)
+def story_view(store: Store, story: StoryRow, sources: list[str], snippet: str | None = None,
+               news: bool = True) -> dict:
+    """What the templates show of a story: sentences with their citations resolved to article links
+    (with `news` False, for lists, the timeline and the update brief may be missing: not shown there)."""
+    data = store.brief(story, news=news)
     numbered = {s["id"]: s for s in data.get("sources", [])}
     sentences = []
     for sentence in data.get("sentences", []):
