@@ -145,38 +145,48 @@ class Listing(NamedTuple):
 
 class BriefWriter:
     """A background thread that makes the briefs of stories that just changed, one at a time, so the
-    next read finds them cached instead of making them itself."""
+    next read finds them cached instead of making them itself; their timelines and update briefs
+    after every brief queued (`make(story_id, news)`): under load a story's news is made once for
+    the brief that stands, not for each brief a burst of articles supersedes."""
 
-    def __init__(self, make: Callable[[int], None]) -> None:
+    BRIEF, STOP, NEWS = 0, 1, 2  # queue priorities: at close, news still due is left to the reads
+
+    def __init__(self, make: Callable[[int, bool], None]) -> None:
         self.make = make
-        self._queue: queue.Queue[int | None] = queue.Queue()
-        self._queued: set[int] = set()
+        self._queue: queue.PriorityQueue[tuple[int, int, int | None]] = queue.PriorityQueue()
+        self._queued: set[tuple[int, int]] = set()  # (priority, story id)
+        self._count = 0  # tie-break: first in, first out within a priority
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
         self._closed = False
-        self._unfinished = 0  # briefs queued and not yet made
+        self._unfinished = 0  # briefs and news queued and not yet made
 
-    def submit(self, story_ids: set[int]) -> None:
+    def submit(self, story_ids: set[int], priority: int = BRIEF) -> None:
         with self._guard:
             if self._closed:
                 return
-            for story_id in sorted(story_ids - self._queued):
-                self._queued.add(story_id)
+            for story_id in sorted(story_ids):
+                if (priority, story_id) in self._queued:
+                    continue
+                self._queued.add((priority, story_id))
                 self._unfinished += 1
-                self._queue.put(story_id)
+                self._count += 1
+                self._queue.put((priority, self._count, story_id))
             if story_ids and (self._thread is None or not self._thread.is_alive()):
                 self._thread = threading.Thread(target=self._work, name="storybrief-briefs", daemon=True)
                 self._thread.start()
 
     def _work(self) -> None:
         while True:
-            story_id = self._queue.get()
+            priority, _, story_id = self._queue.get()
             if story_id is None:
                 return
             with self._guard:
-                self._queued.discard(story_id)
+                self._queued.discard((priority, story_id))
             try:
-                self.make(story_id)
+                self.make(story_id, priority == self.NEWS)
+                if priority == self.BRIEF:
+                    self.submit({story_id}, self.NEWS)
             except Exception:  # noqa: BLE001 - the next read of the story makes the brief and reports what failed
                 pass
             finally:
@@ -196,7 +206,7 @@ class BriefWriter:
             self._closed = True
             thread = self._thread
         if thread is not None and thread.is_alive():
-            self._queue.put(None)
+            self._queue.put((self.STOP, 0, None))
             thread.join(timeout)
 
 
@@ -238,11 +248,11 @@ class Store:
     def _brief_later(self, story_ids: set[int]) -> None:
         self.writer.submit(story_ids)
 
-    def _brief_of(self, story_id: int) -> None:
+    def _brief_of(self, story_id: int, news: bool) -> None:
         with self.db.read() as session:
             story = session.get(StoryRow, story_id)
         if story is not None:
-            self.brief(story)
+            self.brief(story, news=news)
 
     def wait_for_briefs(self, timeout: float | None = None) -> bool:
         """Block until the background writer has made every brief it was given (for tests and scripts)."""

@@ -66,3 +66,42 @@ def test_a_story_with_nothing_new_shows_no_news(client):
     story_id = client.post("/articles", json=[item(r) for r in LIBRARIES[:2]]).json()["articles"][0]["story_id"]
     page = client.get(f"/web/stories/{story_id}").text
     assert "New since" not in page and client.get(f"/stories/{story_id}").json()["update"] is None
+
+
+def test_lists_make_no_timeline_nor_update_and_the_story_gets_them_when_read(client, monkeypatch):
+    """The load regression of the timeline and update briefs: every `GET /stories` that came before the
+    background writer made them for the stories it listed, which show neither."""
+    from storybrief.service import news
+
+    store = client.app.state.store
+    monkeypatch.setattr(store.writer, "submit", lambda story_ids: None)  # only the reads make briefs here
+    made = {"timeline": 0, "update": 0}
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            made[name] += 1
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(news, "events", counted("timeline", news.events))
+    monkeypatch.setattr(news, "summarize", counted("update", news.summarize))
+    first = client.post("/articles", json=[item(r) for r in LIBRARIES[:2]]).json()["articles"]
+    story_id = first[0]["story_id"]
+    listed = client.get("/stories").json()["stories"]
+    assert [s["brief"]["sentences"] != [] for s in listed if s["id"] == story_id] == [True]  # the list made it
+    client.get("/")
+    assert made == {"timeline": 0, "update": 0}
+    client.post("/articles", json=[item(LIBRARIES[2])])
+    listed = client.get("/stories").json()["stories"]
+    client.get("/", params={"q": "library"})
+    assert made == {"timeline": 0, "update": 0}  # an update is due now, but no list made it
+    story = client.get(f"/stories/{story_id}").json()
+    assert made == {"timeline": 1, "update": 1}
+    assert story["timeline"] and story["update"]["sentences"] and len(story["history"]) == 1
+    assert story["brief"] == next(s["brief"] for s in listed if s["id"] == story_id)
+    assert story["history"][0]["made"] == story["update"]["since"]
+    # Made once: the story, its page and the lists read them from the cache now.
+    for path in (f"/stories/{story_id}", f"/web/stories/{story_id}", "/stories", "/"):
+        assert client.get(path).status_code == 200
+    assert made == {"timeline": 1, "update": 1}
+    assert client.get(f"/stories/{story_id}").json() == story
