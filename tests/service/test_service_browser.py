@@ -36,58 +36,64 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
+def browser(sync_api):
+    """Chromium, headless, for one test."""
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
 def server(tmp_path, start_server):
     """The app under uvicorn on a free loopback port (conftest's `start_server`), on a SQLite file."""
     return start_server(f"sqlite:///{tmp_path / 'browser.db'}")
 
 
-def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, sync_api):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            dialogs = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(server + "/")
-            assert "No stories yet" in page.inner_text("main")
+def test_hostile_article_renders_as_text_and_citations_lead_to_articles(server, browser):
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + "/")
+    assert "No stories yet" in page.inner_text("main")
 
-            # An ordinary report first, then the hostile one through the page's form.
-            page.fill("textarea[name=text]", BRIDGE[1]["text"])
-            page.fill("input[name=source]", "Bay Courier")
-            page.click("form[action='/web/articles'] button[type=submit]")
-            page.wait_for_url("**/web/stories/*")
-            page.goto(server + "/")
-            page.click("section.add summary")  # the form is folded away once there are stories
-            hostile = BRIDGE[0]["text"] + f" Officials said {SCRIPT} the ferry timetable is final."
-            page.fill("textarea[name=text]", hostile)
-            page.fill("input[name=title]", f"Bridge {SCRIPT} closure")
-            page.fill("input[name=source]", "Coastal Herald")
-            page.click("form[action='/web/articles'] button[type=submit]")
-            page.wait_for_url("**/web/stories/*")
+    # An ordinary report first, then the hostile one through the page's form.
+    page.fill("textarea[name=text]", BRIDGE[1]["text"])
+    page.fill("input[name=source]", "Bay Courier")
+    page.click("form[action='/web/articles'] button[type=submit]")
+    page.wait_for_url("**/web/stories/*")
+    page.goto(server + "/")
+    page.click("section.add summary")  # the form is folded away once there are stories
+    hostile = BRIDGE[0]["text"] + f" Officials said {SCRIPT} the ferry timetable is final."
+    page.fill("textarea[name=text]", hostile)
+    page.fill("input[name=title]", f"Bridge {SCRIPT} closure")
+    page.fill("input[name=source]", "Coastal Herald")
+    page.click("form[action='/web/articles'] button[type=submit]")
+    page.wait_for_url("**/web/stories/*")
 
-            # The script is on the page as visible text, not as an element, and it never ran.
-            assert f"Bridge {SCRIPT} closure" in page.inner_text("ul.articles")
-            assert page.locator("main script").count() == 0
-            assert dialogs == []
+    # The script is on the page as visible text, not as an element, and it never ran.
+    assert f"Bridge {SCRIPT} closure" in page.inner_text("ul.articles")
+    assert page.locator("main script").count() == 0
+    assert dialogs == []
 
-            page.goto(server + "/")
-            citations = page.locator(".cite.checkable")
-            assert citations.count() >= 2
-            citations.first.hover()  # the evidence shows, with a link to the cited article
-            evidence = citations.first.locator(".evidence")
-            evidence.wait_for(state="visible")
-            label = evidence.locator(".who").inner_text().split("] ", 1)[1].rsplit(", sentence", 1)[0]
-            evidence.locator("a").click()
-            page.wait_for_url("**/web/articles/*")
-            assert page.inner_text("p.meta").startswith(label)
-            text = page.inner_text("div.text")
-            assert "steel girders" in text
-            if "ferry timetable" in text:  # the hostile article: its script shows as text
-                assert SCRIPT in text
-            assert page.locator("div.text script").count() == 0
-            assert dialogs == []
-        finally:
-            browser.close()
+    page.goto(server + "/")
+    citations = page.locator(".cite.checkable")
+    assert citations.count() >= 2
+    citations.first.hover()  # the evidence shows, with a link to the cited article
+    evidence = citations.first.locator(".evidence")
+    evidence.wait_for(state="visible")
+    label = evidence.locator(".who").inner_text().split("] ", 1)[1].rsplit(", sentence", 1)[0]
+    evidence.locator("a").click()
+    page.wait_for_url("**/web/articles/*")
+    assert page.inner_text("p.meta").startswith(label)
+    text = page.inner_text("div.text")
+    assert "steel girders" in text
+    if "ferry timetable" in text:  # the hostile article: its script shows as text
+        assert SCRIPT in text
+    assert page.locator("div.text script").count() == 0
+    assert dialogs == []
 
 
 # Every visible thing a finger can tap, with its size, where it is smaller than 24 x 24 px.
@@ -104,7 +110,7 @@ def assert_fits_a_phone(page, path: str) -> None:
     assert page.evaluate(SMALL_TARGETS) == [], f"{path}: tap targets under 24 x 24 px"
 
 
-def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreements(server, sync_api, monkeypatch):
+def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreements(server, browser, monkeypatch):
     """At 390 px wide, no page type scrolls sideways and every tap target is 24 px or more; HTML-only
     input shows the site's name (or the URL's domain) and a clean title; the story page shows where
     sources disagree."""
@@ -131,54 +137,49 @@ def test_no_page_overflows_a_phone_and_readers_see_outlets_titles_and_disagreeme
         "The report runs to two hundred pages, the council said on Monday.",
         "source": "W" * 150,
     }
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(server + "/")  # empty: the add form open
-            assert "No stories yet" in page.inner_text("main")
-            assert_fits_a_phone(page, "/ (empty)")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "/")  # empty: the add form open
+    assert "No stories yet" in page.inner_text("main")
+    assert_fits_a_phone(page, "/ (empty)")
 
-            [first, *_] = post_json(server, [
-                {"html": html}, disagreeing, {"html": radio_html, "url": "https://www.radioellison.co.uk/news/1"},
-                long_word,
-            ])
-            post_json(server, [CHESS[0], DROUGHT[0]])
-            story, article = first["story_id"], first["id"]
-            monkeypatch.setattr(web, "PER_PAGE", 1)  # so the index and the story page show their page links
-            monkeypatch.setattr(web, "ARTICLES_PER_PAGE", 2)
-            for path in (
-                "/",
-                "/?page=2",
-                "/?q=bridge",
-                "/?q=nothing+matches+this",
-                f"/web/stories/{story}",
-                f"/web/stories/{story}?page=2",
-                f"/web/articles/{article}",
-                f"/web/articles/{article}?raw=1",
-                "/web/stories/999999",
-                "/web/stories/abc",
-                "/?page=x",
-                "/?sort=biggest",
-                "/?message=deleted",
-            ):
-                page.goto(server + path)
-                if page.locator("section.add details:not([open])").count():
-                    page.click("section.add summary")
-                assert_fits_a_phone(page, path)
-            page.goto(server + f"/web/stories/{story}")
-            text = page.inner_text("main")
-            assert "Harbour bridge to close for repairs" in text and "| Coastal Herald" not in text
-            assert "Cracked girders force bridge closure" in text and "Local news" not in text
-            assert "Coastal Herald" in text and "radioellison.co.uk" in text and "Untitled" not in text
-            # Which of the two figures the brief states is the scorer's choice; the other is the disagreement.
-            assert "Where the sources disagree" in text
-            assert "says 5.1 where the brief says 4.2" in text or "says 4.2 where the brief says 5.1" in text
-            sources = page.locator("ol.sources li").all_inner_texts()
-            assert sources and not any(s.strip().isdigit() for s in sources)
-            assert page.locator(".cite").count() > 0
-        finally:
-            browser.close()
+    [first, *_] = post_json(server, [
+        {"html": html}, disagreeing, {"html": radio_html, "url": "https://www.radioellison.co.uk/news/1"},
+        long_word,
+    ])
+    post_json(server, [CHESS[0], DROUGHT[0]])
+    story, article = first["story_id"], first["id"]
+    monkeypatch.setattr(web, "PER_PAGE", 1)  # so the index and the story page show their page links
+    monkeypatch.setattr(web, "ARTICLES_PER_PAGE", 2)
+    for path in (
+        "/",
+        "/?page=2",
+        "/?q=bridge",
+        "/?q=nothing+matches+this",
+        f"/web/stories/{story}",
+        f"/web/stories/{story}?page=2",
+        f"/web/articles/{article}",
+        f"/web/articles/{article}?raw=1",
+        "/web/stories/999999",
+        "/web/stories/abc",
+        "/?page=x",
+        "/?sort=biggest",
+        "/?message=deleted",
+    ):
+        page.goto(server + path)
+        if page.locator("section.add details:not([open])").count():
+            page.click("section.add summary")
+        assert_fits_a_phone(page, path)
+    page.goto(server + f"/web/stories/{story}")
+    text = page.inner_text("main")
+    assert "Harbour bridge to close for repairs" in text and "| Coastal Herald" not in text
+    assert "Cracked girders force bridge closure" in text and "Local news" not in text
+    assert "Coastal Herald" in text and "radioellison.co.uk" in text and "Untitled" not in text
+    # Which of the two figures the brief states is the scorer's choice; the other is the disagreement.
+    assert "Where the sources disagree" in text
+    assert "says 5.1 where the brief says 4.2" in text or "says 4.2 where the brief says 5.1" in text
+    sources = page.locator("ol.sources li").all_inner_texts()
+    assert sources and not any(s.strip().isdigit() for s in sources)
+    assert page.locator(".cite").count() > 0
 
 
 def post_json(server: str, body) -> list[dict]:
@@ -199,7 +200,7 @@ def get_json(url: str) -> dict:
         return json.loads(response.read())
 
 
-def test_a_citations_evidence_shows_on_hover_focus_and_tap_as_text(server, sync_api):
+def test_a_citations_evidence_shows_on_hover_focus_and_tap_as_text(server, browser):
     """Issue 14: each citation marker shows its evidence (the cited article's sentence) when hovered,
     focused from the keyboard or tapped on a phone, hides again when left; script-like evidence is
     text; at 390 px the open evidence stays on the screen."""
@@ -209,64 +210,59 @@ def test_a_citations_evidence_shows_on_hover_focus_and_tap_as_text(server, sync_
     expected = [s["evidence"][str(n)]["text"] for s in story["brief"]["sentences"] for n in s["sources"]]
     hostile_at = next(k for k, text in enumerate(expected) if SCRIPT in text)
     url = f"{server}/web/stories/{story['id']}"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            dialogs = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(url)
-            markers = page.locator("main > article > .brief .checkable")
-            assert markers.count() == len(expected)
-            for k in (0, hostile_at):
-                evidence = markers.nth(k).locator(".evidence")
-                assert not evidence.is_visible()
-                markers.nth(k).hover()
-                evidence.wait_for(state="visible")
-                assert expected[k] in evidence.inner_text()
-                page.mouse.move(0, 0)
-                evidence.wait_for(state="hidden")
-            # Script-like evidence is shown as text and never runs.
-            assert page.locator("main .evidence script").count() == 0 and dialogs == []
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    markers = page.locator("main > article > .brief .checkable")
+    assert markers.count() == len(expected)
+    for k in (0, hostile_at):
+        evidence = markers.nth(k).locator(".evidence")
+        assert not evidence.is_visible()
+        markers.nth(k).hover()
+        evidence.wait_for(state="visible")
+        assert expected[k] in evidence.inner_text()
+        page.mouse.move(0, 0)
+        evidence.wait_for(state="hidden")
+    # Script-like evidence is shown as text and never runs.
+    assert page.locator("main .evidence script").count() == 0 and dialogs == []
 
-            # Keyboard: Tab reaches the first marker, and its evidence shows while it has the focus.
-            for _ in range(15):
-                page.keyboard.press("Tab")
-                if page.evaluate("document.activeElement.classList.contains('checkable')"):
-                    break
-            focused = page.locator(".checkable:focus")
-            assert focused.count() == 1
-            focused.locator(".evidence").wait_for(state="visible")
-            assert expected[0] in focused.locator(".evidence").inner_text()
+    # Keyboard: Tab reaches the first marker, and its evidence shows while it has the focus.
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('checkable')"):
+            break
+    focused = page.locator(".checkable:focus")
+    assert focused.count() == 1
+    focused.locator(".evidence").wait_for(state="visible")
+    assert expected[0] in focused.locator(".evidence").inner_text()
 
-            # A phone: a tap shows the evidence, a tap elsewhere hides it; nothing scrolls sideways.
-            phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-            page = phone.new_page()
-            page.goto(url)
-            for k in (hostile_at, 0):
-                marker = page.locator("main > article > .brief .checkable").nth(k)
-                evidence = marker.locator(".evidence")
-                marker.tap()
-                evidence.wait_for(state="visible")
-                assert expected[k] in evidence.inner_text()
-                box = evidence.bounding_box()
-                assert box["x"] >= 0 and box["x"] + box["width"] <= 390
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= 390, f"{width} px wide with the evidence open"
-                page.locator("h1").tap()
-                evidence.wait_for(state="hidden")
-            assert SCRIPT in page.locator("main > article > .brief .checkable").nth(hostile_at).text_content()
-            assert page.locator("main .evidence script").count() == 0
-            marker = page.locator("main > article > .brief .checkable").first
-            marker.tap()
-            marker.locator(".evidence a").tap()  # the open evidence's link leads to the cited article
-            page.wait_for_url("**/web/articles/*")
-            assert dialogs == []
-        finally:
-            browser.close()
+    # A phone: a tap shows the evidence, a tap elsewhere hides it; nothing scrolls sideways.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = phone.new_page()
+    page.goto(url)
+    for k in (hostile_at, 0):
+        marker = page.locator("main > article > .brief .checkable").nth(k)
+        evidence = marker.locator(".evidence")
+        marker.tap()
+        evidence.wait_for(state="visible")
+        assert expected[k] in evidence.inner_text()
+        box = evidence.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{width} px wide with the evidence open"
+        page.locator("h1").tap()
+        evidence.wait_for(state="hidden")
+    assert SCRIPT in page.locator("main > article > .brief .checkable").nth(hostile_at).text_content()
+    assert page.locator("main .evidence script").count() == 0
+    marker = page.locator("main > article > .brief .checkable").first
+    marker.tap()
+    marker.locator(".evidence a").tap()  # the open evidence's link leads to the cited article
+    page.wait_for_url("**/web/articles/*")
+    assert dialogs == []
 
 
-def test_related_stories_are_links_between_the_story_pages(server, sync_api):
+def test_related_stories_are_links_between_the_story_pages(server, browser):
     """Issue 13: the quake and, two months later, the inquiry into it are two stories of one saga; each
     story page links to the other under "Related stories", and the page stays within 390 px."""
     quake = post_json(server, QUAKE)[0]["story_id"]
@@ -274,17 +270,12 @@ def test_related_stories_are_links_between_the_story_pages(server, sync_api):
     inquiry = post_json(server, INQUIRY)[0]["story_id"]
     assert inquiry != quake
     titles = {i: get_json(f"{server}/stories/{i}")["title"] for i in (quake, inquiry)}
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(f"{server}/web/stories/{quake}")
-            related = page.locator("section.related")
-            assert related.locator("h2").inner_text() == "Related stories"
-            assert_fits_a_phone(page, f"/web/stories/{quake}")
-            related.get_by_role("link", name=titles[inquiry]).click()
-            page.wait_for_url(f"**/web/stories/{inquiry}")
-            assert page.locator("h1").inner_text() == titles[inquiry]
-            assert page.locator("section.related a").all_inner_texts() == [titles[quake]]
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/web/stories/{quake}")
+    related = page.locator("section.related")
+    assert related.locator("h2").inner_text() == "Related stories"
+    assert_fits_a_phone(page, f"/web/stories/{quake}")
+    related.get_by_role("link", name=titles[inquiry]).click()
+    page.wait_for_url(f"**/web/stories/{inquiry}")
+    assert page.locator("h1").inner_text() == titles[inquiry]
+    assert page.locator("section.related a").all_inner_texts() == [titles[quake]]
