@@ -452,9 +452,10 @@ class Store:
             return cached
         with self._lock_for(story.id):  # one thread writes a story's brief; the others wait for it
             cached = self._cached(story.id, story.version)
-            if cached is None or (news and "pending" in cached):
-                return self._compute(story.id, news) if cached is None else complete_cached(
-                    self.db, story.id, cached, self.words, self.method)
+            if cached is None:
+                return self._compute(story.id, news)
+            if news and "pending" in cached:
+                return complete_cached(self.db, story.id, cached, self.words, self.method)
             return cached
 
     def _lock_for(self, story_id: int) -> threading.Lock:
