@@ -24,6 +24,7 @@ from nltk.stem import porter
 from rouge_score import rouge_scorer, tokenize
 
 from bench.data import BENCH_DATA, multinews
+from bench.measure.duc import articles_of, read_jsonl
 from storybrief.brief import pipeline
 from storybrief.brief.represent import Representation, represent
 from storybrief.errors import StoryBriefError
@@ -98,32 +99,22 @@ def train_clusters(count: int) -> list[Cluster]:
 def duc_topics(corpus: str) -> set[str]:
     """The topic ids of a DUC corpus built by `python -m bench.build.duc` (an update set "D0703A-B"
     is topic "D0703A")."""
-    source = BENCH_DATA / f"{corpus}.jsonl"
-    if not source.is_file():
-        raise SystemExit(f"{source}: not built yet; run `python -m bench.build.duc` first")
-    with source.open(encoding="utf-8") as lines:
-        return {json.loads(line)["id"].split("-")[0] for line in lines if line.strip()}
+    return {record["id"].split("-")[0] for record in read_jsonl(BENCH_DATA / f"{corpus}.jsonl")}
 
 
 def duc_clusters(corpus: str) -> list[Cluster]:
     """The topics of a DUC corpus built by `python -m bench.build.duc` that have references, as
-    training clusters: all their articles (with titles and dates), the references joined (cached)."""
-    source = BENCH_DATA / f"{corpus}.jsonl"
-    if not source.is_file():
-        raise SystemExit(f"{source}: not built yet; run `python -m bench.build.duc` first")
+    training clusters: all their articles (with titles and dates, as `bench.measure.duc` briefs
+    them), the references joined (cached)."""
+    records = [r for r in read_jsonl(BENCH_DATA / f"{corpus}.jsonl") if r["references"]]
     path = CACHE / f"train-{corpus}_{pipeline_version()}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
     out = []
-    with source.open(encoding="utf-8") as lines:
-        for record in (json.loads(line) for line in lines if line.strip()):
-            if not record["references"]:
-                continue
-            fields = zip(record["documents"], record["doc_ids"], record["titles"], record["dates"])
-            articles = [Article(text=text, id=i, title=title, published=day) for text, i, title, day in fields]
-            prepared = pipeline.prepare(articles)
-            out.append(Cluster(record["id"], prepared.sentences, represent(prepared.sentences), prepared.merged,
-                               "\n".join(record["references"])))
+    for record in records:
+        prepared = pipeline.prepare(articles_of(record))
+        out.append(Cluster(record["id"], prepared.sentences, represent(prepared.sentences), prepared.merged,
+                           "\n".join(record["references"])))
     CACHE.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(out))
     return out

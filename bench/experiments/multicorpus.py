@@ -17,7 +17,6 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import pickle  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -26,29 +25,7 @@ import numpy as np  # noqa: E402
 
 from bench.build import scorer_data as data  # noqa: E402
 from bench.build import train_scorer  # noqa: E402
-from bench.data import BENCH_DATA  # noqa: E402
-from bench.measure.duc import articles_of, read_jsonl  # noqa: E402
-from storybrief.brief import pipeline  # noqa: E402
 from storybrief.brief.features import FEATURE_NAMES, sentence_features  # noqa: E402
-from storybrief.brief.represent import represent  # noqa: E402
-
-
-def duc_clusters(corpus: str) -> list[data.Cluster]:
-    """The corpus's topics that have references, as training clusters (cached)."""
-    path = data.CACHE / f"train-{corpus}_{data.pipeline_version()}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    out = []
-    for record in read_jsonl(BENCH_DATA / f"{corpus}.jsonl"):
-        if not record["references"]:
-            continue
-        prepared = pipeline.prepare(articles_of(record))
-        sentences = prepared.sentences
-        out.append(data.Cluster(record["id"], sentences, represent(sentences), prepared.merged,
-                                "\n".join(record["references"])))
-    data.CACHE.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(out))
-    return out
 
 
 def main() -> None:
@@ -68,7 +45,7 @@ def main() -> None:
     y_oracle = np.concatenate([train_scorer.label(c, train_scorer.ORACLE_LABEL) for c in news])
     weight = np.ones(len(y))
     for corpus in args.train_on:
-        clusters = duc_clusters(corpus)
+        clusters = data.duc_clusters(corpus)
         xs = np.vstack([sentence_features(c.sentences, c.representation) for c in clusters])
         ys = np.concatenate([train_scorer.label(c, args.label) for c in clusters])
         os_ = np.concatenate([train_scorer.label(c, train_scorer.ORACLE_LABEL) for c in clusters])
