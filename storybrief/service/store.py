@@ -480,16 +480,8 @@ class Store:
                                      .order_by(ArticleRow.id.desc()).limit(MAX_BRIEF_ARTICLES)).all()
             before = session.get(CachedBrief, story_id)  # the previous brief: what is new is said against it
             previous, made = (before.data, before.created_at) if before is not None else (None, None)
-            copy_of = dict(session.execute(select(ArticleRow.id, ArticleRow.duplicate_of).where(
-                ArticleRow.story_id == story_id, ArticleRow.duplicate_of.is_not(None))).all())
-        rows, total = [], 0
-        for row in newest:
-            found = brief_input(row)
-            if rows and total + len(found.text) > MAX_BRIEF_CHARS:
-                break
-            total += len(found.text)
-            rows.append(found)
-        rows.reverse()
+            copy_of = copies_of(session, ArticleRow.story_id == story_id)
+        rows = within_cap(newest)
         articles = stored_articles(rows)
         try:
             data = brief_data(summarize(articles, words=self.words, method=self.method), {r.id: r for r in rows})
@@ -518,8 +510,7 @@ def complete_cached(db: Database, story_id: int, data: dict, words: int, method:
     ids = news_stage.needs(data)
     with db.read() as session:
         found = session.execute(brief_rows().where(ArticleRow.id.in_(ids))).all()
-        copy_of = dict(session.execute(select(ArticleRow.id, ArticleRow.duplicate_of).where(
-            ArticleRow.id.in_(ids), ArticleRow.duplicate_of.is_not(None))).all())
+        copy_of = copies_of(session, ArticleRow.id.in_(ids))
     done = with_news(data, copy_of, {row.id: brief_input(row) for row in found}, words, method)
     with db.write(serialise=False) as session:
         cached = session.get(CachedBrief, story_id)
@@ -539,6 +530,25 @@ def brief_rows():
     """An article's fields for a brief, its text taken in SQL only up to the cap."""
     return select(ArticleRow.id, ArticleRow.title, ArticleRow.source, ArticleRow.url, ArticleRow.published,
                   func.substr(ArticleRow.text, 1, MAX_BRIEF_ARTICLE_CHARS + 1).label("text"))
+
+
+def within_cap(newest) -> list[BriefInput]:
+    """The brief's input from a story's newest rows (`brief_rows`, newest first): each text capped,
+    and rows taken while their texts total at most MAX_BRIEF_CHARS (the first always); oldest first."""
+    rows, total = [], 0
+    for row in newest:
+        found = brief_input(row)
+        if rows and total + len(found.text) > MAX_BRIEF_CHARS:
+            break
+        total += len(found.text)
+        rows.append(found)
+    return rows[::-1]
+
+
+def copies_of(session, where) -> dict[int, int]:
+    """Article id -> the id of the article it copies, for the articles `where` selects that are copies."""
+    return dict(session.execute(select(ArticleRow.id, ArticleRow.duplicate_of).where(
+        where, ArticleRow.duplicate_of.is_not(None))).all())
 
 
 def brief_input(row) -> BriefInput:
