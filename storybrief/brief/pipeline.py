@@ -56,7 +56,7 @@ def brief_prepared(
     (update: what the reader knows is discounted) → select → order → attribute (`semantic`: the
     support decision also reads all-MiniLM-L6-v2, docs/design-citations.md)."""
     originals, merged, sentences = prepared.originals, prepared.merged, prepared.sentences
-    away = topic.off_topic(merged, sentences)
+    away = topic.off_topic(merged, sentences, query)
     if away:
         merged, sentences = on_topic(merged, sentences, away)
     representation = represent(sentences)

@@ -8,7 +8,10 @@ Articles joined, directly or through others, form groups; when one group holds a
 articles and more of the story's sentences than any other, the articles outside it are off topic.
 When no two articles are that close, the same rule runs with the weaker link LOOSE_STORY. With
 one or two articles, or when no two articles share even that much (which one would be the
-story?), nothing is set aside. docs/design-readable.md gives the figures.
+story?), nothing is set aside. With a query the reader has said what the story is: an article
+as close to the query as SAME_STORY stays, however little it shares with the other articles (a
+story that ranges over several subjects, "a talk show: its guests, its lawsuits, its awards", is
+not a majority and its intruders). docs/design-readable.md gives the figures.
 """
 
 from __future__ import annotations
@@ -82,9 +85,18 @@ def similarities(articles: list[Article]) -> np.ndarray:
     return matrix @ matrix.T
 
 
-def off_topic(articles: list[Article], sentences: list[Sentence]) -> list[int]:
+def off_topic(articles: list[Article], sentences: list[Sentence], query: str | None = None) -> list[int]:
     """Positions of the articles that do not belong with the others (see the module notes).
-    Only articles with a sentence to brief count (a page that was all furniture has none)."""
+    Only articles with a sentence to brief count (a page that was all furniture has none);
+    `query`: what the reader asked about, which keeps the articles close to it."""
+    away = _outside_main_group(articles, sentences)
+    if not away or not query or not query.strip():
+        return away
+    closeness = similarities([Article(text=query)] + [articles[a] for a in away])[0, 1:]
+    return [a for a, close in zip(away, closeness) if close < SAME_STORY]
+
+
+def _outside_main_group(articles: list[Article], sentences: list[Sentence]) -> list[int]:
     counts = Counter(s.article for s in sentences)
     live = [a for a in range(len(articles)) if counts[a]]
     if len(live) < 3:

@@ -19,6 +19,9 @@ sources and says who said what (attribution — "he said", "according to" — is
   brackets;
 - a wire photo's caption standing as a sentence ("FILE - In this May 5, 2015, file photo, ...",
   "This photo provided by ... shows ..."): the whole sentence goes (the one rule that drops);
+- a list marker that opens a sentence: "-- ", "- ", "• ", "* " before the item's first word (wire
+  round-ups list their items so: "-- A fourth mine could be approved ..."); a sentence never opens
+  on one, so only layout goes;
 - a leading connective that dangles once the sentence stands alone: "But ", "And ",
   "However, ", "Meanwhile, ", "Still, " (the next word is capitalised), never inside a quotation.
 
@@ -31,7 +34,7 @@ import re
 
 from storybrief.text import MIN_WORDS, MONTH, MONTH_STEM
 
-RULES = frozenset({"agency", "dateline", "credit", "label", "caption", "connective"})
+RULES = frozenset({"bullet", "agency", "dateline", "credit", "label", "caption", "connective"})
 
 _DASH = r"(?:—|–|--|-)"
 # News agencies and broadcasters that sign a dateline; call signs of US stations (KVUE, WMC-TV).
@@ -197,6 +200,16 @@ def without_labels(sentence: str) -> str:
 # A wire photo's caption as a sentence of its own: "FILE - In this May 5, 2015, file photo, the
 # mayor speaks...", "This photo provided by the sheriff's office shows...". It describes a
 # picture the brief does not show, often years old; dropped.
+# A list item's marker: dashes, a bullet or an asterisk, then the item's first word (a capital, a
+# digit or a quotation mark), so "-5 degrees" and "*NSYNC" stay.
+LIST_MARKER = re.compile(r"^(?:--+|[-–—•·▪●◦*])\s+(?=[\"“‘'A-Z0-9])")
+
+
+def without_list_marker(sentence: str) -> str:
+    match = LIST_MARKER.match(sentence)
+    return sentence[match.end():] if match and _is_body(sentence[match.end():]) else sentence
+
+
 PHOTO_CAPTION = re.compile(
     r"^(?:file\b\s*(?:photo\b)?\s*(?:[-—–:]|--)|file photo\b"
     r"|(?:in )?this [^,.]{0,60}?\b(?:photo|image|photograph)\b(?:,| (?:shows|provided|released|taken|made|from)\b))",
@@ -224,7 +237,7 @@ def trim(sentence: str, first: bool = False, quoted: bool = False, rules: frozen
     speaker's and no connective is cut (nor is one cut from a sentence that opens on a quote).
     """
     rules = RULES if rules is None else rules
-    text = sentence
+    text = without_list_marker(sentence) if "bullet" in rules else sentence
     if "credit" in rules:
         text = without_credits(text)
         first = first or text != sentence  # a credit closed a caption: the body starts here

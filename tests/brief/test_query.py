@@ -82,3 +82,22 @@ def test_concepts_holding_query_words_are_worth_more():
     assert weights["coast road"] == 3
     assert weights["school clos"] == pytest.approx(3 * (1 + query.CONCEPT_BOOST))
     assert weights["exam postpon"] == pytest.approx(2 * (1 + 2 * query.CONCEPT_BOOST))
+
+
+BRIDGE_STORY = [
+    "Engineers closed the Harbour Bridge in Port Ellison on Tuesday after finding a crack in a steel girder. "
+    "Mayor Ilse Brandt said inspectors would examine the girder and the bridge would stay shut for weeks.",
+    "The city's new library opened on Saturday with a reading by the novelist Okonkwo Varley. "
+    "Librarians said nine thousand books were lent in the first week and the reading room was full.",
+    "The Harbour Bridge in Port Ellison was shut by engineers who found a cracked girder on Tuesday. "
+    "Commuters crowded the ferry terminal while inspectors examined the bridge and its girders.",
+    "Port Ellison's mayor, Ilse Brandt, said the cracked girder on the Harbour Bridge needs repairs. "
+    "The bridge carries forty thousand vehicles a day; commuters were told to take the ferry.",
+]
+
+
+def test_the_query_keeps_an_article_the_reader_asked_about_in_the_story():
+    articles = [Article(text=t, id=f"a{k}") for k, t in enumerate(BRIDGE_STORY)]
+    assert summarize(articles, words=60).off_topic == [2]
+    brief = summarize(articles, words=60, query="Port Ellison this week: the bridge closure and the new library")
+    assert brief.off_topic == []

@@ -61,3 +61,22 @@ def test_similarity_weights_rare_words_over_common_ones():
     rare = similarities([Article("Engineers found a crack in the Harbour Bridge girder on Tuesday."),
                          Article("A girder crack closed the Harbour Bridge to all traffic.")])[0, 1]
     assert rare > common
+
+
+# Another side of the town's week, sharing almost no word with the bridge articles.
+LIBRARY = ("The city's new library opened on Saturday with a reading by the novelist Okonkwo Varley. "
+           "Librarians said nine thousand books were lent in the first week and the reading room was full.")
+TOWN_QUERY = "Port Ellison this week: the bridge closure and the new library"
+
+
+def test_a_query_keeps_the_articles_close_to_it():
+    articles, sentences = _story([BRIDGE[0], LIBRARY, BRIDGE[1], BRIDGE[2]])
+    assert off_topic(articles, sentences) == [1]
+    # The reader asked about the library too: that article is part of what they want briefed.
+    assert off_topic(articles, sentences, query=TOWN_QUERY) == []
+
+
+def test_a_query_does_not_keep_an_article_far_from_it():
+    articles, sentences = _story([BRIDGE[0], FROG, BRIDGE[1], BRIDGE[2]])
+    assert off_topic(articles, sentences, query=TOWN_QUERY) == [1]
+    assert off_topic(articles, sentences, query="   ") == [1]

@@ -235,3 +235,37 @@ def test_wire_photo_captions_are_dropped(text):
 )
 def test_sentences_about_photos_or_files_are_not_captions(text):
     assert trim(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("-- A fourth harbour crane could be approved within a year.", "A fourth harbour crane could be approved within a year."),
+        ("— The council approved the harbour budget on Monday.", "The council approved the harbour budget on Monday."),
+        ("• 40 ferries were cancelled after the storm on Monday.", "40 ferries were cancelled after the storm on Monday."),
+        ('* "We will rebuild the pier," the mayor told the council.', '"We will rebuild the pier," the mayor told the council.'),
+    ],
+)
+def test_list_markers_opening_a_sentence_are_cut(text, expected):
+    assert trim(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-5 degrees was the coldest night the harbour town has seen.",  # a sign, not a marker
+        "*NSYNC played the harbour festival to a crowd of thousands.",
+        "-- and the ferry kept running all night long.",  # what follows is no sentence of its own
+    ],
+)
+def test_what_only_looks_like_a_list_marker_stays(text):
+    assert trim(text) == text
+
+
+def test_a_round_up_item_enters_the_brief_without_its_marker():
+    article = Article(text="Following are the main items in the harbour papers today:\n"
+                           "-- A fourth harbour crane could be approved within a year after the port moved fast.\n"
+                           "-- The ferry company will add three night sailings from March onward.")
+    texts = [s.text for s in segment([article])]
+    assert "A fourth harbour crane could be approved within a year after the port moved fast." in texts
+    assert not any(t.startswith(("-", "—")) for t in texts)
