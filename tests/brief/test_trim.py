@@ -240,10 +240,12 @@ def test_sentences_about_photos_or_files_are_not_captions(text):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("-- A fourth harbour crane could be approved within a year.", "A fourth harbour crane could be approved within a year."),
+        ("-- A fourth harbour crane could be approved within a year.",
+         "A fourth harbour crane could be approved within a year."),
         ("— The council approved the harbour budget on Monday.", "The council approved the harbour budget on Monday."),
         ("• 40 ferries were cancelled after the storm on Monday.", "40 ferries were cancelled after the storm on Monday."),
-        ('* "We will rebuild the pier," the mayor told the council.', '"We will rebuild the pier," the mayor told the council.'),
+        ('* "We will rebuild the pier," the mayor told the council.',
+         '"We will rebuild the pier," the mayor told the council.'),
     ],
 )
 def test_list_markers_opening_a_sentence_are_cut(text, expected):
