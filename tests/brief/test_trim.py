@@ -243,7 +243,7 @@ def test_sentences_about_photos_or_files_are_not_captions(text):
         ("-- A fourth harbour crane could be approved within a year.",
          "A fourth harbour crane could be approved within a year."),
         ("— The council approved the harbour budget on Monday.", "The council approved the harbour budget on Monday."),
-        ("• 40 ferries were cancelled after the storm on Monday.", "40 ferries were cancelled after the storm on Monday."),
+        ("• 40 ferries were cancelled after the storm.", "40 ferries were cancelled after the storm."),
         ('* "We will rebuild the pier," the mayor told the council.',
          '"We will rebuild the pier," the mayor told the council.'),
     ],
