@@ -72,14 +72,13 @@ def summarize(
     method: str = typer.Option("default", "--method", "-m", help="Scoring method (default, centroid, lead, ...)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the brief here instead of stdout."),
     evidence: bool = typer.Option(
-        False,
-        "--evidence",
-        help="Under each sentence, each cited source's sentence that reports it (JSON always has it).",
+        False, "--evidence", help="Under each sentence, each cited source's sentence reporting it (JSON always has it)."
     ),
     semantic: bool = typer.Option(
         False, "--semantic", help="Citations also read all-MiniLM-L6-v2 (the semantic extra; slower)."
     ),
     query: Optional[str] = typer.Option(None, "--query", help="What the reader wants to know (the brief leans to it)."),
+    exact: bool = typer.Option(False, "--exact", help="Choose a long story's sentences exactly (better; 2-3x slower)."),
 ) -> None:
     """Brief one story from its articles."""
     from storybrief.brief.pipeline import summarize as summarize_story
@@ -92,7 +91,7 @@ def summarize(
             [Path(p) if p != "-" else p for p in paths] if paths else [example_path()],
             words=words,
             method=method,
-            semantic=semantic, query=query,
+            semantic=semantic, query=query, exact=exact,
         )
     except StoryBriefError as exc:
         fail(str(exc))

@@ -186,3 +186,37 @@ def test_evaluate_citations_needs_pairs_and_labels_together(tmp_path: Path):
     data = tmp_path / "stories.jsonl"
     data.write_text("")
     assert_one_line_error(sb("evaluate", str(data), "--citations", "--labels", str(data)), "go together")
+
+
+def test_summarize_exact_chooses_within_the_budget(tmp_path: Path):
+    # A long story (concept coverage chooses from 1,000 words on): ten outlets on one port accident,
+    # each telling the shared facts in its own order and words, and details of its own.
+    import random
+
+    facts = ["the harbour authority closed the north pier after a crane collapsed on Friday",
+             "two dock workers were taken to hospital with minor injuries",
+             "the crane operator had reported a fault in the hydraulic arm a week earlier",
+             "shipping lines moved their container traffic to the southern terminal",
+             "the port union called for an independent inspection of every crane",
+             "insurers said the damage to the quay could cost several million to repair",
+             "the mayor promised a public inquiry into maintenance at the port"]
+    openers = ["Officials confirmed that", "Port staff said", "According to the authority,", "Reports say",
+               "It emerged that", "Witnesses told us", "A statement said", "Residents heard that"]
+    things = ["tugboat", "warehouse", "lighthouse", "seawall", "forklift", "gantry", "bollard", "slipway",
+              "customs shed", "fish market", "rail siding", "grain silo"]
+    places = ["near the old customs house", "by the eastern breakwater", "beside the ferry ramp",
+              "along the coal wharf", "next to the yacht basin", "at the end of Dock Street"]
+    rng = random.Random(11)
+    for a in range(10):
+        told = [f"{rng.choice(openers)} {f}." for f in rng.sample(facts, 6)]
+        told += [f"Our reporter saw a damaged {rng.choice(things)} {rng.choice(places)} and spoke to "
+                 f"{rng.randint(2, 40)} people about the {rng.choice(things)} there." for _ in range(8)]
+        rng.shuffle(told)
+        (tmp_path / f"outlet{a}.txt").write_text(" ".join(told) + "\n", encoding="utf-8")
+    result = sb("summarize", str(tmp_path), "--words", "60", "--exact", "--format", "json")
+    assert result.returncode == 0, result.stderr.decode()
+    brief = json.loads(result.stdout)
+    assert brief["sentences"] and brief["words"] <= 60
+    assert all(s["sources"] for s in brief["sentences"])
+    # What every outlet reports is what the program is worth most for: two facts at least fit in 60 words.
+    assert sum(any(f in s["text"] for f in facts) for s in brief["sentences"]) >= 2

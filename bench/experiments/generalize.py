@@ -129,6 +129,8 @@ def variants(args) -> dict:
         "centroid_nq_gap": (CentroidScorer(), {"LONG_STORY": 0, "SCORE_SHARE": 1.0, "QUOTES": "drop", "GAP": 0.02}),
         "shipped": (learned, {}),
         "milp": (learned, {"SOLVER": "milp"}),
+        # Sixth pass: `exact=True` (the program with cover.EXACT's scorer share and least articles).
+        "exact": (learned, {"SOLVER": "milp", "SCORE_SHARE": cover.EXACT[0], "MIN_ARTICLES": cover.EXACT[1]}),
         "greedy_pow.5": (learned, {"LONG_STORY": 0, "SOLVER": "greedy", "GREEDY_POWERS": (0.5,)}),
         "pow.5": (learned, {"GREEDY_POWERS": (0.5,)}),
         "pow.75": (learned, {"GREEDY_POWERS": (0.75,)}),

@@ -50,7 +50,7 @@ def prepare(articles: Iterable[str | Path | Article] | str | Path | Article) -> 
 
 def brief_prepared(
     prepared: Prepared, words: int, scorer: Scorer, earlier: Earlier | None = None, semantic: bool = False,
-    query: str | None = None,
+    query: str | None = None, exact: bool = False,
 ) -> Brief:
     """off-topic articles set aside → represent → score → (query: value leans toward it) →
     (update: what the reader knows is discounted) → select → order → attribute (`semantic`: the
@@ -72,7 +72,7 @@ def brief_prepared(
     name, per_word, redundancy = abilities(scorer)
     reading_order, sentences = compose(sentences, scores, representation, merged, words, per_word,
                                        select_stage.REDUNDANCY if redundancy is None else redundancy, allowed=allowed,
-                                       concepts=chained(concepts))
+                                       concepts=chained(concepts), exact=exact)
     cited, sources, disagreements = attribute_stage.attribute(
         reading_order, sentences, merged, originals, representation, semantic=semantic
     )
@@ -114,17 +114,20 @@ def on_topic(merged: list[Article], sentences: list[Sentence], away: list[int]) 
 def compose(
     sentences: list[Sentence], scores, representation: Representation, merged: list[Article], words: int,
     per_word: bool = False, redundancy: float = select_stage.REDUNDANCY, allowed=None, concepts=None,
+    exact: bool = False,
 ) -> tuple[list[int], list[Sentence]]:
     """select → order: the chosen sentences in reading order, each taken with what it leans on, and
     the sentences with the chosen ones' pronoun speakers named (readable.Context.named).
     `allowed`: a mask of the sentences that may be chosen (update briefs), default all; `concepts`:
-    how concept coverage values its concepts (query and update briefs), default by article count."""
+    how concept coverage values its concepts (query and update briefs), default by article count;
+    `exact`: concept coverage solves its integer program (select.select)."""
     context = readable.Context(sentences)
     chosen = select_stage.select(sentences, scores, representation, words, redundancy=redundancy, per_word=per_word,
-                                 bundles=context.bundles, alone=context.alone, allowed=allowed, concepts=concepts)
+                                 bundles=context.bundles, alone=context.alone, allowed=allowed, concepts=concepts,
+                                 exact=exact)
     if chosen and not any(opens(sentences[i].text) for i in chosen):
         chosen = with_opener(sentences, scores, representation, words, redundancy, per_word, context, allowed,
-                             concepts) or chosen
+                             concepts, exact) or chosen
     named = context.with_names(chosen)
     blocks = readable.blocks(chosen, context.bundles, named)
     return order_stage.order(chosen, named, merged, representation, blocks=blocks), named
@@ -136,7 +139,8 @@ def opens(text: str) -> bool:
 
 
 def with_opener(sentences: list[Sentence], scores, representation: Representation, words: int, redundancy: float,
-                per_word: bool, context: readable.Context, allowed=None, concepts=None) -> list[int]:
+                per_word: bool, context: readable.Context, allowed=None, concepts=None,
+                exact: bool = False) -> list[int]:
     """A selection that holds a sentence fit to open the brief: the best-scored one that stands
     alone, then the rest of the budget chosen as usual among sentences not repeating it. Empty
     when no sentence can open a brief."""
@@ -154,7 +158,8 @@ def with_opener(sentences: list[Sentence], scores, representation: Representatio
     if allowed is not None:
         keep &= allowed
     rest = select_stage.select(sentences, scores, representation, left, redundancy=redundancy, per_word=per_word,
-                               bundles=context.bundles, alone=context.alone, allowed=keep, concepts=concepts)
+                               bundles=context.bundles, alone=context.alone, allowed=keep, concepts=concepts,
+                               exact=exact)
     return [opener, *(i for i in rest if i != opener)]
 
 
@@ -180,6 +185,7 @@ def summarize(
     earlier_brief: Brief | Iterable[str] | None = None,
     semantic: bool = False,
     query: str | None = None,
+    exact: bool = False,
 ) -> Brief:
     """Brief one story.
 
@@ -188,6 +194,8 @@ def summarize(
     a `score(sentences, representation)` method. `semantic` makes citations also read a sentence
     encoder (the `semantic` extra; slower). `query`: what the reader wants to know (a question or
     a topic statement); sentence value leans toward its content words (`storybrief.brief.query`).
+    `exact`: a long story's sentences are chosen by an exact integer program instead of greedily
+    (better briefs, two to three times the time; `storybrief.brief.cover`).
 
     An update brief: `earlier` are the articles the reader has read before (in any of those
     forms) and `earlier_brief` the brief they read (a `Brief` or its sentences); the brief of
@@ -203,7 +211,8 @@ def summarize(
         known = Earlier(sentences=texts, brief=brief_sentences(earlier_brief), articles=read_in)
     if query is not None and not isinstance(query, str):
         raise StoryBriefError(f"query must be text, not {type(query).__name__}")
-    return brief_prepared(prepare(articles), words, scorer, known, semantic=semantic, query=query or None)
+    return brief_prepared(prepare(articles), words, scorer, known, semantic=semantic, query=query or None,
+                          exact=exact)
 
 
 def earlier_sentences(earlier: Iterable[str | Path | Article] | None) -> tuple[list[str], list[int]]:

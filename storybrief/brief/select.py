@@ -94,6 +94,7 @@ def select(
     alone: Sequence[bool] | None = None,
     allowed: np.ndarray | None = None,
     concepts: Callable[[dict[str, int]], dict[str, float]] | None = None,
+    exact: bool = False,
 ) -> list[int]:
     """Indices of the chosen sentences, in the order they were chosen (score order).
 
@@ -106,7 +107,8 @@ def select(
     be taken so, sentences are taken alone (a brief that leans on context beats none). `allowed`:
     a mask of the sentences that may be chosen, in a bundle or not (an update brief leaves out
     what the reader has read); default all. `concepts`: how concept coverage (`cover`) values its
-    concepts, when it chooses (a query or an update brief reweighs them).
+    concepts, when it chooses (a query or an update brief reweighs them); `exact`: it chooses by
+    its integer program (slower, better on long stories).
     """
     if not sentences or (allowed is not None and not allowed.any()):
         return []
@@ -131,7 +133,8 @@ def select(
         scores = np.where(bare, np.min(scores) - 1.0 - (np.max(scores) - scores), scores)
     if per_word and cover.applies(sentences, words):
         covering = cover.cover(sentences, scores, words, bundles,
-                               repeats=lambda rows: representation.cosines(rows, rows) > redundancy, value=concepts)
+                               repeats=lambda rows: representation.cosines(rows, rows) > redundancy, value=concepts,
+                               exact=exact)
         if covering is not None:
             return covering
     if per_word:

@@ -136,3 +136,42 @@ def test_greedy_keeps_the_best_set_of_its_runs(monkeypatch):
     assert sorted(cover.cover(sentences, scores, words=16, score_share=0.0)) == [1, 2]
     monkeypatch.setattr(cover, "GREEDY_POWERS", (0.5, 0.75, 1.0))
     assert sorted(cover.cover(sentences, scores, words=16, score_share=0.0)) == [1, 2]
+
+
+FACTS = [
+    "The harbour authority closed the north pier after a crane collapsed on Friday",
+    "Two dock workers were taken to hospital with minor injuries",
+    "The crane operator had reported a fault in the hydraulic arm a week earlier",
+    "Shipping lines moved their container traffic to the southern terminal",
+    "The port union called for an independent inspection of every crane",
+    "Insurers said the damage to the quay could cost several million",
+    "The mayor promised a public inquiry into maintenance at the port",
+    "Ferry services to the islands ran on time despite the closure",
+]
+
+
+def coverage(sentences: list[Sentence], chosen: list[int]) -> int:
+    """What the chosen sentences cover: the article counts of the concepts they hold, each once."""
+    weights = cover.concept_weights(sentences, min_articles=cover.EXACT[1])
+    held = set().union(*(cover.pairs(sentences[i].text) for i in chosen))
+    return sum(weights[c] for c in held if c in weights)
+
+
+def test_the_exact_program_covers_at_least_what_greedy_covers(monkeypatch):
+    rng = np.random.default_rng(5)
+    better = 0
+    for _ in range(6):
+        sentences = []
+        for a in range(8):  # each outlet reports a random handful of the facts, some with an aside
+            picked = rng.choice(len(FACTS), size=4, replace=False)
+            for i, f in enumerate(picked):
+                aside = ", officials said on Saturday" if rng.random() < 0.5 else ""
+                sentences.append(Sentence(text=f"{FACTS[f]}{aside}.", article=a, index=i))
+        scores = np.zeros(len(sentences))
+        monkeypatch.setattr(cover, "MIN_ARTICLES", cover.EXACT[1])
+        greedy = cover.cover(sentences, scores, words=45, score_share=0.0)
+        exact = cover.cover(sentences, scores, words=45, score_share=0.0, exact=True)
+        assert sum(sentences[i].words for i in exact) <= 45
+        assert coverage(sentences, exact) >= (1 - cover.GAP) * coverage(sentences, greedy)
+        better += coverage(sentences, exact) > coverage(sentences, greedy)
+    assert better >= 1  # greedy is not optimal on every one of these stories
