@@ -130,7 +130,7 @@ def main() -> None:
     if args.write:
         from datetime import date
 
-        from report import machine_line, write_section
+        from bench.report import machine_line, write_section
 
         body = (
             f"Multi-News {args.split}[{args.start}:{args.stop}] ({len(clusters)} clusters), "

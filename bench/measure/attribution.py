@@ -151,7 +151,7 @@ def main() -> None:
         for score, a, b in rows:
             print(f"{name} {score:.2f} | {a[:140]}\n{'':>12}| {b[:140]}")
     if args.write:
-        from report import machine_line, write_section
+        from bench.report import machine_line, write_section
 
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         body = "\n".join(
