@@ -12,15 +12,14 @@ run of the official ROUGE-1.5.5 (NIST's options, jackknifed), and reads the per-
   references, so they are not independent), and an exact sign-flip test over the 10 topics;
 - how much of the difference each topic holds, and the ranks with each topic left out.
 
-`--exact` adds the update brief + query chosen by the exact solver (`cover.SOLVER = "milp"`, with
-`SCORE_SHARE` 2 and `MIN_ARTICLES` 2, the setting docs/design-generalize.md's sixth pass measured).
+`--exact` adds the update brief + query made with `summarize(..., exact=True)` (concept coverage's
+integer program; docs/design-generalize.md, sixth pass).
 `--write` puts the tables in docs/benchmarks.md (section `duc-update-gap`).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import itertools
 import sys
 from pathlib import Path
@@ -31,25 +30,11 @@ from bench.data import BENCH_DATA, ROOT
 from bench.measure.duc import read_jsonl
 from bench.measure.duc_update import UPDATE, UPDATE_QUERY, briefs, participants
 from bench.report import machine_line, write_section
-from storybrief.brief import cover
 from storybrief.evaluation.official_rouge import score
 
 SECTION = "duc-update-gap"
 BEST = "40"
-EXACT = UPDATE_QUERY + ", exact solver"
-EXACT_SETTINGS = {"SOLVER": "milp", "SCORE_SHARE": 2.0, "MIN_ARTICLES": 2}
-
-
-@contextlib.contextmanager
-def settings(module, **values):
-    saved = {name: getattr(module, name) for name in values}
-    for name, value in values.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(module, name, value)
+EXACT = UPDATE_QUERY + ", exact"
 
 
 def per_summary(results, system: str) -> dict[str, float]:
@@ -109,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     summaries[UPDATE_QUERY], _ = briefs(records, with_update=True, query=True)
     ours = [UPDATE_QUERY, UPDATE]
     if args.exact:
-        with settings(cover, **EXACT_SETTINGS):
-            summaries[EXACT], _ = briefs(records, with_update=True, query=True)
+        summaries[EXACT], _ = briefs(records, with_update=True, query=True, exact=True)
         ours.append(EXACT)
     references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
     results = score(summaries, references, resamples=100)
