@@ -154,6 +154,25 @@ def test_summarize_takes_a_query(client):
     assert client.post("/summarize", json={"articles": BRIDGE, "query": "x" * 2001}).status_code == 422
 
 
+def test_summarize_passes_exact_to_concept_coverage(client, monkeypatch):
+    from storybrief.brief import cover
+
+    asked = []
+    real = cover.cover
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs.get("exact", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cover, "cover", recording)
+    monkeypatch.setattr(cover, "LONG_STORY", 0)  # the three short articles are chosen by coverage too
+    for exact in (False, True):
+        response = client.post("/summarize", json={"articles": BRIDGE, "words": 40, "exact": exact})
+        assert response.status_code == 200, response.text
+        assert 0 < response.json()["words"] <= 40
+    assert asked and set(asked) == {False, True}
+
+
 @pytest.mark.parametrize("body, words", [
     ({"method": "no-such-method"}, "unknown method"),
     ({"words": 0}, "words"),

@@ -140,7 +140,8 @@ def post_summarize(request: SummarizeRequest, store: StoreDep) -> BriefOut:
         article = article_from(item, f"article {n}", store.fetcher)
         article.id, article.path = str(n), ""
         articles.append(article)
-    brief = summarize(articles, words=request.words, method=request.method, query=request.query)
+    brief = summarize(articles, words=request.words, method=request.method, query=request.query,
+                      exact=request.exact)
     data = brief_data(brief, {})
     # By the article each source is, not by position: an article with no text left after cleaning has no source.
     urls = {str(n): item.url for n, item in enumerate(request.articles, 1)}
