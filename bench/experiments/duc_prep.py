@@ -19,6 +19,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 from bench.build import duc
 from bench.data import BENCH_DATA
+from bench.measure.duc import references_of
 from storybrief.brief import pipeline
 from storybrief.brief.score import get_scorer
 from storybrief.evaluation.official_rouge import score
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         briefs = {r["id"]: pipeline.summarize(articles_of(r), words=250, scorer=scorer) for r in records}
         summaries[name] = {topic: [s.text for s in brief.sentences] for topic, brief in briefs.items()}
         print(f"briefed: {name}", file=sys.stderr)
-    references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
+    references = references_of(records)
     scores = score(summaries, references)
     print(f"| text given to StoryBrief ({args.method}) | ROUGE-2 | ROUGE-SU4 | mean sentence words |")
     print("|---|---:|---:|---:|")

@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 
 from bench.build.scorer_data import CACHE, pipeline_version  # noqa: E402
 from bench.data import BENCH_DATA  # noqa: E402
-from bench.measure.duc import CORPORA, articles_of, quotes, read_jsonl  # noqa: E402
+from bench.measure.duc import CORPORA, articles_of, quotes, read_jsonl, references_of  # noqa: E402
 from storybrief.brief import cover, pipeline  # noqa: E402
 from storybrief.brief.readable import quote_marks  # noqa: E402
 from storybrief.brief.score import CentroidScorer, LearnedScorer  # noqa: E402
@@ -212,7 +212,7 @@ def main() -> None:
             times = [t for t, _ in solves]
             print(f"{name}: {len(times)} solves, mean {np.mean(times):.3f} s, max {max(times):.3f} s,"
                   f" not optimal {sum(status != 0 for _, status in solves)}", flush=True)
-    references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
+    references = references_of(records)
     scores = score(summaries, references, resamples=100)
     for name in args.variants:
         s = scores[name]

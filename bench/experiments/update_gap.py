@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.data import BENCH_DATA, ROOT
-from bench.measure.duc import read_jsonl
+from bench.measure.duc import read_jsonl, references_of
 from bench.measure.duc_update import UPDATE, UPDATE_QUERY, briefs, participants
 from bench.report import machine_line, write_section
 from storybrief.evaluation.official_rouge import score
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.exact:
         summaries[EXACT], _ = briefs(records, with_update=True, query=True, exact=True)
         ours.append(EXACT)
-    references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
+    references = references_of(records)
     results = score(summaries, references, resamples=100)
     lines = ["## DUC 2007 update task: the gap to the best participant (`bench/experiments/update_gap.py`)", "",
              f"Measured on {machine_line()}. Reproduce with `python -m bench.build.duc --corpus duc2007-update && "

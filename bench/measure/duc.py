@@ -93,6 +93,11 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
+def references_of(records: list[dict]) -> dict[str, dict[str, str]]:
+    """Topic id -> reference id -> reference summary, as official_rouge.score takes them."""
+    return {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
+
+
 def articles_of(record: dict) -> list[Article]:
     fields = zip(record["documents"], record["doc_ids"], record["titles"], record["dates"])
     return [Article(text=text, id=doc_id, title=title, published=day) for text, doc_id, title, day in fields]
@@ -332,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             with (folder / name).open("w", encoding="utf-8") as out:
                 for topic, sentences in run.briefs.items():
                     out.write(json.dumps({"id": topic, "sentences": sentences}, ensure_ascii=False) + "\n")
-        references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
+        references = references_of(records)
         started = time.perf_counter()
         scores = score(summaries, references, resamples=args.resamples, full=args.full)
         seconds = time.perf_counter() - started

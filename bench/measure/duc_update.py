@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from bench.data import BENCH_DATA, ROOT
-from bench.measure.duc import read_jsonl
+from bench.measure.duc import read_jsonl, references_of
 from bench.report import machine_line, write_section
 from storybrief.brief import update
 from storybrief.brief.pipeline import summarize
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = read_jsonl(args.data / "duc2007-update.jsonl")
     summaries, kinds = participants(read_jsonl(args.data / "duc2007-update-peers.jsonl"))
-    references = {r["id"]: dict(zip(r["reference_ids"], r["references"])) for r in records}
+    references = references_of(records)
     machine = machine_line()
     summaries[UPDATE], update_seconds = briefs(records, with_update=True)
     summaries[PLAIN], plain_seconds = briefs(records, with_update=False)
