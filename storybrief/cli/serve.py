@@ -12,6 +12,15 @@ from storybrief.errors import StoryBriefError
 from storybrief.types import DEFAULT_WORDS, MAX_BRIEF_WORDS
 
 
+def need_service_extra(who: str) -> None:
+    """A one-line error when the 'service' extra's modules are not installed (`who` needs them)."""
+    from storybrief.service import missing_modules
+
+    missing = missing_modules()
+    if missing:
+        fail(f"{who} needs the 'service' extra (missing {', '.join(missing)}): pip install 'storybrief[service]'")
+
+
 @app.command()
 def serve(
     host: Optional[str] = typer.Option(
@@ -56,11 +65,7 @@ def serve(
     """Run the HTTP service: JSON API, web page at /, schema at /openapi.json.
 
     Settings: flags, else STORYBRIEF_* variables."""
-    from storybrief.service import missing_modules
-
-    missing = missing_modules()
-    if missing:
-        fail(f"the service needs the 'service' extra (missing {', '.join(missing)}): pip install 'storybrief[service]'")
+    need_service_extra("the service")
     from storybrief.service.server import serve as run_server
     from storybrief.service.settings import Settings
 
@@ -107,11 +112,7 @@ def watch(
     """Read RSS/Atom feeds on a schedule into the service's database: entries become articles, grouped and briefed.
 
     FEEDS is read again before every cycle, so feeds can be added or removed while it runs."""
-    from storybrief.service import missing_modules
-
-    missing = missing_modules()
-    if missing:
-        fail(f"watch needs the 'service' extra (missing {', '.join(missing)}): pip install 'storybrief[service]'")
+    need_service_extra("watch")
     from datetime import datetime
 
     from storybrief.service.settings import Settings
